@@ -1,0 +1,10 @@
+export { parseManifest, safeParseManifest } from './parse-manifest';
+export type { ParseManifestOptions, SafeParseManifestResult } from './parse-manifest';
+export { parseManifestJson, MAX_MANIFEST_BYTES } from './parse-manifest-json';
+export { readManifest, MANIFEST_FILE } from './read-manifest';
+export { HOST_API_VERSION, isApiCompatible, apiIncompatibilityReason, assertApiCompatible } from './api-compatibility';
+export { manifestJsonSchema } from './json-schema';
+export { ManifestError, ApiIncompatibleError } from './errors';
+export type { ManifestIssue, ManifestErrorCode, ManifestErrorOptions } from './errors';
+export type { Manifest, Author, HookDeclaration, CommandDeclaration } from './manifest';
+export type { ManifestInput } from './manifest-schema';

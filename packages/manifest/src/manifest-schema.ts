@@ -1,0 +1,180 @@
+// The plugin.json schema in zod: structure and the format of each field, with the messages a plugin
+// author sees. Rules that tie fields together (a permission and its scope block, repeats, limits
+// against the host's policy) live in manifest-rules.ts, because zod skips refinements of objects
+// that already have problems, and every problem must be listed at once.
+import {
+  HOOK_DESCRIPTIONS,
+  HOOK_TYPES,
+  PERMISSIONS,
+  PERMISSION_DESCRIPTIONS,
+  type HookType,
+  type Permission,
+} from '@marathon/plugin-api';
+import { z } from 'zod';
+import { describeValue, quote } from './describe-value';
+import { didYouMean } from './did-you-mean';
+import {
+  commandNameProblem,
+  envNameProblem,
+  execCommandProblem,
+  hostPatternProblem,
+  mainProblem,
+  packageNameProblem,
+  rangeProblem,
+  versionProblem,
+} from './formats';
+
+type Problem = (value: string) => string | undefined;
+
+/** A string field whose format is checked by `problem`; the message is the problem itself. */
+function formattedString(problem: Problem) {
+  return z.string().superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+function oneOf<T extends string>(values: readonly T[], noun: string) {
+  return z.enum(values as [T, ...T[]], {
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? `unknown ${noun} ${quote(issue.input)}${didYouMean(issue.input, values)}; ${noun}s are ${values.join(', ')}`
+        : `expected a ${noun} name, got ${describeValue(issue.input)}`,
+  });
+}
+
+const permission = oneOf<Permission>(PERMISSIONS, 'permission').meta({
+  description: PERMISSIONS.map((p) => `${p}: ${PERMISSION_DESCRIPTIONS[p]}`).join('\n'),
+});
+const hookName = oneOf<HookType>(HOOK_TYPES, 'hook').meta({
+  description: HOOK_TYPES.map((h) => `${h}: ${HOOK_DESCRIPTIONS[h]}`).join('\n'),
+});
+const commandName = formattedString(commandNameProblem).meta({ pattern: '^[a-z][a-z0-9_-]{0,63}$' });
+
+const NAME_PATTERN = '^(?:@[a-z0-9-*~][a-z0-9-*._~]*/)?[a-z0-9-~][a-z0-9-._~]*$';
+const SEMVER_PATTERN = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z-.]+)?(?:\\+[0-9A-Za-z-.]+)?$';
+
+function nonEmptyList<T extends z.ZodType>(item: T, what: string) {
+  return z.array(item).min(1, { error: `list at least one ${what}` });
+}
+
+export const hookObjectShape = {
+  name: hookName,
+  priority: z
+    .int({ error: (issue) => `priority must be a whole number, got ${describeValue(issue.input)}` })
+    .optional()
+    .meta({ description: 'Higher runs first; ties run in load order. Default 0.' }),
+};
+
+export const commandObjectShape = {
+  name: commandName,
+  description: z.string().optional().meta({ description: 'One line shown in help.' }),
+  usage: z.string().optional().meta({ description: "Arguments in help, e.g. '<name>'." }),
+};
+
+export const authorObjectShape = {
+  name: z.string().min(1, { error: 'give the author\'s name' }),
+  email: z.string().optional(),
+  url: z.string().optional(),
+};
+
+const positiveInt = (what: string) =>
+  z
+    .int({ error: (issue) => `${what} must be a whole number, got ${describeValue(issue.input)}` })
+    .positive({ error: `${what} must be greater than 0` })
+    .optional();
+
+export const limitsShape = {
+  max_memory: positiveInt('max_memory').meta({ description: 'Bytes; at most the policy limit (64 MiB by default).' }),
+  max_cpu_time_ms: positiveInt('max_cpu_time_ms').meta({ description: 'Milliseconds of CPU time; at most the policy limit (10 s by default).' }),
+  max_network_connections: positiveInt('max_network_connections').meta({ description: 'Connections open at once; at most the policy limit (10 by default).' }),
+  max_file_descriptors: positiveInt('max_file_descriptors').meta({ description: 'Files open at once; at most the policy limit (20 by default).' }),
+};
+
+export const networkShape = {
+  allowed_hosts: nonEmptyList(formattedString(hostPatternProblem), 'host').meta({
+    description: "Hosts ctx.net.fetch may reach: 'api.example.com', '*.example.org' or an IPv4 address.",
+  }),
+};
+export const envVarsShape = {
+  allowed: nonEmptyList(formattedString(envNameProblem), 'variable name').meta({
+    description: 'Environment variables ctx.env.get may read.',
+  }),
+};
+export const execShape = {
+  allowed_commands: nonEmptyList(formattedString(execCommandProblem), 'command').meta({
+    description: 'Programs ctx.exec may run, without a shell.',
+  }),
+};
+
+export const manifestShape = {
+  $schema: z.string().optional(),
+  name: formattedString(packageNameProblem).meta({
+    description: "The plugin's name, following npm's package-name rules (optionally @scope/name).",
+    pattern: NAME_PATTERN,
+  }),
+  version: formattedString(versionProblem).meta({ description: 'Semantic version, e.g. 1.0.0.', pattern: SEMVER_PATTERN }),
+  description: z.string().max(500, { error: 'keep the description under 500 characters' }).optional(),
+  author: z
+    .union([z.string().min(1, { error: 'give the author\'s name' }), z.strictObject(authorObjectShape)])
+    .optional()
+    .meta({ description: "'Name <email> (url)' or { name, email, url }." }),
+  api_version: formattedString(versionProblem).meta({
+    description: 'The plugin API this plugin is written for; compatible when the host provides ^api_version.',
+    pattern: SEMVER_PATTERN,
+  }),
+  main: formattedString(mainProblem)
+    .optional()
+    .meta({ description: 'The ES module to load, relative to the plugin folder. Default index.js.' }),
+  permissions: z.array(permission).optional().meta({ description: 'What the plugin may do; each at most once.' }),
+  hooks: z
+    .array(z.union([hookName, z.strictObject(hookObjectShape)]))
+    .optional()
+    .meta({ description: "Hooks the plugin handles: 'post_task_execute' or { name, priority }." }),
+  commands: z
+    .array(z.union([commandName, z.strictObject(commandObjectShape)]))
+    .optional()
+    .meta({ description: "Commands the plugin adds: 'hello' or { name, description, usage }." }),
+  dependencies: z
+    .record(z.string(), formattedString(rangeProblem))
+    .optional()
+    .meta({ description: 'Other plugins this one needs, by name, with semver ranges.' }),
+  network: z.strictObject(networkShape).optional().meta({ description: "Required with the 'network' permission." }),
+  env_vars: z.strictObject(envVarsShape).optional().meta({ description: "Required with the 'env_vars' permission." }),
+  exec: z.strictObject(execShape).optional().meta({ description: "Required with the 'exec' permission." }),
+  limits: z.strictObject(limitsShape).optional().meta({ description: 'Resource limits; may only lower the host policy.' }),
+};
+
+export const manifestSchema = z
+  .strictObject(manifestShape, {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? `plugin.json must hold a JSON object, got ${describeValue(issue.input)}` : undefined,
+  })
+  .meta({ title: 'Marathon plugin manifest (plugin.json)' });
+
+export type ManifestInput = z.input<typeof manifestSchema>;
+export type ManifestData = z.output<typeof manifestSchema>;
+
+/**
+ * The keys each object in a manifest may have, by path pattern (`[]` stands for any array index),
+ * derived from the shapes above so that "did you mean" never drifts from the schema.
+ */
+export const OBJECT_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['', Object.keys(manifestShape)],
+  ['author', Object.keys(authorObjectShape)],
+  ['hooks[]', Object.keys(hookObjectShape)],
+  ['commands[]', Object.keys(commandObjectShape)],
+  ['network', Object.keys(networkShape)],
+  ['env_vars', Object.keys(envVarsShape)],
+  ['exec', Object.keys(execShape)],
+  ['limits', Object.keys(limitsShape)],
+]);
+
+/** Where a misplaced nested key belongs, e.g. `allowed_hosts` → `network.allowed_hosts`. */
+export const NESTED_KEY_HOMES: ReadonlyMap<string, string> = new Map(
+  [...OBJECT_KEYS].flatMap(([home, keys]) =>
+    home === '' || home.endsWith('[]')
+      ? []
+      : keys.filter((key) => key !== 'name').map((key): [string, string] => [key, `${home}.${key}`]),
+  ),
+);

@@ -1,0 +1,40 @@
+import type { HookType, Permission, ResourceLimits } from '@marathon/plugin-api';
+
+export interface Author {
+  readonly name: string;
+  readonly email?: string;
+  readonly url?: string;
+}
+
+export interface HookDeclaration {
+  readonly name: HookType;
+  /** Higher runs first; ties run in load order. */
+  readonly priority: number;
+}
+
+export interface CommandDeclaration {
+  readonly name: string;
+  readonly description: string;
+  readonly usage: string;
+}
+
+/**
+ * A validated plugin.json, normalised: hooks and commands are always objects, every optional list
+ * and map is present, `main` is a clean relative path. Deeply frozen.
+ */
+export interface Manifest {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly author?: Author;
+  readonly api_version: string;
+  readonly main: string;
+  readonly permissions: readonly Permission[];
+  readonly hooks: readonly HookDeclaration[];
+  readonly commands: readonly CommandDeclaration[];
+  readonly dependencies: Readonly<Record<string, string>>;
+  readonly network?: { readonly allowed_hosts: readonly string[] };
+  readonly env_vars?: { readonly allowed: readonly string[] };
+  readonly exec?: { readonly allowed_commands: readonly string[] };
+  readonly limits: Readonly<Partial<ResourceLimits>>;
+}

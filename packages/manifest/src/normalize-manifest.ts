@@ -1,0 +1,52 @@
+import type { Author, Manifest } from './manifest';
+import { normalizeHost, normalizeMain } from './formats';
+import type { ManifestData } from './manifest-schema';
+
+// npm's person format: "Name <email> (url)", email and url optional.
+const PERSON = /^([^<(]*?)\s*(?:<([^>]*)>)?\s*(?:\(([^)]*)\))?\s*$/;
+
+function parseAuthor(author: NonNullable<ManifestData['author']>): Author {
+  if (typeof author !== 'string') return { ...author };
+  const match = PERSON.exec(author);
+  const name = match?.[1]?.trim();
+  if (match === null || name === undefined || name === '') return { name: author.trim() };
+  const result: { name: string; email?: string; url?: string } = { name };
+  if (match[2]) result.email = match[2].trim();
+  if (match[3]) result.url = match[3].trim();
+  return result;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Fills defaults and gives every entry one shape; input has passed the schema and the rules. */
+export function normalizeManifest(data: ManifestData): Manifest {
+  const manifest: { -readonly [K in keyof Manifest]: Manifest[K] } = {
+    name: data.name,
+    version: data.version,
+    description: data.description ?? '',
+    api_version: data.api_version,
+    main: normalizeMain(data.main ?? 'index.js'),
+    permissions: [...(data.permissions ?? [])],
+    hooks: (data.hooks ?? []).map((hook) =>
+      typeof hook === 'string' ? { name: hook, priority: 0 } : { name: hook.name, priority: hook.priority ?? 0 },
+    ),
+    commands: (data.commands ?? []).map((command) =>
+      typeof command === 'string'
+        ? { name: command, description: '', usage: '' }
+        : { name: command.name, description: command.description ?? '', usage: command.usage ?? '' },
+    ),
+    dependencies: Object.fromEntries(Object.entries(data.dependencies ?? {})),
+    limits: { ...data.limits },
+  };
+  if (data.author !== undefined) manifest.author = parseAuthor(data.author);
+  if (data.network !== undefined) manifest.network = { allowed_hosts: data.network.allowed_hosts.map(normalizeHost) };
+  if (data.env_vars !== undefined) manifest.env_vars = { allowed: [...data.env_vars.allowed] };
+  if (data.exec !== undefined) manifest.exec = { allowed_commands: [...data.exec.allowed_commands] };
+  return deepFreeze(manifest);
+}

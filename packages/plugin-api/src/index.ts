@@ -1,0 +1,56 @@
+export type { JsonPrimitive, JsonValue, JsonObject } from './json';
+export type { HookResult } from './hook-result';
+export type {
+  Task,
+  TaskResult,
+  TaskEvent,
+  UserAuthEvent,
+  UserAuthzEvent,
+  CliCommandEvent,
+  ConfigValidateEvent,
+  PluginLifecycleEvent,
+  HookEventMap,
+} from './events';
+export type {
+  Context,
+  LogLevel,
+  LogFields,
+  PluginLogger,
+  PluginStorage,
+  FileStat,
+  PluginFileSystem,
+  FetchInit,
+  FetchResponse,
+  PluginNetwork,
+  PluginEnv,
+  ExecOptions,
+  ExecResult,
+  PluginExec,
+} from './context';
+export type {
+  HookHandler,
+  HookHandlers,
+  CommandHandler,
+  CommandOutput,
+  PluginDefinition,
+} from './plugin-definition';
+export {
+  API_VERSION,
+  Permission,
+  PERMISSIONS,
+  PERMISSION_DESCRIPTIONS,
+  HookType,
+  HOOK_TYPES,
+  HOOK_DESCRIPTIONS,
+  VETO_HOOK_TYPES,
+  DEFAULT_LIMITS,
+  isPermission,
+  isHookType,
+  isVetoHook,
+  success,
+  failure,
+  hasPermission,
+  log,
+  definePlugin,
+} from './runtime';
+export type { ResourceLimits } from './runtime';

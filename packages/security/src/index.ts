@@ -1,0 +1,2 @@
+// Intentionally empty until this package's issue lands: see README.md. No placeholder exports.
+export {};
