@@ -78,7 +78,7 @@ describe('parser robustness (property-based)', () => {
     const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
     const wellFormed = fc
       .record({
-        name: word,
+        name: word.map((w) => `plugin-${w}`), // a bare word may be a Node core module name, which npm refuses
         version: semverText,
         api_version: fc.constantFrom('1.0.0', '1.2.3', '0.9.0'),
         description: fc.string({ maxLength: 80 }),
