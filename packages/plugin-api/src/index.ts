@@ -52,5 +52,6 @@ export {
   hasPermission,
   log,
   definePlugin,
+  PluginApiError,
 } from './runtime';
-export type { ResourceLimits } from './runtime';
+export type { ResourceLimits, PluginApiErrorCode } from './runtime';

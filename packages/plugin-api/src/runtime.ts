@@ -96,6 +96,21 @@ export const DEFAULT_LIMITS: Readonly<ResourceLimits> = Object.freeze({
   max_file_descriptors: 20,
 });
 
+export type PluginApiErrorCode = 'INVALID_PLUGIN_DEFINITION' | 'INVALID_ARGUMENT';
+
+/** A plugin used this API wrongly; the message names what to change. A TypeError, with a code. */
+export class PluginApiError extends TypeError {
+  override readonly name = 'PluginApiError';
+  readonly code: PluginApiErrorCode;
+
+  constructor(code: PluginApiErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const definitionError = (message: string) => new PluginApiError('INVALID_PLUGIN_DEFINITION', `definePlugin: ${message}`);
+
 export function isPermission(value: unknown): value is Permission {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(Permission, value);
 }
@@ -119,7 +134,7 @@ export function success(message?: string, data?: JsonValue): HookResult {
 /** A failed result. On a veto-capable hook, `message` is the reason the operation is refused. */
 export function failure(message: string, data?: JsonValue): HookResult {
   if (typeof message !== 'string' || message.length === 0) {
-    throw new TypeError('failure(message): give the reason as a non-empty string; operators see it');
+    throw new PluginApiError('INVALID_ARGUMENT', 'failure(message): give the reason as a non-empty string; operators see it');
   }
   const result: HookResult = { success: false, message, continue_chain: true };
   if (data !== undefined) result.result_data = data;
@@ -136,7 +151,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 /** Structured logging through ctx (the seed's utils.log). */
 export function log(ctx: Pick<Context, 'log'>, level: LogLevel, message: string, fields?: LogFields): void {
   if (!LOG_LEVELS.includes(level)) {
-    throw new TypeError(`log(): unknown level '${String(level)}'; use one of ${LOG_LEVELS.join(', ')}`);
+    throw new PluginApiError('INVALID_ARGUMENT', `log(): unknown level '${String(level)}'; use one of ${LOG_LEVELS.join(', ')}`);
   }
   ctx.log[level](message, fields);
 }
@@ -156,14 +171,14 @@ function checkHandlerTable(
   expected: string,
 ): Record<string, unknown> {
   if (!isPlainObject(table)) {
-    throw new TypeError(`definePlugin: '${kind}' must be an object mapping names to functions`);
+    throw definitionError(`'${kind}' must be an object mapping names to functions`);
   }
   for (const [name, handler] of Object.entries(table)) {
     if (!isKnownName(name)) {
-      throw new TypeError(`definePlugin: unknown ${kind === 'hooks' ? 'hook' : 'command name'} '${name}'; ${expected}`);
+      throw definitionError(`unknown ${kind === 'hooks' ? 'hook' : 'command name'} '${name}'; ${expected}`);
     }
     if (typeof handler !== 'function') {
-      throw new TypeError(`definePlugin: ${kind}.${name} must be a function, got ${typeof handler}`);
+      throw definitionError(`${kind}.${name} must be a function, got ${typeof handler}`);
     }
   }
   return Object.freeze({ ...table });
@@ -177,18 +192,18 @@ const COMMAND_NAME = /^[a-z][a-z0-9_-]*$/;
  */
 export function definePlugin(definition: PluginDefinition): PluginDefinition {
   if (!isPlainObject(definition)) {
-    throw new TypeError('definePlugin: pass an object with init, deinit, hooks and commands');
+    throw definitionError('pass an object with init, deinit, hooks and commands');
   }
   for (const key of Object.keys(definition)) {
     if (!DEFINITION_KEYS.includes(key)) {
-      throw new TypeError(`definePlugin: unknown key '${key}'; a plugin has ${DEFINITION_KEYS.join(', ')}`);
+      throw definitionError(`unknown key '${key}'; a plugin has ${DEFINITION_KEYS.join(', ')}`);
     }
   }
   const result: PluginDefinition = {};
   for (const key of ['init', 'deinit'] as const) {
     const fn: unknown = definition[key];
     if (fn === undefined) continue;
-    if (typeof fn !== 'function') throw new TypeError(`definePlugin: ${key} must be a function, got ${typeof fn}`);
+    if (typeof fn !== 'function') throw definitionError(`${key} must be a function, got ${typeof fn}`);
     result[key] = fn as PluginDefinition['init'];
   }
   if (definition.hooks !== undefined) {

@@ -7,6 +7,7 @@ import {
   PERMISSIONS,
   PERMISSION_DESCRIPTIONS,
   Permission,
+  PluginApiError,
   VETO_HOOK_TYPES,
   definePlugin,
   failure,
@@ -94,6 +95,7 @@ describe('result helpers', () => {
     expect(failure('no budget left')).toEqual({ success: false, continue_chain: true, message: 'no budget left' });
     expect(failure('bad', [1])).toMatchObject({ result_data: [1] });
     expect(() => failure('')).toThrow(/non-empty string/);
+    expect(() => failure('')).toThrow(PluginApiError);
     expect(() => failure(undefined as unknown as string)).toThrow(TypeError);
   });
 });
@@ -162,7 +164,15 @@ describe('definePlugin', () => {
     ['a command that is not a function', { commands: { hello: 'Hello' } }, /commands.hello must be a function/],
   ];
   it.each(refusals)('refuses %s with a clear TypeError', (_label, input, message) => {
-    expect(() => definePlugin(input as PluginDefinition)).toThrow(TypeError);
-    expect(() => definePlugin(input as PluginDefinition)).toThrow(message);
+    let thrown: unknown;
+    try {
+      definePlugin(input as PluginDefinition);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(thrown).toBeInstanceOf(PluginApiError);
+    expect(thrown).toMatchObject({ code: 'INVALID_PLUGIN_DEFINITION', name: 'PluginApiError' });
+    expect((thrown as Error).message).toMatch(message);
   });
 });
