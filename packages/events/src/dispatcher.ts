@@ -1,0 +1,238 @@
+import type { HookResult } from '@marathon/plugin-api';
+import type { HandlerEntry } from './handler-entry';
+import { invoke } from './handler-entry';
+import { faultResult, isHookResult, isThenable, Thrown, TIMED_OUT } from './handler-result';
+import { HandlerWatchdog, type Watched } from './handler-watchdog';
+import { summariseData, type EventHistory } from './history';
+import type { LifecycleEvents } from './lifecycle';
+import { Outcome, ownResults } from './dispatch-outcome';
+import type { HandlerOutcome } from './types';
+
+// Read once: performance.timeOrigin is a getter that costs as much as the rest of a record.
+const TIME_ORIGIN = performance.timeOrigin;
+
+/** A hook's handlers as one dispatch sees them: a snapshot, replaced (not changed) on registration. */
+export interface HandlerList {
+  readonly hook: Outcome<unknown>['hook'];
+  readonly entries: readonly HandlerEntry[];
+  /** entries[i].implicit for every i, frozen: the results of a dispatch in which nobody returned anything. */
+  readonly implicit: readonly HandlerOutcome[];
+  readonly veto: boolean;
+}
+
+/**
+ * The steps of a dispatch that every path shares — settling a handler's result, observing it,
+ * running the rest of a list synchronously or across awaits — with the bus's observability
+ * settings. The compiled fast path (compile-dispatch.ts) calls into it for anything but
+ * "the handler returned nothing".
+ *
+ * While observing, handler calls are timed with one clock read between consecutive handlers (the
+ * end of one is the start of the next): n + 1 reads for n handlers, and no allocation per call.
+ */
+export class Dispatcher {
+  historyOn = true;
+  metricsOn = true;
+  recordData = false;
+  /** historyOn || metricsOn: whether handler calls are timed at all. */
+  observing = true;
+  readonly watchdog = new HandlerWatchdog();
+
+  constructor(
+    readonly history: EventHistory,
+    readonly lifecycle: LifecycleEvents,
+    readonly slowHandlerMs: number,
+  ) {}
+
+  /**
+   * Records one handler's result — raw is what it returned, a Thrown, or TIMED_OUT; `started` and
+   * `ended` are performance.now() readings when observing — and returns true when the chain ends.
+   */
+  settle<D>(list: HandlerList, index: number, raw: unknown, started: number, ended: number, outcome: Outcome<D>): boolean {
+    const entry = list.entries[index]!;
+    if (raw === undefined) {
+      if (this.observing) this.observe(entry, started, ended, entry.implicit.result, outcome.data);
+      if (outcome.results !== list.implicit) (outcome.results as HandlerOutcome[]).push(entry.implicit);
+      return false;
+    }
+    let handlerOutcome: HandlerOutcome;
+    let result: HookResult;
+    if (isHookResult(raw)) {
+      result = raw;
+      handlerOutcome = { plugin: entry.owner, result };
+    } else {
+      const fault = faultResult(raw, entry.timeoutMs);
+      result = fault.result;
+      handlerOutcome = { plugin: entry.owner, result, fault: fault.fault };
+      this.lifecycle.emit('hook:fault', { plugin: entry.owner, hook: entry.hook, fault: fault.fault, message: result.message ?? '' });
+    }
+    if (this.observing) this.observe(entry, started, ended, result, outcome.data);
+    ownResults(outcome, list.implicit, index).push(handlerOutcome);
+
+    if (!result.success && list.veto) {
+      outcome.vetoed = true;
+      outcome.vetoedBy = entry.owner;
+      outcome.vetoReason = `plugin '${entry.owner}' vetoed ${entry.hook}: ${result.message ?? 'no reason given'}`;
+      return true;
+    }
+    if (entry.canWrite && result.success && result.result_data !== undefined) outcome.data = result.result_data as D;
+    if (result.continue_chain === false) {
+      outcome.stoppedBy = entry.owner;
+      return true;
+    }
+    return false;
+  }
+
+  /** An entry unregistered since the list was taken: it does not run and leaves no result. */
+  skip<D>(list: HandlerList, index: number, outcome: Outcome<D>): void {
+    ownResults(outcome, list.implicit, index);
+  }
+
+  /** Runs the whole list (the path while observing, and for very long lists); a promise once a handler is async. */
+  run<D>(list: HandlerList, outcome: Outcome<D>): Outcome<D> | Promise<Outcome<D>> {
+    const entries = list.entries;
+    let clock = this.observing ? performance.now() : 0;
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index]!;
+      if (!entry.active) {
+        this.skip(list, index, outcome);
+        continue;
+      }
+      const started = clock;
+      const raw = invoke(entry, outcome.data);
+      if (isThenable(raw)) return this.continueAsync(list, index, raw, started, outcome);
+      if (this.observing) clock = performance.now();
+      if (this.settle(list, index, raw, started, clock, outcome)) return outcome;
+    }
+    return outcome;
+  }
+
+  /** The rest of a dispatch after handler `index` returned `pending`. Never rejects because of a handler. */
+  continueAsync<D>(list: HandlerList, index: number, pending: PromiseLike<unknown>, started: number, outcome: Outcome<D>): Promise<Outcome<D>> {
+    return new Promise((resolve, reject) => new AsyncRun(this, list, outcome, resolve, reject).wait(index, pending, started));
+  }
+
+  private observe(entry: HandlerEntry, started: number, ended: number, result: HookResult, input: unknown): void {
+    // A call that began while observability was off (an async dispatch switched over) has no start.
+    if (started === 0) return;
+    const ns = Math.round((ended - started) * 1e6);
+    if (this.metricsOn) entry.cell.record(result.success, ns);
+    if (this.historyOn) {
+      this.history.push(
+        TIME_ORIGIN + started,
+        entry.hook,
+        entry.owner,
+        result.success,
+        ns,
+        result.message,
+        this.recordData ? summariseData(input) : undefined,
+      );
+    }
+    if (ns > this.slowHandlerMs * 1e6) {
+      this.lifecycle.emit('hook:slow', { plugin: entry.owner, hook: entry.hook, duration_ns: ns, threshold_ms: this.slowHandlerMs });
+    }
+  }
+}
+
+/**
+ * One dispatch waiting on async handlers, written as callbacks rather than `await`, so that an
+ * async handler costs one `then` and no timer (the watchdog bounds it). The two callbacks are made
+ * once per dispatch and remade only when a handler times out, so that the timed-out handler's late
+ * settlement finds them stale and is ignored.
+ */
+class AsyncRun<D> implements Watched {
+  watchPrev: Watched | undefined = undefined;
+  watchNext: Watched | undefined = undefined;
+  waiting = false;
+  timeoutMs = Infinity;
+  startedAt = 0;
+  private index = 0;
+  private started = 0;
+  private generation = 0;
+  private onValue!: (value: unknown) => void;
+  private onError!: (error: unknown) => void;
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly list: HandlerList,
+    private readonly outcome: Outcome<D>,
+    private readonly resolve: (outcome: Outcome<D>) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.arm();
+    dispatcher.watchdog.watch(this);
+  }
+
+  private arm(): void {
+    const generation = ++this.generation;
+    this.onValue = (value) => {
+      if (generation === this.generation) this.resume(value);
+    };
+    this.onError = (error) => {
+      if (generation === this.generation) this.resume(new Thrown(error));
+    };
+  }
+
+  wait(index: number, pending: PromiseLike<unknown>, started: number): void {
+    const watchdog = this.dispatcher.watchdog;
+    this.index = index;
+    this.started = started;
+    this.timeoutMs = this.list.entries[index]!.timeoutMs;
+    this.startedAt = watchdog.now;
+    this.waiting = true;
+    if (pending instanceof Promise) {
+      pending.then(this.onValue, this.onError);
+      return;
+    }
+    // A foreign thenable may call back twice or throw from then(): accept only its first answer.
+    const generation = this.generation;
+    const once = (raw: unknown) => {
+      if (this.waiting && this.index === index && this.generation === generation) this.resume(raw);
+    };
+    try {
+      pending.then(once, (error: unknown) => once(new Thrown(error)));
+    } catch (error) {
+      once(new Thrown(error));
+    }
+  }
+
+  expire(): void {
+    this.arm();
+    this.resume(TIMED_OUT);
+  }
+
+  private resume(raw: unknown): void {
+    this.waiting = false;
+    const dispatcher = this.dispatcher;
+    try {
+      let clock = dispatcher.observing ? performance.now() : 0;
+      if (dispatcher.settle(this.list, this.index, raw, this.started, clock, this.outcome)) return this.finish();
+      const { list, outcome } = this;
+      for (let index = this.index + 1; index < list.entries.length; index++) {
+        const entry = list.entries[index]!;
+        if (!entry.active) {
+          dispatcher.skip(list, index, outcome);
+          continue;
+        }
+        const started = clock;
+        const next = invoke(entry, outcome.data);
+        if (next === undefined && !dispatcher.observing) {
+          if (outcome.results !== list.implicit) (outcome.results as HandlerOutcome[]).push(entry.implicit);
+          continue;
+        }
+        if (isThenable(next)) return this.wait(index, next, started);
+        if (dispatcher.observing) clock = performance.now();
+        if (dispatcher.settle(list, index, next, started, clock, outcome)) return this.finish();
+      }
+      this.finish();
+    } catch (error) {
+      // Only the host's own code (a lifecycle listener) can throw here; the dispatch fails with it.
+      this.dispatcher.watchdog.unwatch(this);
+      this.reject(error);
+    }
+  }
+
+  private finish(): void {
+    this.dispatcher.watchdog.unwatch(this);
+    this.resolve(this.outcome);
+  }
+}

@@ -1,0 +1,65 @@
+import type { HookResult } from '@marathon/plugin-api';
+import type { HandlerFault } from './types';
+
+/** A handler's throw (or rejection), caught so that it becomes a failed result, never an escape. */
+export class Thrown {
+  constructor(readonly error: unknown) {}
+}
+
+/** Stands for an async handler that did not settle within its timeout. */
+export const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/** What a handler returning nothing is recorded as. Frozen: every such call shares it. */
+export const IMPLICIT_SUCCESS: HookResult = Object.freeze({ success: true, continue_chain: true });
+
+export interface ClassifiedResult {
+  result: HookResult;
+  fault: HandlerFault;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error;
+  return `a non-error value (${typeof error})`;
+}
+
+export function isHookResult(value: unknown): value is HookResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<HookResult>;
+  return (
+    typeof candidate.success === 'boolean' &&
+    (candidate.message === undefined || typeof candidate.message === 'string') &&
+    (candidate.continue_chain === undefined || typeof candidate.continue_chain === 'boolean')
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object without a boolean success' : `a ${typeof value}`;
+}
+
+/**
+ * The failed result for what a handler produced when it is neither nothing nor a HookResult (the
+ * bus checks those two first, without allocating): a throw, a timeout, or a value of the wrong kind.
+ */
+export function faultResult(raw: unknown, timeoutMs: number): ClassifiedResult {
+  if (raw instanceof Thrown) {
+    return { result: { success: false, message: `threw: ${errorText(raw.error)}` }, fault: 'threw' };
+  }
+  if (raw === TIMED_OUT) {
+    return { result: { success: false, message: `timed out after ${timeoutMs} ms` }, fault: 'timeout' };
+  }
+  return {
+    result: { success: false, message: `returned ${describe(raw)} instead of a HookResult` },
+    fault: 'invalid_result',
+  };
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
