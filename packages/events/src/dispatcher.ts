@@ -1,4 +1,5 @@
 import type { HookResult } from '@marathon/plugin-api';
+import type { CompiledRun } from './compile-dispatch';
 import type { HandlerEntry } from './handler-entry';
 import { invoke } from './handler-entry';
 import { faultResult, isHookResult, isThenable, Thrown, TIMED_OUT } from './handler-result';
@@ -87,11 +88,20 @@ export class Dispatcher {
     ownResults(outcome, list.implicit, index);
   }
 
-  /** Runs the whole list (the path while observing, and for very long lists); a promise once a handler is async. */
-  run<D>(list: HandlerList, outcome: Outcome<D>): Outcome<D> | Promise<Outcome<D>> {
+  /**
+   * Runs entries from `from` on with the loop (the path while observing, and for very long lists).
+   * `clock` is the reading that starts the first of them when resuming after an async handler.
+   * Returns like a CompiledRun: the outcome, a promise of it, or undefined when `run` took over.
+   */
+  runFrom<D>(
+    list: HandlerList,
+    from: number,
+    outcome: Outcome<D>,
+    run: AsyncRun<D> | undefined,
+    clock: number = this.observing ? performance.now() : 0,
+  ): Outcome<D> | Promise<Outcome<D>> | undefined {
     const entries = list.entries;
-    let clock = this.observing ? performance.now() : 0;
-    for (let index = 0; index < entries.length; index++) {
+    for (let index = from; index < entries.length; index++) {
       const entry = entries[index]!;
       if (!entry.active) {
         this.skip(list, index, outcome);
@@ -99,16 +109,37 @@ export class Dispatcher {
       }
       const started = clock;
       const raw = invoke(entry, outcome.data);
-      if (isThenable(raw)) return this.continueAsync(list, index, raw, started, outcome);
+      if (isThenable(raw)) return this.suspend(list, index, raw, started, outcome, run, undefined);
       if (this.observing) clock = performance.now();
-      if (this.settle(list, index, raw, started, clock, outcome)) return outcome;
+      if (this.settle(list, index, raw, started, clock, outcome)) return this.done(outcome, run);
     }
-    return outcome;
+    return this.done(outcome, run);
   }
 
-  /** The rest of a dispatch after handler `index` returned `pending`. Never rejects because of a handler. */
-  continueAsync<D>(list: HandlerList, index: number, pending: PromiseLike<unknown>, started: number, outcome: Outcome<D>): Promise<Outcome<D>> {
-    return new Promise((resolve, reject) => new AsyncRun(this, list, outcome, resolve, reject).wait(index, pending, started));
+  /**
+   * Handler `index` returned `pending`: waits for it in `run`, or in a new AsyncRun whose promise
+   * is returned. `compiled` is the fast path to resume with, if the dispatch is on it.
+   */
+  suspend<D>(
+    list: HandlerList,
+    index: number,
+    pending: PromiseLike<unknown>,
+    started: number,
+    outcome: Outcome<D>,
+    run: AsyncRun<D> | undefined,
+    compiled: CompiledRun | undefined,
+  ): Promise<Outcome<D>> | undefined {
+    if (run !== undefined) {
+      run.wait(index, pending, started);
+      return undefined;
+    }
+    return new Promise((resolve, reject) => new AsyncRun(this, list, outcome, compiled, resolve, reject).wait(index, pending, started));
+  }
+
+  /** The end of a run of handlers: completes the AsyncRun if there is one. */
+  done<D>(outcome: Outcome<D>, run: AsyncRun<D> | undefined): Outcome<D> {
+    if (run !== undefined) run.finish();
+    return outcome;
   }
 
   private observe(entry: HandlerEntry, started: number, ended: number, result: HookResult, input: unknown): void {
@@ -139,7 +170,7 @@ export class Dispatcher {
  * once per dispatch and remade only when a handler times out, so that the timed-out handler's late
  * settlement finds them stale and is ignored.
  */
-class AsyncRun<D> implements Watched {
+export class AsyncRun<D> implements Watched {
   watchPrev: Watched | undefined = undefined;
   watchNext: Watched | undefined = undefined;
   waiting = false;
@@ -155,6 +186,8 @@ class AsyncRun<D> implements Watched {
     private readonly dispatcher: Dispatcher,
     private readonly list: HandlerList,
     private readonly outcome: Outcome<D>,
+    /** The fast path to resume with; the Dispatcher's loop when undefined. */
+    private readonly compiled: CompiledRun | undefined,
     private readonly resolve: (outcome: Outcome<D>) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -202,36 +235,24 @@ class AsyncRun<D> implements Watched {
 
   private resume(raw: unknown): void {
     this.waiting = false;
-    const dispatcher = this.dispatcher;
+    const { dispatcher, list, outcome } = this;
     try {
-      let clock = dispatcher.observing ? performance.now() : 0;
-      if (dispatcher.settle(this.list, this.index, raw, this.started, clock, this.outcome)) return this.finish();
-      const { list, outcome } = this;
-      for (let index = this.index + 1; index < list.entries.length; index++) {
-        const entry = list.entries[index]!;
-        if (!entry.active) {
-          dispatcher.skip(list, index, outcome);
-          continue;
-        }
-        const started = clock;
-        const next = invoke(entry, outcome.data);
-        if (next === undefined && !dispatcher.observing) {
-          if (outcome.results !== list.implicit) (outcome.results as HandlerOutcome[]).push(entry.implicit);
-          continue;
-        }
-        if (isThenable(next)) return this.wait(index, next, started);
-        if (dispatcher.observing) clock = performance.now();
-        if (dispatcher.settle(list, index, next, started, clock, outcome)) return this.finish();
+      const clock = dispatcher.observing ? performance.now() : 0;
+      if (dispatcher.settle(list, this.index, raw, this.started, clock, outcome)) {
+        this.finish();
+      } else if (this.compiled !== undefined && !dispatcher.observing) {
+        this.compiled(outcome as Outcome<unknown>, this.index + 1, this as AsyncRun<unknown>);
+      } else {
+        dispatcher.runFrom(list, this.index + 1, outcome, this, clock);
       }
-      this.finish();
     } catch (error) {
       // Only the host's own code (a lifecycle listener) can throw here; the dispatch fails with it.
-      this.dispatcher.watchdog.unwatch(this);
+      dispatcher.watchdog.unwatch(this);
       this.reject(error);
     }
   }
 
-  private finish(): void {
+  finish(): void {
     this.dispatcher.watchdog.unwatch(this);
     this.resolve(this.outcome);
   }

@@ -1,6 +1,6 @@
 import { HOOK_TYPES, isHookType, isVetoHook, type HookEventMap, type HookType } from '@marathon/plugin-api';
 import { EventsError } from './errors';
-import { compileDispatch, type CompiledDispatch } from './compile-dispatch';
+import { compileRun, type CompiledRun } from './compile-dispatch';
 import { Outcome } from './dispatch-outcome';
 import { Dispatcher, type HandlerList } from './dispatcher';
 import { IMPLICIT_SUCCESS } from './handler-result';
@@ -37,6 +37,12 @@ function checkTimeout(value: unknown, where: string): number {
   return value;
 }
 
+interface HookSlot {
+  list: HandlerList;
+  /** The generated fast path for `list`: made on first dispatch, null when the list is too long for one. */
+  compiled: CompiledRun | null | undefined;
+}
+
 function makeList(hook: HookType, entries: readonly HandlerEntry[]): HandlerList {
   return Object.freeze({
     hook,
@@ -62,9 +68,8 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
   readonly metrics = new HookMetricsTable();
   readonly history: EventHistory;
   private readonly dispatcher: Dispatcher;
-  private readonly lists = new Map<HookType, HandlerList>();
-  /** Generated fast paths per hook, dropped whenever the hook's list changes. */
-  private readonly compiled = new Map<HookType, CompiledDispatch>();
+  /** Per hook: its handler list, and the generated fast path for it (made on first dispatch; null when the list is too long). */
+  private readonly slots: Record<HookType, HookSlot>;
   private readonly handlerTimeoutMs: number;
 
   constructor(options: HookBusOptions = {}) {
@@ -72,7 +77,8 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
     const slowHandlerMs = options.slowHandlerMs === undefined ? 1000 : checkTimeout(options.slowHandlerMs, 'slowHandlerMs');
     this.history = new EventHistory(options.historyCapacity ?? DEFAULT_HISTORY_CAPACITY);
     this.dispatcher = new Dispatcher(this.history, this.lifecycle, slowHandlerMs);
-    for (const hook of HOOK_TYPES) this.lists.set(hook, makeList(hook, []));
+    // A plain object with every hook: a keyed property load is cheaper than Map#get on every dispatch.
+    this.slots = Object.fromEntries(HOOK_TYPES.map((hook) => [hook, { list: makeList(hook, []), compiled: undefined }])) as Record<HookType, HookSlot>;
     this.configure({ history: options.history ?? true, metrics: options.metrics ?? true, recordData: options.recordData ?? false });
   }
 
@@ -115,7 +121,7 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
     }
     const timeoutMs = options.timeoutMs === undefined ? this.handlerTimeoutMs : checkTimeout(options.timeoutMs, 'timeoutMs');
     this.dispatcher.watchdog.need(timeoutMs);
-    const list = this.lists.get(hook)!;
+    const list = this.slots[hook].list;
     const existing = list.entries.find((entry) => entry.handler === handler);
     if (existing !== undefined) {
       throw new EventsError('DUPLICATE_HANDLER', `this handler is already registered for ${hook} (by ${existing.owner}); unregister it first`);
@@ -138,14 +144,14 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
 
   /** Removes a handler from a hook; false when it was not registered there. */
   unregister<K extends HookType>(hook: K, handler: Handler<D[K]>): boolean {
-    const entry = this.lists.get(hook)?.entries.find((candidate) => candidate.handler === handler);
+    const entry = isHookType(hook) ? this.slots[hook].list.entries.find((candidate) => candidate.handler === handler) : undefined;
     return entry === undefined ? false : this.remove(entry);
   }
 
   /** Removes every handler of an owner, on every hook (disabling a plugin); returns how many. */
   unregisterOwner(owner: string): number {
     let removed = 0;
-    for (const list of this.lists.values()) {
+    for (const { list } of Object.values(this.slots)) {
       for (const entry of list.entries) if (entry.owner === owner && this.remove(entry)) removed += 1;
     }
     return removed;
@@ -153,19 +159,20 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
 
   /** The handlers of a hook in the order they run. */
   handlers(hook: HookType): RegisteredHandler[] {
-    return (this.lists.get(hook)?.entries ?? []).map(({ owner, priority, canWrite }) => ({ hook, owner, priority, canWrite }));
+    return (isHookType(hook) ? this.slots[hook].list.entries : []).map(({ owner, priority, canWrite }) => ({ hook, owner, priority, canWrite }));
   }
 
   private remove(entry: HandlerEntry): boolean {
     if (!entry.active) return false;
     entry.active = false;
-    this.replace(entry.hook, this.lists.get(entry.hook)!.entries.filter((candidate) => candidate !== entry));
+    this.replace(entry.hook, this.slots[entry.hook].list.entries.filter((candidate) => candidate !== entry));
     return true;
   }
 
   private replace(hook: HookType, entries: readonly HandlerEntry[]): void {
-    this.lists.set(hook, makeList(hook, entries));
-    this.compiled.delete(hook);
+    const slot = this.slots[hook];
+    slot.list = makeList(hook, entries);
+    slot.compiled = undefined;
   }
 
   /**
@@ -174,18 +181,15 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
    * become failed results.
    */
   dispatch<K extends HookType>(hook: K, data: D[K]): DispatchOutcome<D[K]> | Promise<DispatchOutcome<D[K]>> {
-    if (this.dispatcher.observing) {
-      const list = this.lists.get(hook);
-      if (list === undefined) throw unknownHook(hook);
-      return this.dispatcher.run(list, new Outcome(hook, data, list.implicit));
+    // No isHookType() here, on the hot path: a name that is not a hook finds nothing, or a member
+    // of Object.prototype, and neither has a list.
+    const slot = this.slots[hook] as HookSlot | undefined;
+    if (slot?.list === undefined) throw unknownHook(hook);
+    const outcome = new Outcome(hook, data, slot.list.implicit);
+    if (!this.dispatcher.observing) {
+      if (slot.compiled === undefined) slot.compiled = compileRun(slot.list, this.dispatcher) ?? null;
+      if (slot.compiled !== null) return slot.compiled(outcome as Outcome<unknown>, 0, undefined) as Outcome<D[K]> | Promise<Outcome<D[K]>>;
     }
-    let compiled = this.compiled.get(hook);
-    if (compiled === undefined) {
-      const list = this.lists.get(hook);
-      if (list === undefined) throw unknownHook(hook);
-      compiled = compileDispatch(list, this.dispatcher);
-      this.compiled.set(hook, compiled);
-    }
-    return compiled(data);
+    return this.dispatcher.runFrom(slot.list, 0, outcome, undefined)!;
   }
 }
