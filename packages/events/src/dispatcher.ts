@@ -1,5 +1,5 @@
 import type { HookResult } from '@marathon/plugin-api';
-import type { CompiledRun } from './compile-dispatch';
+import type { CompiledResume } from './compile-dispatch';
 import type { HandlerEntry } from './handler-entry';
 import { invoke } from './handler-entry';
 import { faultResult, isHookResult, isThenable, Thrown, TIMED_OUT } from './handler-result';
@@ -127,13 +127,29 @@ export class Dispatcher {
     started: number,
     outcome: Outcome<D>,
     run: AsyncRun<D> | undefined,
-    compiled: CompiledRun | undefined,
+    compiled: CompiledResume | undefined,
   ): Promise<Outcome<D>> | undefined {
     if (run !== undefined) {
       run.wait(index, pending, started);
       return undefined;
     }
     return new Promise((resolve, reject) => new AsyncRun(this, list, outcome, compiled, resolve, reject).wait(index, pending, started));
+  }
+
+  /**
+   * The fast path's way out: handler `index` returned `raw` (not nothing). Settles it and goes on
+   * with `resume`, or waits for it when it is a promise.
+   */
+  handOver<D>(list: HandlerList, index: number, raw: unknown, outcome: Outcome<D>, resume: CompiledResume): Outcome<D> | Promise<Outcome<D>> {
+    if (isThenable(raw)) return this.suspend(list, index, raw, 0, outcome, undefined, resume)!;
+    if (this.settle(list, index, raw, 0, 0, outcome)) return outcome;
+    return resume(outcome as Outcome<unknown>, index + 1, undefined) as Outcome<D> | Promise<Outcome<D>>;
+  }
+
+  /** The fast path met an unregistered entry: skips it and goes on with `resume`. */
+  skipThen<D>(list: HandlerList, index: number, outcome: Outcome<D>, resume: CompiledResume): Outcome<D> | Promise<Outcome<D>> {
+    this.skip(list, index, outcome);
+    return resume(outcome as Outcome<unknown>, index + 1, undefined) as Outcome<D> | Promise<Outcome<D>>;
   }
 
   /** The end of a run of handlers: completes the AsyncRun if there is one. */
@@ -165,53 +181,61 @@ export class Dispatcher {
 }
 
 /**
- * One dispatch waiting on async handlers, written as callbacks rather than `await`, so that an
- * async handler costs one `then` and no timer (the watchdog bounds it). The two callbacks are made
- * once per dispatch and remade only when a handler times out, so that the timed-out handler's late
- * settlement finds them stale and is ignored.
+ * One dispatch waiting on async handlers. One async loop per dispatch awaits each pending handler
+ * in turn (an `await` costs less than a `then` with its derived promise), and the synchronous
+ * steps between awaits run the fast path or the Dispatcher's loop, which hand the next pending
+ * handler back through wait(). The watchdog, not a timer per call, bounds each wait: on expiry the
+ * dispatch goes on in a fresh loop, and the stale loop ends when (if ever) its await returns.
  */
 export class AsyncRun<D> implements Watched {
   watchPrev: Watched | undefined = undefined;
   watchNext: Watched | undefined = undefined;
   waiting = false;
-  timeoutMs = Infinity;
   startedAt = 0;
+  private readonly watchdog: HandlerWatchdog;
   private index = 0;
   private started = 0;
+  /** Bumped on every expiry: a loop started under an older generation is stale. */
   private generation = 0;
-  private onValue!: (value: unknown) => void;
-  private onError!: (error: unknown) => void;
 
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly list: HandlerList,
     private readonly outcome: Outcome<D>,
     /** The fast path to resume with; the Dispatcher's loop when undefined. */
-    private readonly compiled: CompiledRun | undefined,
+    private readonly compiled: CompiledResume | undefined,
     private readonly resolve: (outcome: Outcome<D>) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    this.arm();
-    dispatcher.watchdog.watch(this);
+    this.watchdog = dispatcher.watchdog;
+    this.watchdog.watch(this);
   }
+
+  /** Read by the watchdog at its ticks only, so not stored on every wait. */
+  get timeoutMs(): number {
+    return this.list.entries[this.index]!.timeoutMs;
+  }
+
+  private onValue!: (value: unknown) => void;
+  private onError!: (error: unknown) => void;
 
   private arm(): void {
     const generation = ++this.generation;
     this.onValue = (value) => {
-      if (generation === this.generation) this.resume(value);
+      if (generation === this.generation) this.step(value);
     };
     this.onError = (error) => {
-      if (generation === this.generation) this.resume(new Thrown(error));
+      if (generation === this.generation) this.step(new Thrown(error));
     };
   }
 
+  /** Handler `index` returned `pending`: wait for it. */
   wait(index: number, pending: PromiseLike<unknown>, started: number): void {
-    const watchdog = this.dispatcher.watchdog;
     this.index = index;
     this.started = started;
-    this.timeoutMs = this.list.entries[index]!.timeoutMs;
-    this.startedAt = watchdog.now;
+    this.startedAt = this.watchdog.now;
     this.waiting = true;
+    if (this.onValue === undefined) this.arm();
     if (pending instanceof Promise) {
       pending.then(this.onValue, this.onError);
       return;
@@ -219,7 +243,7 @@ export class AsyncRun<D> implements Watched {
     // A foreign thenable may call back twice or throw from then(): accept only its first answer.
     const generation = this.generation;
     const once = (raw: unknown) => {
-      if (this.waiting && this.index === index && this.generation === generation) this.resume(raw);
+      if (this.waiting && this.index === index && this.generation === generation) this.step(raw);
     };
     try {
       pending.then(once, (error: unknown) => once(new Thrown(error)));
@@ -230,13 +254,20 @@ export class AsyncRun<D> implements Watched {
 
   expire(): void {
     this.arm();
-    this.resume(TIMED_OUT);
+    this.step(TIMED_OUT);
   }
 
-  private resume(raw: unknown): void {
+  /** Settles the awaited handler and runs on until the next pending handler or the end. */
+  private step(raw: unknown): void {
     this.waiting = false;
     const { dispatcher, list, outcome } = this;
     try {
+      if (raw === undefined && this.compiled !== undefined && !dispatcher.observing) {
+        // The common case, as the fast path handles it: nothing to settle but the implicit result.
+        if (outcome.results !== list.implicit) (outcome.results as HandlerOutcome[]).push(list.implicit[this.index]!);
+        this.compiled(outcome as Outcome<unknown>, this.index + 1, this as AsyncRun<unknown>);
+        return;
+      }
       const clock = dispatcher.observing ? performance.now() : 0;
       if (dispatcher.settle(list, this.index, raw, this.started, clock, outcome)) {
         this.finish();

@@ -188,7 +188,7 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
     const outcome = new Outcome(hook, data, slot.list.implicit);
     if (!this.dispatcher.observing) {
       if (slot.compiled === undefined) slot.compiled = compileRun(slot.list, this.dispatcher) ?? null;
-      if (slot.compiled !== null) return slot.compiled(outcome as Outcome<unknown>, 0, undefined) as Outcome<D[K]> | Promise<Outcome<D[K]>>;
+      if (slot.compiled !== null) return slot.compiled.start(outcome as Outcome<unknown>) as Outcome<D[K]> | Promise<Outcome<D[K]>>;
     }
     return this.dispatcher.runFrom(slot.list, 0, outcome, undefined)!;
   }
