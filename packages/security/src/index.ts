@@ -1,2 +1,12 @@
-// Intentionally empty until this package's issue lands: see README.md. No placeholder exports.
-export {};
+export { SandboxHost, SandboxedPlugin } from './sandbox/sandbox-host';
+export type { SandboxHostOptions, SandboxPolicy, PluginSource, HookCallResult, CommandResult } from './sandbox/sandbox-host';
+export { effectiveLimits, DEFAULT_CALL_LIMITS, ENGINE_MIN_MEMORY } from './sandbox/limits';
+export type { CallLimits, EffectiveLimits } from './sandbox/limits';
+export type { LogEntry, PluginUsage } from './sandbox/protocol';
+export { filterEvent, mayWrite } from './sandbox/event-filter';
+export { AuditTrail } from './audit-trail';
+export type { AuditEntry, AuditQuery } from './audit-trail';
+export { SandboxError } from './errors';
+export type { SandboxErrorCode } from './errors';
+export { hostAllowed } from './capabilities/host-allowlist';
+export { isPrivateAddress } from './capabilities/address-guard';

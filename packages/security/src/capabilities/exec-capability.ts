@@ -1,0 +1,94 @@
+// ctx.exec: runs a command from the manifest's exec.allowed_commands with an argv array and no
+// shell, in the plugin's data folder, with a minimal environment. Output is capped and the process
+// is killed when it runs past its time.
+import { spawn } from 'node:child_process';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { JsonValue } from '@marathon/plugin-api';
+import { CapabilityError } from './capability-error';
+import type { PluginScope } from './plugin-scope';
+
+export const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
+export const MAX_EXEC_MS = 30_000;
+
+interface ExecOptions {
+  cwd: string;
+  input: string | undefined;
+  timeoutMs: number;
+}
+
+function readOptions(scope: PluginScope, raw: unknown): ExecOptions {
+  const options = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  let cwd = scope.spec.dataDir;
+  if (options.cwd !== undefined) {
+    if (typeof options.cwd !== 'string' || isAbsolute(options.cwd) || options.cwd.includes('\0')) {
+      throw new CapabilityError('EINVAL', 'exec: cwd must be a path relative to the plugin\'s data folder');
+    }
+    cwd = resolve(scope.spec.dataDir, options.cwd);
+    const rel = relative(scope.spec.dataDir, cwd);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new CapabilityError('EPERM', `exec: cwd '${options.cwd}' is outside the plugin's data folder`);
+  }
+  if (options.input !== undefined && typeof options.input !== 'string') throw new CapabilityError('EINVAL', 'exec: input must be a string');
+  const wanted = typeof options.timeout_ms === 'number' && options.timeout_ms > 0 ? options.timeout_ms : MAX_EXEC_MS;
+  return { cwd, input: options.input as string | undefined, timeoutMs: Math.max(1, Math.min(wanted, MAX_EXEC_MS, scope.remainingMs())) };
+}
+
+export async function execCommand(scope: PluginScope, args: readonly unknown[]): Promise<JsonValue> {
+  const [command, argv = [], rawOptions] = args;
+  const shown = typeof command === 'string' ? command : String(command);
+  scope.require('exec', 'exec', shown);
+  if (typeof command !== 'string' || !scope.spec.allowedCommands.includes(command)) {
+    throw scope.deny('exec', shown, 'EPERM', `exec: '${shown}' is not in exec.allowed_commands`);
+  }
+  if (!Array.isArray(argv) || !argv.every((arg): arg is string => typeof arg === 'string' && !arg.includes('\0'))) {
+    throw scope.deny('exec', shown, 'EINVAL', 'exec: arguments must be an array of strings');
+  }
+  const options = readOptions(scope, rawOptions);
+  scope.audit('exec', [command, ...argv].join(' ').slice(0, 200), true);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, argv, {
+      cwd: options.cwd,
+      shell: false,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const output = { stdout: [] as Buffer[], stderr: [] as Buffer[], size: 0, truncated: false };
+    const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const room = MAX_EXEC_OUTPUT_BYTES - output.size;
+      if (room <= 0) {
+        output.truncated = true;
+        return;
+      }
+      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      if (kept.length < chunk.length) output.truncated = true;
+      output[stream].push(kept);
+      output.size += kept.length;
+    };
+    child.stdout.on('data', collect('stdout'));
+    child.stderr.on('data', collect('stderr'));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new CapabilityError(error.code ?? 'EIO', `exec: could not start '${command}' (${error.code ?? 'error'})`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({
+        exit_code: code,
+        signal,
+        stdout: Buffer.concat(output.stdout).toString('utf8'),
+        stderr: Buffer.concat(output.stderr).toString('utf8'),
+        timed_out: timedOut,
+        truncated: output.truncated,
+      });
+    });
+    child.stdin.on('error', () => {
+      // The command may exit without reading its input.
+    });
+    child.stdin.end(options.input);
+  });
+}

@@ -1,0 +1,148 @@
+// The guest half of the bridge, evaluated in every plugin's QuickJS context before the plugin's
+// code. It captures the built-ins it relies on first, so that a plugin replacing JSON.stringify
+// or Promise.prototype.then cannot change what crosses the boundary; builds the frozen `ctx`; and
+// calls handlers, returning their results as JSON text (serialised inside the VM, under the call's
+// deadline, so a getter or toJSON that loops is interrupted rather than hanging the host).
+//
+// Host functions: hostSync(op, argsJson) → '{"value":…}' | '{"error":{"code","message"}}', and
+// hostAsync(op, argsJson) → a promise of the same text.
+export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson) {
+  'use strict';
+  var stringify = JSON.stringify, parse = JSON.parse, freeze = Object.freeze, keys = Object.keys;
+  var apply = Reflect.apply, then = Promise.prototype.then, PromiseCtor = Promise, resolved = Promise.resolve.bind(Promise);
+  var ErrorCtor = Error, isArray = Array.isArray, StringCtor = String, includes = Array.prototype.includes;
+  var info = parse(infoJson);
+  var plugin = null;
+
+  function hostError(error) {
+    var e = new ErrorCtor(error.message);
+    e.code = error.code;
+    return e;
+  }
+  function unwrap(text) {
+    var reply = parse(text);
+    if (reply.error) throw hostError(reply.error);
+    return reply.value;
+  }
+  function sync(op, args) {
+    return unwrap(hostSync(op, stringify(args)));
+  }
+  function async(op, args) {
+    var pending;
+    try {
+      pending = hostAsync(op, stringify(args));
+    } catch (error) {
+      return PromiseCtor.reject(error);
+    }
+    return apply(then, pending, [unwrap]);
+  }
+
+  var permissions = freeze(info.permissions.slice());
+  function logger(level) {
+    return function (message, fields) {
+      sync('log', [level, StringCtor(message), fields === undefined ? null : fields]);
+    };
+  }
+  function response(raw) {
+    return freeze({
+      ok: raw.ok,
+      status: raw.status,
+      url: raw.url,
+      headers: freeze(raw.headers),
+      text: function () { return resolved(raw.body); },
+      json: function () { return new PromiseCtor(function (res) { res(parse(raw.body)); }); },
+    });
+  }
+  var ctx = freeze({
+    plugin: freeze({ name: info.name, version: info.version }),
+    permissions: permissions,
+    hasPermission: function (permission) { return apply(includes, permissions, [permission]); },
+    log: freeze({ debug: logger('debug'), info: logger('info'), warn: logger('warn'), error: logger('error') }),
+    storage: freeze({
+      get: function (key) {
+        return apply(then, async('storage.get', [key]), [function (entry) { return entry.found ? entry.value : undefined; }]);
+      },
+      set: function (key, value) { return apply(then, async('storage.set', [key, value]), [function () {}]); },
+      delete: function (key) { return async('storage.delete', [key]); },
+    }),
+    fs: freeze({
+      read: function (path) { return async('fs.read', [path]); },
+      write: function (path, data) { return apply(then, async('fs.write', [path, data]), [function () {}]); },
+      append: function (path, data) { return apply(then, async('fs.append', [path, data]), [function () {}]); },
+      list: function (path) { return async('fs.list', [path]); },
+      stat: function (path) { return async('fs.stat', [path]); },
+      remove: function (path, options) { return apply(then, async('fs.remove', [path, options]), [function () {}]); },
+      mkdir: function (path, options) { return apply(then, async('fs.mkdir', [path, options]), [function () {}]); },
+    }),
+    net: freeze({
+      fetch: function (url, init) { return apply(then, async('net.fetch', [url, init]), [response]); },
+    }),
+    env: freeze({
+      get: function (name) { var value = sync('env.get', [name]); return value === null ? undefined : value; },
+    }),
+    exec: function (command, args, options) { return async('exec', [command, args === undefined ? [] : args, options]); },
+  });
+
+  function encode(value, maxChars) {
+    var text;
+    try {
+      text = value === undefined ? '{"undefined":true}' : stringify({ value: value });
+    } catch (error) {
+      return stringify({ error: { code: 'BAD_RESULT', message: 'returned a value that is not JSON data (' + StringCtor(error && error.message) + ')' } });
+    }
+    if (text === undefined) return '{"undefined":true}';
+    if (text.length > maxChars) {
+      return stringify({ error: { code: 'BAD_RESULT', message: 'returned more than ' + maxChars + ' characters of data' } });
+    }
+    return text;
+  }
+  function encodeError(error) {
+    var message;
+    try {
+      message = error instanceof ErrorCtor ? StringCtor(error.message) : StringCtor(error);
+    } catch (e) {
+      message = 'a value that cannot be described';
+    }
+    return stringify({ error: { code: 'HANDLER_FAILED', message: message.length > 2000 ? message.slice(0, 2000) + '...' : message } });
+  }
+
+  return freeze({
+    /** Takes the module namespace; returns a description of the plugin, or throws. */
+    register: function (namespace) {
+      var definition = namespace && namespace.default;
+      if (typeof definition !== 'object' || definition === null) {
+        throw new ErrorCtor('the main module must export a plugin as its default export: export default definePlugin({ ... })');
+      }
+      var hooks = definition.hooks === undefined ? {} : definition.hooks;
+      var commands = definition.commands === undefined ? {} : definition.commands;
+      if (typeof hooks !== 'object' || hooks === null || typeof commands !== 'object' || commands === null) {
+        throw new ErrorCtor('the plugin\'s hooks and commands must be objects of functions');
+      }
+      var table = { hooks: {}, commands: {}, init: definition.init, deinit: definition.deinit };
+      var hookNames = keys(hooks), commandNames = keys(commands), i;
+      for (i = 0; i < hookNames.length; i++) {
+        if (typeof hooks[hookNames[i]] !== 'function') throw new ErrorCtor('hooks.' + hookNames[i] + ' is not a function');
+        table.hooks[hookNames[i]] = hooks[hookNames[i]];
+      }
+      for (i = 0; i < commandNames.length; i++) {
+        if (typeof commands[commandNames[i]] !== 'function') throw new ErrorCtor('commands.' + commandNames[i] + ' is not a function');
+        table.commands[commandNames[i]] = commands[commandNames[i]];
+      }
+      if (table.init !== undefined && typeof table.init !== 'function') throw new ErrorCtor('init is not a function');
+      if (table.deinit !== undefined && typeof table.deinit !== 'function') throw new ErrorCtor('deinit is not a function');
+      plugin = table;
+      return stringify({ hooks: hookNames, commands: commandNames });
+    },
+    /** Calls a handler; resolves (never rejects) to the JSON text of its result or its error. */
+    invoke: function (kind, name, payload, maxChars) {
+      var fn = kind === 'hook' ? plugin.hooks[name] : kind === 'command' ? plugin.commands[name] : plugin[kind];
+      if (typeof fn !== 'function') {
+        if (kind === 'init' || kind === 'deinit') return resolved('{"undefined":true}');
+        return resolved(stringify({ error: { code: 'NO_SUCH_HANDLER', message: 'the plugin has no ' + kind + ' named ' + StringCtor(name) } }));
+      }
+      var args = kind === 'init' || kind === 'deinit' ? [ctx] : [ctx, parse(payload)];
+      var running = new PromiseCtor(function (res) { res(apply(fn, undefined, args)); });
+      return apply(then, running, [function (value) { return encode(value, maxChars); }, encodeError]);
+    },
+  });
+})`;

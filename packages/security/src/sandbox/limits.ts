@@ -1,0 +1,45 @@
+import { DEFAULT_LIMITS, type ResourceLimits } from '@marathon/plugin-api';
+
+/** What the engine itself needs: QuickJS's WebAssembly module declares 16 MiB of initial memory. */
+export const ENGINE_MIN_MEMORY = 16 * 1024 * 1024;
+
+/** Limits that apply per call rather than per plugin. */
+export interface CallLimits {
+  /** Wall time one call (a hook, a command, init, deinit) may take, in ms. Default 5000. */
+  call_deadline_ms: number;
+  /** Bytes of JSON a call may return. Default 1 MiB. */
+  max_result_bytes: number;
+  /** Native stack for guest recursion, in bytes. Default 512 KiB. */
+  max_stack_bytes: number;
+}
+
+export const DEFAULT_CALL_LIMITS: Readonly<CallLimits> = Object.freeze({
+  call_deadline_ms: 5000,
+  max_result_bytes: 1024 * 1024,
+  max_stack_bytes: 512 * 1024,
+});
+
+export type EffectiveLimits = ResourceLimits & CallLimits;
+
+/**
+ * The limits a plugin runs under: the policy's (default: the seed's), lowered — never raised — by
+ * its manifest. Memory below the engine's floor is raised to it, the one case where a manifest's
+ * wish cannot be met exactly.
+ */
+export function effectiveLimits(
+  manifestLimits: Readonly<Partial<ResourceLimits>> = {},
+  policy: Readonly<Partial<ResourceLimits & CallLimits>> = {},
+): EffectiveLimits {
+  const base: EffectiveLimits = { ...DEFAULT_LIMITS, ...DEFAULT_CALL_LIMITS, ...policy };
+  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof ResourceLimits>) {
+    const wanted = manifestLimits[key];
+    if (typeof wanted === 'number' && wanted > 0 && wanted < base[key]) base[key] = wanted;
+  }
+  base.max_memory = Math.max(base.max_memory, ENGINE_MIN_MEMORY);
+  return base;
+}
+
+export function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
+}

@@ -1,0 +1,417 @@
+// One plugin running in its own QuickJS engine, inside a worker. Each instance has its own
+// WebAssembly instance and memory (made from the worker's one compiled module), because a memory
+// cap set inside QuickJS does not hold (upstream quickjs-emscripten #255, #271) while a
+// WebAssembly.Memory's maximum does. Every stretch of guest execution runs under an interrupt
+// deadline and counts towards the plugin's CPU time; any breach drops the whole instance.
+import variant from '@jitl/quickjs-wasmfile-release-sync';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+} from 'quickjs-emscripten-core';
+import type { SandboxErrorCode } from '../errors';
+import type { PluginScope } from '../capabilities/plugin-scope';
+import { GUEST_PRELUDE } from './guest-prelude';
+import type { HostCalls } from './host-calls';
+import { formatBytes } from './limits';
+import { loadModuleSource, normalizeImport } from './module-resolution';
+import type { CallKind, CallResult, PluginUsage, WorkerPluginSpec } from './protocol';
+
+const WASM_PAGE = 64 * 1024;
+/** Pages QuickJS's module declares as its initial memory (16 MiB). */
+const ENGINE_INITIAL_PAGES = 256;
+
+/** What every instance in a worker shares: the compiled engine and the plugin-api runtime's source. */
+export interface EngineAssets {
+  wasmModule: WebAssembly.Module;
+  apiSource: string;
+}
+
+/** A broken limit or an engine failure: the instance is gone. */
+export class Breach extends Error {
+  constructor(
+    readonly code: SandboxErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ActiveCall {
+  deadline: number;
+}
+
+export class PluginInstance {
+  private cpuMs = 0;
+  private calls = 0;
+  private sliceLimit = Number.POSITIVE_INFINITY;
+  private interrupted = false;
+  private disposed: Breach | undefined;
+  private readonly deferreds = new Set<QuickJSDeferredPromise>();
+  private readonly activeCalls = new Set<ActiveCall>();
+  private readonly waiters = new Set<() => void>();
+  private bridge: QuickJSHandle | undefined;
+  /** The engine trapped (a WebAssembly-level failure): nothing may call into it any more. */
+  private trapped = false;
+  private invokeFn: QuickJSHandle | undefined;
+
+  private constructor(
+    readonly spec: WorkerPluginSpec,
+    private readonly memory: WebAssembly.Memory,
+    private readonly runtime: QuickJSRuntime,
+    private readonly vm: QuickJSContext,
+    private readonly scope: PluginScope,
+    private readonly host: HostCalls,
+    private readonly assets: EngineAssets,
+  ) {}
+
+  static async create(spec: WorkerPluginSpec, assets: EngineAssets, scope: PluginScope, host: HostCalls): Promise<PluginInstance> {
+    const memory = new WebAssembly.Memory({
+      initial: ENGINE_INITIAL_PAGES,
+      maximum: Math.max(ENGINE_INITIAL_PAGES, Math.floor(spec.limits.max_memory / WASM_PAGE)),
+    });
+    const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: assets.wasmModule, wasmMemory: memory }));
+    const runtime = module.newRuntime();
+    runtime.setMaxStackSize(spec.limits.max_stack_bytes);
+    const vm = runtime.newContext();
+    const instance = new PluginInstance(spec, memory, runtime, vm, scope, host, assets);
+    instance.install();
+    return instance;
+  }
+
+  get alive(): boolean {
+    return this.disposed === undefined;
+  }
+
+  usage(): PluginUsage {
+    return {
+      memory_bytes: this.memory.buffer.byteLength,
+      cpu_time_ms: Math.round(this.cpuMs * 1000) / 1000,
+      open_files: this.scope.openFiles,
+      open_connections: this.scope.openConnections,
+      calls: this.calls,
+    };
+  }
+
+  private install(): void {
+    const { runtime, vm } = this;
+    runtime.setInterruptHandler(() => {
+      if (performance.now() <= this.sliceLimit) return false;
+      this.interrupted = true;
+      return true;
+    });
+    runtime.setModuleLoader(
+      (name) => {
+        const loaded = loadModuleSource(name, this.spec.dir, this.assets.apiSource);
+        if (loaded.ok) return loaded.source;
+        this.scope.audit('import', loaded.request, false, loaded.message);
+        return { error: new Error(loaded.message) };
+      },
+      (base, requested) => normalizeImport(base, requested),
+    );
+    const hostSync = vm.newFunction('hostSync', (op, args) => vm.newString(this.host.sync(vm.getString(op), vm.getString(args))));
+    const hostAsync = vm.newFunction('hostAsync', (op, args) => this.startAsync(vm.getString(op), vm.getString(args)));
+    const info = vm.newString(JSON.stringify({ name: this.spec.name, version: this.spec.version, permissions: this.spec.permissions }));
+    try {
+      const factory = vm.unwrapResult(vm.evalCode(GUEST_PRELUDE, 'marathon:prelude', { type: 'global' }));
+      this.bridge = vm.unwrapResult(vm.callFunction(factory, vm.undefined, hostSync, hostAsync, info));
+      factory.dispose();
+      this.invokeFn = vm.getProp(this.bridge, 'invoke');
+    } finally {
+      hostSync.dispose();
+      hostAsync.dispose();
+      info.dispose();
+    }
+  }
+
+  /** A ctx call that takes time: returns a guest promise, resolved when the host operation ends. */
+  private startAsync(op: string, args: string): QuickJSHandle {
+    const deferred = this.vm.newPromise();
+    this.deferreds.add(deferred);
+    void this.host.async(op, args).then((text) => {
+      if (this.disposed !== undefined) return;
+      this.deferreds.delete(deferred);
+      const value = this.vm.newString(text);
+      deferred.resolve(value);
+      this.free(value);
+      this.pump();
+      this.notifyProgress();
+    });
+    return deferred.handle;
+  }
+
+  private notifyProgress(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** Runs guest code under the earliest active deadline and the remaining CPU budget. */
+  private runGuest<T>(run: () => T): T {
+    if (this.disposed !== undefined) throw this.disposed;
+    const started = performance.now();
+    let deadline = Number.POSITIVE_INFINITY;
+    for (const call of this.activeCalls) deadline = Math.min(deadline, call.deadline);
+    const cpuLeft = this.spec.limits.max_cpu_time_ms - this.cpuMs;
+    this.sliceLimit = Math.min(deadline, started + cpuLeft);
+    const cpuBound = started + cpuLeft < deadline;
+    this.interrupted = false;
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      throw this.drop(this.engineFailure(error));
+    } finally {
+      this.cpuMs += performance.now() - started;
+      this.sliceLimit = Number.POSITIVE_INFINITY;
+    }
+    if (this.interrupted) {
+      throw this.drop(
+        cpuBound
+          ? new Breach('CPU_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its CPU time limit of ${this.spec.limits.max_cpu_time_ms} ms`)
+          : new Breach('DEADLINE_EXCEEDED', `plugin '${this.spec.name}' did not finish within its deadline of ${this.spec.limits.call_deadline_ms} ms`),
+      );
+    }
+    return result;
+  }
+
+  /** Frees a handle unless the engine can no longer be called into. */
+  private free(handle: QuickJSHandle): void {
+    if (this.trapped || !handle.alive) return;
+    try {
+      handle.dispose();
+    } catch {
+      this.trapped = true;
+    }
+  }
+
+  /** A host-side exception out of the engine: WebAssembly trapped (out of memory, most often). */
+  private engineFailure(error: unknown): Breach {
+    if (error instanceof Breach) return error;
+    this.trapped = true;
+    const atCap = this.memory.buffer.byteLength + WASM_PAGE > this.spec.limits.max_memory;
+    if (atCap || /OOM|out of memory|memory/i.test(String((error as Error)?.message))) {
+      return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
+    }
+    return new Breach('HANDLER_FAILED', `plugin '${this.spec.name}' crashed its engine`);
+  }
+
+  /** Runs queued promise jobs. */
+  private pump(): void {
+    if (this.disposed !== undefined) return;
+    try {
+      const result = this.runGuest(() => this.runtime.executePendingJobs());
+      if (result.error) {
+        const breach = this.classify(result.error);
+        this.free(result.error);
+        if (breach !== undefined) throw this.drop(breach);
+      }
+    } catch (error) {
+      if (!(error instanceof Breach)) throw error;
+      this.notifyProgress();
+    }
+  }
+
+  /** Reads an error's name and message inside the VM, under a short deadline of its own. */
+  private describeError(error: QuickJSHandle): string {
+    try {
+      const guard: ActiveCall = { deadline: performance.now() + 50 };
+      this.activeCalls.add(guard);
+      try {
+        return this.runGuest(() => {
+          const name = this.vm.getProp(error, 'name');
+          const message = this.vm.getProp(error, 'message');
+          const text = `${this.vm.typeof(name) === 'string' ? this.vm.getString(name) : 'Error'}: ${this.vm.typeof(message) === 'string' ? this.vm.getString(message) : ''}`;
+          this.free(name);
+          this.free(message);
+          return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
+        });
+      } finally {
+        this.activeCalls.delete(guard);
+      }
+    } catch {
+      return 'Error: (could not be described)';
+    }
+  }
+
+  /** A limit an error stands for, if it stands for one. */
+  private classify(error: QuickJSHandle): Breach | undefined {
+    const text = this.describeError(error);
+    if (/^InternalError: out of memory/.test(text)) {
+      return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
+    }
+    if (/^InternalError: stack overflow/.test(text) || /^RangeError: Maximum call stack/.test(text)) {
+      return new Breach('STACK_OVERFLOW', `plugin '${this.spec.name}' recursed too deeply (stack limit ${this.spec.limits.max_stack_bytes / 1024} KiB)`);
+    }
+    return undefined;
+  }
+
+  /** Marks the instance gone and frees it; returns the breach to throw. */
+  drop(breach: Breach): Breach {
+    if (this.disposed !== undefined) return this.disposed;
+    this.disposed = breach;
+    this.notifyProgress();
+    this.release();
+    return breach;
+  }
+
+  /**
+   * Lets the engine go. Its runtime is not disposed: QuickJS aborts the whole WebAssembly module
+   * when a runtime is freed while any handle is alive, which after an interrupt or out-of-memory
+   * cannot be ruled out. The engine, its memory and every handle belong to this instance alone, so
+   * dropping the references frees them all at the next garbage collection.
+   */
+  private release(): void {
+    this.deferreds.clear();
+    this.invokeFn = undefined;
+    this.bridge = undefined;
+  }
+
+  dispose(): void {
+    this.drop(new Breach('DISPOSED', `plugin '${this.spec.name}' was unloaded`));
+  }
+
+  /** Evaluates the main module and registers its default export; returns the names it implements. */
+  async load(): Promise<{ hooks: string[]; commands: string[] }> {
+    const call: ActiveCall = { deadline: performance.now() + this.spec.limits.call_deadline_ms };
+    this.activeCalls.add(call);
+    this.scope.deadline = Date.now() + this.spec.limits.call_deadline_ms;
+    try {
+      const name = `/${this.spec.main}`;
+      const main = loadModuleSource(name, this.spec.dir, this.assets.apiSource);
+      if (!main.ok) throw new Breach('LOAD_FAILED', main.message.replace(`cannot import '${main.request}'`, `cannot load main module '${this.spec.main}'`));
+      const evaluated = this.runGuest(() => this.vm.evalCode(main.source, name, { type: 'module' }));
+      if (evaluated.error) {
+        const text = this.describeError(evaluated.error);
+        this.free(evaluated.error);
+        throw new Breach('LOAD_FAILED', `plugin '${this.spec.name}' failed to load: ${text}`);
+      }
+      const namespace = await this.settle(evaluated.value, call, 'load');
+      const described = this.runGuest(() => {
+        const register = this.vm.getProp(this.bridge!, 'register');
+        const result = this.vm.callFunction(register, this.vm.undefined, namespace);
+        this.free(register);
+        this.free(namespace);
+        return result;
+      });
+      if (described.error) {
+        const text = this.describeError(described.error);
+        this.free(described.error);
+        throw new Breach('LOAD_FAILED', `plugin '${this.spec.name}' failed to load: ${text.replace(/^Error: /, '')}`);
+      }
+      const json = this.vm.getString(described.value);
+      this.free(described.value);
+      return JSON.parse(json) as { hooks: string[]; commands: string[] };
+    } catch (error) {
+      if (error instanceof Breach) throw this.drop(error);
+      throw error;
+    } finally {
+      this.activeCalls.delete(call);
+    }
+  }
+
+  /** Waits for a guest promise (or plain value) to settle; returns its value handle. */
+  private async settle(handle: QuickJSHandle, call: ActiveCall, what: string): Promise<QuickJSHandle> {
+    try {
+      this.pump();
+      for (;;) {
+        if (this.disposed !== undefined) throw this.disposed;
+        const state = this.vm.getPromiseState(handle);
+        if (state.type === 'fulfilled') {
+          if (state.notAPromise) return handle.dup();
+          return state.value;
+        }
+        if (state.type === 'rejected') {
+          const breach = this.classify(state.error);
+          const text = this.describeError(state.error);
+          this.free(state.error);
+          throw breach ?? new Breach(what === 'load' ? 'LOAD_FAILED' : 'HANDLER_FAILED', `plugin '${this.spec.name}' failed to ${what}: ${text}`);
+        }
+        const timedOut = await this.waitForProgress(call.deadline);
+        if (timedOut && this.disposed === undefined) {
+          throw this.drop(new Breach('DEADLINE_EXCEEDED', `plugin '${this.spec.name}' did not finish within its deadline of ${this.spec.limits.call_deadline_ms} ms`));
+        }
+      }
+    } finally {
+      if (handle.alive) this.free(handle);
+    }
+  }
+
+  private waitForProgress(deadline: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        resolve(true);
+      }, Math.max(0, deadline - performance.now()));
+      this.waiters.add(wake);
+    });
+  }
+
+  /** Calls a hook, a command, init or deinit. Breaches resolve to a failed result and drop the instance. */
+  async call(kind: CallKind, name: string, payload: string): Promise<CallResult> {
+    const started = performance.now();
+    const call: ActiveCall = { deadline: started + this.spec.limits.call_deadline_ms };
+    const elapsed = () => Math.round((performance.now() - started) * 1e6);
+    if (this.disposed !== undefined) return { ok: false, code: this.disposed.code, message: this.disposed.message, durationNs: 0 };
+    this.activeCalls.add(call);
+    this.scope.deadline = Date.now() + this.spec.limits.call_deadline_ms;
+    this.calls += 1;
+    try {
+      const invoked = this.runGuest(() => {
+        const args = [this.vm.newString(kind), this.vm.newString(name), this.vm.newString(payload), this.vm.newNumber(this.spec.limits.max_result_bytes)];
+        const result = this.vm.callFunction(this.invokeFn!, this.vm.undefined, ...args);
+        for (const arg of args) this.free(arg);
+        return result;
+      });
+      if (invoked.error) {
+        const breach = this.classify(invoked.error) ?? new Breach('HANDLER_FAILED', `plugin '${this.spec.name}' failed: ${this.describeError(invoked.error)}`);
+        this.free(invoked.error);
+        throw breach;
+      }
+      const value = await this.settle(invoked.value, call, `run ${kind} ${name}`);
+      const text = this.vm.getString(value);
+      this.free(value);
+      return this.decode(text, elapsed());
+    } catch (error) {
+      if (!(error instanceof Breach)) throw error;
+      if (error.code !== 'HANDLER_FAILED' && error.code !== 'NO_SUCH_HANDLER' && error.code !== 'BAD_RESULT') this.drop(error);
+      return { ok: false, code: error.code, message: error.message, durationNs: elapsed() };
+    } finally {
+      this.activeCalls.delete(call);
+    }
+  }
+
+  /** The bridge's envelope: {"value":…}, {"undefined":true} or {"error":{code,message}}. */
+  private decode(text: string, durationNs: number): CallResult {
+    if (Buffer.byteLength(text) > this.spec.limits.max_result_bytes + 64) {
+      return { ok: false, code: 'BAD_RESULT', message: `plugin '${this.spec.name}' returned more than ${this.spec.limits.max_result_bytes} bytes`, durationNs };
+    }
+    if (text === '{"undefined":true}') return { ok: true, json: undefined, durationNs };
+    if (text.startsWith('{"error":')) {
+      const { error } = JSON.parse(text) as { error: { code: SandboxErrorCode; message: string } };
+      const breach = this.classifyMessage(error.message);
+      if (breach !== undefined) throw breach;
+      const prefix = error.code === 'HANDLER_FAILED' ? `plugin '${this.spec.name}' failed: ` : `plugin '${this.spec.name}' `;
+      return { ok: false, code: error.code, message: prefix + error.message, durationNs };
+    }
+    return { ok: true, json: text.slice('{"value":'.length, -1), durationNs };
+  }
+
+  /** Catchable engine errors that reached the bridge's own catch (out of memory, stack overflow). */
+  private classifyMessage(message: string): Breach | undefined {
+    if (message === 'out of memory') {
+      return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
+    }
+    if (message === 'stack overflow') {
+      return new Breach('STACK_OVERFLOW', `plugin '${this.spec.name}' recursed too deeply (stack limit ${this.spec.limits.max_stack_bytes / 1024} KiB)`);
+    }
+    return undefined;
+  }
+}

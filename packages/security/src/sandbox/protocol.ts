@@ -1,0 +1,96 @@
+// Messages between the SandboxHost (main thread) and its workers. Everything here is structured-
+// clone data; JSON that came from a guest travels as strings until the host parses it safely.
+import type { Permission } from '@marathon/plugin-api';
+import type { SandboxErrorCode } from '../errors';
+import type { AuditEntry } from '../audit-trail';
+import type { EffectiveLimits } from './limits';
+
+/** What a worker needs to run a plugin. Only the environment variables the plugin may read travel here. */
+export interface WorkerPluginSpec {
+  /** The host's id for this plugin instance (a reload gets a new one). */
+  key: number;
+  name: string;
+  version: string;
+  /** Real path of the plugin folder. */
+  dir: string;
+  /** The main module, relative to `dir`. */
+  main: string;
+  /** The plugin's data folder (ctx.fs), created by the host. */
+  dataDir: string;
+  /** The plugin's key-value store file (ctx.storage). */
+  storageFile: string;
+  permissions: Permission[];
+  allowedHosts: string[];
+  /** env_vars.allowed. */
+  envAllowed: string[];
+  /** The values of those that are set on the host. */
+  env: Record<string, string>;
+  allowedCommands: string[];
+  limits: EffectiveLimits;
+  /** Whether ctx.net.fetch may reach loopback, link-local and private addresses. */
+  allowPrivateNetwork: boolean;
+}
+
+export type CallKind = 'hook' | 'command' | 'init' | 'deinit';
+
+export interface CallRequest {
+  key: number;
+  kind: CallKind;
+  /** The hook or command name; the kind again for init and deinit. */
+  name: string;
+  /** JSON of the argument: the hook's event, or the command's args. */
+  payload: string;
+  /** Hook calls only: whether a successful result's result_data replaces the event for the next call. */
+  canWrite?: boolean;
+}
+
+/** Hook chain rules for a batch, as @marathon/events applies them. */
+export interface ChainRules {
+  /** A failed result ends the batch (pre_* hooks, user_auth, user_authz, config_validate). */
+  veto: boolean;
+}
+
+export type CallResult =
+  | { ok: true; /** JSON of the value returned; undefined when it returned nothing. */ json: string | undefined; durationNs: number }
+  | { ok: false; code: SandboxErrorCode; message: string; durationNs: number };
+
+export interface LogEntry {
+  plugin: string;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields?: string;
+  time: number;
+}
+
+export interface PluginUsage {
+  /** Bytes of the plugin's WebAssembly memory (its engine and heap). */
+  memory_bytes: number;
+  /** CPU time the current instance has used, in ms. */
+  cpu_time_ms: number;
+  open_files: number;
+  open_connections: number;
+  calls: number;
+}
+
+export type MainToWorker =
+  | { type: 'load'; id: number; spec: WorkerPluginSpec }
+  | { type: 'call'; id: number; calls: CallRequest[]; chain: ChainRules | null }
+  | { type: 'unload'; id: number; key: number }
+  | { type: 'usage'; id: number; key: number };
+
+export type WorkerToMain =
+  | {
+      type: 'reply';
+      id: number;
+      /** load: null or the error; call: one result per call that ran, in order; usage: the usage. */
+      results?: CallResult[];
+      error?: { code: SandboxErrorCode; message: string };
+      usage?: PluginUsage;
+      /** load: the hooks and commands the plugin's code implements. */
+      described?: { hooks: string[]; commands: string[] };
+      /** Instances the worker dropped while serving this request, with why (a broken limit). */
+      dropped: Array<{ key: number; code: SandboxErrorCode; message: string }>;
+      audit: AuditEntry[];
+      logs: LogEntry[];
+    }
+  | { type: 'ready' };

@@ -1,0 +1,387 @@
+// The sandbox as the manager uses it: load a plugin (folder + manifest + data folder), call its
+// hooks, commands, init and deinit, read its usage, unload it. Plugins run in worker threads, each
+// in its own QuickJS engine; see plugin-instance.ts for the engine and sandbox-worker.ts for the
+// watchdog. A plugin that breaks a limit loses its instance and its next call starts a fresh one
+// (load and init again); plugins that shared a worker killed by the watchdog are reloaded the same
+// way, transparently.
+import { mkdir, realpath } from 'node:fs/promises';
+import type { HookResult, HookType, JsonValue, ResourceLimits } from '@marathon/plugin-api';
+import { isVetoHook } from '@marathon/plugin-api';
+import type { Manifest } from '@marathon/manifest';
+import { AuditTrail, type AuditEntry } from '../audit-trail';
+import { SandboxError, type SandboxErrorCode } from '../errors';
+import { applyChain } from './chain-rules';
+import { filterEvent, mayWrite, stripWrite } from './event-filter';
+import { asHookResult, describeValue, parseGuestJson } from './guest-value';
+import { effectiveLimits, type CallLimits, type EffectiveLimits } from './limits';
+import type { CallKind, CallRequest, CallResult, LogEntry, PluginUsage, WorkerPluginSpec } from './protocol';
+import { SandboxWorker, WorkerLost } from './sandbox-worker';
+
+export interface SandboxPolicy {
+  /** Raise or lower the defaults (the seed's: 64 MiB, 10 s CPU, 10 connections, 20 files; 5 s per call). */
+  limits?: Partial<ResourceLimits & CallLimits>;
+  /** Let ctx.net.fetch reach loopback, link-local and private addresses. Default false (SSRF). */
+  allowPrivateNetwork?: boolean;
+}
+
+export interface SandboxHostOptions {
+  /** Worker threads to spread plugins over. Default 1. */
+  workers?: number;
+  policy?: SandboxPolicy;
+  /** Where env_vars values come from. Default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Entries the in-memory audit trail keeps. Default 5000. */
+  auditCapacity?: number;
+  onAudit?: (entry: AuditEntry) => void;
+  onLog?: (entry: LogEntry) => void;
+  /** A plugin broke a limit (its instance is gone) or lost its worker. */
+  onBreach?: (event: { plugin: string; code: SandboxErrorCode; message: string }) => void;
+}
+
+export interface PluginSource {
+  /** The plugin folder (its plugin.json and code). */
+  dir: string;
+  manifest: Manifest;
+  /** The plugin's data folder for ctx.fs; created when missing. */
+  dataDir: string;
+  /** The file ctx.storage keeps its values in. */
+  storageFile: string;
+}
+
+export interface HookCallResult {
+  /** Always a HookResult: failures (throws, broken limits, bad values) are failed results saying why. */
+  result: HookResult;
+  /** Set when the call itself failed rather than the plugin returning a failed result. */
+  error?: SandboxError;
+  durationNs: number;
+}
+
+export type CommandResult = { ok: true; output?: string } | { ok: false; error: SandboxError };
+
+interface PluginRecord {
+  name: string;
+  manifest: Manifest;
+  spec: Omit<WorkerPluginSpec, 'key'>;
+  key: number;
+  worker: SandboxWorker | undefined;
+  /** init ran on the current instance's predecessors: a reload runs it again. */
+  initialized: boolean;
+  breaches: number;
+  unloaded: boolean;
+}
+
+function sameNames(declared: readonly string[], implemented: readonly string[]): { missing: string[]; extra: string[] } {
+  return {
+    missing: declared.filter((name) => !implemented.includes(name)),
+    extra: implemented.filter((name) => !declared.includes(name)),
+  };
+}
+
+export class SandboxHost {
+  readonly audit: AuditTrail;
+  private readonly workers: Array<SandboxWorker | undefined>;
+  private nextKey = 1;
+  private closed = false;
+
+  constructor(private readonly options: SandboxHostOptions = {}) {
+    this.audit = new AuditTrail(options.auditCapacity ?? 5000, options.onAudit);
+    this.workers = new Array<SandboxWorker | undefined>(Math.max(1, options.workers ?? 1)).fill(undefined);
+  }
+
+  /** The limits a plugin with this manifest runs under. */
+  limitsFor(manifest: Manifest): EffectiveLimits {
+    return effectiveLimits(manifest.limits, this.options.policy?.limits);
+  }
+
+  /** Loads a plugin's code into a fresh instance and checks it implements what its manifest declares. Does not run init. */
+  async load(source: PluginSource): Promise<SandboxedPlugin> {
+    const { manifest } = source;
+    await mkdir(source.dataDir, { recursive: true });
+    const env = this.options.env ?? process.env;
+    const envAllowed = manifest.env_vars?.allowed ?? [];
+    const record: PluginRecord = {
+      name: manifest.name,
+      manifest,
+      key: 0,
+      worker: undefined,
+      initialized: false,
+      breaches: 0,
+      unloaded: false,
+      spec: {
+        name: manifest.name,
+        version: manifest.version,
+        dir: await realpath(source.dir),
+        main: manifest.main,
+        dataDir: await realpath(source.dataDir),
+        storageFile: source.storageFile,
+        permissions: [...manifest.permissions],
+        allowedHosts: [...(manifest.network?.allowed_hosts ?? [])],
+        envAllowed: [...envAllowed],
+        env: Object.fromEntries(envAllowed.filter((name) => typeof env[name] === 'string').map((name) => [name, env[name]!])),
+        allowedCommands: [...(manifest.exec?.allowed_commands ?? [])],
+        limits: this.limitsFor(manifest),
+        allowPrivateNetwork: this.options.policy?.allowPrivateNetwork === true,
+      },
+    };
+    await this.instantiate(record);
+    return new SandboxedPlugin(this, record);
+  }
+
+  private pickWorker(): SandboxWorker {
+    let best: SandboxWorker | undefined;
+    for (let index = 0; index < this.workers.length; index++) {
+      let worker = this.workers[index];
+      if (worker === undefined || !worker.alive) {
+        worker = new SandboxWorker(index, (lostWorker, error) => this.workerLost(lostWorker, error));
+        this.workers[index] = worker;
+      }
+      if (best === undefined || worker.keys.size < best.keys.size) best = worker;
+    }
+    return best!;
+  }
+
+  private workerLost(worker: SandboxWorker, error: WorkerLost): void {
+    if (this.workers[worker.index] === worker) this.workers[worker.index] = undefined;
+    void error;
+  }
+
+  /** Loads the record's code into a new instance in some worker. */
+  private async instantiate(record: PluginRecord): Promise<void> {
+    if (this.closed) throw new SandboxError('DISPOSED', record.name, 'the sandbox is closed');
+    const worker = this.pickWorker();
+    await worker.ready;
+    const key = this.nextKey++;
+    let reply;
+    try {
+      reply = await worker.request({ type: 'load', spec: { ...record.spec, key } }, record.spec.limits.call_deadline_ms);
+    } catch (error) {
+      throw this.lostError(record, error);
+    }
+    this.absorb(reply);
+    if (reply.error !== undefined) throw new SandboxError(reply.error.code, record.name, reply.error.message);
+    const described = reply.described ?? { hooks: [], commands: [] };
+    const hooks = sameNames(record.manifest.hooks.map((hook) => hook.name), described.hooks);
+    const commands = sameNames(record.manifest.commands.map((command) => command.name), described.commands);
+    const problems = [
+      ...hooks.missing.map((name) => `plugin.json declares hook '${name}' but the code does not implement it`),
+      ...hooks.extra.map((name) => `the code implements hook '${name}' that plugin.json does not declare`),
+      ...commands.missing.map((name) => `plugin.json declares command '${name}' but the code does not implement it`),
+      ...commands.extra.map((name) => `the code implements command '${name}' that plugin.json does not declare`),
+    ];
+    if (problems.length > 0) {
+      await worker.request({ type: 'unload', key }, 1000).catch(() => undefined);
+      throw new SandboxError('MANIFEST_MISMATCH', record.name, `plugin '${record.name}' does not match its manifest: ${problems.join('; ')}`);
+    }
+    record.key = key;
+    record.worker = worker;
+    worker.keys.add(key);
+  }
+
+  private lostError(record: PluginRecord, error: unknown): SandboxError {
+    if (error instanceof WorkerLost) {
+      this.forget(record);
+      const message = error.code === 'DEADLINE_EXCEEDED' ? `plugin '${record.name}' did not finish within its deadline of ${record.spec.limits.call_deadline_ms} ms (its worker was stopped)` : `plugin '${record.name}' lost its worker: ${error.message}`;
+      return new SandboxError(error.code, record.name, message);
+    }
+    throw error;
+  }
+
+  /** The record's instance is gone; its next call loads a new one. */
+  private forget(record: PluginRecord): void {
+    record.worker?.keys.delete(record.key);
+    record.worker = undefined;
+  }
+
+  /** Takes in what a reply carries besides its answer: audit entries, logs, dropped instances. */
+  private absorb(reply: { audit: AuditEntry[]; logs: LogEntry[]; dropped: Array<{ key: number; code: SandboxErrorCode; message: string }> }, records: PluginRecord[] = []): void {
+    for (const entry of reply.audit) this.audit.record(entry);
+    for (const entry of reply.logs) this.options.onLog?.(entry);
+    for (const drop of reply.dropped) {
+      const record = records.find((candidate) => candidate.key === drop.key);
+      if (record === undefined) continue;
+      this.forget(record);
+      record.breaches += 1;
+      this.options.onBreach?.({ plugin: record.name, code: drop.code, message: drop.message });
+    }
+  }
+
+  /** Makes sure the record has a live instance: loads (and inits) a new one after a breach or a lost worker. */
+  async ensureLoaded(record: PluginRecord): Promise<SandboxWorker> {
+    if (record.unloaded) throw new SandboxError('DISPOSED', record.name, `plugin '${record.name}' was unloaded`);
+    if (record.worker !== undefined && record.worker.alive && record.worker.keys.has(record.key)) return record.worker;
+    this.forget(record);
+    await this.instantiate(record);
+    if (record.initialized) {
+      const [result] = await this.run([record], [{ key: record.key, kind: 'init', name: 'init', payload: 'null' }], null);
+      if (result !== undefined && !result.ok) throw new SandboxError(result.code, record.name, result.message);
+    }
+    return record.worker!;
+  }
+
+  /** Runs calls for records that live in one worker, in one message. */
+  async run(records: PluginRecord[], calls: CallRequest[], veto: boolean | null): Promise<CallResult[]> {
+    const worker = records[0]!.worker!;
+    const budget = calls.length * Math.max(...records.map((record) => record.spec.limits.call_deadline_ms));
+    let reply;
+    try {
+      reply = await worker.request({ type: 'call', calls, chain: veto === null ? null : { veto } }, budget);
+    } catch (error) {
+      if (!(error instanceof WorkerLost)) throw error;
+      for (const record of records) this.forget(record);
+      return calls.map((call, index) => {
+        const record = records[index]!;
+        if (error.code === 'DEADLINE_EXCEEDED' && index === error.culprit) {
+          record.breaches += 1;
+          const message = `plugin '${record.name}' did not finish within its deadline of ${record.spec.limits.call_deadline_ms} ms (its worker was stopped)`;
+          this.options.onBreach?.({ plugin: record.name, code: 'DEADLINE_EXCEEDED', message });
+          return { ok: false, code: 'DEADLINE_EXCEEDED', message, durationNs: 0 } satisfies CallResult;
+        }
+        const when = error.culprit >= 0 && index < error.culprit ? 'ran, but its result was lost when' : 'did not run because';
+        return { ok: false, code: 'WORKER_LOST', message: `plugin '${record.name}' ${when} its sandbox worker was stopped`, durationNs: 0 } satisfies CallResult;
+      }).slice(0, error.culprit >= 0 ? error.culprit + 1 : calls.length);
+    }
+    this.absorb(reply, records);
+    return reply.results ?? [];
+  }
+
+  /** Turns a call's result into a HookResult for `hook`, applying what the plugin may change. */
+  toHookResult(record: PluginRecord, hook: HookType, result: CallResult): HookCallResult {
+    if (!result.ok) {
+      const error = new SandboxError(result.code, record.name, result.message);
+      return { result: { success: false, message: result.message, continue_chain: true }, error, durationNs: result.durationNs };
+    }
+    const value = result.json === undefined ? undefined : parseGuestJson(result.json);
+    const hookResult = asHookResult(value);
+    if (hookResult === undefined) {
+      const message = `plugin '${record.name}' returned ${describeValue(value)} instead of a HookResult`;
+      return { result: { success: false, message, continue_chain: true }, error: new SandboxError('BAD_RESULT', record.name, message), durationNs: result.durationNs };
+    }
+    const { result: allowed, stripped } = stripWrite(hookResult, mayWrite(hook, record.spec.permissions));
+    if (stripped) this.audit.record({ time: Date.now(), plugin: record.name, capability: 'task.write', target: hook, allowed: false, reason: "no 'task_write' permission" });
+    return { result: allowed, durationNs: result.durationNs };
+  }
+
+  /**
+   * Dispatches a hook to several plugins in order, with the hook chain rules (continue_chain,
+   * veto, task_write waterfall), in as few messages as there are runs of consecutive plugins on
+   * one worker. Returns a result for each plugin that ran.
+   */
+  async dispatchHook(hook: HookType, event: JsonValue, plugins: readonly SandboxedPlugin[]): Promise<Array<{ plugin: string } & HookCallResult>> {
+    const veto = isVetoHook(hook);
+    const records = plugins.map((plugin) => plugin.record);
+    for (const record of records) await this.ensureLoaded(record);
+    const out: Array<{ plugin: string } & HookCallResult> = [];
+    let data: JsonValue = event;
+    let index = 0;
+    while (index < records.length) {
+      const worker = records[index]!.worker;
+      let end = index;
+      while (end < records.length && records[end]!.worker === worker) end++;
+      const group = records.slice(index, end);
+      const calls = group.map((record) => ({
+        key: record.key,
+        kind: 'hook' as const,
+        name: hook,
+        payload: JSON.stringify(filterEvent(hook, data, record.spec.permissions)),
+        canWrite: mayWrite(hook, record.spec.permissions),
+      }));
+      // Within a group the worker chains the event itself; the first call's payload is filtered here.
+      const results = await this.run(group, calls, veto);
+      let stop = false;
+      results.forEach((result, offset) => {
+        const record = group[offset]!;
+        out.push({ plugin: record.name, ...this.toHookResult(record, hook, result) });
+        const step = applyChain(result, calls[offset]!.canWrite, { veto });
+        if (step.payload !== undefined) data = parseGuestJson(step.payload);
+        if (step.stop) stop = true;
+      });
+      if (stop || results.length < group.length) break;
+      index = end;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((worker) => worker?.terminate()));
+    this.workers.fill(undefined);
+  }
+}
+
+/** One loaded plugin. Its calls never throw for what the plugin does; they report it. */
+export class SandboxedPlugin {
+  constructor(
+    private readonly host: SandboxHost,
+    /** @internal */
+    readonly record: PluginRecord,
+  ) {}
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  get manifest(): Manifest {
+    return this.record.manifest;
+  }
+
+  get limits(): EffectiveLimits {
+    return this.record.spec.limits;
+  }
+
+  private async call(kind: CallKind, name: string, payload: string): Promise<CallResult> {
+    await this.host.ensureLoaded(this.record);
+    const [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload }], null);
+    return result ?? { ok: false, code: 'WORKER_LOST', message: `plugin '${this.name}' did not run`, durationNs: 0 };
+  }
+
+  /** Runs the plugin's init (if it has one); throws SandboxError when it fails. */
+  async init(): Promise<void> {
+    const result = await this.call('init', 'init', 'null');
+    if (!result.ok) throw new SandboxError(result.code, this.name, result.message);
+    this.record.initialized = true;
+  }
+
+  async deinit(): Promise<void> {
+    const result = await this.call('deinit', 'deinit', 'null');
+    this.record.initialized = false;
+    if (!result.ok) throw new SandboxError(result.code, this.name, result.message);
+  }
+
+  /** Calls a hook handler with the event as this plugin may see it. */
+  async callHook(hook: HookType, event: JsonValue): Promise<HookCallResult> {
+    const result = await this.call('hook', hook, JSON.stringify(filterEvent(hook, event, this.record.spec.permissions)));
+    return this.host.toHookResult(this.record, hook, result);
+  }
+
+  /** Runs a command: its text output, or the error that failed it (a failed HookResult included). */
+  async runCommand(name: string, args: readonly string[]): Promise<CommandResult> {
+    const result = await this.call('command', name, JSON.stringify(args));
+    if (!result.ok) return { ok: false, error: new SandboxError(result.code, this.name, result.message) };
+    const value = result.json === undefined ? undefined : parseGuestJson(result.json);
+    if (value === undefined || value === null) return { ok: true };
+    if (typeof value === 'string') return { ok: true, output: value };
+    const hookResult = asHookResult(value);
+    if (hookResult === undefined) {
+      return { ok: false, error: new SandboxError('BAD_RESULT', this.name, `plugin '${this.name}' command '${name}' returned ${describeValue(value)}; commands return a string, a HookResult or nothing`) };
+    }
+    if (!hookResult.success) return { ok: false, error: new SandboxError('HANDLER_FAILED', this.name, hookResult.message ?? `command '${name}' failed`) };
+    return hookResult.message === undefined ? { ok: true } : { ok: true, output: hookResult.message };
+  }
+
+  /** Memory, CPU time and open resources of the current instance, and how many limits it broke. */
+  async usage(): Promise<PluginUsage & { breaches: number }> {
+    const worker = await this.host.ensureLoaded(this.record);
+    const reply = await worker.request({ type: 'usage', key: this.record.key }, 1000);
+    const usage = reply.usage ?? { memory_bytes: 0, cpu_time_ms: 0, open_files: 0, open_connections: 0, calls: 0 };
+    return { ...usage, breaches: this.record.breaches };
+  }
+
+  async unload(): Promise<void> {
+    const { record } = this;
+    record.unloaded = true;
+    const worker = record.worker;
+    if (worker !== undefined && worker.alive) await worker.request({ type: 'unload', key: record.key }, 1000).catch(() => undefined);
+    worker?.keys.delete(record.key);
+    record.worker = undefined;
+  }
+}

@@ -1,0 +1,123 @@
+// The main thread's handle on one sandbox worker: numbered requests, and a watchdog per request.
+// QuickJS's interrupt handler is polled by instruction count, so a loop of heavy built-ins can run
+// far past a deadline inside the worker; only terminating the thread stops it for sure. When the
+// watchdog fires, the worker's shared progress slot says which call was running.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SandboxErrorCode } from '../errors';
+import type { MainToWorker, WorkerToMain } from './protocol';
+
+type Reply = Extract<WorkerToMain, { type: 'reply' }>;
+type Request = MainToWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+
+interface Pending {
+  resolve(reply: Reply): void;
+  reject(error: WorkerLost): void;
+  timer: NodeJS.Timeout;
+}
+
+/** The worker is gone; `culprit` is the index of the call it was running when killed, if known. */
+export class WorkerLost extends Error {
+  constructor(
+    readonly code: SandboxErrorCode,
+    message: string,
+    readonly requestId: number,
+    readonly culprit: number,
+  ) {
+    super(message);
+  }
+}
+
+/** How much longer than a call's own deadline the watchdog waits before killing the thread. */
+export const WATCHDOG_GRACE_MS = 1000;
+
+export class SandboxWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private readonly progress = new SharedArrayBuffer(8);
+  private nextId = 1;
+  private lost: WorkerLost | undefined;
+  readonly ready: Promise<void>;
+  /** Plugin keys living in this worker. */
+  readonly keys = new Set<number>();
+
+  constructor(
+    readonly index: number,
+    private readonly onLost: (worker: SandboxWorker, error: WorkerLost) => void,
+  ) {
+    this.worker = new Worker(join(__dirname, 'worker-main.js'), {
+      workerData: { progress: this.progress },
+      // QuickJS recursion runs on this thread's native stack.
+      resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 },
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', (message: WorkerToMain) => {
+        this.refresh();
+        if (message.type === 'ready') resolve();
+        else reject(new Error('worker did not start'));
+      });
+      this.worker.once('error', reject);
+    });
+    this.worker.on('message', (message: WorkerToMain) => {
+      if (message.type !== 'reply') return;
+      const pending = this.pending.get(message.id);
+      if (pending === undefined) return;
+      this.pending.delete(message.id);
+      clearTimeout(pending.timer);
+      this.refresh();
+      pending.resolve(message);
+    });
+    this.worker.on('error', (error) => this.fail(new WorkerLost('WORKER_LOST', `the sandbox worker crashed: ${error.message}`, 0, -1)));
+    this.worker.on('exit', (code) => this.fail(new WorkerLost('WORKER_LOST', `the sandbox worker exited (code ${code})`, 0, -1)));
+  }
+
+  get alive(): boolean {
+    return this.lost === undefined;
+  }
+
+  /** Sends a request; rejects with WorkerLost if the worker dies or overruns `budgetMs`. */
+  request(request: Request, budgetMs: number): Promise<Reply> {
+    if (this.lost !== undefined) return Promise.reject(this.lost);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.overrun(id), budgetMs + WATCHDOG_GRACE_MS);
+      this.pending.set(id, { resolve, reject, timer });
+      this.refresh();
+      this.worker.postMessage({ ...request, id } as MainToWorker);
+    });
+  }
+
+  /** Keeps the process alive while requests are pending, and only then. */
+  private refresh(): void {
+    if (this.pending.size > 0) this.worker.ref();
+    else this.worker.unref();
+  }
+
+  private overrun(id: number): void {
+    const running = Atomics.load(new Int32Array(this.progress), 0);
+    const culprit = running === id ? Atomics.load(new Int32Array(this.progress), 1) : -1;
+    this.fail(new WorkerLost('DEADLINE_EXCEEDED', 'a plugin overran its deadline and the sandbox worker was stopped', running === id ? id : 0, culprit));
+    void this.worker.terminate();
+  }
+
+  private fail(error: WorkerLost): void {
+    if (this.lost !== undefined) return;
+    this.lost = error;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(id === error.requestId ? error : new WorkerLost('WORKER_LOST', error.message, id, -1));
+    }
+    this.pending.clear();
+    this.onLost(this, error);
+  }
+
+  async terminate(): Promise<void> {
+    this.lost ??= new WorkerLost('DISPOSED', 'the sandbox was closed', 0, -1);
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(this.lost);
+    }
+    this.pending.clear();
+    await this.worker.terminate();
+  }
+}

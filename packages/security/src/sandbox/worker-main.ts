@@ -1,0 +1,115 @@
+// Entry of a sandbox worker thread. It hosts the QuickJS instances of several plugins, serves the
+// SandboxHost's requests one message at a time (a batch of calls runs in order, in one message),
+// and writes which call it is running into shared memory, so that the host's watchdog knows whom
+// to blame if it has to terminate the thread.
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AuditEntry } from '../audit-trail';
+import { PluginScope } from '../capabilities/plugin-scope';
+import { HostCalls } from './host-calls';
+import { Breach, PluginInstance, type EngineAssets } from './plugin-instance';
+import type { CallRequest, CallResult, ChainRules, LogEntry, MainToWorker, WorkerPluginSpec, WorkerToMain } from './protocol';
+import { applyChain } from './chain-rules';
+
+interface Loaded {
+  instance: PluginInstance;
+  spec: WorkerPluginSpec;
+}
+
+const port = parentPort;
+if (port === null) throw new Error('worker-main must run in a worker thread');
+/** [request id, index of the call running in it] while a request runs; [0, -1] when idle. */
+const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
+
+const assets: EngineAssets = {
+  wasmModule: new WebAssembly.Module(readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))),
+  apiSource: readFileSync(require.resolve('@marathon/plugin-api/runtime.mjs'), 'utf8'),
+};
+
+const plugins = new Map<number, Loaded>();
+let audit: AuditEntry[] = [];
+let logs: LogEntry[] = [];
+let dropped: Array<{ key: number; code: Breach['code']; message: string }> = [];
+
+function reply(message: Omit<Extract<WorkerToMain, { type: 'reply' }>, 'type' | 'audit' | 'logs' | 'dropped'>): void {
+  port!.postMessage({ type: 'reply', ...message, audit, logs, dropped } satisfies WorkerToMain);
+  audit = [];
+  logs = [];
+  dropped = [];
+}
+
+function forget(key: number, breach: { code: Breach['code']; message: string }): void {
+  plugins.delete(key);
+  dropped.push({ key, code: breach.code, message: breach.message });
+}
+
+async function load(spec: WorkerPluginSpec): Promise<{ hooks: string[]; commands: string[] }> {
+  const scope = new PluginScope(spec, (entry) => audit.push(entry));
+  const host = new HostCalls(scope, (entry) => logs.push(entry));
+  const instance = await PluginInstance.create(spec, assets, scope, host);
+  const described = await instance.load();
+  plugins.set(spec.key, { instance, spec });
+  return described;
+}
+
+async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | null): Promise<CallResult[]> {
+  const results: CallResult[] = [];
+  let payload: string | undefined;
+  for (let index = 0; index < calls.length; index++) {
+    const call = calls[index]!;
+    Atomics.store(progress, 1, index);
+    const loaded = plugins.get(call.key);
+    let result: CallResult;
+    if (loaded === undefined || !loaded.instance.alive) {
+      result = { ok: false, code: 'WORKER_LOST', message: 'the plugin is not loaded in this worker', durationNs: 0 };
+    } else {
+      result = await loaded.instance.call(call.kind, call.name, payload ?? call.payload);
+      if (!loaded.instance.alive) forget(call.key, { code: result.ok ? 'DISPOSED' : result.code, message: result.ok ? '' : result.message });
+    }
+    results.push(result);
+    if (chain !== null) {
+      const next = applyChain(result, call.canWrite === true, chain);
+      if (next.stop) break;
+      if (next.payload !== undefined) payload = next.payload;
+    }
+  }
+  void id;
+  return results;
+}
+
+port.on('message', (message: MainToWorker) => {
+  void (async () => {
+    Atomics.store(progress, 0, message.id);
+    Atomics.store(progress, 1, -1);
+    try {
+      switch (message.type) {
+        case 'load':
+          try {
+            reply({ id: message.id, described: await load(message.spec) });
+          } catch (error) {
+            const breach = error instanceof Breach ? error : new Breach('LOAD_FAILED', `plugin '${message.spec.name}' failed to load: ${(error as Error).message}`);
+            reply({ id: message.id, error: { code: breach.code, message: breach.message } });
+          }
+          break;
+        case 'call':
+          reply({ id: message.id, results: await runCalls(message.id, message.calls, message.chain) });
+          break;
+        case 'unload':
+          plugins.get(message.key)?.instance.dispose();
+          plugins.delete(message.key);
+          reply({ id: message.id });
+          break;
+        case 'usage': {
+          const loaded = plugins.get(message.key);
+          reply(loaded === undefined ? { id: message.id, error: { code: 'DISPOSED', message: 'not loaded' } } : { id: message.id, usage: loaded.instance.usage() });
+          break;
+        }
+      }
+    } finally {
+      Atomics.store(progress, 0, 0);
+      Atomics.store(progress, 1, -1);
+    }
+  })();
+});
+
+port.postMessage({ type: 'ready' } satisfies WorkerToMain);

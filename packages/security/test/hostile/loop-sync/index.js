@@ -1,0 +1,2 @@
+import { definePlugin } from '@marathon/plugin-api';
+export default definePlugin({ commands: { attack: () => { for (;;) {} } } });
