@@ -7,7 +7,7 @@ import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 
 export const API_MODULE = '@marathon/plugin-api';
-const REFUSED = '\u0000refused:';
+const REFUSED = 'marathon-refused:';
 export const MAX_MODULE_BYTES = 1024 * 1024;
 
 /** The module name for `requested` imported from module `base`, or a refusal mark. */

@@ -178,6 +178,14 @@ export class PluginInstance {
     return result;
   }
 
+  /**
+   * Whether the plugin's memory has grown close to its maximum. The engine grows memory in large
+   * steps, so the step that failed may have asked for more than the last few pages left.
+   */
+  private nearMemoryCap(): boolean {
+    return this.memory.buffer.byteLength >= 0.9 * Math.max(this.spec.limits.max_memory, ENGINE_INITIAL_PAGES * WASM_PAGE);
+  }
+
   /** Frees a handle unless the engine can no longer be called into. */
   private free(handle: QuickJSHandle): void {
     if (this.trapped || !handle.alive) return;
@@ -192,8 +200,7 @@ export class PluginInstance {
   private engineFailure(error: unknown): Breach {
     if (error instanceof Breach) return error;
     this.trapped = true;
-    const atCap = this.memory.buffer.byteLength + WASM_PAGE > this.spec.limits.max_memory;
-    if (atCap || /OOM|out of memory|memory/i.test(String((error as Error)?.message))) {
+    if (this.nearMemoryCap() || /OOM|out of memory|memory/i.test(String((error as Error)?.message))) {
       return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
     }
     return new Breach('HANDLER_FAILED', `plugin '${this.spec.name}' crashed its engine`);
@@ -404,9 +411,13 @@ export class PluginInstance {
     return { ok: true, json: text.slice('{"value":'.length, -1), durationNs };
   }
 
-  /** Catchable engine errors that reached the bridge's own catch (out of memory, stack overflow). */
+  /**
+   * Catchable engine errors that reached the bridge's own catch (out of memory, stack overflow).
+   * When QuickJS cannot even allocate the error object it throws null instead: at the memory cap,
+   * that is running out of memory too.
+   */
   private classifyMessage(message: string): Breach | undefined {
-    if (message === 'out of memory') {
+    if (message === 'out of memory' || (message === 'null' && this.nearMemoryCap())) {
       return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
     }
     if (message === 'stack overflow') {

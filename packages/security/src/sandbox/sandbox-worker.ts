@@ -2,7 +2,6 @@
 // QuickJS's interrupt handler is polled by instruction count, so a loop of heavy built-ins can run
 // far past a deadline inside the worker; only terminating the thread stops it for sure. When the
 // watchdog fires, the worker's shared progress slot says which call was running.
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SandboxErrorCode } from '../errors';
 import type { MainToWorker, WorkerToMain } from './protocol';
@@ -45,7 +44,8 @@ export class SandboxWorker {
     readonly index: number,
     private readonly onLost: (worker: SandboxWorker, error: WorkerLost) => void,
   ) {
-    this.worker = new Worker(join(__dirname, 'worker-main.js'), {
+    // Resolved through the package's exports, so that sources under test start the built worker.
+    this.worker = new Worker(require.resolve('@marathon/security/sandbox-worker'), {
       workerData: { progress: this.progress },
       // QuickJS recursion runs on this thread's native stack.
       resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 },

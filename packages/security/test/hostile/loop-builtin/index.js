@@ -1,2 +1,4 @@
-import { definePlugin } from '@marathon/plugin-api';
-export default definePlugin({ commands: { attack: () => { for (;;) new Array(2e5).fill(0).join(); } } });
+import { definePlugin, success, failure } from '@marathon/plugin-api';
+export default definePlugin({ commands: { attack: (ctx, args) => {
+  for (;;) new Array(2e5).fill(0).join();
+} } });

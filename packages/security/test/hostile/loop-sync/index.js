@@ -1,2 +1,4 @@
-import { definePlugin } from '@marathon/plugin-api';
-export default definePlugin({ commands: { attack: () => { for (;;) {} } } });
+import { definePlugin, success, failure } from '@marathon/plugin-api';
+export default definePlugin({ commands: { attack: (ctx, args) => {
+  for (;;) {}
+} } });

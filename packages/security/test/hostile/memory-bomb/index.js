@@ -1,2 +1,4 @@
-import { definePlugin } from '@marathon/plugin-api';
-export default definePlugin({ commands: { attack: () => { const a = []; for (;;) a.push('x'.repeat(1000) + a.length); } } });
+import { definePlugin, success, failure } from '@marathon/plugin-api';
+export default definePlugin({ commands: { attack: (ctx, args) => {
+  const a = []; for (;;) a.push('x'.repeat(1000) + a.length);
+} } });

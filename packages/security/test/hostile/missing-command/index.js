@@ -1,0 +1,2 @@
+import { definePlugin, success, failure } from '@marathon/plugin-api';
+export default definePlugin({ commands: {} });

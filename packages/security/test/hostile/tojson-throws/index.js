@@ -1,0 +1,4 @@
+import { definePlugin, success, failure } from '@marathon/plugin-api';
+export default definePlugin({ commands: { attack: (ctx, args) => {
+  return { toJSON() { throw new Error('no serialising me'); } };
+} } });
