@@ -53,7 +53,8 @@ export type FsOp = 'read' | 'write' | 'append' | 'list' | 'stat' | 'remove' | 'm
 /** Runs one ctx.fs operation for the plugin; returns JSON data for the guest. */
 export async function fsCall(scope: PluginScope, op: FsOp, args: readonly unknown[]): Promise<JsonValue> {
   const capability = `fs.${op}`;
-  const given = args[0] === undefined && op === 'list' ? '.' : args[0];
+  // list() with no path lists the data folder itself (undefined arrives as null through JSON).
+  const given = (args[0] === undefined || args[0] === null) && op === 'list' ? '.' : args[0];
   const shown = typeof given === 'string' ? given : String(given);
   scope.require('filesystem', capability, shown);
   if (typeof given !== 'string' || given.length === 0 || given.length > 1024 || given.includes('\0')) {

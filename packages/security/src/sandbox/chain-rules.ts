@@ -14,6 +14,9 @@ export interface ChainStep {
 export function applyChain(result: CallResult, canWrite: boolean, rules: ChainRules): ChainStep {
   if (!result.ok) return { stop: rules.veto };
   if (result.json === undefined) return { stop: false };
+  // Off veto hooks, only continue_chain: false or a write matter; JSON.stringify writes that key
+  // exactly so, so a result without the text cannot stop the chain and need not be parsed.
+  if (!rules.veto && !canWrite && !result.json.includes('"continue_chain":false')) return { stop: false };
   let value: unknown;
   try {
     value = JSON.parse(result.json);

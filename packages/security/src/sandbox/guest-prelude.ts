@@ -133,16 +133,29 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
       plugin = table;
       return stringify({ hooks: hookNames, commands: commandNames });
     },
-    /** Calls a handler; resolves (never rejects) to the JSON text of its result or its error. */
+    /**
+     * Calls a handler: the JSON text of its result or its error — at once for a synchronous handler,
+     * else a promise that resolves (never rejects) to that text.
+     */
     invoke: function (kind, name, payload, maxChars) {
       var fn = kind === 'hook' ? plugin.hooks[name] : kind === 'command' ? plugin.commands[name] : plugin[kind];
       if (typeof fn !== 'function') {
-        if (kind === 'init' || kind === 'deinit') return resolved('{"undefined":true}');
-        return resolved(stringify({ error: { code: 'NO_SUCH_HANDLER', message: 'the plugin has no ' + kind + ' named ' + StringCtor(name) } }));
+        if (kind === 'init' || kind === 'deinit') return '{"undefined":true}';
+        return stringify({ error: { code: 'NO_SUCH_HANDLER', message: 'the plugin has no ' + kind + ' named ' + StringCtor(name) } });
       }
       var args = kind === 'init' || kind === 'deinit' ? [ctx] : [ctx, parse(payload)];
-      var running = new PromiseCtor(function (res) { res(apply(fn, undefined, args)); });
-      return apply(then, running, [function (value) { return encode(value, maxChars); }, encodeError]);
+      var value;
+      try {
+        value = apply(fn, undefined, args);
+      } catch (error) {
+        return encodeError(error);
+      }
+      // A synchronous result is answered at once, as text: no promise, no job queue.
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function') || typeof value.then !== 'function') {
+        return encode(value, maxChars);
+      }
+      var running = new PromiseCtor(function (res) { res(value); });
+      return apply(then, running, [function (settled) { return encode(settled, maxChars); }, encodeError]);
     },
   });
 })`;

@@ -4,7 +4,20 @@
 import type { HookResult, JsonValue } from '@marathon/plugin-api';
 
 export function parseGuestJson(text: string): JsonValue {
-  return JSON.parse(text, (key, value: JsonValue) => (key === '__proto__' ? undefined : value)) as JsonValue;
+  const value = JSON.parse(text) as JsonValue;
+  // A reviver would cost a call per key on every result; the key can only be there if its text is.
+  return text.includes('"__proto__"') ? withoutProtoKeys(value) : value;
+}
+
+function withoutProtoKeys(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = withoutProtoKeys(value[i]!);
+    return value;
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (Object.hasOwn(value, '__proto__')) delete value['__proto__'];
+  for (const key of Object.keys(value)) value[key] = withoutProtoKeys(value[key]!);
+  return value;
 }
 
 /** A HookResult made of the known fields only, or undefined when the value is not one. */

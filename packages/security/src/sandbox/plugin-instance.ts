@@ -53,6 +53,8 @@ export class PluginInstance {
   private readonly deferreds = new Set<QuickJSDeferredPromise>();
   private readonly activeCalls = new Set<ActiveCall>();
   private readonly waiters = new Set<() => void>();
+  /** Handles of the few strings and numbers every call passes (hook names, kinds, the result cap), made once. */
+  private readonly constants = new Map<string | number, QuickJSHandle>();
   private bridge: QuickJSHandle | undefined;
   /** The engine trapped (a WebAssembly-level failure): nothing may call into it any more. */
   private trapped = false;
@@ -73,7 +75,20 @@ export class PluginInstance {
       initial: ENGINE_INITIAL_PAGES,
       maximum: Math.max(ENGINE_INITIAL_PAGES, Math.floor(spec.limits.max_memory / WASM_PAGE)),
     });
-    const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: assets.wasmModule, wasmMemory: memory }));
+    const module = await newQuickJSWASMModuleFromVariant(
+      newVariant(variant, {
+        wasmMemory: memory,
+        emscriptenModule: {
+          // Instantiated synchronously from the worker's compiled module: the asynchronous path
+          // waits on the event loop and took most of a plugin's load time.
+          instantiateWasm(imports: WebAssembly.Imports, onSuccess: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+            const instance = new WebAssembly.Instance(assets.wasmModule, imports);
+            onSuccess(instance, assets.wasmModule);
+            return instance.exports;
+          },
+        } as never,
+      }),
+    );
     const runtime = module.newRuntime();
     runtime.setMaxStackSize(spec.limits.max_stack_bytes);
     const vm = runtime.newContext();
@@ -125,6 +140,17 @@ export class PluginInstance {
       hostAsync.dispose();
       info.dispose();
     }
+  }
+
+  /** A cached handle for a value passed on every call; past the cache's size, a temporary one for `temporaries`. */
+  private constant(value: string | number, temporaries: QuickJSHandle[]): QuickJSHandle {
+    let handle = this.constants.get(value);
+    if (handle === undefined) {
+      handle = typeof value === 'string' ? this.vm.newString(value) : this.vm.newNumber(value);
+      if (this.constants.size < 64) this.constants.set(value, handle);
+      else temporaries.push(handle);
+    }
+    return handle;
   }
 
   /** A ctx call that takes time: returns a guest promise, resolved when the host operation ends. */
@@ -247,7 +273,9 @@ export class PluginInstance {
   /** A limit an error stands for, if it stands for one. */
   private classify(error: QuickJSHandle): Breach | undefined {
     const text = this.describeError(error);
-    if (/^InternalError: out of memory/.test(text)) {
+    // Out of memory, QuickJS may fail to build the error itself: an empty or null one near the cap.
+    const hollow = text === 'Error: ' || text === 'Error: (could not be described)' || this.vm.typeof(error) !== 'object';
+    if (/^InternalError: out of memory/.test(text) || (hollow && this.nearMemoryCap())) {
       return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
     }
     if (/^InternalError: stack overflow/.test(text) || /^RangeError: Maximum call stack/.test(text)) {
@@ -372,15 +400,28 @@ export class PluginInstance {
     this.calls += 1;
     try {
       const invoked = this.runGuest(() => {
-        const args = [this.vm.newString(kind), this.vm.newString(name), this.vm.newString(payload), this.vm.newNumber(this.spec.limits.max_result_bytes)];
-        const result = this.vm.callFunction(this.invokeFn!, this.vm.undefined, ...args);
-        for (const arg of args) this.free(arg);
+        const temporaries = [this.vm.newString(payload)];
+        const result = this.vm.callFunction(
+          this.invokeFn!,
+          this.vm.undefined,
+          this.constant(kind, temporaries),
+          this.constant(name, temporaries),
+          temporaries[0]!,
+          this.constant(this.spec.limits.max_result_bytes, temporaries),
+        );
+        for (const handle of temporaries) this.free(handle);
         return result;
       });
       if (invoked.error) {
         const breach = this.classify(invoked.error) ?? new Breach('HANDLER_FAILED', `plugin '${this.spec.name}' failed: ${this.describeError(invoked.error)}`);
         this.free(invoked.error);
         throw breach;
+      }
+      if (this.vm.typeof(invoked.value) === 'string') {
+        // A synchronous handler: the bridge answered with the text itself.
+        const text = this.vm.getString(invoked.value);
+        this.free(invoked.value);
+        return this.decode(text, elapsed());
       }
       const value = await this.settle(invoked.value, call, `run ${kind} ${name}`);
       const text = this.vm.getString(value);

@@ -1,6 +1,6 @@
 // Messages between the SandboxHost (main thread) and its workers. Everything here is structured-
 // clone data; JSON that came from a guest travels as strings until the host parses it safely.
-import type { Permission } from '@marathon/plugin-api';
+import type { JsonValue, Permission } from '@marathon/plugin-api';
 import type { SandboxErrorCode } from '../errors';
 import type { AuditEntry } from '../audit-trail';
 import type { EffectiveLimits } from './limits';
@@ -50,8 +50,17 @@ export interface ChainRules {
   veto: boolean;
 }
 
+/** A call's result inside the worker: the value as the guest's JSON text. */
 export type CallResult =
   | { ok: true; /** JSON of the value returned; undefined when it returned nothing. */ json: string | undefined; durationNs: number }
+  | { ok: false; code: SandboxErrorCode; message: string; durationNs: number };
+
+/**
+ * A call's result as the host receives it. The worker splices each value's JSON text into the
+ * reply's text as it is, so the host parses every value once, with the reply.
+ */
+export type ReceivedResult =
+  | { ok: true; /** Absent when the handler returned nothing. */ value?: JsonValue; durationNs: number }
   | { ok: false; code: SandboxErrorCode; message: string; durationNs: number };
 
 export interface LogEntry {
@@ -82,8 +91,8 @@ export type WorkerToMain =
   | {
       type: 'reply';
       id: number;
-      /** load: null or the error; call: one result per call that ran, in order; usage: the usage. */
-      results?: CallResult[];
+      /** call: one result per call that ran, in order. */
+      results?: ReceivedResult[];
       error?: { code: SandboxErrorCode; message: string };
       usage?: PluginUsage;
       /** load: the hooks and commands the plugin's code implements. */

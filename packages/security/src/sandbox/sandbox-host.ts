@@ -10,12 +10,11 @@ import { isVetoHook } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import { AuditTrail, type AuditEntry } from '../audit-trail';
 import { SandboxError, type SandboxErrorCode } from '../errors';
-import { applyChain } from './chain-rules';
 import { filterEvent, mayWrite, stripWrite } from './event-filter';
-import { asHookResult, describeValue, parseGuestJson } from './guest-value';
+import { asHookResult, describeValue } from './guest-value';
 import { effectiveLimits, type CallLimits, type EffectiveLimits } from './limits';
-import type { CallKind, CallRequest, CallResult, LogEntry, PluginUsage, WorkerPluginSpec } from './protocol';
-import { SandboxWorker, WorkerLost } from './sandbox-worker';
+import type { CallKind, CallRequest, LogEntry, PluginUsage, ReceivedResult, WorkerPluginSpec } from './protocol';
+import { engineModule, SandboxWorker, WorkerLost } from './sandbox-worker';
 
 export interface SandboxPolicy {
   /** Raise or lower the defaults (the seed's: 64 MiB, 10 s CPU, 10 connections, 20 files; 5 s per call). */
@@ -132,7 +131,7 @@ export class SandboxHost {
     for (let index = 0; index < this.workers.length; index++) {
       let worker = this.workers[index];
       if (worker === undefined || !worker.alive) {
-        worker = new SandboxWorker(index, (lostWorker, error) => this.workerLost(lostWorker, error));
+        worker = new SandboxWorker(index, engineModule(), (lostWorker, error) => this.workerLost(lostWorker, error));
         this.workers[index] = worker;
       }
       if (best === undefined || worker.keys.size < best.keys.size) best = worker;
@@ -219,7 +218,7 @@ export class SandboxHost {
   }
 
   /** Runs calls for records that live in one worker, in one message. */
-  async run(records: PluginRecord[], calls: CallRequest[], veto: boolean | null): Promise<CallResult[]> {
+  async run(records: PluginRecord[], calls: CallRequest[], veto: boolean | null): Promise<ReceivedResult[]> {
     const worker = records[0]!.worker!;
     const budget = calls.length * Math.max(...records.map((record) => record.spec.limits.call_deadline_ms));
     let reply;
@@ -234,10 +233,10 @@ export class SandboxHost {
           record.breaches += 1;
           const message = `plugin '${record.name}' did not finish within its deadline of ${record.spec.limits.call_deadline_ms} ms (its worker was stopped)`;
           this.options.onBreach?.({ plugin: record.name, code: 'DEADLINE_EXCEEDED', message });
-          return { ok: false, code: 'DEADLINE_EXCEEDED', message, durationNs: 0 } satisfies CallResult;
+          return { ok: false, code: 'DEADLINE_EXCEEDED', message, durationNs: 0 } satisfies ReceivedResult;
         }
         const when = error.culprit >= 0 && index < error.culprit ? 'ran, but its result was lost when' : 'did not run because';
-        return { ok: false, code: 'WORKER_LOST', message: `plugin '${record.name}' ${when} its sandbox worker was stopped`, durationNs: 0 } satisfies CallResult;
+        return { ok: false, code: 'WORKER_LOST', message: `plugin '${record.name}' ${when} its sandbox worker was stopped`, durationNs: 0 } satisfies ReceivedResult;
       }).slice(0, error.culprit >= 0 ? error.culprit + 1 : calls.length);
     }
     this.absorb(reply, records);
@@ -245,12 +244,12 @@ export class SandboxHost {
   }
 
   /** Turns a call's result into a HookResult for `hook`, applying what the plugin may change. */
-  toHookResult(record: PluginRecord, hook: HookType, result: CallResult): HookCallResult {
+  toHookResult(record: PluginRecord, hook: HookType, result: ReceivedResult): HookCallResult {
     if (!result.ok) {
       const error = new SandboxError(result.code, record.name, result.message);
       return { result: { success: false, message: result.message, continue_chain: true }, error, durationNs: result.durationNs };
     }
-    const value = result.json === undefined ? undefined : parseGuestJson(result.json);
+    const value = result.value;
     const hookResult = asHookResult(value);
     if (hookResult === undefined) {
       const message = `plugin '${record.name}' returned ${describeValue(value)} instead of a HookResult`;
@@ -278,24 +277,32 @@ export class SandboxHost {
       let end = index;
       while (end < records.length && records[end]!.worker === worker) end++;
       const group = records.slice(index, end);
-      const calls = group.map((record) => ({
-        key: record.key,
-        kind: 'hook' as const,
-        name: hook,
-        payload: JSON.stringify(filterEvent(hook, data, record.spec.permissions)),
-        canWrite: mayWrite(hook, record.spec.permissions),
-      }));
-      // Within a group the worker chains the event itself; the first call's payload is filtered here.
+      // Plugins with the same permissions see the same event: serialise each view once.
+      const views = new Map<string, string>();
+      const calls = group.map((record) => {
+        const view = record.spec.permissions.join(',');
+        let payload = views.get(view);
+        if (payload === undefined) {
+          payload = JSON.stringify(filterEvent(hook, data, record.spec.permissions));
+          views.set(view, payload);
+        }
+        return { key: record.key, kind: 'hook' as const, name: hook, payload, canWrite: mayWrite(hook, record.spec.permissions) };
+      });
+      // Within a group the worker applies the chain rules itself; between groups they are applied here.
       const results = await this.run(group, calls, veto);
-      let stop = false;
+      let stop = results.length < group.length;
       results.forEach((result, offset) => {
         const record = group[offset]!;
-        out.push({ plugin: record.name, ...this.toHookResult(record, hook, result) });
-        const step = applyChain(result, calls[offset]!.canWrite, { veto });
-        if (step.payload !== undefined) data = parseGuestJson(step.payload);
-        if (step.stop) stop = true;
+        const outcome = this.toHookResult(record, hook, result);
+        out.push({ plugin: record.name, ...outcome });
+        if (outcome.error !== undefined || !outcome.result.success) {
+          if (veto) stop = true;
+        } else if (calls[offset]!.canWrite && outcome.result.result_data !== undefined) {
+          data = outcome.result.result_data;
+        }
+        if (outcome.result.continue_chain === false) stop = true;
       });
-      if (stop || results.length < group.length) break;
+      if (stop) break;
       index = end;
     }
     return out;
@@ -328,7 +335,7 @@ export class SandboxedPlugin {
     return this.record.spec.limits;
   }
 
-  private async call(kind: CallKind, name: string, payload: string): Promise<CallResult> {
+  private async call(kind: CallKind, name: string, payload: string): Promise<ReceivedResult> {
     await this.host.ensureLoaded(this.record);
     const [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload }], null);
     return result ?? { ok: false, code: 'WORKER_LOST', message: `plugin '${this.name}' did not run`, durationNs: 0 };
@@ -357,7 +364,7 @@ export class SandboxedPlugin {
   async runCommand(name: string, args: readonly string[]): Promise<CommandResult> {
     const result = await this.call('command', name, JSON.stringify(args));
     if (!result.ok) return { ok: false, error: new SandboxError(result.code, this.name, result.message) };
-    const value = result.json === undefined ? undefined : parseGuestJson(result.json);
+    const value = result.value;
     if (value === undefined || value === null) return { ok: true };
     if (typeof value === 'string') return { ok: true, output: value };
     const hookResult = asHookResult(value);

@@ -4,6 +4,8 @@
 // watchdog fires, the worker's shared progress slot says which call was running.
 import { Worker } from 'node:worker_threads';
 import type { SandboxErrorCode } from '../errors';
+import { readFileSync } from 'node:fs';
+import { parseGuestJson } from './guest-value';
 import type { MainToWorker, WorkerToMain } from './protocol';
 
 type Reply = Extract<WorkerToMain, { type: 'reply' }>;
@@ -27,6 +29,14 @@ export class WorkerLost extends Error {
   }
 }
 
+let compiled: WebAssembly.Module | undefined;
+
+/** QuickJS's WebAssembly module, compiled once per process and shared with every worker. */
+export function engineModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm')));
+  return compiled;
+}
+
 /** How much longer than a call's own deadline the watchdog waits before killing the thread. */
 export const WATCHDOG_GRACE_MS = 1000;
 
@@ -42,23 +52,26 @@ export class SandboxWorker {
 
   constructor(
     readonly index: number,
+    wasmModule: WebAssembly.Module,
     private readonly onLost: (worker: SandboxWorker, error: WorkerLost) => void,
   ) {
     // Resolved through the package's exports, so that sources under test start the built worker.
     this.worker = new Worker(require.resolve('@marathon/security/sandbox-worker'), {
-      workerData: { progress: this.progress },
+      workerData: { progress: this.progress, wasmModule },
       // QuickJS recursion runs on this thread's native stack.
       resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 },
     });
     this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', (message: WorkerToMain) => {
+      this.worker.once('message', (text: string) => {
+        const message = JSON.parse(text) as WorkerToMain;
         this.refresh();
         if (message.type === 'ready') resolve();
         else reject(new Error('worker did not start'));
       });
       this.worker.once('error', reject);
     });
-    this.worker.on('message', (message: WorkerToMain) => {
+    this.worker.on('message', (text: string) => {
+      const message = parseGuestJson(text) as unknown as WorkerToMain;
       if (message.type !== 'reply') return;
       const pending = this.pending.get(message.id);
       if (pending === undefined) return;
@@ -83,7 +96,8 @@ export class SandboxWorker {
       const timer = setTimeout(() => this.overrun(id), budgetMs + WATCHDOG_GRACE_MS);
       this.pending.set(id, { resolve, reject, timer });
       this.refresh();
-      this.worker.postMessage({ ...request, id } as MainToWorker);
+      // Messages travel as JSON text, which crosses threads faster than structured clones.
+      this.worker.postMessage(JSON.stringify({ ...request, id } as MainToWorker));
     });
   }
 

@@ -13,4 +13,9 @@ declare namespace WebAssembly {
   class Module {
     constructor(bytes: ArrayBufferView | ArrayBuffer);
   }
+  type Imports = Record<string, Record<string, unknown>>;
+  class Instance {
+    constructor(module: Module, imports?: Imports);
+    readonly exports: Record<string, unknown>;
+  }
 }

@@ -22,7 +22,8 @@ if (port === null) throw new Error('worker-main must run in a worker thread');
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
 
 const assets: EngineAssets = {
-  wasmModule: new WebAssembly.Module(readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))),
+  // Compiled once by the host and shared by its workers.
+  wasmModule: workerData.wasmModule as WebAssembly.Module,
   apiSource: readFileSync(require.resolve('@marathon/plugin-api/runtime.mjs'), 'utf8'),
 };
 
@@ -31,8 +32,25 @@ let audit: AuditEntry[] = [];
 let logs: LogEntry[] = [];
 let dropped: Array<{ key: number; code: Breach['code']; message: string }> = [];
 
-function reply(message: Omit<Extract<WorkerToMain, { type: 'reply' }>, 'type' | 'audit' | 'logs' | 'dropped'>): void {
-  port!.postMessage({ type: 'reply', ...message, audit, logs, dropped } satisfies WorkerToMain);
+type ReplyFields = Omit<Extract<WorkerToMain, { type: 'reply' }>, 'type' | 'audit' | 'logs' | 'dropped' | 'results'>;
+
+/**
+ * Sends a reply as JSON text (structured cloning of nested objects cost more than the calls). Call
+ * results go in as they are: each value is already the JSON text the guest's captured
+ * JSON.stringify wrote, so it is spliced in rather than parsed and written again.
+ */
+function reply(message: ReplyFields, results?: CallResult[]): void {
+  const head = JSON.stringify({ type: 'reply', ...message, audit, logs, dropped } satisfies WorkerToMain);
+  let text = head;
+  if (results !== undefined) {
+    const parts = results.map((result) =>
+      result.ok
+        ? `{"ok":true,"durationNs":${result.durationNs}${result.json === undefined ? '' : `,"value":${result.json}`}}`
+        : JSON.stringify(result),
+    );
+    text = `${head.slice(0, -1)},"results":[${parts.join(',')}]}`;
+  }
+  port!.postMessage(text);
   audit = [];
   logs = [];
   dropped = [];
@@ -77,7 +95,8 @@ async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | nu
   return results;
 }
 
-port.on('message', (message: MainToWorker) => {
+port.on('message', (text: string) => {
+  const message = JSON.parse(text) as MainToWorker;
   void (async () => {
     Atomics.store(progress, 0, message.id);
     Atomics.store(progress, 1, -1);
@@ -92,7 +111,7 @@ port.on('message', (message: MainToWorker) => {
           }
           break;
         case 'call':
-          reply({ id: message.id, results: await runCalls(message.id, message.calls, message.chain) });
+          reply({ id: message.id }, await runCalls(message.id, message.calls, message.chain));
           break;
         case 'unload':
           plugins.get(message.key)?.instance.dispose();
@@ -112,4 +131,4 @@ port.on('message', (message: MainToWorker) => {
   })();
 });
 
-port.postMessage({ type: 'ready' } satisfies WorkerToMain);
+port.postMessage(JSON.stringify({ type: 'ready' } satisfies WorkerToMain));
