@@ -48,7 +48,10 @@ function checkKey(key: unknown, op: string): string {
 export async function storageCall(scope: PluginScope, op: 'get' | 'set' | 'delete', args: readonly unknown[]): Promise<JsonValue> {
   const key = checkKey(args[0], op);
   const store = await load(scope);
-  if (op === 'get') return store.has(key) ? { found: true, value: store.get(key)! } : { found: false };
+  if (op === 'get') {
+    scope.audit('storage.get', key, true);
+    return store.has(key) ? { found: true, value: store.get(key)! } : { found: false };
+  }
   if (op === 'delete') {
     const existed = store.delete(key);
     if (existed) await save(scope, store);

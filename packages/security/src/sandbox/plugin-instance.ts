@@ -15,6 +15,7 @@ import {
 import type { SandboxErrorCode } from '../errors';
 import type { PluginScope } from '../capabilities/plugin-scope';
 import { GUEST_PRELUDE } from './guest-prelude';
+import type { Engine, EngineInstance } from './engine';
 import type { HostCalls } from './host-calls';
 import { formatBytes } from './limits';
 import { loadModuleSource, normalizeImport } from './module-resolution';
@@ -44,7 +45,7 @@ interface ActiveCall {
   deadline: number;
 }
 
-export class PluginInstance {
+export class PluginInstance implements EngineInstance {
   private cpuMs = 0;
   private calls = 0;
   private sliceLimit = Number.POSITIVE_INFINITY;
@@ -466,4 +467,12 @@ export class PluginInstance {
     }
     return undefined;
   }
+}
+
+/** The QuickJS engine: every instance gets its own WebAssembly instance and memory. */
+export function quickJsEngine(assets: EngineAssets): Engine {
+  return {
+    name: 'quickjs',
+    create: (spec, scope, host) => PluginInstance.create(spec, assets, scope, host),
+  };
 }

@@ -7,12 +7,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditEntry } from '../audit-trail';
 import { PluginScope } from '../capabilities/plugin-scope';
 import { HostCalls } from './host-calls';
-import { Breach, PluginInstance, type EngineAssets } from './plugin-instance';
+import type { EngineInstance } from './engine';
+import { Breach, quickJsEngine } from './plugin-instance';
 import type { CallRequest, CallResult, ChainRules, LogEntry, MainToWorker, WorkerPluginSpec, WorkerToMain } from './protocol';
 import { applyChain } from './chain-rules';
 
 interface Loaded {
-  instance: PluginInstance;
+  instance: EngineInstance;
   spec: WorkerPluginSpec;
 }
 
@@ -21,11 +22,11 @@ if (port === null) throw new Error('worker-main must run in a worker thread');
 /** [request id, index of the call running in it] while a request runs; [0, -1] when idle. */
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
 
-const assets: EngineAssets = {
+const engine = quickJsEngine({
   // Compiled once by the host and shared by its workers.
   wasmModule: workerData.wasmModule as WebAssembly.Module,
   apiSource: readFileSync(require.resolve('@marathon/plugin-api/runtime.mjs'), 'utf8'),
-};
+});
 
 const plugins = new Map<number, Loaded>();
 let audit: AuditEntry[] = [];
@@ -64,7 +65,7 @@ function forget(key: number, breach: { code: Breach['code']; message: string }):
 async function load(spec: WorkerPluginSpec): Promise<{ hooks: string[]; commands: string[] }> {
   const scope = new PluginScope(spec, (entry) => audit.push(entry));
   const host = new HostCalls(scope, (entry) => logs.push(entry));
-  const instance = await PluginInstance.create(spec, assets, scope, host);
+  const instance = await engine.create(spec, scope, host);
   const described = await instance.load();
   plugins.set(spec.key, { instance, spec });
   return described;
