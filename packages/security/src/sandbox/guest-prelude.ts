@@ -12,6 +12,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
   var apply = Reflect.apply, then = Promise.prototype.then, PromiseCtor = Promise, resolved = Promise.resolve.bind(Promise);
   var ErrorCtor = Error, isArray = Array.isArray, StringCtor = String, includes = Array.prototype.includes;
   var info = parse(infoJson);
+  var maxChars = info.maxChars;
   var plugin = null;
 
   function hostError(error) {
@@ -83,7 +84,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
     exec: function (command, args, options) { return async('exec', [command, args === undefined ? [] : args, options]); },
   });
 
-  function encode(value, maxChars) {
+  function encode(value) {
     var text;
     try {
       text = value === undefined ? '{"undefined":true}' : stringify({ value: value });
@@ -135,9 +136,12 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
     },
     /**
      * Calls a handler: the JSON text of its result or its error — at once for a synchronous handler,
-     * else a promise that resolves (never rejects) to that text.
+     * else a promise that resolves (never rejects) to that text. The target is 'hook:NAME',
+     * 'command:NAME', 'init' or 'deinit'.
      */
-    invoke: function (kind, name, payload, maxChars) {
+    invoke: function (target, payload) {
+      var colon = target.indexOf(':');
+      var kind = colon < 0 ? target : target.slice(0, colon), name = colon < 0 ? target : target.slice(colon + 1);
       var fn = kind === 'hook' ? plugin.hooks[name] : kind === 'command' ? plugin.commands[name] : plugin[kind];
       if (typeof fn !== 'function') {
         if (kind === 'init' || kind === 'deinit') return '{"undefined":true}';
@@ -152,10 +156,10 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
       }
       // A synchronous result is answered at once, as text: no promise, no job queue.
       if (value === null || (typeof value !== 'object' && typeof value !== 'function') || typeof value.then !== 'function') {
-        return encode(value, maxChars);
+        return encode(value);
       }
       var running = new PromiseCtor(function (res) { res(value); });
-      return apply(then, running, [function (settled) { return encode(settled, maxChars); }, encodeError]);
+      return apply(then, running, [encode, encodeError]);
     },
   });
 })`;

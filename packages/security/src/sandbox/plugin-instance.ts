@@ -54,8 +54,8 @@ export class PluginInstance implements EngineInstance {
   private readonly deferreds = new Set<QuickJSDeferredPromise>();
   private readonly activeCalls = new Set<ActiveCall>();
   private readonly waiters = new Set<() => void>();
-  /** Handles of the few strings and numbers every call passes (hook names, kinds, the result cap), made once. */
-  private readonly constants = new Map<string | number, QuickJSHandle>();
+  /** Handles of the few call targets ('hook:post_task_execute', …) used again and again, made once. */
+  private readonly constants = new Map<string, QuickJSHandle>();
   private bridge: QuickJSHandle | undefined;
   /** The engine trapped (a WebAssembly-level failure): nothing may call into it any more. */
   private trapped = false;
@@ -130,7 +130,9 @@ export class PluginInstance implements EngineInstance {
     );
     const hostSync = vm.newFunction('hostSync', (op, args) => vm.newString(this.host.sync(vm.getString(op), vm.getString(args))));
     const hostAsync = vm.newFunction('hostAsync', (op, args) => this.startAsync(vm.getString(op), vm.getString(args)));
-    const info = vm.newString(JSON.stringify({ name: this.spec.name, version: this.spec.version, permissions: this.spec.permissions }));
+    const info = vm.newString(
+      JSON.stringify({ name: this.spec.name, version: this.spec.version, permissions: this.spec.permissions, maxChars: this.spec.limits.max_result_bytes }),
+    );
     try {
       const factory = vm.unwrapResult(vm.evalCode(GUEST_PRELUDE, 'marathon:prelude', { type: 'global' }));
       this.bridge = vm.unwrapResult(vm.callFunction(factory, vm.undefined, hostSync, hostAsync, info));
@@ -144,10 +146,10 @@ export class PluginInstance implements EngineInstance {
   }
 
   /** A cached handle for a value passed on every call; past the cache's size, a temporary one for `temporaries`. */
-  private constant(value: string | number, temporaries: QuickJSHandle[]): QuickJSHandle {
+  private constant(value: string, temporaries: QuickJSHandle[]): QuickJSHandle {
     let handle = this.constants.get(value);
     if (handle === undefined) {
-      handle = typeof value === 'string' ? this.vm.newString(value) : this.vm.newNumber(value);
+      handle = this.vm.newString(value);
       if (this.constants.size < 64) this.constants.set(value, handle);
       else temporaries.push(handle);
     }
@@ -402,14 +404,8 @@ export class PluginInstance implements EngineInstance {
     try {
       const invoked = this.runGuest(() => {
         const temporaries = [this.vm.newString(payload)];
-        const result = this.vm.callFunction(
-          this.invokeFn!,
-          this.vm.undefined,
-          this.constant(kind, temporaries),
-          this.constant(name, temporaries),
-          temporaries[0]!,
-          this.constant(this.spec.limits.max_result_bytes, temporaries),
-        );
+        const target = kind === 'init' || kind === 'deinit' ? kind : `${kind}:${name}`;
+        const result = this.vm.callFunction(this.invokeFn!, this.vm.undefined, this.constant(target, temporaries), temporaries[0]!);
         for (const handle of temporaries) this.free(handle);
         return result;
       });
