@@ -25,6 +25,10 @@ const WASM_PAGE = 64 * 1024;
 /** Pages QuickJS's module declares as its initial memory (16 MiB). */
 const ENGINE_INITIAL_PAGES = 256;
 
+function nanosecondsSince(started: number): number {
+  return Math.round((performance.now() - started) * 1e6);
+}
+
 /** What every instance in a worker shares: the compiled engine and the plugin-api runtime's source. */
 export interface EngineAssets {
   wasmModule: WebAssembly.Module;
@@ -392,15 +396,18 @@ export class PluginInstance implements EngineInstance {
     });
   }
 
-  /** Calls a hook, a command, init or deinit. Breaches resolve to a failed result and drop the instance. */
-  async call(kind: CallKind, name: string, payload: string): Promise<CallResult> {
+  /**
+   * Calls a hook, a command, init or deinit. A synchronous handler's result comes back at once;
+   * an async one's as a promise. Breaches become a failed result and drop the instance.
+   */
+  call(kind: CallKind, name: string, payload: string): CallResult | Promise<CallResult> {
     const started = performance.now();
     const call: ActiveCall = { deadline: started + this.spec.limits.call_deadline_ms };
-    const elapsed = () => Math.round((performance.now() - started) * 1e6);
     if (this.disposed !== undefined) return { ok: false, code: this.disposed.code, message: this.disposed.message, durationNs: 0 };
     this.activeCalls.add(call);
     this.scope.deadline = Date.now() + this.spec.limits.call_deadline_ms;
     this.calls += 1;
+    let pending = false;
     try {
       const invoked = this.runGuest(() => {
         const temporaries = [this.vm.newString(payload)];
@@ -418,24 +425,42 @@ export class PluginInstance implements EngineInstance {
         // A synchronous handler: the bridge answered with the text itself.
         const text = this.vm.getString(invoked.value);
         this.free(invoked.value);
-        return this.decode(text, elapsed());
+        return this.decode(text, started);
       }
-      const value = await this.settle(invoked.value, call, `run ${kind} ${name}`);
+      pending = true;
+      return this.finish(invoked.value, call, `run ${kind} ${name}`, started);
+    } catch (error) {
+      return this.failed(error, started);
+    } finally {
+      if (!pending) this.activeCalls.delete(call);
+    }
+  }
+
+  /** The rest of a call whose handler returned a promise. */
+  private async finish(handle: QuickJSHandle, call: ActiveCall, what: string, started: number): Promise<CallResult> {
+    try {
+      const value = await this.settle(handle, call, what);
       const text = this.vm.getString(value);
       this.free(value);
-      return this.decode(text, elapsed());
+      return this.decode(text, started);
     } catch (error) {
-      if (!(error instanceof Breach)) throw error;
-      if (error.code !== 'HANDLER_FAILED' && error.code !== 'NO_SUCH_HANDLER' && error.code !== 'BAD_RESULT') this.drop(error);
-      return { ok: false, code: error.code, message: error.message, durationNs: elapsed() };
+      return this.failed(error, started);
     } finally {
       this.activeCalls.delete(call);
     }
   }
 
+  private failed(error: unknown, started: number): CallResult {
+    if (!(error instanceof Breach)) throw error;
+    if (error.code !== 'HANDLER_FAILED' && error.code !== 'NO_SUCH_HANDLER' && error.code !== 'BAD_RESULT') this.drop(error);
+    return { ok: false, code: error.code, message: error.message, durationNs: nanosecondsSince(started) };
+  }
+
   /** The bridge's envelope: {"value":…}, {"undefined":true} or {"error":{code,message}}. */
-  private decode(text: string, durationNs: number): CallResult {
-    if (Buffer.byteLength(text) > this.spec.limits.max_result_bytes + 64) {
+  private decode(text: string, started: number): CallResult {
+    const durationNs = nanosecondsSince(started);
+    // Counting bytes scans the text; a text this short cannot be over the cap.
+    if (text.length * 3 > this.spec.limits.max_result_bytes && Buffer.byteLength(text) > this.spec.limits.max_result_bytes + 64) {
       return { ok: false, code: 'BAD_RESULT', message: `plugin '${this.spec.name}' returned more than ${this.spec.limits.max_result_bytes} bytes`, durationNs };
     }
     if (text === '{"undefined":true}') return { ok: true, json: undefined, durationNs };

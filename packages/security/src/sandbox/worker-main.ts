@@ -82,7 +82,8 @@ async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | nu
     if (loaded === undefined || !loaded.instance.alive) {
       result = { ok: false, code: 'WORKER_LOST', message: 'the plugin is not loaded in this worker', durationNs: 0 };
     } else {
-      result = await loaded.instance.call(call.kind, call.name, payload ?? call.payload);
+      const answer = loaded.instance.call(call.kind, call.name, payload ?? call.payload);
+      result = answer instanceof Promise ? await answer : answer;
       if (!loaded.instance.alive) forget(call.key, { code: result.ok ? 'DISPOSED' : result.code, message: result.ok ? '' : result.message });
     }
     results.push(result);
