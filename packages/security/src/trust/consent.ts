@@ -1,0 +1,59 @@
+// What an operator must accept before a plugin is installed, derived from its manifest alone (as
+// Chrome derives an extension's permission prompt): each permission in words, with its scope, and
+// the dangerous combinations marked.
+import { PERMISSION_DESCRIPTIONS, type Permission } from '@marathon/plugin-api';
+import type { Manifest } from '@marathon/manifest';
+import { DEFAULT_DANGEROUS_COMBOS } from './security-policy';
+
+export interface ConsentItem {
+  permission: Permission;
+  description: string;
+  /** What exactly: hosts, variable names, commands. */
+  scope: string[];
+  /** Part of a dangerous combination this plugin requests. */
+  dangerous: boolean;
+}
+
+export interface ConsentSummary {
+  plugin: string;
+  items: ConsentItem[];
+  /** The dangerous combinations the plugin requests, each needing explicit consent. */
+  dangerousCombos: Permission[][];
+  /** The whole summary as lines for a terminal. */
+  lines: string[];
+}
+
+function scopeOf(manifest: Manifest, permission: Permission): string[] {
+  switch (permission) {
+    case 'network':
+      return [...(manifest.network?.allowed_hosts ?? [])];
+    case 'env_vars':
+      return [...(manifest.env_vars?.allowed ?? [])];
+    case 'exec':
+      return [...(manifest.exec?.allowed_commands ?? [])];
+    case 'filesystem':
+      return ['its own data folder'];
+    default:
+      return [];
+  }
+}
+
+export function consentSummary(manifest: Manifest, dangerousCombos: readonly (readonly Permission[])[] = DEFAULT_DANGEROUS_COMBOS): ConsentSummary {
+  const requested = new Set(manifest.permissions);
+  const combos = dangerousCombos.filter((combo) => combo.every((permission) => requested.has(permission))).map((combo) => [...combo]);
+  const dangerous = new Set(combos.flat());
+  const items = manifest.permissions.map((permission) => ({
+    permission,
+    description: PERMISSION_DESCRIPTIONS[permission],
+    scope: scopeOf(manifest, permission),
+    dangerous: dangerous.has(permission),
+  }));
+  const lines = [`${manifest.name} ${manifest.version} asks for:`];
+  if (items.length === 0) lines.push('  no permissions');
+  for (const item of items) {
+    const scope = item.scope.length > 0 ? `: ${item.scope.join(', ')}` : '';
+    lines.push(`  ${item.dangerous ? '⚠️ ' : '- '}${item.permission} — ${item.description}${scope}`);
+  }
+  for (const combo of combos) lines.push(`  ⚠️  ${combo.join(' + ')} together is a dangerous combination: it needs your explicit consent`);
+  return { plugin: manifest.name, items, dangerousCombos: combos, lines };
+}

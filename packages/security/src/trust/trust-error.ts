@@ -1,0 +1,21 @@
+export type TrustErrorCode =
+  /** config.json's security policy is malformed. */
+  | 'POLICY_INVALID'
+  /** A signing key is missing, malformed or not ed25519. */
+  | 'KEY_INVALID'
+  /** An archive breaks a rule (traversal, links, devices, size, entry count) or is not a tarball. */
+  | 'ARCHIVE_REFUSED'
+  /** A plugin folder could not be read. */
+  | 'UNREADABLE';
+
+/** A trust check that could not run, or an archive that was refused; the message says what to fix. */
+export class TrustError extends Error {
+  override readonly name = 'TrustError';
+
+  constructor(
+    readonly code: TrustErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
