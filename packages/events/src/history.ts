@@ -52,6 +52,7 @@ export class EventHistory {
   private readonly data: Array<string | undefined>;
   private next = 0;
   private filled = 0;
+  private added = 0;
 
   constructor(readonly capacity: number = DEFAULT_HISTORY_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -86,6 +87,21 @@ export class EventHistory {
     this.data[at] = data;
     this.next = at + 1 === this.capacity ? 0 : at + 1;
     if (this.filled < this.capacity) this.filled += 1;
+    this.added += 1;
+  }
+
+  /** How many records were ever added, including those since pushed out. */
+  get total(): number {
+    return this.added;
+  }
+
+  /**
+   * Records added after the history's `total` was `mark`, oldest first: what a host appends to its
+   * log since its last flush. Records already pushed out of the buffer are gone.
+   */
+  since(mark: number): EventRecord[] {
+    const count = Math.min(Math.max(0, this.added - mark), this.filled);
+    return count === 0 ? [] : this.all().slice(this.filled - count);
   }
 
   add(record: EventRecord): void {

@@ -89,6 +89,21 @@ describe('event history', () => {
     expect(bus.history.all()[1]?.data).toBe('[unserialisable]');
   });
 
+  it('gives what was added since a mark, for a host that appends to a log', async () => {
+    const bus = new HookBus({ historyCapacity: 3 });
+    let n = 0;
+    bus.register('post_task_execute', () => success(`call ${++n}`), { owner: 'p' });
+    await bus.dispatch('post_task_execute', task('1'));
+    const mark = bus.history.total;
+    expect(bus.history.since(mark)).toEqual([]);
+    await bus.dispatch('post_task_execute', task('2'));
+    await bus.dispatch('post_task_execute', task('3'));
+    expect(bus.history.since(mark).map((r) => r.result_message)).toEqual(['call 2', 'call 3']);
+    for (let i = 0; i < 5; i++) await bus.dispatch('post_task_execute', task('x'));
+    expect(bus.history.since(mark).map((r) => r.result_message)).toEqual(['call 6', 'call 7', 'call 8']);
+    expect(bus.history.total).toBe(8);
+  });
+
   it('serialises for a host to persist, and comes back from that', async () => {
     const bus = new HookBus();
     bus.register('user_auth', () => failure('wrong password'), { owner: 'ldap' });

@@ -1,2 +1,10 @@
-// Intentionally empty until this package's issue lands: see README.md. No placeholder exports.
-export {};
+export { PluginManager } from './plugin-manager';
+export type { PluginManagerOptions, PluginInfo, RefreshResult } from './plugin-manager';
+export type { InstallOptions, InstallResult } from './installer';
+export { ManagerError } from './errors';
+export type { ManagerErrorCode } from './errors';
+export { ManagerEvents } from './manager-events';
+export type { ManagerEventMap } from './manager-events';
+export { UNPROMPTED_PERMISSIONS, needsConsent } from './consent-rules';
+export { enableOrder, dependentsOf } from './dependency-graph';
+export type { PluginTimings } from './plugin-runtime';

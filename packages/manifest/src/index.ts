@@ -8,3 +8,4 @@ export { ManifestError, ApiIncompatibleError } from './errors';
 export type { ManifestIssue, ManifestErrorCode, ManifestErrorOptions } from './errors';
 export type { Manifest, Author, HookDeclaration, CommandDeclaration } from './manifest';
 export type { ManifestInput } from './manifest-schema';
+export { closestMatch } from './did-you-mean';

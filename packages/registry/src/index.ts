@@ -1,2 +1,13 @@
-// Intentionally empty until this package's issue lands: see README.md. No placeholder exports.
-export {};
+export { marathonHome, installFolderName } from './marathon-home';
+export type { MarathonHome } from './marathon-home';
+export { searchPaths } from './search-paths';
+export type { SearchPath, SearchPathKind, SearchPathOptions } from './search-paths';
+export { discover } from './discovery';
+export type { Discovery, DiscoveredPlugin, DiscoveryConflict, DiscoveryError } from './discovery';
+export { StateStore } from './state-store';
+export type { InstalledPlugin, InstalledState, PluginStatus, SourceKind, StateStoreOptions } from './state-store';
+export { stageSource } from './install-source';
+export type { NpmClient, StageOptions, StagedSource } from './install-source';
+export { writeFileAtomic, fsyncFolder } from './atomic-file';
+export { RegistryError } from './errors';
+export type { RegistryErrorCode } from './errors';

@@ -1,3 +1,4 @@
+/// <reference path="./webassembly.d.ts" />
 // One plugin running in its own QuickJS engine, inside a worker. Each instance has its own
 // WebAssembly instance and memory (made from the worker's one compiled module), because a memory
 // cap set inside QuickJS does not hold (upstream quickjs-emscripten #255, #271) while a

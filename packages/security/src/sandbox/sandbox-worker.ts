@@ -1,3 +1,4 @@
+/// <reference path="./webassembly.d.ts" />
 // The main thread's handle on one sandbox worker: numbered requests, and a watchdog per request.
 // QuickJS's interrupt handler is polled by instruction count, so a loop of heavy built-ins can run
 // far past a deadline inside the worker; only terminating the thread stops it for sure. When the

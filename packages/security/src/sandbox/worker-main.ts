@@ -1,3 +1,4 @@
+/// <reference path="./webassembly.d.ts" />
 // Entry of a sandbox worker thread. It hosts the QuickJS instances of several plugins, serves the
 // SandboxHost's requests one message at a time (a batch of calls runs in order, in one message),
 // and writes which call it is running into shared memory, so that the host's watchdog knows whom

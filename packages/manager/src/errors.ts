@@ -1,0 +1,33 @@
+export type ManagerErrorCode =
+  | 'NOT_FOUND'
+  | 'NOT_INSTALLED'
+  | 'ALREADY_INSTALLED'
+  | 'NOT_ENABLED'
+  | 'COMMAND_NOT_FOUND'
+  | 'API_INCOMPATIBLE'
+  | 'DEPENDENCY_MISSING'
+  | 'DEPENDENCY_INCOMPATIBLE'
+  | 'DEPENDENCY_CYCLE'
+  | 'DEPENDENTS_ENABLED'
+  | 'TRUST_REFUSED'
+  | 'CONSENT_REQUIRED'
+  | 'INTEGRITY_FAILED'
+  | 'LOAD_FAILED'
+  | 'INIT_FAILED'
+  | 'COMMAND_FAILED';
+
+/**
+ * A lifecycle operation refused or failed. `message` says what happened and what to do next;
+ * `details` carries the findings behind it (trust findings, the consent summary, a cycle).
+ */
+export class ManagerError extends Error {
+  override readonly name = 'ManagerError';
+
+  constructor(
+    readonly code: ManagerErrorCode,
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(details.length === 0 ? message : `${message}\n${details.map((line) => `  ${line}`).join('\n')}`);
+  }
+}

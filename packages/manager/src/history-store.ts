@@ -1,0 +1,86 @@
+// What a later process can show of this one: the bus's event history (JSON Lines, rotated), its
+// metrics (summed across processes), the sandbox's audit trail (JSON Lines, rotated), and plugin
+// logs. Everything lives under MARATHON_HOME/history.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventRecord, HookBus, HookMetrics } from '@marathon/events';
+import { writeFileAtomic, type MarathonHome } from '@marathon/registry';
+import type { AuditEntry, LogEntry } from '@marathon/security';
+import { JsonlLog } from './jsonl-log';
+
+/** Metrics as persisted: counts and totals add up across processes; percentiles are the latest process's. */
+export type PersistedMetrics = Record<string, HookMetrics>;
+
+export class HistoryStore {
+  readonly events: JsonlLog<EventRecord>;
+  readonly audit: JsonlLog<AuditEntry>;
+  readonly logs: JsonlLog<LogEntry>;
+  private readonly metricsFile: string;
+  private mark = 0;
+  private pendingAudit: AuditEntry[] = [];
+  private pendingLogs: LogEntry[] = [];
+
+  constructor(home: MarathonHome) {
+    this.events = new JsonlLog(join(home.historyDir, 'events.jsonl'));
+    this.audit = new JsonlLog(join(home.historyDir, 'audit.jsonl'));
+    this.logs = new JsonlLog(join(home.historyDir, 'plugin-logs.jsonl'));
+    this.metricsFile = join(home.historyDir, 'metrics.json');
+  }
+
+  recordAudit(entry: AuditEntry): void {
+    this.pendingAudit.push(entry);
+  }
+
+  recordLog(entry: LogEntry): void {
+    this.pendingLogs.push(entry);
+  }
+
+  /** Appends what happened since the last flush. */
+  async flush(bus: HookBus): Promise<void> {
+    const records = bus.history.since(this.mark);
+    this.mark = bus.history.total;
+    const audit = this.pendingAudit;
+    const logs = this.pendingLogs;
+    this.pendingAudit = [];
+    this.pendingLogs = [];
+    await this.events.append(records);
+    await this.audit.append(audit);
+    await this.logs.append(logs);
+    const snapshot = bus.metrics.snapshot();
+    if (snapshot.length > 0) await this.saveMetrics(snapshot);
+    bus.metrics.reset();
+  }
+
+  async metrics(): Promise<PersistedMetrics> {
+    try {
+      return JSON.parse(await readFile(this.metricsFile, 'utf8')) as PersistedMetrics;
+    } catch {
+      return {};
+    }
+  }
+
+  private async saveMetrics(snapshot: HookMetrics[]): Promise<void> {
+    const saved = await this.metrics();
+    for (const row of snapshot) {
+      const key = `${row.plugin} ${row.hook}`;
+      const before = saved[key];
+      if (before === undefined) {
+        saved[key] = row;
+        continue;
+      }
+      const calls = before.calls + row.calls;
+      const failures = before.failures + row.failures;
+      const total = before.total_ns + row.total_ns;
+      saved[key] = {
+        ...row,
+        calls,
+        failures,
+        success_rate: (calls - failures) / calls,
+        total_ns: total,
+        mean_ns: total / calls,
+        max_ns: Math.max(before.max_ns, row.max_ns),
+      };
+    }
+    await writeFileAtomic(this.metricsFile, `${JSON.stringify(saved, null, 2)}\n`);
+  }
+}

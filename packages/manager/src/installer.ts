@@ -1,0 +1,238 @@
+// Installing, updating and uninstalling: stage the request into MARATHON_HOME/staging, run the
+// trust gate on the staged copy, ask for consent, then — under the state lock — rename the staged
+// folder into MARATHON_HOME/installed and commit the state. A crash at any instant leaves the old
+// or the new state; a folder renamed in but never committed is removed by the next start's
+// reconcile. What is inspected is exactly what is installed.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { apiIncompatibilityReason, closestMatch, type Manifest } from '@marathon/manifest';
+import {
+  installFolderName,
+  RegistryError,
+  stageSource,
+  type InstalledPlugin,
+  type MarathonHome,
+  type NpmClient,
+  type SearchPath,
+  type StagedSource,
+  type StateStore,
+} from '@marathon/registry';
+import {
+  inspectPlugin,
+  loadPolicy,
+  loadTrustedKeys,
+  recordIntegrity,
+  TrustError,
+  type ConsentSummary,
+  type InstallSource,
+  type SecurityPolicy,
+  type SignatureStatus,
+} from '@marathon/security';
+import { needsConsent } from './consent-rules';
+import { dependencyProblems, dependentsOf } from './dependency-graph';
+import { ManagerError } from './errors';
+
+export interface InstallOptions {
+  /** Accept the plugin's permissions (and dangerous combinations) without asking. */
+  yes?: boolean;
+  /** Asks the operator; resolve true to accept. Without it (and without yes), consent is refused. */
+  confirm?: (summary: ConsentSummary) => Promise<boolean>;
+  /** Install despite high-severity code-scanner findings. */
+  force?: boolean;
+  /** Expected SRI digest (sha512-…) of a tarball source. */
+  integrity?: string;
+  /** Install missing dependencies from the search paths (or npm) first. */
+  withDependencies?: boolean;
+}
+
+export interface InstallResult {
+  name: string;
+  version: string;
+  signature: SignatureStatus;
+  warnings: string[];
+  /** Dependencies installed along with it. */
+  dependencies: string[];
+}
+
+export interface InstallerContext {
+  home: MarathonHome;
+  store: StateStore;
+  paths: () => readonly SearchPath[];
+  cwd: string;
+  npm?: NpmClient;
+}
+
+const GATE_SOURCE: Record<StagedSource['kind'], InstallSource> = { 'search-path': 'folder', folder: 'folder', tgz: 'archive', url: 'url', npm: 'registry' };
+
+async function ask(summary: ConsentSummary, dangerous: string[], options: InstallOptions, name: string): Promise<void> {
+  if (options.yes === true) return;
+  const accepted = options.confirm !== undefined && (await options.confirm(summary));
+  if (accepted) return;
+  const why = options.confirm === undefined ? 'run again with --yes to accept them' : 'consent was not given';
+  throw new ManagerError('CONSENT_REQUIRED', `plugin '${name}' was not installed: its permissions need your consent (${why})`, [...summary.lines.slice(1).map((line) => line.trim()), ...dangerous]);
+}
+
+export class Installer {
+  constructor(private readonly context: InstallerContext) {}
+
+  private async stage(request: string, policy: SecurityPolicy, options: InstallOptions): Promise<StagedSource> {
+    try {
+      return await this.stageRequest(request, policy, options);
+    } catch (error) {
+      if (error instanceof RegistryError && error.code === 'SOURCE_NOT_FOUND') throw new ManagerError('NOT_FOUND', error.message);
+      if (error instanceof TrustError && error.code === 'ARCHIVE_REFUSED') throw new ManagerError('TRUST_REFUSED', `'${request}' was refused: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private stageRequest(request: string, policy: SecurityPolicy, options: InstallOptions): Promise<StagedSource> {
+    return stageSource(request, {
+      paths: this.context.paths(),
+      stagingDir: this.context.home.stagingDir,
+      cwd: this.context.cwd,
+      maxBytes: policy.max_plugin_size,
+      maxEntries: policy.max_archive_entries,
+      ...(options.integrity === undefined ? {} : { integrity: options.integrity }),
+      ...(this.context.npm === undefined ? {} : { npm: this.context.npm }),
+    });
+  }
+
+  /** Stages and inspects a request; refuses it with every finding when the gate says no. */
+  private async admit(request: string, options: InstallOptions): Promise<{ staged: StagedSource; manifest: Manifest; signature: SignatureStatus; warnings: string[] }> {
+    const policy = await loadPolicy(this.context.home.root);
+    const { keys, problems } = await loadTrustedKeys(this.context.home.keysDir);
+    const staged = await this.stage(request, policy, options);
+    try {
+      const inspection = await inspectPlugin(staged.dir, { policy, trustedKeys: keys, source: GATE_SOURCE[staged.kind], force: options.force === true });
+      const { manifest, decision } = inspection;
+      if (!decision.allowed) {
+        throw new ManagerError('TRUST_REFUSED', `plugin '${manifest.name}' was refused:`, [...decision.refusals, ...decision.warnings.map((warning) => `(warning) ${warning}`)]);
+      }
+      const incompatible = apiIncompatibilityReason(manifest.api_version, undefined, manifest.name);
+      if (incompatible !== undefined) throw new ManagerError('API_INCOMPATIBLE', incompatible);
+      if (needsConsent(manifest) || decision.needsConsent.length > 0) await ask(inspection.consent, decision.needsConsent, options, manifest.name);
+      return { staged, manifest, signature: inspection.signature.status, warnings: [...problems, ...decision.warnings] };
+    } catch (error) {
+      await rm(staged.stagingRoot, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Installs missing dependencies of `manifest` from the same kind of source, when asked to. */
+  private async pullDependencies(manifest: Manifest, kind: StagedSource['kind'], options: InstallOptions): Promise<string[]> {
+    if (options.withDependencies !== true) return [];
+    const installed = (await this.context.store.read()).plugins;
+    const pulled: string[] = [];
+    for (const [name, range] of Object.entries(manifest.dependencies)) {
+      if (installed[name] !== undefined) continue;
+      if (kind !== 'search-path' && kind !== 'npm') {
+        throw new ManagerError('DEPENDENCY_MISSING', `plugin '${manifest.name}' needs '${name}' (${range}); dependencies can only be fetched for plugins from the search paths or npm: install '${name}' first`);
+      }
+      const result = await this.install(kind === 'npm' ? `npm:${name}@${range}` : name, options);
+      pulled.push(result.name, ...result.dependencies);
+    }
+    return pulled;
+  }
+
+  async install(request: string, options: InstallOptions = {}): Promise<InstallResult> {
+    const { staged, manifest, signature, warnings } = await this.admit(request, options);
+    try {
+      const dependencies = await this.pullDependencies(manifest, staged.kind, options);
+      const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));
+      await this.context.store.transaction(async (state) => {
+        if (state.plugins[manifest.name] !== undefined) {
+          const current = state.plugins[manifest.name]!;
+          throw new ManagerError('ALREADY_INSTALLED', `plugin '${manifest.name}' ${current.version} is already installed: use marathon plugin update ${manifest.name}, or uninstall it first`);
+        }
+        const problem = dependencyProblems(manifest.name, manifest.dependencies, state.plugins);
+        if (problem !== undefined) throw problem;
+        const target = join(this.context.home.installedDir, folder);
+        await mkdir(this.context.home.installedDir, { recursive: true });
+        await rename(staged.dir, target);
+        state.plugins[manifest.name] = {
+          name: manifest.name,
+          version: manifest.version,
+          status: 'disabled',
+          source: { kind: staged.kind, spec: staged.spec },
+          installed_at: new Date().toISOString(),
+          folder,
+          integrity: await recordIntegrity(target),
+          signature,
+          granted_permissions: [...manifest.permissions],
+          manifest,
+        };
+      });
+      return { name: manifest.name, version: manifest.version, signature, warnings, dependencies };
+    } finally {
+      await rm(staged.stagingRoot, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Installs a new version over an installed plugin, from `request` or its recorded source. The
+   * status is kept; the old copy is removed once the state points at the new one.
+   */
+  async update(name: string, request: string | undefined, options: InstallOptions = {}): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
+    const current = (await this.context.store.read()).plugins[name];
+    if (current === undefined) throw await this.notInstalled(name);
+    const { staged, manifest, signature } = await this.admit(request ?? current.source.spec, options);
+    try {
+      if (manifest.name !== name) throw new ManagerError('NOT_FOUND', `the update source holds plugin '${manifest.name}', not '${name}'`);
+      const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));
+      const result = await this.context.store.transaction(async (state) => {
+        const previous = state.plugins[name];
+        if (previous === undefined) throw await this.notInstalled(name);
+        const problem = dependencyProblems(name, manifest.dependencies, state.plugins);
+        if (problem !== undefined) throw problem;
+        const target = join(this.context.home.installedDir, folder);
+        await mkdir(this.context.home.installedDir, { recursive: true });
+        await rename(staged.dir, target);
+        const record: InstalledPlugin = {
+          ...previous,
+          version: manifest.version,
+          source: { kind: staged.kind, spec: staged.spec },
+          installed_at: new Date().toISOString(),
+          folder,
+          integrity: await recordIntegrity(target),
+          signature,
+          granted_permissions: [...manifest.permissions],
+          manifest,
+        };
+        state.plugins[name] = record;
+        return { record, previous };
+      });
+      await rm(join(this.context.home.installedDir, result.previous.folder), { recursive: true, force: true });
+      return result;
+    } finally {
+      await rm(staged.stagingRoot, { recursive: true, force: true });
+    }
+  }
+
+  /** Removes a plugin's state, then its folder and (unless kept) its data. */
+  async uninstall(name: string, keepData: boolean): Promise<InstalledPlugin> {
+    const removed = await this.context.store.transaction(async (state) => {
+      const record = state.plugins[name];
+      if (record === undefined) throw await this.notInstalled(name);
+      const enabled = dependentsOf(name, state.plugins).filter((dependent) => state.plugins[dependent]?.status === 'enabled');
+      if (enabled.length > 0) {
+        throw new ManagerError('DEPENDENTS_ENABLED', `plugin '${name}' is needed by enabled plugin${enabled.length > 1 ? 's' : ''} ${enabled.map((d) => `'${d}'`).join(', ')}: disable ${enabled.length > 1 ? 'them' : 'it'} first`);
+      }
+      delete state.plugins[name];
+      return record;
+    });
+    await rm(join(this.context.home.installedDir, removed.folder), { recursive: true, force: true });
+    if (!keepData) {
+      await rm(this.context.home.dataDir(name), { recursive: true, force: true });
+      await rm(this.context.home.storageFile(name), { force: true });
+    }
+    return removed;
+  }
+
+  /** A NOT_INSTALLED error with a did-you-mean over the installed names. */
+  async notInstalled(name: string): Promise<ManagerError> {
+    const names = Object.keys((await this.context.store.read()).plugins);
+    const close = closestMatch(name, names);
+    return new ManagerError('NOT_INSTALLED', `plugin '${name}' is not installed${close === undefined ? '' : ` (did you mean '${close}'?)`}: see marathon plugin list`);
+  }
+}

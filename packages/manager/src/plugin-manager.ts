@@ -1,0 +1,377 @@
+// The plugin lifecycle for a host: install, enable, disable, uninstall, update, info, list,
+// refresh, run, dispatch, reload, watch. Host developers embed it; the CLI is a thin shell over it.
+import { watch as watchFolder } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HookBus, type DispatchOutcome, type EventRecord, type HookMetrics } from '@marathon/events';
+import { closestMatch } from '@marathon/manifest';
+import type { HookEventMap, HookType } from '@marathon/plugin-api';
+import {
+  discover,
+  marathonHome,
+  searchPaths,
+  StateStore,
+  type Discovery,
+  type InstalledPlugin,
+  type MarathonHome,
+  type NpmClient,
+  type PluginStatus,
+  type SearchPath,
+} from '@marathon/registry';
+import { checkIntegrity, loadPolicy, SandboxHost, type AuditEntry, type LogEntry, type SecurityPolicy } from '@marathon/security';
+import { dependentsOf, enableOrder } from './dependency-graph';
+import { ManagerError } from './errors';
+import { HistoryStore } from './history-store';
+import { Installer, type InstallOptions, type InstallResult } from './installer';
+import { ManagerEvents } from './manager-events';
+import { PluginRuntime, type PluginTimings } from './plugin-runtime';
+
+export interface PluginManagerOptions {
+  /** MARATHON_HOME; default $MARATHON_HOME or ~/.marathon. */
+  home?: string;
+  /** Folders of plugins that ship with the host (the CLI's examples), searched first. */
+  builtInPlugins?: readonly string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The host's hook bus; a new one by default. */
+  bus?: HookBus;
+  /** Sandbox worker threads. Default 1. */
+  workers?: number;
+  /** How long a plugin's init may take. Default 10 s. */
+  initTimeoutMs?: number;
+  npm?: NpmClient;
+  /** Told when another process holds MARATHON_HOME and this one waits. */
+  onWait?: (message: string) => void;
+  /** Plugin log lines as they arrive (they are also kept in MARATHON_HOME/history). */
+  onLog?: (entry: LogEntry) => void;
+}
+
+export interface PluginInfo {
+  record: InstalledPlugin;
+  loaded: boolean;
+  timings?: PluginTimings;
+  metrics: HookMetrics[];
+}
+
+export interface RefreshResult extends Discovery {
+  /** Installed plugins whose files changed since install (now in the error state). */
+  modified: Array<{ name: string; reason: string }>;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class PluginManager {
+  readonly home: MarathonHome;
+  readonly bus: HookBus;
+  readonly events = new ManagerEvents();
+  readonly store: StateStore;
+  readonly history: HistoryStore;
+  private readonly installer: Installer;
+  private readonly runtime: PluginRuntime;
+  private sandboxHost: SandboxHost | undefined;
+  private policy: SecurityPolicy | undefined;
+
+  private constructor(private readonly options: PluginManagerOptions) {
+    this.home = marathonHome(options.home, options.env);
+    this.bus = options.bus ?? new HookBus({ handlerTimeoutMs: 60_000 });
+    this.store = new StateStore(this.home, options.onWait === undefined ? {} : { onWait: options.onWait });
+    this.history = new HistoryStore(this.home);
+    this.installer = new Installer({
+      home: this.home,
+      store: this.store,
+      paths: () => this.searchPaths(),
+      cwd: options.cwd ?? process.cwd(),
+      ...(options.npm === undefined ? {} : { npm: options.npm }),
+    });
+    this.runtime = new PluginRuntime({
+      home: this.home,
+      bus: this.bus,
+      sandbox: () => this.sandbox(),
+      events: this.events,
+      initTimeoutMs: options.initTimeoutMs ?? 10_000,
+      record: async (name) => (await this.store.read()).plugins[name],
+      markFailed: (name, reason) => this.setStatus(name, 'error', reason),
+    });
+  }
+
+  /** Opens MARATHON_HOME: removes what a crashed process left behind, and activates the enabled plugins (loading none). */
+  static async open(options: PluginManagerOptions = {}): Promise<PluginManager> {
+    const manager = new PluginManager(options);
+    manager.policy = await loadPolicy(manager.home.root);
+    await manager.reconcile();
+    for (const record of Object.values((await manager.store.read()).plugins)) {
+      if (record.status === 'enabled') manager.runtime.activate(record);
+    }
+    return manager;
+  }
+
+  searchPaths(): SearchPath[] {
+    return searchPaths({
+      home: this.home,
+      builtIn: this.options.builtInPlugins ?? [],
+      cwd: this.options.cwd ?? process.cwd(),
+      env: this.options.env ?? process.env,
+    });
+  }
+
+  private sandbox(): SandboxHost {
+    this.sandboxHost ??= new SandboxHost({
+      workers: this.options.workers ?? 1,
+      policy: { limits: this.policy?.limits ?? {}, allowPrivateNetwork: this.policy?.allow_private_network === true },
+      env: this.options.env ?? process.env,
+      onAudit: (entry: AuditEntry) => this.history.recordAudit(entry),
+      onLog: (entry: LogEntry) => {
+        this.history.recordLog(entry);
+        this.options.onLog?.(entry);
+      },
+    });
+    return this.sandboxHost;
+  }
+
+  /** Folders in installed/ the state does not know (a crash between rename and commit), and staging left by dead processes. */
+  private async reconcile(): Promise<void> {
+    const list = async (dir: string) => readdir(dir).catch(() => [] as string[]);
+    const stale = (await list(this.home.stagingDir)).filter((name) => {
+      const pid = Number(/^stage-(\d+)-/.exec(name)?.[1]);
+      return !Number.isInteger(pid) || !pidAlive(pid);
+    });
+    for (const name of stale) await rm(join(this.home.stagingDir, name), { recursive: true, force: true });
+    if ((await list(this.home.installedDir)).length === 0) return;
+    await this.store.transaction(async (state) => {
+      const known = new Set(Object.values(state.plugins).map((record) => record.folder));
+      for (const name of await list(this.home.installedDir)) {
+        if (!known.has(name)) await rm(join(this.home.installedDir, name), { recursive: true, force: true });
+      }
+    });
+  }
+
+  private async notInstalled(name: string): Promise<ManagerError> {
+    return this.installer.notInstalled(name);
+  }
+
+  private async setStatus(name: string, status: PluginStatus, reason?: string): Promise<void> {
+    await this.store.transaction(async (state) => {
+      const record = state.plugins[name];
+      if (record === undefined) return;
+      record.status = status;
+      if (reason === undefined) delete record.error;
+      else record.error = reason;
+    });
+  }
+
+  /** Installs from a name in the search paths, a folder, a .tgz, a URL or an npm spec. Fresh installs are disabled. */
+  async install(request: string, options: InstallOptions = {}): Promise<InstallResult> {
+    const result = await this.installer.install(request, options);
+    for (const name of [...result.dependencies, result.name]) {
+      const record = (await this.store.read()).plugins[name];
+      if (record !== undefined) this.events.emit('installed', { plugin: name, version: record.version });
+    }
+    await this.dispatch('plugin_install', { plugin: { name: result.name, version: result.version } });
+    return result;
+  }
+
+  /** Enables a plugin and, first, what it needs; checks that each loads. Returns the plugins enabled, dependencies first. */
+  async enable(name: string): Promise<string[]> {
+    const { enabled, failure } = await this.store.transaction(async (state) => {
+      if (state.plugins[name] === undefined) throw await this.notInstalled(name);
+      const order = enableOrder(name, state.plugins);
+      const changed: InstalledPlugin[] = [];
+      for (const plugin of order) {
+        const record = state.plugins[plugin]!;
+        if (record.status === 'enabled') continue;
+        // Load once (without init) so that a plugin that cannot run is caught now, not at its first event.
+        try {
+          const probe = await this.runtime.start(record, false, { markFailed: false });
+          await probe.plugin.unload();
+        } catch (error) {
+          if (!(error instanceof ManagerError)) throw error;
+          // Commit what was enabled so far and the error state, then report the failure.
+          record.status = 'error';
+          record.error = error.message;
+          return { enabled: changed, failure: error };
+        }
+        record.status = 'enabled';
+        delete record.error;
+        changed.push(record);
+      }
+      return { enabled: changed, failure: undefined };
+    });
+    for (const record of enabled) {
+      this.runtime.activate(record);
+      const dependencies = record.name === name ? enabled.filter((other) => other.name !== name).map((other) => other.name) : [];
+      this.events.emit('enabled', { plugin: record.name, dependencies });
+    }
+    if (failure !== undefined) {
+      this.events.emit('failed', { plugin: name, reason: failure.message });
+      throw failure;
+    }
+    return enabled.map((record) => record.name);
+  }
+
+  /** Disables a plugin; refuses while enabled plugins depend on it, unless `cascade` disables them too. */
+  async disable(name: string, options: { cascade?: boolean } = {}): Promise<string[]> {
+    const disabled = await this.store.transaction(async (state) => {
+      const record = state.plugins[name];
+      if (record === undefined) throw await this.notInstalled(name);
+      const dependents = dependentsOf(name, state.plugins).filter((dependent) => state.plugins[dependent]?.status === 'enabled');
+      if (dependents.length > 0 && options.cascade !== true) {
+        throw new ManagerError('DEPENDENTS_ENABLED', `plugin '${name}' is needed by enabled plugin${dependents.length > 1 ? 's' : ''} ${dependents.map((d) => `'${d}'`).join(', ')}: disable ${dependents.length > 1 ? 'them' : 'it'} first, or use --cascade`);
+      }
+      const order = [...dependents.reverse(), name];
+      for (const plugin of order) state.plugins[plugin]!.status = 'disabled';
+      return order;
+    });
+    for (const plugin of disabled) {
+      this.runtime.deactivate(plugin);
+      await this.runtime.unload(plugin);
+      this.events.emit('disabled', { plugin });
+    }
+    return disabled;
+  }
+
+  /** Uninstalls a plugin: deinit, plugin_uninstall, state, folder, and its data unless kept. */
+  async uninstall(name: string, options: { keepData?: boolean } = {}): Promise<void> {
+    const record = (await this.store.read()).plugins[name];
+    if (record === undefined) throw await this.notInstalled(name);
+    this.runtime.deactivate(name);
+    await this.runtime.unload(name);
+    await this.installer.uninstall(name, options.keepData === true);
+    this.events.emit('uninstalled', { plugin: name });
+    await this.dispatch('plugin_uninstall', { plugin: { name, version: record.version } });
+  }
+
+  /** Installs a new version from `request` or the recorded source; a loaded plugin is reloaded. */
+  async update(name: string, request?: string, options: InstallOptions = {}): Promise<InstalledPlugin> {
+    const { record } = await this.installer.update(name, request, options);
+    if (record.status === 'enabled') {
+      this.runtime.activate(record);
+      await this.runtime.reload(name);
+    }
+    return record;
+  }
+
+  async list(filter: { status?: PluginStatus } = {}): Promise<InstalledPlugin[]> {
+    const plugins = Object.values((await this.store.read()).plugins).sort((a, b) => (a.name < b.name ? -1 : 1));
+    return filter.status === undefined ? plugins : plugins.filter((plugin) => plugin.status === filter.status);
+  }
+
+  async info(name: string): Promise<PluginInfo> {
+    const record = (await this.store.read()).plugins[name];
+    if (record === undefined) throw await this.notInstalled(name);
+    const saved = await this.history.metrics();
+    const timings = this.runtime.timings(name);
+    return {
+      record,
+      loaded: this.runtime.isLoaded(name),
+      ...(timings === undefined ? {} : { timings }),
+      metrics: Object.values(saved).filter((row) => row.plugin === name),
+    };
+  }
+
+  /** Rediscovers the search paths and re-checks the integrity of every installed copy. */
+  async refresh(): Promise<RefreshResult> {
+    const discovery = await discover(this.searchPaths());
+    const modified: RefreshResult['modified'] = [];
+    for (const record of Object.values((await this.store.read()).plugins)) {
+      const result = await checkIntegrity(join(this.home.installedDir, record.folder), record.integrity, `plugin '${record.name}'`);
+      if (!result.ok) {
+        modified.push({ name: record.name, reason: result.message });
+        await this.setStatus(record.name, 'error', result.message);
+        this.runtime.deactivate(record.name);
+      }
+    }
+    return { ...discovery, modified };
+  }
+
+  /** Runs a plugin's command, loading the plugin (and only it) if need be. */
+  async run(name: string, command: string, args: readonly string[] = []): Promise<string | undefined> {
+    const record = (await this.store.read()).plugins[name];
+    if (record === undefined) throw await this.notInstalled(name);
+    if (record.status !== 'enabled') {
+      throw new ManagerError('NOT_ENABLED', `plugin '${name}' is ${record.status === 'error' ? `in error (${record.error ?? 'unknown'})` : 'disabled'}: run marathon plugin enable ${name}`);
+    }
+    const commands = record.manifest.commands.map((declared) => declared.name);
+    if (!commands.includes(command)) {
+      const close = closestMatch(command, commands);
+      const hint = close === undefined ? '' : ` (did you mean '${close}'?)`;
+      throw new ManagerError('COMMAND_NOT_FOUND', `plugin '${name}' has no command '${command}'${hint}; its commands: ${commands.join(', ') || 'none'}`);
+    }
+    try {
+      return await this.runtime.runCommand(name, command, args);
+    } finally {
+      await this.history.flush(this.bus);
+    }
+  }
+
+  /** Fires a hook at the enabled plugins that declare it (loading them if need be). */
+  async dispatch<K extends HookType>(hook: K, event: HookEventMap[K]): Promise<DispatchOutcome<HookEventMap[K]>> {
+    try {
+      return await this.bus.dispatch(hook, event);
+    } finally {
+      await this.history.flush(this.bus);
+    }
+  }
+
+  /** Swaps a loaded plugin's instance for a fresh one; calls in flight finish on the old one. */
+  async reload(name: string): Promise<void> {
+    if ((await this.store.read()).plugins[name] === undefined) throw await this.notInstalled(name);
+    await this.runtime.reload(name);
+  }
+
+  /**
+   * Development: reinstalls a plugin from its source folder whenever a file in it changes, and
+   * reloads it. Returns a function that stops watching.
+   */
+  watch(name: string, folder: string, onChange: (error?: Error) => void = () => undefined): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    let running = Promise.resolve();
+    const watcher = watchFolder(folder, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        running = running.then(() =>
+          this.update(name, folder, { yes: true }).then(
+            () => onChange(),
+            (error: Error) => onChange(error),
+          ),
+        );
+      }, 150);
+    });
+    return () => {
+      clearTimeout(timer);
+      watcher.close();
+    };
+  }
+
+  /** The persisted event history (all processes), newest last. */
+  async eventHistory(filter: { plugin?: string; hook?: HookType } = {}): Promise<EventRecord[]> {
+    return (await this.history.events.read()).filter(
+      (record) => (filter.plugin === undefined || record.plugin_name === filter.plugin) && (filter.hook === undefined || record.hook_type === filter.hook),
+    );
+  }
+
+  /** The persisted audit trail (all processes). */
+  async auditTrail(filter: { plugin?: string; allowed?: boolean } = {}): Promise<AuditEntry[]> {
+    return (await this.history.audit.read()).filter(
+      (entry) => (filter.plugin === undefined || entry.plugin === filter.plugin) && (filter.allowed === undefined || entry.allowed === filter.allowed),
+    );
+  }
+
+  /** How many sandboxes this manager has started (lazy loading, measured). */
+  get sandboxesStarted(): number {
+    return this.runtime.startedCount;
+  }
+
+  async close(): Promise<void> {
+    await this.runtime.close();
+    await this.history.flush(this.bus);
+    await this.sandboxHost?.close();
+    this.sandboxHost = undefined;
+  }
+}

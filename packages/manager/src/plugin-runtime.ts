@@ -1,0 +1,220 @@
+// The running side of the manager: plugins load lazily — nothing at start; a hook fired loads the
+// enabled plugins that declare it, a command loads only its plugin (VS Code's activation events).
+// A load checks the installed copy's integrity, starts the plugin's sandbox (which checks the code
+// implements exactly what the manifest declares) and runs init under a timeout. Reload swaps in a
+// new instance while calls in flight finish on the old one.
+import { join } from 'node:path';
+import type { HookBus, Registration } from '@marathon/events';
+import type { HookType, JsonValue } from '@marathon/plugin-api';
+import type { InstalledPlugin, MarathonHome } from '@marathon/registry';
+import { checkIntegrity, mayWrite, SandboxError, type SandboxedPlugin, type SandboxHost } from '@marathon/security';
+import { ManagerError } from './errors';
+import type { ManagerEvents } from './manager-events';
+
+interface LoadedPlugin {
+  plugin: SandboxedPlugin;
+  folder: string;
+  inFlight: number;
+  /** Set when a reload replaced this instance: unload once the last call in flight ends. */
+  retired: boolean;
+  loadMs: number;
+  initMs: number;
+}
+
+export interface PluginTimings {
+  load_ms: number;
+  init_ms: number;
+}
+
+export interface RuntimeOptions {
+  home: MarathonHome;
+  bus: HookBus;
+  sandbox: () => SandboxHost;
+  events: ManagerEvents;
+  initTimeoutMs: number;
+  /** The installed record of a plugin, as currently committed. */
+  record: (name: string) => Promise<InstalledPlugin | undefined>;
+  /** Marks a plugin as failed in the state (integrity, load or init failure). */
+  markFailed: (name: string, reason: string) => Promise<void>;
+}
+
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
+export class PluginRuntime {
+  private readonly loaded = new Map<string, LoadedPlugin>();
+  private readonly loading = new Map<string, Promise<LoadedPlugin>>();
+  private readonly registrations = new Map<string, Registration[]>();
+  /** How many sandboxes were started: lazy loading is checked by counting them. */
+  startedCount = 0;
+
+  constructor(private readonly options: RuntimeOptions) {}
+
+  isLoaded(name: string): boolean {
+    return this.loaded.has(name);
+  }
+
+  timings(name: string): PluginTimings | undefined {
+    const loaded = this.loaded.get(name);
+    return loaded === undefined ? undefined : { load_ms: loaded.loadMs, init_ms: loaded.initMs };
+  }
+
+  /** Registers the hook handlers of an enabled plugin on the bus. Loads nothing. */
+  activate(record: InstalledPlugin): void {
+    this.deactivate(record.name);
+    const registrations = record.manifest.hooks.map((declaration) =>
+      this.options.bus.register(declaration.name, (data) => this.callHook(record.name, declaration.name, data as unknown as JsonValue), {
+        owner: record.name,
+        priority: declaration.priority,
+        canWrite: mayWrite(declaration.name, record.granted_permissions),
+      }),
+    );
+    this.registrations.set(record.name, registrations);
+  }
+
+  /** Removes a plugin's handlers from the bus. */
+  deactivate(name: string): void {
+    for (const registration of this.registrations.get(name) ?? []) registration.unregister();
+    this.registrations.delete(name);
+  }
+
+  private async callHook(name: string, hook: HookType, data: JsonValue) {
+    const loaded = await this.ensureLoaded(name);
+    loaded.inFlight += 1;
+    try {
+      return (await loaded.plugin.callHook(hook, data)).result;
+    } finally {
+      this.settle(loaded, name);
+    }
+  }
+
+  /** Runs a command of a plugin, loading it first if need be. */
+  async runCommand(name: string, command: string, args: readonly string[]): Promise<string | undefined> {
+    const loaded = await this.ensureLoaded(name);
+    loaded.inFlight += 1;
+    try {
+      const result = await loaded.plugin.runCommand(command, args);
+      if (!result.ok) throw new ManagerError('COMMAND_FAILED', result.error.message);
+      return result.output;
+    } finally {
+      this.settle(loaded, name);
+    }
+  }
+
+  private settle(loaded: LoadedPlugin, name: string): void {
+    loaded.inFlight -= 1;
+    if (loaded.retired && loaded.inFlight === 0) void this.retire(loaded, name);
+  }
+
+  private async retire(loaded: LoadedPlugin, name: string): Promise<void> {
+    await loaded.plugin.deinit().catch(() => undefined);
+    await loaded.plugin.unload();
+    void name;
+  }
+
+  /** The plugin's running instance, loaded now if it is not. Concurrent callers share one load. */
+  ensureLoaded(name: string): Promise<LoadedPlugin> {
+    const current = this.loaded.get(name);
+    if (current !== undefined) return Promise.resolve(current);
+    let pending = this.loading.get(name);
+    if (pending === undefined) {
+      pending = this.load(name).finally(() => this.loading.delete(name));
+      this.loading.set(name, pending);
+    }
+    return pending;
+  }
+
+  private async load(name: string): Promise<LoadedPlugin> {
+    const record = await this.options.record(name);
+    if (record === undefined) throw new ManagerError('NOT_INSTALLED', `plugin '${name}' is not installed`);
+    if (record.status !== 'enabled') throw new ManagerError('NOT_ENABLED', `plugin '${name}' is not enabled: run marathon plugin enable ${name}`);
+    const loaded = await this.start(record, true);
+    this.loaded.set(name, loaded);
+    this.options.events.emit('loaded', { plugin: name, load_ms: loaded.loadMs, init_ms: loaded.initMs });
+    return loaded;
+  }
+
+  /**
+   * Verifies, loads and (optionally) inits an instance of the installed copy. A failure puts the
+   * plugin in the error state, unless the caller records it itself (`record: false`, inside a
+   * state transaction, where another one would wait for the lock it holds).
+   */
+  async start(record: InstalledPlugin, init: boolean, options: { markFailed?: boolean } = {}): Promise<LoadedPlugin> {
+    const { name } = record;
+    const folder = join(this.options.home.installedDir, record.folder);
+    const fail = async (code: ManagerError['code'], reason: string): Promise<never> => {
+      if (options.markFailed !== false) await this.options.markFailed(name, reason);
+      this.options.events.emit('failed', { plugin: name, reason });
+      throw new ManagerError(code, reason);
+    };
+    const started = performance.now();
+    const integrity = await checkIntegrity(folder, record.integrity, `plugin '${name}'`);
+    if (!integrity.ok) return fail('INTEGRITY_FAILED', integrity.message);
+    let plugin: SandboxedPlugin;
+    try {
+      plugin = await this.options.sandbox().load({
+        dir: folder,
+        manifest: record.manifest,
+        dataDir: this.options.home.dataDir(name),
+        storageFile: this.options.home.storageFile(name),
+      });
+    } catch (error) {
+      if (error instanceof SandboxError) return fail('LOAD_FAILED', error.message);
+      throw error;
+    }
+    this.startedCount += 1;
+    const loadMs = elapsedMs(started);
+    const initStarted = performance.now();
+    if (init) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SandboxError('DEADLINE_EXCEEDED', name, `plugin '${name}' did not finish init within ${this.options.initTimeoutMs} ms`)), this.options.initTimeoutMs);
+      });
+      try {
+        await Promise.race([plugin.init(), timeout]);
+      } catch (error) {
+        await plugin.unload();
+        if (error instanceof SandboxError) return fail('INIT_FAILED', `plugin '${name}' failed to initialise: ${error.message}`);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return { plugin, folder, inFlight: 0, retired: false, loadMs, initMs: init ? elapsedMs(initStarted) : 0 };
+  }
+
+  /** Unloads a plugin (after deinit), if it is loaded. */
+  async unload(name: string): Promise<void> {
+    const loaded = this.loaded.get(name);
+    if (loaded === undefined) return;
+    this.loaded.delete(name);
+    if (loaded.inFlight > 0) {
+      loaded.retired = true;
+      return;
+    }
+    await this.retire(loaded, name);
+  }
+
+  /**
+   * Replaces a loaded plugin's instance with a new one of its installed copy: calls in flight finish
+   * on the old instance, new calls go to the new one. A plugin not loaded stays unloaded.
+   */
+  async reload(name: string): Promise<void> {
+    const old = this.loaded.get(name);
+    if (old === undefined) return;
+    const record = await this.options.record(name);
+    if (record === undefined) throw new ManagerError('NOT_INSTALLED', `plugin '${name}' is not installed`);
+    const fresh = await this.start(record, true);
+    this.loaded.set(name, fresh);
+    old.retired = true;
+    if (old.inFlight === 0) await this.retire(old, name);
+    this.options.events.emit('reloaded', { plugin: name });
+  }
+
+  async close(): Promise<void> {
+    for (const name of [...this.loaded.keys()]) await this.unload(name).catch(() => undefined);
+    for (const name of [...this.registrations.keys()]) this.deactivate(name);
+  }
+}
+

@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PluginManager, type PluginManagerOptions } from '@marathon/manager';
+
+export interface Sandbox {
+  root: string;
+  home: string;
+  /** A search path the test's plugins are written into. */
+  plugins: string;
+  cleanup(): void;
+}
+
+export function tempRoot(): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), 'marathon-manager-'));
+  const sandbox = { root, home: join(root, 'home'), plugins: join(root, 'plugins'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  mkdirSync(sandbox.plugins, { recursive: true });
+  return sandbox;
+}
+
+export interface PluginSpec {
+  name: string;
+  version?: string;
+  api_version?: string;
+  permissions?: string[];
+  hooks?: Array<string | { name: string; priority: number }>;
+  commands?: string[];
+  dependencies?: Record<string, string>;
+  extra?: Record<string, unknown>;
+  /** The object passed to definePlugin, as source. */
+  body?: string;
+  /** Extra top-level source before the export. */
+  prelude?: string;
+}
+
+/** Writes a real plugin folder (plugin.json + index.js) under `parent`; returns its path. */
+export function writePlugin(parent: string, spec: PluginSpec, folder = spec.name): string {
+  const dir = join(parent, folder);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({
+      name: spec.name,
+      version: spec.version ?? '1.0.0',
+      api_version: spec.api_version ?? '1.0.0',
+      description: `${spec.name} test plugin`,
+      permissions: spec.permissions ?? [],
+      hooks: spec.hooks ?? [],
+      commands: spec.commands ?? [],
+      dependencies: spec.dependencies ?? {},
+      ...spec.extra,
+    }),
+  );
+  const hooks = (spec.hooks ?? []).map((hook) => (typeof hook === 'string' ? hook : hook.name));
+  const body =
+    spec.body ??
+    `{
+      hooks: { ${hooks.map((hook) => `${hook}: (ctx, event) => success('${spec.name}')`).join(', ')} },
+      commands: { ${(spec.commands ?? []).map((command) => `'${command}': (ctx, args) => '${spec.name} ${command} ' + args.join(' ')`).join(', ')} },
+    }`;
+  writeFileSync(join(dir, 'index.js'), `import { definePlugin, success, failure } from '@marathon/plugin-api';\n${spec.prelude ?? ''}\nexport default definePlugin(${body});\n`);
+  return dir;
+}
+
+export function open(sandbox: Sandbox, options: PluginManagerOptions = {}): Promise<PluginManager> {
+  return PluginManager.open({ home: sandbox.home, builtInPlugins: [sandbox.plugins], cwd: sandbox.root, env: { PATH: process.env.PATH }, ...options });
+}
+
+export const task = (id = 't-1') => ({ task: { id, name: 'build', command: 'make', args: [], submitted_by: 'ada', submitted_at: '2026-11-25T12:00:00Z' } });

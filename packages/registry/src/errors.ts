@@ -1,0 +1,22 @@
+export type RegistryErrorCode =
+  /** Nothing answers to an install request (no such name in the search paths, no such file). */
+  | 'SOURCE_NOT_FOUND'
+  /** The request names a kind of source this build cannot fetch (an npm spec without a client). */
+  | 'SOURCE_UNSUPPORTED'
+  /** A download failed, was too large, or did not match its --integrity. */
+  | 'DOWNLOAD_FAILED'
+  /** The state file is unreadable or malformed. */
+  | 'STATE_CORRUPT'
+  /** Another process held the state lock for too long. */
+  | 'LOCK_TIMEOUT';
+
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+
+  constructor(
+    readonly code: RegistryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

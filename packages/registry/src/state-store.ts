@@ -1,0 +1,130 @@
+// The installed state: one JSON file in MARATHON_HOME, read without a lock (writes replace it
+// atomically, so a reader sees the old or the new file) and changed only inside a transaction that
+// holds an inter-process lock (proper-lockfile). A process that finds the lock taken waits and
+// says so after a second; a lock whose holder died (no heartbeat for 2 s) is taken over.
+import { mkdir, readFile } from 'node:fs/promises';
+import type { Permission } from '@marathon/plugin-api';
+import type { Manifest } from '@marathon/manifest';
+import type { FileDigests, SignatureStatus } from '@marathon/security';
+import lockfile from 'proper-lockfile';
+import { writeFileAtomic } from './atomic-file';
+import { RegistryError } from './errors';
+import type { MarathonHome } from './marathon-home';
+
+export type PluginStatus = 'enabled' | 'disabled' | 'error';
+export type SourceKind = 'search-path' | 'folder' | 'tgz' | 'url' | 'npm';
+
+export interface InstalledPlugin {
+  name: string;
+  version: string;
+  status: PluginStatus;
+  /** Why the plugin is in the error state. */
+  error?: string;
+  source: { kind: SourceKind; spec: string };
+  installed_at: string;
+  /** The installed copy's folder name, inside MARATHON_HOME/installed. */
+  folder: string;
+  /** SHA-256 of every file of the installed copy, checked at every load. */
+  integrity: FileDigests;
+  signature: SignatureStatus;
+  /** The permissions the operator accepted at install. */
+  granted_permissions: Permission[];
+  manifest: Manifest;
+}
+
+export interface InstalledState {
+  version: 1;
+  plugins: Record<string, InstalledPlugin>;
+}
+
+export interface StateStoreOptions {
+  /** Called once when the lock has been busy for a second. */
+  onWait?: (message: string) => void;
+  /** Give up waiting for the lock after this long. Default 60 s. */
+  lockTimeoutMs?: number;
+}
+
+const STALE_MS = 2000;
+
+function emptyState(): InstalledState {
+  return { version: 1, plugins: {} };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class StateStore {
+  constructor(
+    private readonly home: MarathonHome,
+    private readonly options: StateStoreOptions = {},
+  ) {}
+
+  /** The current state, as last committed. */
+  async read(): Promise<InstalledState> {
+    let text: string;
+    try {
+      text = await readFile(this.home.stateFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      throw new RegistryError('STATE_CORRUPT', `cannot read ${this.home.stateFile}: ${(error as Error).message}`);
+    }
+    let state: unknown;
+    try {
+      state = JSON.parse(text);
+    } catch {
+      throw new RegistryError('STATE_CORRUPT', `${this.home.stateFile} is not valid JSON; restore it or remove it to start afresh`);
+    }
+    const candidate = state as Partial<InstalledState> | null;
+    if (candidate?.version !== 1 || typeof candidate.plugins !== 'object' || candidate.plugins === null) {
+      throw new RegistryError('STATE_CORRUPT', `${this.home.stateFile} is not a Marathon state file (version 1)`);
+    }
+    return candidate as InstalledState;
+  }
+
+  private async lock(): Promise<() => Promise<void>> {
+    const started = Date.now();
+    let told = false;
+    const timeout = this.options.lockTimeoutMs ?? 60_000;
+    for (;;) {
+      try {
+        return await lockfile.lock(this.home.stateFile, {
+          realpath: false,
+          stale: STALE_MS,
+          update: STALE_MS / 2,
+          retries: 0,
+          // A lock lost to staleness while still held (a stalled process) fails its commit, not the process.
+          onCompromised: () => undefined,
+        });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+        const waited = Date.now() - started;
+        if (waited > timeout) throw new RegistryError('LOCK_TIMEOUT', `another marathon process has held ${this.home.root} for ${Math.round(waited / 1000)} s; try again later`);
+        if (!told && waited >= 1000) {
+          told = true;
+          this.options.onWait?.(`waiting for another marathon process to finish with ${this.home.root}…`);
+        }
+        await sleep(50 + Math.random() * 100);
+      }
+    }
+  }
+
+  /**
+   * Runs `change` on the latest state under the lock and commits what it returns (or the state it
+   * mutated). Everything `change` does on disk happens while no other process can commit.
+   */
+  async transaction<T>(change: (state: InstalledState) => Promise<T>): Promise<T> {
+    await mkdir(this.home.root, { recursive: true });
+    const release = await this.lock();
+    try {
+      const state = await this.read();
+      const before = JSON.stringify(state);
+      const result = await change(state);
+      const after = JSON.stringify(state, null, 2);
+      if (JSON.stringify(state) !== before) await writeFileAtomic(this.home.stateFile, `${after}\n`);
+      return result;
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+}
