@@ -6,6 +6,7 @@ import { appendToDoc, machine } from './lib/report.mjs';
 const SUITES = {
   events: () => import('./suites/events.mjs'),
   sandbox: () => import('./suites/sandbox.mjs'),
+  discovery: () => import('./suites/discovery.mjs'),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -7,7 +7,8 @@ import { readManifest, ManifestError, type Manifest } from '@marathon/manifest';
 import { SandboxError, SandboxHost, type CommandResult, type LogEntry, type SandboxedPlugin } from '@marathon/security';
 import { copyPlugin, fixtures, hostileDir, loadPlugin, startServer, tempHome, type TestServer } from './sandbox-helpers';
 
-const DEADLINE_MS = 600;
+// Generous enough that legitimate work (5,000 log calls) finishes on a loaded CI machine.
+const DEADLINE_MS = 1500;
 let server: TestServer;
 let host: SandboxHost;
 let hello: SandboxedPlugin;

@@ -1,0 +1,65 @@
+// Real processes against one MARATHON_HOME: spawned, not simulated.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateStore, marathonHome } from '@marathon/registry';
+import { checkIntegrity } from '@marathon/security';
+import { open, tempRoot, writePlugin, type Sandbox } from './helpers';
+
+const script = join(__dirname, 'fixtures', 'mutate-home.cjs');
+let sandbox: Sandbox;
+
+beforeEach(() => {
+  sandbox = tempRoot();
+});
+afterEach(() => sandbox.cleanup());
+
+function run(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill(): void } {
+  const child = spawn(process.execPath, [script, sandbox.home, sandbox.plugins, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return {
+    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+it('two processes mutating one home at once lose no update', async () => {
+  const first = ['a1', 'a2', 'a3', 'a4'];
+  const second = ['b1', 'b2', 'b3', 'b4'];
+  for (const name of [...first, ...second]) writePlugin(sandbox.plugins, { name, commands: ['x'] });
+  const [one, two] = await Promise.all([run(['install-enable', ...first]).done, run(['install-enable', ...second]).done]);
+  expect([one.code, one.stderr, two.code, two.stderr]).toEqual([0, '', 0, '']);
+  const state = await new StateStore(marathonHome(sandbox.home)).read();
+  expect(Object.keys(state.plugins).sort()).toEqual([...first, ...second]);
+  expect(Object.values(state.plugins).every((plugin) => plugin.status === 'enabled')).toBe(true);
+});
+
+it('a process killed (SIGKILL) at random points of install/enable/disable/uninstall, 50 times, leaves a state that loads and matches the folders', async () => {
+  const names = ['k1', 'k2'];
+  for (const name of names) writePlugin(sandbox.plugins, { name, permissions: ['task_read'], commands: ['x'] });
+  const home = marathonHome(sandbox.home);
+  for (let round = 0; round < 50; round++) {
+    const child = run(['churn', ...names]);
+    await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(Math.random() * 600)));
+    child.kill();
+    const { stderr } = await child.done;
+    expect(stderr).toBe('');
+    // A fresh process opens the home: its reconcile removes what the killed one left half-done.
+    const manager = await open(sandbox);
+    try {
+      const state = await new StateStore(home).read();
+      const folders = existsSync(home.installedDir) ? readdirSync(home.installedDir).sort() : [];
+      expect(folders).toEqual(Object.values(state.plugins).map((plugin) => plugin.folder).sort());
+      for (const plugin of Object.values(state.plugins)) {
+        expect(await checkIntegrity(join(home.installedDir, plugin.folder), plugin.integrity)).toEqual({ ok: true });
+      }
+      const leftovers = existsSync(home.stagingDir) ? readdirSync(home.stagingDir) : [];
+      expect(leftovers).toEqual([]);
+    } finally {
+      await manager.close();
+    }
+  }
+}, 600_000);

@@ -1,0 +1,123 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discover, marathonHome, RegistryError, searchPaths, StateStore, writeFileAtomic } from '@marathon/registry';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'marathon-registry-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function plugin(parent: string, folder: string, name = folder, version = '1.0.0'): void {
+  mkdirSync(join(parent, folder), { recursive: true });
+  writeFileSync(join(parent, folder, 'plugin.json'), JSON.stringify({ name, version, api_version: '1.0.0' }));
+}
+
+describe('search paths', () => {
+  it('are the built-ins, the home, the project, then MARATHON_PLUGIN_PATH and configured folders', () => {
+    const home = marathonHome(join(root, 'home'));
+    const paths = searchPaths({ home, builtIn: [join(root, 'examples')], cwd: join(root, 'project'), env: { MARATHON_PLUGIN_PATH: `${join(root, 'a')}:${join(root, 'b')}` }, configured: [join(root, 'c')] });
+    expect(paths).toEqual([
+      { path: join(root, 'examples'), kind: 'builtin' },
+      { path: join(root, 'home', 'plugins'), kind: 'home' },
+      { path: join(root, 'project', '.marathon', 'plugins'), kind: 'project' },
+      { path: join(root, 'a'), kind: 'env' },
+      { path: join(root, 'b'), kind: 'env' },
+      { path: join(root, 'c'), kind: 'config' },
+    ]);
+  });
+
+  it('take MARATHON_HOME from the environment, defaulting to ~/.marathon', () => {
+    expect(marathonHome(undefined, { MARATHON_HOME: join(root, 'h') }).root).toBe(join(root, 'h'));
+    expect(marathonHome(undefined, {}).root.endsWith('.marathon')).toBe(true);
+    expect(marathonHome(join(root, 'x')).dataDir('@acme/tool')).toBe(join(root, 'x', 'data', '@acme', 'tool'));
+  });
+});
+
+describe('discovery', () => {
+  it('finds plugins, reports broken folders beside them, and lets the higher-precedence path win a name', async () => {
+    const first = join(root, 'first');
+    const second = join(root, 'second');
+    plugin(first, 'alpha');
+    plugin(first, 'shared', 'shared', '1.0.0');
+    plugin(second, 'shared-copy', 'shared', '2.0.0');
+    plugin(second, 'beta');
+    mkdirSync(join(second, 'not-a-plugin'));
+    mkdirSync(join(second, 'broken'));
+    writeFileSync(join(second, 'broken', 'plugin.json'), '{"name": "Broken"}');
+    const result = await discover([
+      { path: first, kind: 'builtin' },
+      { path: second, kind: 'env' },
+      { path: join(root, 'missing'), kind: 'config' },
+    ]);
+    expect(result.plugins.map((p) => `${p.name}@${p.version}:${p.searchPath.kind}`)).toEqual(['alpha@1.0.0:builtin', 'shared@1.0.0:builtin', 'beta@1.0.0:env']);
+    expect(result.conflicts).toEqual([{ name: 'shared', winner: join(first, 'shared'), shadowed: [join(second, 'shared-copy')] }]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]!.dir).toBe(join(second, 'broken'));
+    expect(result.errors[0]!.message).toContain("'Broken' is not a valid package name");
+  });
+});
+
+describe('state store', () => {
+  it('starts empty, commits changes atomically, and skips writing when nothing changed', async () => {
+    const home = marathonHome(join(root, 'home'));
+    const store = new StateStore(home);
+    expect(await store.read()).toEqual({ version: 1, plugins: {} });
+    await store.transaction(async () => undefined);
+    expect(() => readFileSync(home.stateFile)).toThrow();
+    await store.transaction(async (state) => {
+      state.plugins.x = { name: 'x' } as never;
+    });
+    expect((await store.read()).plugins.x).toEqual({ name: 'x' });
+  });
+
+  it('refuses a state file that is not one, saying what to do', async () => {
+    const home = marathonHome(join(root, 'home'));
+    mkdirSync(home.root, { recursive: true });
+    writeFileSync(home.stateFile, '{ nope');
+    await expect(new StateStore(home).read()).rejects.toMatchObject({ code: 'STATE_CORRUPT', message: expect.stringContaining('restore it or remove it') });
+    writeFileSync(home.stateFile, '{"version": 7}');
+    await expect(new StateStore(home).read()).rejects.toBeInstanceOf(RegistryError);
+  });
+
+  it('makes a second writer wait for the lock, and says so after a second', async () => {
+    const home = marathonHome(join(root, 'home'));
+    const said: string[] = [];
+    const holder = new StateStore(home);
+    const waiter = new StateStore(home, { onWait: (message) => void said.push(message) });
+    let release!: () => void;
+    const held = holder.transaction(async (state) => {
+      state.plugins.first = { name: 'first' } as never;
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const waiting = waiter.transaction(async (state) => {
+      state.plugins.second = { name: 'second' } as never;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(said).toEqual([`waiting for another marathon process to finish with ${home.root}…`]);
+    release();
+    await Promise.all([held, waiting]);
+    expect(Object.keys((await waiter.read()).plugins).sort()).toEqual(['first', 'second']);
+  });
+
+  it('recovers a lock left by a process that died', async () => {
+    const home = marathonHome(join(root, 'home'));
+    mkdirSync(`${home.stateFile}.lock`, { recursive: true });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${home.stateFile}.lock`, old, old);
+    await new StateStore(home, { lockTimeoutMs: 5000 }).transaction(async (state) => {
+      state.plugins.after = { name: 'after' } as never;
+    });
+    expect(Object.keys((await new StateStore(home).read()).plugins)).toEqual(['after']);
+  });
+});
+
+it('writes files atomically, leaving no temporary file behind', async () => {
+  const file = join(root, 'deep', 'file.json');
+  await writeFileAtomic(file, 'one');
+  await writeFileAtomic(file, 'two');
+  expect(readFileSync(file, 'utf8')).toBe('two');
+  expect(require('node:fs').readdirSync(join(root, 'deep'))).toEqual(['file.json']);
+});

@@ -1,0 +1,128 @@
+// P4: discovery of 1,000 and 10,000 generated plugin folders against raw readdir + readFile of the
+// same files; and loading 100 enabled plugins through the manager (instance + init), with memory.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discover } from '@marathon/registry';
+import { PluginManager } from '@marathon/manager';
+import { median } from '../lib/measure.mjs';
+import { result, table } from '../lib/report.mjs';
+
+function generate(root, count) {
+  const dir = join(root, `plugins-${count}`);
+  for (let i = 0; i < count; i++) {
+    const folder = join(dir, `plugin-${String(i).padStart(5, '0')}`);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'plugin.json'),
+      JSON.stringify({
+        name: `plugin-${i}`,
+        version: '1.0.0',
+        description: 'A generated plugin for the discovery benchmark',
+        api_version: '1.0.0',
+        permissions: ['task_read'],
+        hooks: ['post_task_execute', { name: 'pre_task_submit', priority: 10 }],
+        commands: ['hello', { name: 'greet', usage: '<name>' }],
+      }),
+    );
+    writeFileSync(join(folder, 'index.js'), 'export default {};\n');
+  }
+  return dir;
+}
+
+async function raw(dir) {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => join(dir, entry.name));
+  let next = 0;
+  let bytes = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < folders.length) {
+        const folder = folders[next++];
+        bytes += (await readFile(join(folder, 'plugin.json'), 'utf8')).length;
+      }
+    }),
+  );
+  return bytes;
+}
+
+async function timeIt(run, rounds = 7) {
+  const samples = [];
+  await run(); // warm the page cache and the JIT
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+async function loadHundred(root) {
+  const plugins = generate(join(root, 'loadable'), 100);
+  for (let i = 0; i < 100; i++) {
+    writeFileSync(
+      join(plugins, `plugin-${String(i).padStart(5, '0')}`, 'index.js'),
+      "import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ init() {}, hooks: { post_task_execute: () => success(), pre_task_submit: () => success() }, commands: { hello: () => 'hi', greet: (ctx, args) => 'hi ' + args[0] } });\n",
+    );
+  }
+  const home = join(root, 'home');
+  const manager = await PluginManager.open({ home, builtInPlugins: [plugins], env: { PATH: process.env.PATH }, workers: 2 });
+  for (let i = 0; i < 100; i++) {
+    await manager.install(`plugin-${i}`);
+    await manager.enable(`plugin-${i}`);
+  }
+  await manager.close();
+  const fresh = await PluginManager.open({ home, builtInPlugins: [plugins], env: { PATH: process.env.PATH }, workers: 2 });
+  const before = process.memoryUsage().rss;
+  const started = performance.now();
+  const outcome = await fresh.dispatch('post_task_execute', { task: { id: 't', name: 'n', command: 'c', args: [], submitted_by: 'u', submitted_at: 's' } });
+  const ms = performance.now() - started;
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  if (outcome.results.length !== 100 || fresh.sandboxesStarted !== 100) throw new Error('not all 100 plugins loaded');
+  await fresh.close();
+  return { ms, rssMb, grewMb: (process.memoryUsage().rss - before) / 2 ** 20 };
+}
+
+export async function run() {
+  const root = mkdtempSync(join(tmpdir(), 'marathon-bench-discovery-'));
+  try {
+    const figures = {};
+    for (const count of [1000, 10000]) {
+      const dir = generate(root, count);
+      const paths = [{ path: dir, kind: 'builtin' }];
+      const check = await discover(paths);
+      if (check.plugins.length !== count || check.errors.length !== 0) throw new Error(`discovery found ${check.plugins.length} of ${count}`);
+      figures[count] = { marathon: await timeIt(() => discover(paths)), raw: await timeIt(() => raw(dir)) };
+    }
+    const load = await loadHundred(root);
+    const ratio1k = figures[1000].marathon / figures[1000].raw;
+    const ratio10k = figures[10000].marathon / figures[10000].raw;
+    const scaling = figures[10000].marathon / figures[1000].marathon;
+    const rawScaling = figures[10000].raw / figures[1000].raw;
+    const rows = [
+      ['measure', 'marathon discover (ms)', 'raw readdir + readFile (ms)', 'ratio'],
+      ['1,000 folders', figures[1000].marathon, figures[1000].raw, `${ratio1k.toFixed(2)}×`],
+      ['10,000 folders', figures[10000].marathon, figures[10000].raw, `${ratio10k.toFixed(2)}×`],
+      ['10,000 ÷ 1,000', scaling, rawScaling, ''],
+      ['first dispatch loading 100 enabled plugins (ms)', load.ms, '', ''],
+      ['process RSS after (MB)', load.rssMb, `+${load.grewMb.toFixed(0)} MB`, ''],
+    ];
+    return {
+      title: 'discovery: plugin folders, and loading 100 enabled plugins',
+      table: table(rows),
+      notes: [
+        'Discovery reads and fully validates each plugin.json (zod schema, cross-field rules, strict JSON); raw only reads the files. Both read 64 folders at a time; medians of 7 runs after a warm-up.',
+        `Scaling from 1,000 to 10,000 folders: marathon ${scaling.toFixed(1)}×, raw reads of the same files ${rawScaling.toFixed(1)}× (the file system's own cost grows faster than linearly here).`,
+        'Loading: a fresh manager on a home with 100 enabled plugins fires one hook they all declare; each loads lazily (integrity check, engine instance, module, init) in 2 worker threads.',
+      ],
+      results: [
+        result('P4', 'ratio_vs_raw_10k', ratio10k, '<=', 3),
+        result('P4', 'ratio_vs_raw_1k', ratio1k, '<=', 3),
+        result('P4', 'scaling_10k_vs_1k', scaling, '<=', 10.5),
+      ],
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
