@@ -192,3 +192,22 @@ describe('loading', () => {
     expect(outcome.data.task.name).toBe('renamed');
   });
 });
+
+describe('watch', () => {
+  it('reinstalls and reloads a plugin when its source folder changes', async () => {
+    const source = writePlugin(sandbox.root, { name: 'dev', commands: ['v'], body: "{ commands: { v: () => 'one' } }" }, 'dev-src');
+    await manager.install(source);
+    await manager.enable('dev');
+    expect(await manager.run('dev', 'v')).toBe('one');
+    const changed = new Promise<Error | undefined>((resolve) => {
+      const stop = manager.watch('dev', source, (error) => {
+        stop();
+        resolve(error);
+      });
+    });
+    writePlugin(sandbox.root, { name: 'dev', version: '1.0.1', commands: ['v'], body: "{ commands: { v: () => 'two' } }" }, 'dev-src');
+    expect(await changed).toBeUndefined();
+    expect(await manager.run('dev', 'v')).toBe('two');
+    expect((await manager.info('dev')).record.version).toBe('1.0.1');
+  });
+});
