@@ -2,6 +2,7 @@ export type ManagerErrorCode =
   | 'NOT_FOUND'
   | 'NOT_INSTALLED'
   | 'ALREADY_INSTALLED'
+  | 'NAME_RESERVED'
   | 'NOT_ENABLED'
   | 'COMMAND_NOT_FOUND'
   | 'API_INCOMPATIBLE'

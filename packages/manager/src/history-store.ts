@@ -8,6 +8,13 @@ import { writeFileAtomic, type MarathonHome } from '@marathon/registry';
 import type { AuditEntry, LogEntry } from '@marathon/security';
 import { JsonlLog } from './jsonl-log';
 
+export interface PersistedTiming {
+  load_ms: number;
+  init_ms: number;
+  /** When it was measured. */
+  at: string;
+}
+
 /** Metrics as persisted: counts and totals add up across processes; percentiles are the latest process's. */
 export type PersistedMetrics = Record<string, HookMetrics>;
 
@@ -16,7 +23,9 @@ export class HistoryStore {
   readonly audit: JsonlLog<AuditEntry>;
   readonly logs: JsonlLog<LogEntry>;
   private readonly metricsFile: string;
+  private readonly timingsFile: string;
   private mark = 0;
+  private pendingTimings: Record<string, PersistedTiming> = {};
   private pendingAudit: AuditEntry[] = [];
   private pendingLogs: LogEntry[] = [];
 
@@ -25,6 +34,20 @@ export class HistoryStore {
     this.audit = new JsonlLog(join(home.historyDir, 'audit.jsonl'));
     this.logs = new JsonlLog(join(home.historyDir, 'plugin-logs.jsonl'));
     this.metricsFile = join(home.historyDir, 'metrics.json');
+    this.timingsFile = join(home.historyDir, 'timings.json');
+  }
+
+  recordTiming(plugin: string, timing: Omit<PersistedTiming, 'at'>): void {
+    this.pendingTimings[plugin] = { ...timing, at: new Date().toISOString() };
+  }
+
+  /** The last load and init times of each plugin, from whichever process loaded it last. */
+  async timings(): Promise<Record<string, PersistedTiming>> {
+    try {
+      return JSON.parse(await readFile(this.timingsFile, 'utf8')) as Record<string, PersistedTiming>;
+    } catch {
+      return {};
+    }
   }
 
   recordAudit(entry: AuditEntry): void {
@@ -46,6 +69,11 @@ export class HistoryStore {
     await this.events.append(records);
     await this.audit.append(audit);
     await this.logs.append(logs);
+    if (Object.keys(this.pendingTimings).length > 0) {
+      const timings = { ...(await this.timings()), ...this.pendingTimings };
+      this.pendingTimings = {};
+      await writeFileAtomic(this.timingsFile, `${JSON.stringify(timings, null, 2)}\n`);
+    }
     const snapshot = bus.metrics.snapshot();
     if (snapshot.length > 0) await this.saveMetrics(snapshot);
     bus.metrics.reset();

@@ -61,6 +61,8 @@ export interface InstallerContext {
   paths: () => readonly SearchPath[];
   cwd: string;
   npm?: NpmClient;
+  /** Plugin names the host keeps for itself (a CLI's own topics), refused at install. */
+  reservedNames?: readonly string[];
 }
 
 const GATE_SOURCE: Record<StagedSource['kind'], InstallSource> = { 'search-path': 'folder', folder: 'folder', tgz: 'archive', url: 'url', npm: 'registry' };
@@ -106,6 +108,9 @@ export class Installer {
     try {
       const inspection = await inspectPlugin(staged.dir, { policy, trustedKeys: keys, source: GATE_SOURCE[staged.kind], force: options.force === true });
       const { manifest, decision } = inspection;
+      if (this.context.reservedNames?.includes(manifest.name) === true) {
+        throw new ManagerError('NAME_RESERVED', `plugin '${manifest.name}' cannot be installed: '${manifest.name}' names one of this host's own commands; rename the plugin`);
+      }
       if (!decision.allowed) {
         throw new ManagerError('TRUST_REFUSED', `plugin '${manifest.name}' was refused:`, [...decision.refusals, ...decision.warnings.map((warning) => `(warning) ${warning}`)]);
       }

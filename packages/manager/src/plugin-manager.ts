@@ -40,6 +40,8 @@ export interface PluginManagerOptions {
   /** How long a plugin's init may take. Default 10 s. */
   initTimeoutMs?: number;
   npm?: NpmClient;
+  /** Plugin names the host keeps for its own commands (refused at install). */
+  reservedNames?: readonly string[];
   /** Told when another process holds MARATHON_HOME and this one waits. */
   onWait?: (message: string) => void;
   /** Plugin log lines as they arrive (they are also kept in MARATHON_HOME/history). */
@@ -79,6 +81,7 @@ export class PluginManager {
   private policy: SecurityPolicy | undefined;
 
   private constructor(private readonly options: PluginManagerOptions) {
+    this.events.on('loaded', ({ plugin, load_ms, init_ms }) => this.history.recordTiming(plugin, { load_ms, init_ms }));
     this.home = marathonHome(options.home, options.env);
     this.bus = options.bus ?? new HookBus({ handlerTimeoutMs: 60_000 });
     this.store = new StateStore(this.home, options.onWait === undefined ? {} : { onWait: options.onWait });
@@ -89,6 +92,7 @@ export class PluginManager {
       paths: () => this.searchPaths(),
       cwd: options.cwd ?? process.cwd(),
       ...(options.npm === undefined ? {} : { npm: options.npm }),
+      ...(options.reservedNames === undefined ? {} : { reservedNames: options.reservedNames }),
     });
     this.runtime = new PluginRuntime({
       home: this.home,
@@ -266,7 +270,7 @@ export class PluginManager {
     const record = (await this.store.read()).plugins[name];
     if (record === undefined) throw await this.notInstalled(name);
     const saved = await this.history.metrics();
-    const timings = this.runtime.timings(name);
+    const timings = this.runtime.timings(name) ?? (await this.history.timings())[name];
     return {
       record,
       loaded: this.runtime.isLoaded(name),
@@ -312,6 +316,10 @@ export class PluginManager {
 
   /** Fires a hook at the enabled plugins that declare it (loading them if need be). */
   async dispatch<K extends HookType>(hook: K, event: HookEventMap[K]): Promise<DispatchOutcome<HookEventMap[K]>> {
+    // Load the handlers' plugins first, so that a hook's deadline and its latency metrics measure
+    // the call, not the sandbox start-up. A plugin that fails to load fails again in its call,
+    // where the failure is reported (and vetoes, on veto-capable hooks).
+    await Promise.all(this.bus.handlers(hook).map((handler) => this.runtime.ensureLoaded(handler.owner).catch(() => undefined)));
     try {
       return await this.bus.dispatch(hook, event);
     } finally {

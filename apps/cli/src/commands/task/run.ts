@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { Flags } from '@oclif/core';
+import { MarathonCommand } from '@marathon/oclif-plugin';
+import type { Task } from '@marathon/plugin-api';
+import { currentUser } from '../../current-user';
+import { RefusalError } from '../../refusal-error';
+import { runTaskProcess } from '../../task-process';
+
+function isTask(value: unknown): value is Task {
+  if (typeof value !== 'object' || value === null) return false;
+  const task = value as Partial<Task>;
+  return typeof task.command === 'string' && task.command !== '' && Array.isArray(task.args) && task.args.every((arg) => typeof arg === 'string');
+}
+
+export default class TaskRun extends MarathonCommand {
+  static override id = 'task:run';
+  static override summary = 'Run a command as a Marathon task, with the task hooks of enabled plugins firing around it.';
+  static override description = [
+    'Fires user_authz (action task.submit), pre_task_submit (plugins may refuse the task, or rewrite it with task_write), post_task_submit and pre_task_execute (may refuse),',
+    'then runs the command without a shell, streaming its output, fires post_task_execute with the exit code and duration, and exits with the command\'s exit code.',
+  ].join(' ');
+  static override strict = false;
+  static override usage = 'task run [--name <value>] -- <command> [args...]';
+  static override examples = ['<%= config.bin %> task run -- echo hello', '<%= config.bin %> task run --name nightly-backup -- ./backup.sh --full'];
+  static override flags = {
+    name: Flags.string({ description: 'Task name shown to plugins (default: the command).' }),
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(TaskRun);
+    const [command, ...args] = argv as string[];
+    if (command === undefined || command === '') {
+      throw new RefusalError('TASK_COMMAND_MISSING', 'no command given. Put it after --, e.g.: marathon task run -- echo hello');
+    }
+    const manager = await this.manager();
+    const user = currentUser();
+    const name = flags.name ?? command;
+
+    const authz = await manager.dispatch('user_authz', { username: user, action: 'task.submit', resource: name });
+    if (authz.vetoed) throw refused(authz.vetoReason);
+
+    const submitted: Task = { id: randomUUID(), name, command, args, submitted_by: user, submitted_at: new Date().toISOString() };
+    const submit = await manager.dispatch('pre_task_submit', { task: submitted });
+    if (submit.vetoed) throw refused(submit.vetoReason);
+    // A plugin with task_write may have rewritten the task; it must still be something we can run.
+    const task = submit.data.task;
+    if (!isTask(task)) throw new RefusalError('TASK_VETOED', `the task was rewritten by pre_task_submit into something that cannot run (no command)`);
+    await manager.dispatch('post_task_submit', { task });
+
+    const execute = await manager.dispatch('pre_task_execute', { task });
+    if (execute.vetoed) throw refused(execute.vetoReason);
+
+    const result = await runTaskProcess(task.command, task.args);
+    if (result.startError !== undefined) process.stderr.write(`❌ ${result.startError}\n`);
+    await manager.dispatch('post_task_execute', { task, result: { exit_code: result.exit_code, duration_ms: result.duration_ms } });
+    process.exitCode = result.exit_code;
+  }
+}
+
+function refused(reason: string | undefined): RefusalError {
+  return new RefusalError('TASK_VETOED', `task refused: ${reason ?? 'a plugin refused it'}. Nothing was run.`);
+}

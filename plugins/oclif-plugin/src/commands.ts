@@ -1,0 +1,43 @@
+// The command table oclif loads (the "explicit" strategy): the plugin topic and key commands,
+// plus every enabled plugin's commands, built from the installed state at import.
+import type { Command } from '@oclif/core';
+import KeysAdd from './commands/keys/add';
+import KeysGenerate from './commands/keys/generate';
+import KeysList from './commands/keys/list';
+import KeysRemove from './commands/keys/remove';
+import PluginAudit from './commands/plugin/audit';
+import PluginDev from './commands/plugin/dev';
+import PluginDisable from './commands/plugin/disable';
+import PluginEnable from './commands/plugin/enable';
+import PluginEvents from './commands/plugin/events';
+import PluginInfo from './commands/plugin/info';
+import PluginInstall from './commands/plugin/install';
+import PluginList from './commands/plugin/list';
+import PluginRefresh from './commands/plugin/refresh';
+import PluginRun from './commands/plugin/run';
+import PluginSign from './commands/plugin/sign';
+import PluginUninstall from './commands/plugin/uninstall';
+import PluginVerify from './commands/plugin/verify';
+import { pluginCommands } from './plugin-commands';
+
+export const CORE_COMMANDS: Record<string, Command.Class> = {
+  'plugin:list': PluginList,
+  'plugin:install': PluginInstall,
+  'plugin:enable': PluginEnable,
+  'plugin:disable': PluginDisable,
+  'plugin:uninstall': PluginUninstall,
+  'plugin:info': PluginInfo,
+  'plugin:refresh': PluginRefresh,
+  'plugin:run': PluginRun,
+  'plugin:verify': PluginVerify,
+  'plugin:events': PluginEvents,
+  'plugin:audit': PluginAudit,
+  'plugin:sign': PluginSign,
+  'plugin:dev': PluginDev,
+  'keys:add': KeysAdd,
+  'keys:list': KeysList,
+  'keys:remove': KeysRemove,
+  'keys:generate': KeysGenerate,
+};
+
+export const COMMANDS: Record<string, Command.Class> = { ...CORE_COMMANDS, ...pluginCommands(new Set(Object.keys(CORE_COMMANDS))) };

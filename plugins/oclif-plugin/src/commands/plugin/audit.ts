@@ -1,0 +1,26 @@
+import { Args, Flags } from '@oclif/core';
+import { MarathonCommand } from '../../marathon-command';
+
+export default class PluginAudit extends MarathonCommand {
+  static override id = 'plugin:audit';
+  static override summary = 'Show the capability calls a plugin made (files, network, environment, commands), allowed and denied.';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> plugin audit webhook-notifier', '<%= config.bin %> plugin audit webhook-notifier --denied'];
+  static override args = { name: Args.string({ description: 'The plugin.', required: true }) };
+  static override flags = {
+    denied: Flags.boolean({ description: 'Only denied calls.' }),
+    limit: Flags.integer({ description: 'At most this many, the newest.', default: 50, min: 1 }),
+  };
+
+  async run() {
+    const { args, flags } = await this.parse(PluginAudit);
+    const manager = await this.manager();
+    const entries = (await manager.auditTrail({ plugin: args.name, ...(flags.denied ? { allowed: false } : {}) })).slice(-flags.limit);
+    if (entries.length === 0) this.say(`No capability calls recorded for '${args.name}'.`);
+    for (const entry of entries) {
+      const verdict = entry.allowed ? '✅ allowed' : `❌ denied (${entry.reason ?? 'no reason'})`;
+      this.say(`${new Date(entry.time).toISOString()}  ${entry.capability.padEnd(12)} ${entry.target}  ${verdict}`);
+    }
+    return { audit: entries };
+  }
+}

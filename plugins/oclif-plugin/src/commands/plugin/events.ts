@@ -1,0 +1,29 @@
+import { Flags } from '@oclif/core';
+import type { HookType } from '@marathon/plugin-api';
+import { MarathonCommand } from '../../marathon-command';
+
+export default class PluginEvents extends MarathonCommand {
+  static override id = 'plugin:events';
+  static override summary = 'Show the recorded hook calls (event history), newest last.';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> plugin events --plugin hello-world --limit 5'];
+  static override flags = {
+    plugin: Flags.string({ description: 'Only this plugin.' }),
+    hook: Flags.string({ description: 'Only this hook.' }),
+    limit: Flags.integer({ description: 'At most this many, the newest.', default: 20, min: 1 }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(PluginEvents);
+    const manager = await this.manager();
+    const records = (
+      await manager.eventHistory({ ...(flags.plugin === undefined ? {} : { plugin: flags.plugin }), ...(flags.hook === undefined ? {} : { hook: flags.hook as HookType }) })
+    ).slice(-flags.limit);
+    if (records.length === 0) this.say('No events recorded yet.');
+    for (const record of records) {
+      const when = new Date(record.timestamp).toISOString();
+      this.say(`${when}  ${record.success ? '✅' : '❌'} ${record.hook_type.padEnd(18)} ${record.plugin_name.padEnd(20)} ${(record.duration_ns / 1e6).toFixed(2).padStart(8)} ms  ${record.result_message ?? ''}`.trimEnd());
+    }
+    return { events: records };
+  }
+}

@@ -1,0 +1,48 @@
+import { Args } from '@oclif/core';
+import { MarathonCommand } from '../../marathon-command';
+import { STATUS_LABELS } from '../../plugin-table';
+
+function ms(ns: number): string {
+  return `${(ns / 1e6).toFixed(2)} ms`;
+}
+
+export default class PluginInfo extends MarathonCommand {
+  static override id = 'plugin:info';
+  static override summary = 'Show a plugin: manifest, status, granted permissions, signature, load times and hook metrics.';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> plugin info hello-world'];
+  static override args = { name: Args.string({ description: 'The plugin.', required: true }) };
+
+  async run() {
+    const { args } = await this.parse(PluginInfo);
+    const manager = await this.manager();
+    const info = await manager.info(args.name);
+    const { record } = info;
+    const { manifest } = record;
+    const rows: Array<[string, string]> = [
+      ['Name', record.name],
+      ['Version', record.version],
+      ['Status', `${STATUS_LABELS[record.status]}${record.error === undefined ? '' : ` (${record.error})`}`],
+      ['Description', manifest.description || '(none)'],
+      ['Author', manifest.author === undefined ? '(none)' : manifest.author.name],
+      ['Plugin API', `^${manifest.api_version}`],
+      ['Permissions', record.granted_permissions.join(', ') || '(none)'],
+      ['Hooks', manifest.hooks.map((hook) => `${hook.name} (priority ${hook.priority})`).join(', ') || '(none)'],
+      ['Commands', manifest.commands.map((command) => [command.name, command.usage].filter(Boolean).join(' ')).join(', ') || '(none)'],
+      ['Dependencies', Object.entries(manifest.dependencies).map(([name, range]) => `${name} ${range}`).join(', ') || '(none)'],
+      ['Signature', record.signature],
+      ['Source', `${record.source.kind} ${record.source.spec}`],
+      ['Installed', record.installed_at],
+      ['Load time', info.timings === undefined ? '(not loaded yet)' : `${info.timings.load_ms.toFixed(1)} ms load, ${info.timings.init_ms.toFixed(1)} ms init`],
+    ];
+    for (const [label, value] of rows) this.say(`${`${label}:`.padEnd(14)}${value}`);
+    if (info.metrics.length > 0) {
+      this.say('');
+      this.say('Hook metrics:');
+      for (const row of info.metrics) {
+        this.say(`  ${row.hook.padEnd(20)}${String(row.calls).padStart(6)} calls  ${(row.success_rate * 100).toFixed(1).padStart(5)}% ok  p50 ${ms(row.p50_ns)}  p95 ${ms(row.p95_ns)}`);
+      }
+    }
+    return { plugin: record, timings: info.timings ?? null, metrics: info.metrics };
+  }
+}

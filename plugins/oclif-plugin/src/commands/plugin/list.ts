@@ -1,0 +1,35 @@
+import { Flags } from '@oclif/core';
+import type { PluginStatus } from '@marathon/registry';
+import { MarathonCommand } from '../../marathon-command';
+import { pluginTable } from '../../plugin-table';
+
+export default class PluginList extends MarathonCommand {
+  static override id = 'plugin:list';
+  static override summary = 'List installed plugins and their status.';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> plugin list', '<%= config.bin %> plugin list --status enabled', '<%= config.bin %> plugin list --json'];
+  static override flags = {
+    status: Flags.string({ description: 'Only plugins with this status.', options: ['enabled', 'disabled', 'error'] }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(PluginList);
+    const manager = await this.manager();
+    const plugins = await manager.list(flags.status === undefined ? {} : { status: flags.status as PluginStatus });
+    for (const line of pluginTable(plugins)) this.say(line);
+    const count = (status: PluginStatus) => plugins.filter((plugin) => plugin.status === status).length;
+    return {
+      plugins: plugins.map((plugin) => ({
+        name: plugin.name,
+        version: plugin.version,
+        status: plugin.status,
+        ...(plugin.error === undefined ? {} : { error: plugin.error }),
+        description: plugin.manifest.description,
+        permissions: plugin.granted_permissions,
+        signature: plugin.signature,
+        source: plugin.source,
+      })),
+      summary: { total: plugins.length, enabled: count('enabled'), disabled: count('disabled'), errors: count('error') },
+    };
+  }
+}

@@ -1,0 +1,110 @@
+// The base of every marathon command (MARATHON_HOME, default ~/.marathon, says where state lives): one way to open the manager, to report errors (a line on
+// stderr that says what to do next, or JSON with --json; a stack trace only with DEBUG), to ask
+// for consent, and to show progress without corrupting piped or --json output.
+import { createInterface } from 'node:readline/promises';
+import { Command, ux } from '@oclif/core';
+import type { PluginManager, PluginManagerOptions } from '@marathon/manager';
+import { builtInPluginFolders } from './built-in-plugins';
+import { stateSnapshot } from './marathon-state';
+
+/** Errors whose message is written for the operator: shown as they are, with their code in --json. */
+interface TypedError extends Error {
+  code: string;
+  details?: readonly string[];
+}
+
+function isTypedError(error: unknown): error is TypedError {
+  if (!(error instanceof Error)) return false;
+  const { code } = error as Error & { code?: unknown };
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code);
+}
+
+/** Names oclif CLIs commonly give their own commands, reserved even when this CLI lacks them. */
+const WELL_KNOWN_NAMES: readonly string[] = ['plugin', 'plugins', 'help', 'commands', 'version', 'autocomplete', 'update'];
+
+export abstract class MarathonCommand extends Command {
+  private managerInstance: PluginManager | undefined;
+
+  /** Options every manager of this CLI is opened with. */
+  protected managerOptions(): PluginManagerOptions {
+    return {
+      builtInPlugins: builtInPluginFolders(),
+      reservedNames: this.reservedNames(),
+      onWait: (message) => process.stderr.write(`${message}\n`),
+    };
+  }
+
+  /**
+   * Names a plugin may not take, because `marathon <name> <command>` would then collide with the
+   * CLI's own commands and topics (oclif would let one silently override the other): the first
+   * word of every command this CLI has that is not a Marathon plugin's.
+   */
+  protected reservedNames(): string[] {
+    const pluginCommandIds = new Set(stateSnapshot().commands.map((entry) => `${entry.plugin}:${entry.command}`));
+    const names = new Set(WELL_KNOWN_NAMES);
+    for (const command of this.config.commands) {
+      if (pluginCommandIds.has(command.id)) continue;
+      for (const id of [command.id, ...command.aliases]) names.add(id.split(':')[0] ?? id);
+    }
+    return [...names].sort();
+  }
+
+  /** The manager, opened on first use (its modules load only then, to keep start-up fast). */
+  protected async manager(): Promise<PluginManager> {
+    if (this.managerInstance === undefined) {
+      const { PluginManager } = await import('@marathon/manager');
+      this.managerInstance = await PluginManager.open(this.managerOptions());
+    }
+    return this.managerInstance;
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    await this.managerInstance?.close().catch(() => undefined);
+    return super.finally(error);
+  }
+
+  /** Prints a line to stdout (nothing with --json, whose output is the returned value). */
+  protected say(line: string): void {
+    if (!this.jsonEnabled()) this.log(line);
+  }
+
+  /** A spinner on stderr, only when stderr is a terminal and not with --json. */
+  protected async withProgress<T>(label: string, work: () => Promise<T>): Promise<T> {
+    const show = process.stderr.isTTY === true && !this.jsonEnabled() && process.env.CI === undefined;
+    if (!show) return work();
+    ux.action.start(label);
+    try {
+      const result = await work();
+      ux.action.stop();
+      return result;
+    } catch (error) {
+      ux.action.stop('failed');
+      throw error;
+    }
+  }
+
+  /** Asks a yes/no question on the terminal; false when there is none. */
+  protected async confirm(lines: readonly string[], question: string): Promise<boolean> {
+    if (process.stdin.isTTY !== true) return false;
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      const answer = await prompt.question(`${question} [y/N] `);
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      prompt.close();
+    }
+  }
+
+  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    if (!isTypedError(error)) return super.catch(error);
+    if (this.jsonEnabled()) {
+      this.logJson({ error: { code: error.code, message: error.message.split('\n')[0], details: error.details ?? [] } });
+    } else {
+      process.stderr.write(`❌ ${error.message}\n`);
+      if (process.env.DEBUG !== undefined && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+    }
+    process.exitCode = 1;
+    return undefined;
+  }
+}
