@@ -9,6 +9,6 @@ export default definePlugin({
   },
   commands: {
     hello: () => 'Hello, World!',
-    greet: (ctx, args) => `Hello, ${args[0]}! Greetings from the hello-world plugin.`,
+    greet: (ctx, args) => `Hello, ${args[0] ?? 'World'}! Greetings from the hello-world plugin.`,
   },
 });

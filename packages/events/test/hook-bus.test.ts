@@ -80,6 +80,7 @@ describe.each([
       pre_task_execute: task('1'),
       user_auth: { username: 'ada', method: 'password' },
       user_authz: { username: 'ada', action: 'run', resource: 'task/1' },
+      cli_command: { command: 'plugin:list', args: [] },
       config_validate: { config: { workers: 4 } },
     };
 

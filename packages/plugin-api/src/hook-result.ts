@@ -4,10 +4,10 @@ import type { JsonValue } from './json';
  * What a hook handler returns (the seed's HookResult).
  *
  * - `success: false` fails the call; on veto-capable hooks (pre_*, user_auth, user_authz,
- *   config_validate) it vetoes the operation, with `message` as the reason shown to the operator.
+ *   cli_command, config_validate) it vetoes the operation, with `message` as the reason shown to the operator.
  * - `continue_chain: false` stops the handlers after this one. Omitted means `true`.
  * - `result_data` is passed on: on pre_task_submit with the task_write permission it replaces the
- *   task for the handlers after this one.
+ *   event (`{ task }`) for the handlers after this one and for the host.
  */
 export interface HookResult {
   success: boolean;

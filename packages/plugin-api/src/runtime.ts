@@ -74,6 +74,7 @@ export const VETO_HOOK_TYPES: readonly HookType[] = Object.freeze([
   HookType.pre_task_execute,
   HookType.user_auth,
   HookType.user_authz,
+  HookType.cli_command,
   HookType.config_validate,
 ]);
 

@@ -52,11 +52,12 @@ describe('vocabulary', () => {
 
   it('knows which hooks can veto', () => {
     expect([...VETO_HOOK_TYPES].sort()).toEqual(
-      ['config_validate', 'pre_task_execute', 'pre_task_submit', 'user_auth', 'user_authz'],
+      ['cli_command', 'config_validate', 'pre_task_execute', 'pre_task_submit', 'user_auth', 'user_authz'],
     );
     expect(isVetoHook('pre_task_submit')).toBe(true);
     expect(isVetoHook('post_task_submit')).toBe(false);
-    expect(isVetoHook('cli_command')).toBe(false);
+    expect(isVetoHook('cli_command')).toBe(true);
+    expect(isVetoHook('plugin_install')).toBe(false);
   });
 
   it('guards names without trusting the prototype chain', () => {

@@ -16,7 +16,7 @@ function commandClass(entry: CommandEntry): Command.Class {
     static override pluginName = '@marathon/oclif-plugin';
 
     async run() {
-      const { argv, flags } = await this.parse(PluginCommand);
+      const { argv } = await this.parse(PluginCommand);
       const manager = await this.manager();
       const output = await manager.run(entry.plugin, entry.command, argv as string[]);
       if (output !== undefined) this.say(output);

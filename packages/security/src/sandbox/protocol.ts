@@ -46,7 +46,7 @@ export interface CallRequest {
 
 /** Hook chain rules for a batch, as @marathon/events applies them. */
 export interface ChainRules {
-  /** A failed result ends the batch (pre_* hooks, user_auth, user_authz, config_validate). */
+  /** A failed result ends the batch (pre_* hooks, user_auth, user_authz, cli_command, config_validate). */
   veto: boolean;
 }
 

@@ -42,8 +42,10 @@ export default class TaskRun extends MarathonCommand {
     const submitted: Task = { id: randomUUID(), name, command, args, submitted_by: user, submitted_at: new Date().toISOString() };
     const submit = await manager.dispatch('pre_task_submit', { task: submitted });
     if (submit.vetoed) throw refused(submit.vetoReason);
-    // A plugin with task_write may have rewritten the task; it must still be something we can run.
-    const task = submit.data.task;
+    // A plugin with task_write may have rewritten the task (its result_data is the new event,
+    // `{ task }`; a bare task is accepted too). It must still be something we can run.
+    const rewritten: unknown = submit.data;
+    const task = isTask(rewritten) ? rewritten : (rewritten as { task?: unknown }).task;
     if (!isTask(task)) throw new RefusalError('TASK_VETOED', `the task was rewritten by pre_task_submit into something that cannot run (no command)`);
     await manager.dispatch('post_task_submit', { task });
 

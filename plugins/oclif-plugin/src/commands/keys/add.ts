@@ -11,7 +11,7 @@ export default class KeysAdd extends MarathonCommand {
   static override args = { file: Args.file({ description: 'The public key (PEM).', required: true, exists: true }) };
 
   async run() {
-    const { args, flags } = await this.parse(KeysAdd);
+    const { args } = await this.parse(KeysAdd);
     const { createPublicKey } = await import('node:crypto');
     const { keyIdOf, TrustError } = await import('@marathon/security');
     let keyId: string;

@@ -10,7 +10,7 @@ export default class KeysRemove extends MarathonCommand {
   static override args = { id: Args.string({ description: 'The key id (from marathon keys list).', required: true }) };
 
   async run() {
-    const { args, flags } = await this.parse(KeysRemove);
+    const { args } = await this.parse(KeysRemove);
     const { marathonHome } = await import('@marathon/registry');
     const { loadTrustedKeys, TrustError } = await import('@marathon/security');
     const home = marathonHome();

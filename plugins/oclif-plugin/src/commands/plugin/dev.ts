@@ -9,7 +9,7 @@ export default class PluginDev extends MarathonCommand {
   static override args = { folder: Args.directory({ description: 'The plugin folder.', required: true, exists: true }) };
 
   async run() {
-    const { args, flags } = await this.parse(PluginDev);
+    const { args } = await this.parse(PluginDev);
     const folder = resolve(args.folder);
     const manager = await this.manager();
     const { readManifest } = await import('@marathon/manifest');

@@ -9,7 +9,7 @@ export default class PluginEnable extends MarathonCommand {
   static override args = { name: Args.string({ description: 'The plugin to enable.', required: true }) };
 
   async run() {
-    const { args, flags } = await this.parse(PluginEnable);
+    const { args } = await this.parse(PluginEnable);
     const manager = await this.manager();
     const enabled = await this.withProgress(`Enabling ${args.name}`, () => manager.enable(args.name));
     for (const name of enabled) this.say(name === args.name ? `✅ Plugin '${name}' enabled successfully` : `✅ Plugin '${name}' enabled successfully (needed by '${args.name}')`);

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { HookType } from '@marathon/plugin-api';
+import { HOOK_TYPES, type HookType } from '@marathon/plugin-api';
 import { MarathonCommand } from '../../marathon-command';
 
 export default class PluginEvents extends MarathonCommand {
@@ -9,7 +9,7 @@ export default class PluginEvents extends MarathonCommand {
   static override examples = ['<%= config.bin %> plugin events --plugin hello-world --limit 5'];
   static override flags = {
     plugin: Flags.string({ description: 'Only this plugin.' }),
-    hook: Flags.string({ description: 'Only this hook.' }),
+    hook: Flags.string({ description: 'Only this hook.', options: [...HOOK_TYPES] }),
     limit: Flags.integer({ description: 'At most this many, the newest.', default: 20, min: 1 }),
   };
 

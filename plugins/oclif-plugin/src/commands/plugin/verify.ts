@@ -10,7 +10,7 @@ export default class PluginVerify extends MarathonCommand {
   static override args = { name: Args.string({ description: 'Only this plugin.' }) };
 
   async run() {
-    const { args, flags } = await this.parse(PluginVerify);
+    const { args } = await this.parse(PluginVerify);
     const manager = await this.manager();
     const { checkIntegrity, loadTrustedKeys, verifyPlugin } = await import('@marathon/security');
     const { keys } = await loadTrustedKeys(manager.home.keysDir);
