@@ -5,7 +5,7 @@
 // reconcile. What is inspected is exactly what is installed.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { apiIncompatibilityReason, closestMatch, type Manifest } from '@marathon/manifest';
 import {
   installFolderName,
@@ -75,6 +75,17 @@ async function ask(summary: ConsentSummary, dangerous: string[], options: Instal
   throw new ManagerError('CONSENT_REQUIRED', `plugin '${name}' was not installed: its permissions need your consent (${why})`, [...summary.lines.slice(1).map((line) => line.trim()), ...dangerous]);
 }
 
+/**
+ * Findings name files in the staging copy, a folder the operator never sees and that is gone by
+ * the time they read the message: name the source they asked for instead.
+ */
+function relabel(error: unknown, stagedDir: string, request: string): unknown {
+  if (error instanceof Error && error.message.includes(stagedDir)) {
+    error.message = `${request}: ${error.message.split(`${stagedDir}${sep}`).join('').split(stagedDir).join('.')}`;
+  }
+  return error;
+}
+
 export class Installer {
   constructor(private readonly context: InstallerContext) {}
 
@@ -120,7 +131,7 @@ export class Installer {
       return { staged, manifest, signature: inspection.signature.status, warnings: [...problems, ...decision.warnings] };
     } catch (error) {
       await rm(staged.stagingRoot, { recursive: true, force: true });
-      throw error;
+      throw relabel(error, staged.dir, request);
     }
   }
 

@@ -86,14 +86,17 @@ export abstract class MarathonCommand extends Command {
   /** Asks a yes/no question on the terminal; false when there is none. */
   protected async confirm(lines: readonly string[], question: string): Promise<boolean> {
     if (process.stdin.isTTY !== true) return false;
-    for (const line of lines) process.stderr.write(`${line}\n`);
-    const prompt = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      const answer = await prompt.question(`${question} [y/N] `);
-      return /^y(es)?$/i.test(answer.trim());
-    } finally {
-      prompt.close();
-    }
+    // A running spinner would draw over the question: pause it while the operator answers.
+    return ux.action.pauseAsync(async () => {
+      for (const line of lines) process.stderr.write(`${line}\n`);
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const answer = await prompt.question(`${question} [y/N] `);
+        return /^y(es)?$/i.test(answer.trim());
+      } finally {
+        prompt.close();
+      }
+    });
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import type { ConsentSummary } from '@marathon/security';
 import { MarathonCommand } from '../../marathon-command';
 
 export default class PluginInstall extends MarathonCommand {
@@ -31,7 +32,8 @@ export default class PluginInstall extends MarathonCommand {
         force: flags.force,
         withDependencies: flags['with-dependencies'],
         ...(flags.integrity === undefined ? {} : { integrity: flags.integrity }),
-        confirm: (summary) => this.confirm(summary.lines, 'Install it with these permissions?'),
+        // Without a terminal there is nobody to ask: the manager then refuses, naming --yes.
+        ...(process.stdin.isTTY === true ? { confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Install it with these permissions?') } : {}),
       }),
     );
     for (const warning of result.warnings) if (!this.jsonEnabled()) process.stderr.write(`⚠️  ${warning}\n`);
