@@ -7,6 +7,7 @@ const SUITES = {
   events: () => import('./suites/events.mjs'),
   sandbox: () => import('./suites/sandbox.mjs'),
   discovery: () => import('./suites/discovery.mjs'),
+  cli: () => import('./suites/cli.mjs'),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

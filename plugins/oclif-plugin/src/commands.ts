@@ -18,6 +18,7 @@ import PluginRun from './commands/plugin/run';
 import PluginSign from './commands/plugin/sign';
 import PluginUninstall from './commands/plugin/uninstall';
 import PluginVerify from './commands/plugin/verify';
+import { commandCacheActive } from './command-cache';
 import { pluginCommands } from './plugin-commands';
 
 export const CORE_COMMANDS: Record<string, Command.Class> = {
@@ -40,4 +41,8 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'keys:generate': KeysGenerate,
 };
 
-export const COMMANDS: Record<string, Command.Class> = { ...CORE_COMMANDS, ...pluginCommands(new Set(Object.keys(CORE_COMMANDS))) };
+// With the command cache (the marathon binary), plugin commands come from the generated plugin;
+// in any other oclif CLI they are built here, at every start.
+export const COMMANDS: Record<string, Command.Class> = commandCacheActive()
+  ? CORE_COMMANDS
+  : { ...CORE_COMMANDS, ...pluginCommands(new Set(Object.keys(CORE_COMMANDS))) };

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { InstalledPlugin, InstalledState } from '@marathon/registry';
 
 export interface CommandEntry {
   plugin: string;
@@ -17,7 +18,7 @@ export interface PluginEntry {
   description: string;
 }
 
-interface StateSnapshot {
+export interface StateSnapshot {
   /** Enabled plugins that have commands. */
   plugins: PluginEntry[];
   commands: CommandEntry[];
@@ -26,10 +27,20 @@ interface StateSnapshot {
 
 let cached: StateSnapshot | undefined;
 
+/** The MARATHON_HOME this process works in: $MARATHON_HOME, or ~/.marathon. */
+export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.MARATHON_HOME ?? join(homedir(), '.marathon'));
+}
+
+/** The state file of a home. */
+export function stateFile(home: string): string {
+  return join(home, 'state.json');
+}
+
 /** Commands of enabled plugins, and whether one handles cli_command. MARATHON_HOME from the environment. */
 export function stateSnapshot(env: NodeJS.ProcessEnv = process.env): StateSnapshot {
   if (cached !== undefined) return cached;
-  const file = join(resolve(env.MARATHON_HOME ?? join(homedir(), '.marathon')), 'state.json');
+  const file = stateFile(homeDir(env));
   const snapshot: StateSnapshot = { plugins: [], commands: [], cliCommandHook: false };
   try {
     const state = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -48,4 +59,25 @@ export function stateSnapshot(env: NodeJS.ProcessEnv = process.env): StateSnapsh
   }
   cached = snapshot;
   return snapshot;
+}
+
+/**
+ * The installed plugins, sorted by name, as the manager lists them — read without loading the
+ * manager. Undefined when state.json is not something this reader knows: the caller then asks the
+ * manager, which reports the problem properly.
+ */
+export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): InstalledPlugin[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(stateFile(homeDir(env)), 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
+  }
+  try {
+    const state = JSON.parse(text) as Partial<InstalledState>;
+    if (state.version !== 1 || typeof state.plugins !== 'object' || state.plugins === null) return undefined;
+    return Object.values(state.plugins).sort((a, b) => (a.name < b.name ? -1 : 1));
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@ import type { Command } from '@oclif/core';
 import { MarathonCommand } from './marathon-command';
 import { stateSnapshot, type CommandEntry } from './marathon-state';
 
-function commandClass(entry: CommandEntry): Command.Class {
+export function commandClass(entry: CommandEntry): Command.Class {
   return class PluginCommand extends MarathonCommand {
     static override id = `${entry.plugin}:${entry.command}`;
     static override summary = entry.description || `Run '${entry.command}' of the ${entry.plugin} plugin.`;

@@ -3,21 +3,25 @@
 // sandbox contains them anyway; the scanner tells the operator before install that a plugin tries.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  parse,
-  type Function,
-  type Identifier,
-  type MemberExpression,
-  type MethodDefinition,
-  type Node,
-  type Pattern,
-  type Program,
-  type Property,
-  type PropertyDefinition,
-  type SequenceExpression,
+import type {
+  Function,
+  Identifier,
+  MemberExpression,
+  MethodDefinition,
+  Node,
+  Pattern,
+  Program,
+  Property,
+  PropertyDefinition,
+  SequenceExpression,
 } from 'acorn';
-import { ancestor } from 'acorn-walk';
 import type { PluginFile } from './plugin-files';
+
+// acorn is loaded on first scan: only installs need it, not every process importing this package.
+const acorn = (): { parse: typeof import('acorn').parse; ancestor: typeof import('acorn-walk').ancestor } => ({
+  parse: (require('acorn') as typeof import('acorn')).parse,
+  ancestor: (require('acorn-walk') as typeof import('acorn-walk')).ancestor,
+});
 
 export type Severity = 'high' | 'medium';
 
@@ -104,7 +108,7 @@ function collectDeclared(program: Program): Set<string> {
     if (node.id) declared.add(node.id.name);
     for (const param of node.params) addPattern(param);
   };
-  ancestor(program, {
+  acorn().ancestor(program, {
     VariableDeclarator: (node) => addPattern(node.id),
     FunctionDeclaration: (node) => addFunction(node),
     FunctionExpression: (node) => {
@@ -151,7 +155,7 @@ export function scanSource(file: string, source: string): ScanFinding[] {
   let program: Program;
   try {
     // .cjs files are scripts (where `with` still parses); everything else is an ES module.
-    program = parse(source, { ecmaVersion: 'latest', sourceType: file.endsWith('.cjs') ? 'script' : 'module', locations: true, allowHashBang: true });
+    program = acorn().parse(source, { ecmaVersion: 'latest', sourceType: file.endsWith('.cjs') ? 'script' : 'module', locations: true, allowHashBang: true });
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
     const message = (error as Error).message.replace(/\s*\(\d+:\d+\)$/, '');
@@ -159,7 +163,7 @@ export function scanSource(file: string, source: string): ScanFinding[] {
   }
   context.declared = collectDeclared(program);
   const unshadowed = (name: string) => !context.declared.has(name);
-  ancestor(program, {
+  acorn().ancestor(program, {
     CallExpression(call) {
       const callee = call.callee;
       if (refersToEval(callee, context)) report(context, call, 'eval', 'high', 'calls eval, which runs text as code');

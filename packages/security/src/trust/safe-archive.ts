@@ -8,7 +8,11 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Parser, type ReadEntry } from 'tar';
+import type { Parser as TarParser, ReadEntry } from 'tar';
+
+// node-tar is loaded on first use: every process that imports this package (the CLI at each
+// start) would otherwise pay for it, and only installs from archives need it.
+const loadTar = (): typeof import('tar') => require('tar') as typeof import('tar');
 import { TrustError } from './trust-error';
 
 export interface ArchiveLimits {
@@ -73,11 +77,12 @@ export async function extractArchive(source: string | Readable, target: string, 
       input.unpipe?.(parser);
       input.destroy();
     };
+    const { Parser } = loadTar();
     const parser = new Parser({
       strict: true,
       maxDecompressionRatio: MAX_DECOMPRESSION_RATIO,
       onwarn: (_code: string, message: string | Error) => refuse(`not a valid tarball (${message instanceof Error ? message.message : message})`),
-    } as ConstructorParameters<typeof Parser>[0]);
+    } as ConstructorParameters<typeof TarParser>[0]);
 
     parser.on('entry', (entry: ReadEntry) => {
       if (settled) {

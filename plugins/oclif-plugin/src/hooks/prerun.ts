@@ -2,10 +2,10 @@
 // when no enabled plugin handles cli_command.
 import type { Hook } from '@oclif/core';
 import { builtInPluginFolders } from '../built-in-plugins';
-import { stateSnapshot } from '../marathon-state';
+import { anyCliCommandHook } from '../command-cache';
 
 const hook: Hook.Prerun = async function (options) {
-  if (!stateSnapshot().cliCommandHook) return;
+  if (!anyCliCommandHook()) return;
   const { PluginManager } = await import('@marathon/manager');
   const manager = await PluginManager.open({ builtInPlugins: builtInPluginFolders() });
   try {

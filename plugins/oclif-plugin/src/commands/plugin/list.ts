@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import type { PluginStatus } from '@marathon/registry';
 import { MarathonCommand } from '../../marathon-command';
+import { readInstalledPlugins } from '../../marathon-state';
 import { pluginTable } from '../../plugin-table';
 
 export default class PluginList extends MarathonCommand {
@@ -14,8 +15,10 @@ export default class PluginList extends MarathonCommand {
 
   async run() {
     const { flags } = await this.parse(PluginList);
-    const manager = await this.manager();
-    const plugins = await manager.list(flags.status === undefined ? {} : { status: flags.status as PluginStatus });
+    // Listing only reads state.json: done without loading the manager, which keeps this command
+    // about as fast as oclif itself; an unreadable state goes to the manager for a proper error.
+    const installed = readInstalledPlugins() ?? (await (await this.manager()).list());
+    const plugins = flags.status === undefined ? installed : installed.filter((plugin) => plugin.status === flags.status);
     for (const line of pluginTable(plugins)) this.say(line);
     const count = (status: PluginStatus) => plugins.filter((plugin) => plugin.status === status).length;
     return {
