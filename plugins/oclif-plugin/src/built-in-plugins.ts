@@ -1,10 +1,9 @@
-import { dirname } from 'node:path';
-
 /** The example plugins the CLI ships: searched first, so `marathon plugin install hello-world` works out of the box. */
 export function builtInPluginFolders(): string[] {
   try {
-    return [dirname(require.resolve('@marathon/example-plugins/package.json'))];
+    return [(require('@marathon/example-plugins') as typeof import('@marathon/example-plugins')).pluginsDir];
   } catch {
+    // A CLI that adds this oclif plugin without the example plugins.
     return [];
   }
 }

@@ -67,6 +67,9 @@ async function regenerate(pluginDir: string, fingerprint: string): Promise<Cache
     marathon: info,
     oclif: { commands: { strategy: 'explicit', target: './commands.js', identifier: 'COMMANDS' }, topics },
   };
+  // First a package.json without the fingerprint: Node reads it when oclif loads commands.js below
+  // (a damaged one would stop that), and it does not yet vouch for anything.
+  await writeAtomically(join(pluginDir, 'package.json'), `${JSON.stringify({ ...pjson, marathon: { ...info, fingerprint: 'building' } }, null, 2)}\n`);
   await writeAtomically(join(pluginDir, 'commands.js'), `'use strict';\nmodule.exports = require(${JSON.stringify(TARGET)});\n`);
   // The manifest is made by oclif itself from the command classes, exactly as `oclif manifest` does.
   const { Plugin } = await import('@oclif/core');

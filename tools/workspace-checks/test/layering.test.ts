@@ -8,6 +8,7 @@ import { readJson, workspacePackages, workspaceRoot } from './workspace';
 // with plugin-testing beside registry, on security. A package may depend only on lower layers.
 const LAYERS: Record<string, number> = {
   '@marathon/plugin-api': 0,
+  '@marathon/example-plugins': 0,
   '@marathon/manifest': 1,
   '@marathon/events': 2,
   '@marathon/security': 2,
