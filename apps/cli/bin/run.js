@@ -3,9 +3,13 @@
 // - Node 22+ keeps compiled code of our modules between runs (a no-op where unavailable).
 // - Auto-transpile is off: oclif would otherwise look for TypeScript sources of linked plugins at
 //   every start (~450 ms); the workspace always runs the built dist/.
+// - WebAssembly stays on V8's baseline compiler: a CLI process runs a plugin command or a few
+//   hooks and exits, and optimising QuickJS's code in background threads only made the exit wait
+//   for them (~150 ms measured per run). Long-running hosts keep V8's default tiering.
 // - The command cache (see @marathon/oclif-plugin's command-cache) keeps start-up fast with many
 //   installed plugins; it is checked against state.json, and rebuilt, before oclif starts.
 require('node:module').enableCompileCache?.();
+require('node:v8').setFlagsFromString('--liftoff-only');
 const oclif = require('@oclif/core');
 const { useCommandCache } = require('@marathon/oclif-plugin/command-cache');
 

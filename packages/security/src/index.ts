@@ -1,4 +1,5 @@
 export { SandboxHost, SandboxedPlugin } from './sandbox/sandbox-host';
+export { prewarmSandboxWorker } from './sandbox/prewarm';
 export type { SandboxHostOptions, SandboxPolicy, PluginSource, HookCallResult, CommandResult } from './sandbox/sandbox-host';
 export { effectiveLimits, DEFAULT_CALL_LIMITS, ENGINE_MIN_MEMORY } from './sandbox/limits';
 export type { CallLimits, EffectiveLimits } from './sandbox/limits';

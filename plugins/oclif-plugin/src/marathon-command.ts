@@ -49,6 +49,14 @@ export abstract class MarathonCommand extends Command {
     return [...names].sort();
   }
 
+  /**
+   * Starts a sandbox worker thread now, for a command about to run plugin code: it boots on the
+   * other core while this one loads the manager.
+   */
+  protected prewarmSandbox(): void {
+    (require('@marathon/security/prewarm') as typeof import('@marathon/security/prewarm')).prewarmSandboxWorker();
+  }
+
   /** The manager, opened on first use (its modules load only then, to keep start-up fast). */
   protected async manager(): Promise<PluginManager> {
     if (this.managerInstance === undefined) {

@@ -17,6 +17,7 @@ export function commandClass(entry: CommandEntry): Command.Class {
 
     async run() {
       const { argv } = await this.parse(PluginCommand);
+      this.prewarmSandbox();
       const manager = await this.manager();
       const output = await manager.run(entry.plugin, entry.command, argv as string[]);
       if (output !== undefined) this.say(output);

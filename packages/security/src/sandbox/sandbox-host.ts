@@ -14,6 +14,7 @@ import { filterEvent, mayWrite, stripWrite } from './event-filter';
 import { asHookResult, describeValue } from './guest-value';
 import { effectiveLimits, type CallLimits, type EffectiveLimits } from './limits';
 import type { CallKind, CallRequest, LogEntry, PluginUsage, ReceivedResult, WorkerPluginSpec } from './protocol';
+import { adoptPrewarmedWorker } from './prewarm';
 import { engineModule, SandboxWorker, WorkerLost } from './sandbox-worker';
 
 export interface SandboxPolicy {
@@ -131,7 +132,8 @@ export class SandboxHost {
     for (let index = 0; index < this.workers.length; index++) {
       let worker = this.workers[index];
       if (worker === undefined || !worker.alive) {
-        worker = new SandboxWorker(index, engineModule(), (lostWorker, error) => this.workerLost(lostWorker, error));
+        const onLost = (lostWorker: SandboxWorker, error: WorkerLost) => this.workerLost(lostWorker, error);
+        worker = adoptPrewarmedWorker(index, onLost) ?? new SandboxWorker(index, engineModule(), onLost);
         this.workers[index] = worker;
       }
       if (best === undefined || worker.keys.size < best.keys.size) best = worker;

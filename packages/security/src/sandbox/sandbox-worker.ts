@@ -52,9 +52,9 @@ export class SandboxWorker {
   readonly keys = new Set<number>();
 
   constructor(
-    readonly index: number,
+    public index: number,
     wasmModule: WebAssembly.Module,
-    private readonly onLost: (worker: SandboxWorker, error: WorkerLost) => void,
+    private onLost: (worker: SandboxWorker, error: WorkerLost) => void,
   ) {
     // Resolved through the package's exports, so that sources under test start the built worker.
     this.worker = new Worker(require.resolve('@marathon/security/sandbox-worker'), {
@@ -83,6 +83,12 @@ export class SandboxWorker {
     });
     this.worker.on('error', (error) => this.fail(new WorkerLost('WORKER_LOST', `the sandbox worker crashed: ${error.message}`, 0, -1)));
     this.worker.on('exit', (code) => this.fail(new WorkerLost('WORKER_LOST', `the sandbox worker exited (code ${code})`, 0, -1)));
+  }
+
+  /** Hands a worker started ahead of time (see prewarm.ts) to the host that will use it. */
+  adopt(index: number, onLost: (worker: SandboxWorker, error: WorkerLost) => void): void {
+    this.index = index;
+    this.onLost = onLost;
   }
 
   get alive(): boolean {

@@ -9,7 +9,7 @@ export default class PluginRefresh extends MarathonCommand {
   async run() {
     await this.parse(PluginRefresh);
     const manager = await this.manager();
-    const result = await manager.refresh();
+    const result = await this.withProgress('Scanning the search paths', () => manager.refresh());
     this.say(`Discovered ${result.plugins.length} plugin${result.plugins.length === 1 ? '' : 's'} in the search paths:`);
     for (const plugin of result.plugins) this.say(`  ${plugin.name.padEnd(20)} ${plugin.version.padEnd(10)} ${plugin.dir}`);
     for (const error of result.errors) this.say(`❌ ${error.dir}: ${error.message.split('\n').join(' ')}`);

@@ -14,6 +14,7 @@ export default class PluginRun extends MarathonCommand {
 
   async run() {
     const { args, argv } = await this.parse(PluginRun);
+    this.prewarmSandbox();
     const manager = await this.manager();
     const output = await manager.run(args.plugin, args.command, (argv as string[]).slice(2));
     if (output !== undefined) this.say(output);
