@@ -7,4 +7,4 @@ const path = require('node:path');
 const { manifestJsonSchema } = require('../dist/index.js');
 
 const target = path.join(__dirname, '..', 'plugin.schema.json');
-fs.writeFileSync(target, `${JSON.stringify(manifestJsonSchema, null, 2)}\n`);
+fs.writeFileSync(target, `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);

@@ -5,7 +5,7 @@ import { describeValue, quote } from './describe-value';
 import { closestMatch } from './did-you-mean';
 import type { ManifestIssue } from './errors';
 import { formatPath, type PathSegment } from './json-path';
-import { NESTED_KEY_HOMES, OBJECT_KEYS } from './manifest-schema';
+import { manifestSchemaModule } from './lazy-schema';
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -27,6 +27,7 @@ function pathPattern(path: readonly PathSegment[]): string {
 }
 
 function unknownKeyMessage(key: string, objectPath: readonly PathSegment[]): string {
+  const { NESTED_KEY_HOMES, OBJECT_KEYS } = manifestSchemaModule();
   const known = OBJECT_KEYS.get(pathPattern(objectPath)) ?? [];
   let hint = '';
   const close = closestMatch(key, known);

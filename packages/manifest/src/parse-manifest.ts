@@ -3,7 +3,7 @@ import { ManifestError, type ManifestIssue } from './errors';
 import { toManifestIssues } from './issue-messages';
 import type { Manifest } from './manifest';
 import { manifestRuleIssues } from './manifest-rules';
-import { manifestSchema, OBJECT_KEYS } from './manifest-schema';
+import { manifestSchemaModule } from './lazy-schema';
 import { normalizeManifest } from './normalize-manifest';
 
 export interface ParseManifestOptions {
@@ -17,17 +17,16 @@ export type SafeParseManifestResult =
   | { success: true; manifest: Manifest }
   | { success: false; error: ManifestError };
 
-const FIELD_ORDER = OBJECT_KEYS.get('') ?? [];
-
 /** Field order of the schema first, so a report reads top to bottom like the manifest. */
 function fieldRank(issue: ManifestIssue): number {
+  const FIELD_ORDER = manifestSchemaModule().OBJECT_KEYS.get('') ?? [];
   const field = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(issue.path)?.[0];
   const rank = field === undefined ? -1 : FIELD_ORDER.indexOf(field);
   return rank === -1 ? (issue.path === '(root)' ? -1 : FIELD_ORDER.length) : rank;
 }
 
 function collectIssues(input: unknown, policy: ResourceLimits): { issues: ManifestIssue[]; data?: unknown } {
-  const parsed = manifestSchema.safeParse(input, { reportInput: false });
+  const parsed = manifestSchemaModule().manifestSchema.safeParse(input, { reportInput: false });
   const issues = parsed.success ? [] : parsed.error.issues.flatMap((issue) => toManifestIssues(issue, input));
   issues.push(...manifestRuleIssues(input, policy));
   const ranked = issues.map((issue, order) => ({ issue, order, rank: fieldRank(issue) }));

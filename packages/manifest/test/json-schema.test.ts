@@ -6,7 +6,7 @@ import { join } from 'node:path';
 // The JSON Schema is derived from the zod schema; these checks pin that editors and the parser
 // agree on what a manifest may look like.
 const ajv = new Ajv2020({ allErrors: true, strict: false });
-const validate = ajv.compile(manifestJsonSchema);
+const validate = ajv.compile(manifestJsonSchema());
 
 const hello = {
   $schema: '../../packages/manifest/plugin.schema.json',
@@ -25,13 +25,13 @@ const hello = {
 
 describe('manifestJsonSchema', () => {
   it('is draft 2020-12 and lists every top-level key', () => {
-    expect(manifestJsonSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(manifestJsonSchema.properties as object)).toEqual([
+    expect(manifestJsonSchema().$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(Object.keys(manifestJsonSchema().properties as object)).toEqual([
       '$schema', 'name', 'version', 'description', 'author', 'api_version', 'main', 'permissions', 'hooks',
       'commands', 'dependencies', 'network', 'env_vars', 'exec', 'limits',
     ]);
-    expect(manifestJsonSchema.required).toEqual(['name', 'version', 'api_version']);
-    expect(manifestJsonSchema.additionalProperties).toBe(false);
+    expect(manifestJsonSchema().required).toEqual(['name', 'version', 'api_version']);
+    expect(manifestJsonSchema().additionalProperties).toBe(false);
   });
 
   it('accepts what the parser accepts', () => {
@@ -55,7 +55,7 @@ describe('manifestJsonSchema', () => {
   });
 
   it('describes fields for editor completion', () => {
-    const properties = manifestJsonSchema.properties as Record<string, { description?: string }>;
+    const properties = manifestJsonSchema().properties as Record<string, { description?: string }>;
     expect(properties.api_version?.description).toMatch(/\^api_version/);
     expect(properties.permissions?.description).toBeTruthy();
   });
@@ -64,6 +64,6 @@ describe('manifestJsonSchema', () => {
     // The test target depends on this package's build (see package.json), which writes the file.
     const file = join(__dirname, '..', 'plugin.schema.json');
     expect(existsSync(file)).toBe(true);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(manifestJsonSchema);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(manifestJsonSchema());
   });
 });

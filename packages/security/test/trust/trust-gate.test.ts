@@ -4,6 +4,7 @@ import { appendFileSync, chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseManifest } from '@marathon/manifest';
+import { securityPolicySchema } from '../../src/trust/security-policy-schema';
 import {
   checkIntegrity,
   checkPolicy,
@@ -41,6 +42,11 @@ function policy(changes: Partial<SecurityPolicy> = {}): SecurityPolicy {
 }
 
 describe('policy', () => {
+  it('has defaults equal to what the schema gives an empty config', async () => {
+    expect(DEFAULT_POLICY).toEqual(securityPolicySchema.parse({}));
+    expect(await loadPolicy(root)).toEqual(securityPolicySchema.parse({}));
+  });
+
   it('defaults to the seed\'s', async () => {
     expect(await loadPolicy(root)).toEqual({
       require_signatures: false,
