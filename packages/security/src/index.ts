@@ -8,6 +8,7 @@ export { filterEvent, mayWrite } from './sandbox/event-filter';
 export { AuditTrail } from './audit-trail';
 export type { AuditEntry, AuditQuery } from './audit-trail';
 export { SandboxError } from './errors';
+export type { CapabilityStubs, FetchStub, ExecStub } from './capabilities/capability-stubs';
 export type { SandboxErrorCode } from './errors';
 export { hostAllowed } from './capabilities/host-allowlist';
 export { isPrivateAddress } from './capabilities/address-guard';

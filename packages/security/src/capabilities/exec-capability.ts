@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { JsonValue } from '@marathon/plugin-api';
 import { CapabilityError } from './capability-error';
+import { matchExecStub } from './capability-stubs';
 import type { PluginScope } from './plugin-scope';
 
 export const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
@@ -43,6 +44,14 @@ export async function execCommand(scope: PluginScope, args: readonly unknown[]):
     throw scope.deny('exec', shown, 'EINVAL', 'exec: arguments must be an array of strings');
   }
   const options = readOptions(scope, rawOptions);
+  const stubs = scope.spec.stubs?.exec;
+  if (stubs !== undefined) {
+    // A test's stub: every check above ran; nothing is started.
+    const stub = matchExecStub(stubs, command, argv);
+    if (stub === undefined) throw new CapabilityError('ENOSTUB', `exec: the test stubs no result for '${[command, ...argv].join(' ').slice(0, 200)}'`);
+    scope.audit('exec', [command, ...argv].join(' ').slice(0, 200), true, 'stubbed');
+    return { exit_code: stub.result.exit_code ?? 0, signal: null, stdout: stub.result.stdout ?? '', stderr: stub.result.stderr ?? '', timed_out: false, truncated: false };
+  }
   scope.audit('exec', [command, ...argv].join(' ').slice(0, 200), true);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, argv, {

@@ -9,6 +9,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import type { JsonValue } from '@marathon/plugin-api';
 import { isPrivateAddress } from './address-guard';
 import { CapabilityError } from './capability-error';
+import { matchFetchStub, type FetchStub } from './capability-stubs';
 import { hostAllowed, normalisedHost } from './host-allowlist';
 import type { PluginScope } from './plugin-scope';
 
@@ -57,8 +58,8 @@ function readInit(raw: unknown, scope: PluginScope): FetchInit {
   return { method, headers, body, timeoutMs: Math.min(wanted, MAX_FETCH_MS, scope.remainingMs()) };
 }
 
-/** Checks a URL (the first or a redirect's) and returns the address to connect to. */
-async function checkTarget(scope: PluginScope, url: URL): Promise<{ address: string; family: 4 | 6 }> {
+/** The checks every URL passes before anything is resolved or sent: scheme, credentials, allowlist. */
+function checkUrl(scope: PluginScope, url: URL): string {
   const capability = 'net.fetch';
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw scope.deny(capability, shown(url), 'EPERM', `net.fetch: only http and https URLs are allowed, not ${url.protocol}`);
@@ -70,8 +71,17 @@ async function checkTarget(scope: PluginScope, url: URL): Promise<{ address: str
   if (!hostAllowed(host, scope.spec.allowedHosts)) {
     throw scope.deny(capability, shown(url), 'EPERM', `net.fetch: host '${host}' is not in network.allowed_hosts`);
   }
+  return host;
+}
+
+/** Checks a URL (the first or a redirect's) and returns the address to connect to. */
+async function checkTarget(scope: PluginScope, url: URL): Promise<{ address: string; family: 4 | 6 }> {
+  const capability = 'net.fetch';
+  const host = checkUrl(scope, url);
   let addresses: Array<{ address: string; family: number }>;
-  if (isIP(host) !== 0) addresses = [{ address: host, family: isIP(host) }];
+  const pinnedAddress = scope.spec.resolve?.[host];
+  if (pinnedAddress !== undefined) addresses = [{ address: pinnedAddress, family: isIP(pinnedAddress) }];
+  else if (isIP(host) !== 0) addresses = [{ address: host, family: isIP(host) }];
   else {
     try {
       addresses = await lookup(host, { all: true, verbatim: true });
@@ -138,6 +148,16 @@ function headersOf(response: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+/** A fetch answered by a test's stub: every check of a real fetch, but no DNS and no connection. */
+function stubbedFetch(scope: PluginScope, url: URL, method: string, stubs: readonly FetchStub[]): JsonValue {
+  checkUrl(scope, url);
+  const stub = matchFetchStub(stubs, url, method);
+  if (stub === undefined) throw new CapabilityError('ENOSTUB', `net.fetch: the test stubs no response for ${method} ${shown(url)}`);
+  scope.audit('net.fetch', shown(url), true, 'stubbed');
+  const status = stub.response.status ?? 200;
+  return { ok: status >= 200 && status < 300, status, url: url.href, headers: { ...stub.response.headers }, body: method === 'HEAD' ? '' : (stub.response.body ?? '') };
+}
+
 /** Runs one ctx.net.fetch for the plugin. */
 export async function netFetch(scope: PluginScope, args: readonly unknown[]): Promise<JsonValue> {
   const capability = 'net.fetch';
@@ -155,6 +175,8 @@ export async function netFetch(scope: PluginScope, args: readonly unknown[]): Pr
   if (scope.openConnections >= scope.spec.limits.max_network_connections) {
     throw scope.deny(capability, shown(url), 'EMFILE', `net.fetch: too many connections open at once (limit ${scope.spec.limits.max_network_connections})`);
   }
+  const stubs = scope.spec.stubs?.fetch;
+  if (stubs !== undefined) return stubbedFetch(scope, url, init.method, stubs);
   scope.openConnections += 1;
   try {
     for (let hop = 0; ; hop++) {

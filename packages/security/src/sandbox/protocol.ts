@@ -6,6 +6,8 @@ import type { AuditEntry } from '../audit-trail';
 import type { EffectiveLimits } from './limits';
 
 /** What a worker needs to run a plugin. Only the environment variables the plugin may read travel here. */
+import type { CapabilityStubs } from '../capabilities/capability-stubs';
+
 export interface WorkerPluginSpec {
   /** The host's id for this plugin instance (a reload gets a new one). */
   key: number;
@@ -29,6 +31,10 @@ export interface WorkerPluginSpec {
   limits: EffectiveLimits;
   /** Whether ctx.net.fetch may reach loopback, link-local and private addresses. */
   allowPrivateNetwork: boolean;
+  /** Host names resolved to these addresses instead of through DNS (like curl --resolve). */
+  resolve?: Record<string, string>;
+  /** Test doubles for fetch and exec (plugin tests only). */
+  stubs?: CapabilityStubs;
 }
 
 export type CallKind = 'hook' | 'command' | 'init' | 'deinit';

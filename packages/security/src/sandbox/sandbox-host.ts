@@ -14,6 +14,7 @@ import { filterEvent, mayWrite, stripWrite } from './event-filter';
 import { asHookResult, describeValue } from './guest-value';
 import { effectiveLimits, type CallLimits, type EffectiveLimits } from './limits';
 import type { CallKind, CallRequest, LogEntry, PluginUsage, ReceivedResult, WorkerPluginSpec } from './protocol';
+import type { CapabilityStubs } from '../capabilities/capability-stubs';
 import { adoptPrewarmedWorker } from './prewarm';
 import { engineModule, SandboxWorker, WorkerLost } from './sandbox-worker';
 
@@ -22,6 +23,11 @@ export interface SandboxPolicy {
   limits?: Partial<ResourceLimits & CallLimits>;
   /** Let ctx.net.fetch reach loopback, link-local and private addresses. Default false (SSRF). */
   allowPrivateNetwork?: boolean;
+  /**
+   * Host names resolved to these addresses instead of through DNS, like curl's --resolve: a test
+   * points a plugin's allowed host at a local server. Allowlist and private-address checks still apply.
+   */
+  resolve?: Readonly<Record<string, string>>;
 }
 
 export interface SandboxHostOptions {
@@ -34,6 +40,11 @@ export interface SandboxHostOptions {
   auditCapacity?: number;
   onAudit?: (entry: AuditEntry) => void;
   onLog?: (entry: LogEntry) => void;
+  /**
+   * Test doubles for ctx.net.fetch and ctx.exec (@marathon/plugin-testing): permissions and
+   * allowlists are checked as always, then the stub answers instead of the network or a program.
+   */
+  stubs?: CapabilityStubs;
   /** A plugin broke a limit (its instance is gone) or lost its worker. */
   onBreach?: (event: { plugin: string; code: SandboxErrorCode; message: string }) => void;
 }
@@ -121,6 +132,8 @@ export class SandboxHost {
         allowedCommands: [...(manifest.exec?.allowed_commands ?? [])],
         limits: this.limitsFor(manifest),
         allowPrivateNetwork: this.options.policy?.allowPrivateNetwork === true,
+        ...(this.options.policy?.resolve === undefined ? {} : { resolve: { ...this.options.policy.resolve } }),
+        ...(this.options.stubs === undefined ? {} : { stubs: this.options.stubs }),
       },
     };
     await this.instantiate(record);
