@@ -9,6 +9,11 @@ export interface Task {
   submitted_by: string;
   /** ISO 8601 timestamp. */
   submitted_at: string;
+  /**
+   * Stop the task after this many milliseconds (the host kills it and reports exit code 124, like
+   * `timeout`). Absent: no limit. A pre_task_submit plugin with task_write may set it.
+   */
+  timeout_ms?: number;
 }
 
 /** How a task ended; present in post_task_execute events. */

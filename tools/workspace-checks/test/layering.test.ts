@@ -8,13 +8,13 @@ import { readJson, workspacePackages, workspaceRoot } from './workspace';
 // with plugin-testing beside registry, on security. A package may depend only on lower layers.
 const LAYERS: Record<string, number> = {
   '@marathon/plugin-api': 0,
-  '@marathon/example-plugins': 0,
   '@marathon/manifest': 1,
   '@marathon/events': 2,
   '@marathon/security': 2,
   '@marathon/registry': 3,
   '@marathon/plugin-testing': 3,
   '@marathon/manager': 4,
+  '@marathon/example-plugins': 4,
   '@marathon/oclif-plugin': 5,
   '@marathon/cli': 6,
 };

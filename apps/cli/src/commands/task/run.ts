@@ -9,7 +9,13 @@ import { runTaskProcess } from '../../task-process';
 function isTask(value: unknown): value is Task {
   if (typeof value !== 'object' || value === null) return false;
   const task = value as Partial<Task>;
-  return typeof task.command === 'string' && task.command !== '' && Array.isArray(task.args) && task.args.every((arg) => typeof arg === 'string');
+  return (
+    typeof task.command === 'string' &&
+    task.command !== '' &&
+    Array.isArray(task.args) &&
+    task.args.every((arg) => typeof arg === 'string') &&
+    (task.timeout_ms === undefined || (typeof task.timeout_ms === 'number' && Number.isFinite(task.timeout_ms) && task.timeout_ms > 0))
+  );
 }
 
 export default class TaskRun extends MarathonCommand {
@@ -18,6 +24,7 @@ export default class TaskRun extends MarathonCommand {
   static override description = [
     'Fires user_authz (action task.submit), pre_task_submit (plugins may refuse the task, or rewrite it with task_write), post_task_submit and pre_task_execute (may refuse),',
     'then runs the command without a shell, streaming its output, fires post_task_execute with the exit code and duration, and exits with the command\'s exit code.',
+    'A task given a timeout_ms (by a plugin with task_write) is stopped when it runs past it (exit code 124).',
   ].join(' ');
   static override strict = false;
   static override usage = 'task run [--name <value>] -- <command> [args...]';
@@ -46,14 +53,15 @@ export default class TaskRun extends MarathonCommand {
     // `{ task }`; a bare task is accepted too). It must still be something we can run.
     const rewritten: unknown = submit.data;
     const task = isTask(rewritten) ? rewritten : (rewritten as { task?: unknown }).task;
-    if (!isTask(task)) throw new RefusalError('TASK_VETOED', `the task was rewritten by pre_task_submit into something that cannot run (no command)`);
+    if (!isTask(task)) throw new RefusalError('TASK_VETOED', `the task was rewritten by pre_task_submit into something that cannot run (it needs a command, string arguments and a positive timeout_ms if any)`);
     await manager.dispatch('post_task_submit', { task });
 
     const execute = await manager.dispatch('pre_task_execute', { task });
     if (execute.vetoed) throw refused(execute.vetoReason);
 
-    const result = await runTaskProcess(task.command, task.args);
+    const result = await runTaskProcess(task.command, task.args, task.timeout_ms === undefined ? {} : { timeoutMs: task.timeout_ms });
     if (result.startError !== undefined) process.stderr.write(`❌ ${result.startError}\n`);
+    if (result.timedOut === true) process.stderr.write(`⏱️  task '${task.name}' was stopped after its timeout of ${task.timeout_ms} ms\n`);
     await manager.dispatch('post_task_execute', { task, result: { exit_code: result.exit_code, duration_ms: result.duration_ms } });
     process.exitCode = result.exit_code;
   }
