@@ -13,6 +13,7 @@ import PluginEvents from './commands/plugin/events';
 import PluginInfo from './commands/plugin/info';
 import PluginInstall from './commands/plugin/install';
 import PluginList from './commands/plugin/list';
+import PluginNew from './commands/plugin/new';
 import PluginRefresh from './commands/plugin/refresh';
 import PluginRun from './commands/plugin/run';
 import PluginSign from './commands/plugin/sign';
@@ -35,6 +36,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:audit': PluginAudit,
   'plugin:sign': PluginSign,
   'plugin:dev': PluginDev,
+  'plugin:new': PluginNew,
   'keys:add': KeysAdd,
   'keys:list': KeysList,
   'keys:remove': KeysRemove,

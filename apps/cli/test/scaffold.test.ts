@@ -1,0 +1,60 @@
+// `marathon plugin new`: the project it writes builds, passes its own test in the real sandbox,
+// and installs — and bad names or folders are refused without writing anything.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { workspace, type Workspace } from './marathon-binary';
+
+let ws: Workspace;
+beforeEach(() => {
+  ws = workspace();
+});
+afterEach(() => ws.cleanup());
+
+// The repository's node_modules stand in for `npm install` (no registry here); it holds the same
+// @marathon packages and TypeScript the generated package.json asks for.
+const repoModules = resolve(__dirname, '..', '..', '..', 'node_modules');
+
+test('creates a project that builds, passes its own test and installs', async () => {
+  const created = await ws.ok(['plugin', 'new', 'build-notifier', '--hooks', 'pre_task_submit,post_task_execute', '--permissions', 'task_read,network']);
+  expect(created.stdout).toContain("✅ Created plugin 'build-notifier' in build-notifier");
+  const folder = join(ws.root, 'build-notifier');
+  expect(readdirSync(folder).sort()).toEqual(['.gitignore', 'README.md', 'package.json', 'plugin.json', 'scripts', 'src', 'test', 'tsconfig.json']);
+  const manifest = JSON.parse(readFileSync(join(folder, 'plugin.json'), 'utf8'));
+  expect(manifest).toMatchObject({ $schema: './node_modules/@marathon/manifest/plugin.schema.json', name: 'build-notifier', permissions: ['task_read', 'network'], hooks: ['pre_task_submit', 'post_task_execute'], network: { allowed_hosts: ['api.example.com'] } });
+
+  symlinkSync(repoModules, join(folder, 'node_modules'));
+  const npmTest = spawnSync('npm', ['test'], { cwd: folder, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  expect(`${npmTest.stdout}${npmTest.stderr}`).toMatch(/# pass 1/);
+  expect(npmTest.status).toBe(0);
+  expect(readdirSync(join(folder, 'dist')).sort()).toEqual(['README.md', 'index.js', 'plugin.json']);
+
+  await ws.ok(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
+  expect((await ws.ok(['build-notifier', 'hello', 'Ada'])).stdout).toBe('Hello, Ada! Greetings from build-notifier.\n');
+  await ws.ok(['task', 'run', '--', process.execPath, '-e', '']);
+  const events = JSON.parse((await ws.ok(['plugin', 'events', '--plugin', 'build-notifier', '--json'])).stdout).events;
+  expect(events.map((event: { hook_type: string; success: boolean }) => [event.hook_type, event.success])).toEqual([
+    ['pre_task_submit', true],
+    ['post_task_execute', true],
+  ]);
+});
+
+test('refuses bad names, reserved names and folders in use, writing nothing', async () => {
+  const bad = await ws.run(['plugin', 'new', 'Bad Name', '--json']);
+  expect(bad.code).toBe(1);
+  expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'NAME_INVALID' });
+  const reserved = await ws.run(['plugin', 'new', 'task']);
+  expect(reserved.code).toBe(1);
+  expect(reserved.stderr).toContain("'task' names one of marathon's own commands");
+  mkdirSync(join(ws.root, 'taken'));
+  writeFileSync(join(ws.root, 'taken', 'keep.txt'), 'mine');
+  const taken = await ws.run(['plugin', 'new', 'taken']);
+  expect(taken.code).toBe(1);
+  expect(taken.stderr).toContain('already exists and is not empty');
+  expect(readdirSync(join(ws.root, 'taken'))).toEqual(['keep.txt']);
+  expect(existsSync(join(ws.root, 'Bad Name'))).toBe(false);
+  expect(existsSync(join(ws.root, 'task'))).toBe(false);
+  const hook = await ws.run(['plugin', 'new', 'x', '--hooks', 'post_task_exec']);
+  expect(hook.code).toBe(2);
+  expect(hook.stderr).toContain('post_task_execute');
+});
