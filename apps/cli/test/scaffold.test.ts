@@ -27,7 +27,7 @@ test('creates a project that builds, passes its own test and installs', async ()
   const npmTest = spawnSync('npm', ['test'], { cwd: folder, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
   expect(`${npmTest.stdout}${npmTest.stderr}`).toMatch(/# pass 1/);
   expect(npmTest.status).toBe(0);
-  expect(readdirSync(join(folder, 'dist')).sort()).toEqual(['README.md', 'index.js', 'plugin.json']);
+  expect(readdirSync(join(folder, 'dist')).sort()).toEqual(['README.md', 'index.js', 'package.json', 'plugin.json']);
 
   await ws.ok(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
   expect((await ws.ok(['build-notifier', 'hello', 'Ada'])).stdout).toBe('Hello, Ada! Greetings from build-notifier.\n');

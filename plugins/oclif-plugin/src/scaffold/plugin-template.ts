@@ -76,10 +76,14 @@ test('hello greets', async () => {
 `;
 }
 
-const BUILD_SCRIPT = `// Writes the installable plugin folder: tsc put index.js in dist/; plugin.json and README.md join it.
-import { copyFileSync } from 'node:fs';
+const BUILD_SCRIPT = `// Writes the installable plugin folder: tsc put index.js in dist/; plugin.json and README.md join
+// it, with a package.json so that \`npm pack ./dist\` (or npm publish ./dist) ships exactly this folder.
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 for (const file of ['plugin.json', 'README.md']) copyFileSync(file, \`dist/\${file}\`);
+const { name, version, description } = JSON.parse(readFileSync('plugin.json', 'utf8'));
+const pkg = { name, version, description, type: 'module', keywords: ['marathon-plugin'] };
+writeFileSync('dist/package.json', \`\${JSON.stringify(pkg, null, 2)}\\n\`);
 `;
 
 function packageJson(options: TemplateOptions): string {
