@@ -1,0 +1,117 @@
+// Every code block in docs/ works: JSON parses (and plugin.json examples validate), TypeScript
+// compiles, and `console` sessions run, command by command, against the real marathon binary in
+// a throwaway MARATHON_HOME, printing what the doc says they print. Blocks with `file=<path>`
+// are written to that file of the session before the commands after them run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { safeParseManifest } from '@marathon/manifest';
+import { codeBlocks, outputMatches, shellWords, type CodeBlock } from './doc-blocks';
+import { workspaceRoot } from './workspace';
+
+const docsDir = join(workspaceRoot, 'docs');
+// benchmarks.md records runs; cli-commands.md is generated and checked against the commands.
+const RECORDS = new Set(['benchmarks.md', 'cli-commands.md']);
+const docs = readdirSync(docsDir).filter((file) => file.endsWith('.md') && !RECORDS.has(file));
+const marathon = join(workspaceRoot, 'apps', 'cli', 'bin', 'run.js');
+const modules = join(workspaceRoot, 'node_modules');
+const KNOWN = new Set(['console', 'json', 'ts', 'js', 'text']);
+
+interface Session {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function run(session: Session, words: string[]): { status: number | null; output: string } {
+  const [command, ...args] = words;
+  if (command === 'cd') {
+    session.cwd = resolve(session.cwd, args[0] ?? '.');
+    return { status: 0, output: '' };
+  }
+  if (command === 'npm' && args[0] === 'install') {
+    // No registry here: the repository's node_modules hold the same packages.
+    if (!existsSync(join(session.cwd, 'node_modules'))) symlinkSync(modules, join(session.cwd, 'node_modules'));
+    return { status: 0, output: '' };
+  }
+  const [file, argv] = command === 'marathon' ? [process.execPath, [marathon, ...args]] : [command!, args];
+  const outcome = spawnSync(file, argv, { cwd: session.cwd, env: session.env, encoding: 'utf8', timeout: 120_000 });
+  return { status: outcome.status, output: `${outcome.stdout ?? ''}${outcome.stderr ?? ''}${outcome.error?.message ?? ''}` };
+}
+
+function runConsole(doc: string, block: CodeBlock, session: Session): void {
+  const lines = block.body.trimEnd().split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.startsWith('$ ')) throw new Error(`${doc}:${block.line + 1 + i}: output without a command before it: ${line}`);
+    const expected: string[] = [];
+    while (i + 1 < lines.length && !lines[i + 1]!.startsWith('$ ')) expected.push(lines[++i]!);
+    const { status, output } = run(session, shellWords(line.slice(2)));
+    const where = `${doc}:${block.line + 1 + i - expected.length}: ${line}`;
+    const refused = expected.some((text) => text.startsWith('❌'));
+    if (refused ? status === 0 : status !== 0) throw new Error(`${where}\nexited ${status}, the doc says it ${refused ? 'fails' : 'succeeds'}:\n${output}`);
+    const actual = output.split('\n');
+    for (const text of expected.filter((entry) => entry.trim() !== '')) {
+      if (!actual.some((candidate) => outputMatches(text, candidate))) throw new Error(`${where}\nthe doc shows '${text}', the command printed:\n${output}`);
+    }
+  }
+}
+
+function typecheck(doc: string, block: CodeBlock): void {
+  const dir = mkdtempSync(join(workspaceRoot, 'tools', 'workspace-checks', '.doc-ts-'));
+  try {
+    writeFileSync(join(dir, 'block.ts'), block.body);
+    const plugin = block.body.includes('definePlugin');
+    const compilerOptions = plugin
+      ? { module: 'es2022', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022'], types: [], strict: true, noEmit: true, skipLibCheck: true }
+      : { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: ['node'], strict: true, noEmit: true, skipLibCheck: true };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['block.ts'] }));
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+    if (tsc.status !== 0) throw new Error(`${doc}:${block.line}: the TypeScript block does not compile:\n${tsc.stdout}${tsc.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.each(docs)('docs/%s', (doc) => {
+  const blocks = codeBlocks(readFileSync(join(docsDir, doc), 'utf8'));
+
+  it('says what each code block is', () => {
+    const unknown = blocks.filter((block) => !KNOWN.has(block.lang)).map((block) => `line ${block.line}: \`\`\`${block.lang}`);
+    expect(unknown).toEqual([]);
+  });
+
+  it('has JSON that parses, and plugin.json examples that validate', () => {
+    for (const block of blocks.filter((entry) => entry.lang === 'json')) {
+      const value = JSON.parse(block.body) as Record<string, unknown>;
+      if ('api_version' in value) {
+        const result = safeParseManifest(value);
+        expect([block.line, result.success ? 'valid' : result.error.message]).toEqual([block.line, 'valid']);
+      }
+    }
+  });
+
+  it('has TypeScript that compiles', () => {
+    for (const block of blocks.filter((entry) => entry.lang === 'ts' && entry.file === undefined)) typecheck(doc, block);
+  });
+
+  const sessionBlocks = blocks.filter((block) => block.lang === 'console' || block.file !== undefined);
+  // Only docs with sessions get this test: the others have nothing to run.
+  if (sessionBlocks.length > 0) it('runs its console sessions as written', () => {
+    const root = mkdtempSync(join(tmpdir(), 'marathon-docs-'));
+    const session: Session = {
+      cwd: root,
+      env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: root, MARATHON_HOME: join(root, 'marathon-home'), NO_COLOR: '1', npm_config_update_notifier: 'false' },
+    };
+    try {
+      for (const block of sessionBlocks) {
+        if (block.file !== undefined) {
+          mkdirSync(dirname(join(session.cwd, block.file)), { recursive: true });
+          writeFileSync(join(session.cwd, block.file), block.body);
+        } else runConsole(doc, block, session);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
