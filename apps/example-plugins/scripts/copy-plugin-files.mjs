@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 // Completes each built example plugin: tsc wrote plugins/<name>/index.js; plugin.json and the
-// README come from examples/<name>/. The built folder is what gets installed (no TypeScript in it:
-// the install policy does not accept .ts files).
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+// README come from examples/<name>/, and a package.json (name, version, keywords, the `marathon`
+// field) makes the folder an npm package that `npm publish` accepts as is. The built folder is
+// what gets installed — no TypeScript in it: the install policy does not accept .ts files.
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readManifest } from '@marathon/manifest';
+import { pluginPackageJson } from '@marathon/registry';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 for (const name of readdirSync(join(root, 'examples'))) {
+  const built = join(root, 'plugins', name);
   for (const file of ['plugin.json', 'README.md']) {
     const from = join(root, 'examples', name, file);
-    if (existsSync(from)) copyFileSync(from, join(root, 'plugins', name, file));
+    if (existsSync(from)) copyFileSync(from, join(built, file));
   }
+  const manifest = await readManifest(built);
+  const pkg = pluginPackageJson(manifest, { license: 'MIT', author: manifest.author?.name ?? 'Marathon examples' });
+  writeFileSync(join(built, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 }

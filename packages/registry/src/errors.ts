@@ -8,7 +8,13 @@ export type RegistryErrorCode =
   /** The state file is unreadable or malformed. */
   | 'STATE_CORRUPT'
   /** Another process held the state lock for too long. */
-  | 'LOCK_TIMEOUT';
+  | 'LOCK_TIMEOUT'
+  /** An npm package that is not a Marathon plugin, or whose package.json and plugin.json disagree. */
+  | 'NOT_A_PLUGIN'
+  /** The registry has no such package, or no version matching the range. */
+  | 'PACKAGE_NOT_FOUND'
+  /** The registry could not be reached, refused the credentials, or answered with an error. */
+  | 'REGISTRY_UNAVAILABLE';
 
 export class RegistryError extends Error {
   override readonly name = 'RegistryError';

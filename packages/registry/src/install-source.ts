@@ -1,7 +1,7 @@
 // Turning an install request into a folder ready for the trust gate: always a fresh copy inside
 // MARATHON_HOME/staging, so that what is inspected is exactly what gets installed. Requests are a
 // plugin name (found in the search paths), a folder, a .tgz, an http(s) URL to a .tgz, or an npm
-// package spec (through an NpmClient, added by the registry-client issue).
+// package spec (through an NpmClient: NpmRegistryClient, on pacote).
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { extractArchive, listPluginFiles } from '@marathon/security';
 import { closestMatch } from '@marathon/manifest';
 import { discover } from './discovery';
 import { RegistryError } from './errors';
+import { checkPluginPackage } from './plugin-package';
 import type { SearchPath } from './search-paths';
 import type { SourceKind } from './state-store';
 
@@ -28,7 +29,7 @@ export interface StagedSource {
   integrity?: string;
 }
 
-/** Fetches an npm package spec's tarball into a file; the npm-registry issue implements it. */
+/** Fetches an npm package spec's tarball into a file (NpmRegistryClient, or a test double). */
 export interface NpmClient {
   fetchTarball(spec: string, file: string): Promise<{ name: string; version: string; integrity: string }>;
 }
@@ -180,7 +181,10 @@ async function stageInto(request: string, stagingRoot: string, options: StageOpt
     const file = join(stagingRoot, 'package.tgz');
     const fetched = await options.npm.fetchTarball(spec, file);
     checkIntegrity(options.integrity, fetched.integrity, spec);
-    return { kind: 'npm', spec, dir: await unpack(file, stagingRoot, options), stagingRoot, integrity: fetched.integrity };
+    const dir = await unpack(file, stagingRoot, options);
+    await checkPluginPackage(dir, `${fetched.name}@${fetched.version}`);
+    // Recorded as the exact version fetched, so that an export pins what is installed.
+    return { kind: 'npm', spec: `${fetched.name}@${fetched.version}`, dir, stagingRoot, integrity: fetched.integrity };
   }
   if (looksLikePath(request)) {
     const path = resolve(options.cwd ?? process.cwd(), expandHome(request));

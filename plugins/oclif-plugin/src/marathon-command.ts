@@ -1,8 +1,9 @@
 // The base of every marathon command (MARATHON_HOME, default ~/.marathon, says where state lives): one way to open the manager, to report errors (a line on
 // stderr that says what to do next, or JSON with --json; a stack trace only with DEBUG), to ask
 // for consent, and to show progress without corrupting piped or --json output.
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { Command, ux } from '@oclif/core';
+import { Command, Flags, ux } from '@oclif/core';
 import type { PluginManager, PluginManagerOptions } from '@marathon/manager';
 import { builtInPluginFolders } from './built-in-plugins';
 import { stateSnapshot } from './marathon-state';
@@ -22,12 +23,25 @@ function isTypedError(error: unknown): error is TypedError {
 /** Names oclif CLIs commonly give their own commands, reserved even when this CLI lacks them. */
 const WELL_KNOWN_NAMES: readonly string[] = ['plugin', 'plugins', 'help', 'commands', 'version', 'autocomplete', 'update'];
 
+/** --registry, for the commands that fetch from an npm registry. */
+export const registryFlag = Flags.string({
+  description: 'npm registry URL (default: $MARATHON_REGISTRY, then your .npmrc, then registry.npmjs.org).',
+  helpGroup: 'REGISTRY',
+});
+
 export abstract class MarathonCommand extends Command {
   private managerInstance: PluginManager | undefined;
 
+  /** The npm registry for this command (its --registry flag), when it talks to one. */
+  protected registry: string | undefined;
+
   /** Options every manager of this CLI is opened with. */
   protected managerOptions(): PluginManagerOptions {
+    // pacote loads only when a registry is actually used; building the client reads .npmrc files.
+    const { NpmRegistryClient, marathonHome } = require('@marathon/registry') as typeof import('@marathon/registry');
+    const npm = new NpmRegistryClient({ ...(this.registry === undefined ? {} : { registry: this.registry }), cacheDir: join(marathonHome().root, 'cache', 'npm') });
     return {
+      npm,
       builtInPlugins: builtInPluginFolders(),
       reservedNames: this.reservedNames(),
       onWait: (message) => process.stderr.write(`${message}\n`),

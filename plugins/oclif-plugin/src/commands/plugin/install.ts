@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import type { ConsentSummary } from '@marathon/security';
-import { MarathonCommand } from '../../marathon-command';
+import { MarathonCommand, registryFlag } from '../../marathon-command';
 
 export default class PluginInstall extends MarathonCommand {
   static override id = 'plugin:install';
@@ -11,6 +11,7 @@ export default class PluginInstall extends MarathonCommand {
     '<%= config.bin %> plugin install hello-world',
     '<%= config.bin %> plugin install ./my-plugin --yes --enable',
     '<%= config.bin %> plugin install https://example.com/notifier-1.2.0.tgz --integrity sha512-…',
+    '<%= config.bin %> plugin install @acme/marathon-plugin-x@^2 --registry https://npm.acme.internal/',
   ];
   static override args = {
     source: Args.string({ description: 'A plugin name, a folder, a .tgz file, an https URL or an npm spec.', required: true }),
@@ -21,10 +22,12 @@ export default class PluginInstall extends MarathonCommand {
     enable: Flags.boolean({ description: 'Enable the plugin once installed.' }),
     integrity: Flags.string({ description: 'Expected sha512 digest (SRI form) of a downloaded or local archive.' }),
     'with-dependencies': Flags.boolean({ description: 'Install missing dependencies from the same kind of source first.' }),
+    registry: registryFlag,
   };
 
   async run() {
     const { args, flags } = await this.parse(PluginInstall);
+    this.registry = flags.registry;
     const manager = await this.manager();
     const result = await this.withProgress(`Installing ${args.source}`, () =>
       manager.install(args.source, {

@@ -1,0 +1,170 @@
+// Marathon's client for any npm registry (npmjs, Verdaccio, Artifactory, GitHub Packages), built
+// on pacote and npm-registry-fetch — npm's own fetcher — so resolution, caching, scoped registries,
+// auth and integrity checks behave exactly as npm's. Errors are RegistryErrors that say what to do,
+// with every token redacted.
+import { RegistryError } from './errors';
+import type { NpmClient } from './install-source';
+import { readNpmConfig, redact, registryFor, type NpmConfigInput, type NpmSettings } from './npm-config';
+import { PLUGIN_KEYWORD, type PackageMarathonField } from './plugin-package';
+
+// pacote, npm-registry-fetch and semver load on first use: every CLI start imports this package,
+// and only the npm commands need them (pacote alone costs more than the rest of the package).
+const pacote = (): typeof import('pacote') => require('pacote') as typeof import('pacote');
+const registryFetch = (): typeof import('npm-registry-fetch') => require('npm-registry-fetch') as typeof import('npm-registry-fetch');
+const semver = (): typeof import('semver') => require('semver') as typeof import('semver');
+
+export interface NpmRegistryClientOptions extends NpmConfigInput {
+  /** pacote's cache folder (e.g. MARATHON_HOME/cache/npm). */
+  cacheDir: string;
+}
+
+export interface ResolvedPackage {
+  name: string;
+  version: string;
+  /** The tarball's SRI digest, as the registry publishes it. */
+  integrity: string;
+  tarball: string;
+  marathon?: PackageMarathonField;
+}
+
+export interface PackageVersion {
+  version: string;
+  deprecated?: string;
+  marathon?: PackageMarathonField;
+}
+
+export interface SearchResult {
+  name: string;
+  version: string;
+  description: string;
+  keywords: string[];
+}
+
+function marathonField(value: unknown): PackageMarathonField | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = value as Partial<PackageMarathonField>;
+  return typeof field.api_version === 'string' && Array.isArray(field.permissions) ? { api_version: field.api_version, permissions: field.permissions } : undefined;
+}
+
+export class NpmRegistryClient implements NpmClient {
+  readonly settings: NpmSettings;
+  private readonly options: Record<string, unknown>;
+
+  constructor(options: NpmRegistryClientOptions) {
+    this.settings = readNpmConfig(options);
+    this.options = {
+      ...this.settings.options,
+      cache: options.cacheDir,
+      // Fail in seconds, not minutes, when the registry is down: one quick retry.
+      fetchRetries: 1,
+      fetchRetryMintimeout: 200,
+      fetchRetryMaxtimeout: 1000,
+      timeout: 30_000,
+      fullMetadata: true,
+    };
+  }
+
+  /** The registry a package comes from. */
+  registryOf(name: string): string {
+    return registryFor(name, this.settings);
+  }
+
+  /** Turns pacote's errors into RegistryErrors an operator can act on. */
+  private failure(error: unknown, spec: string): RegistryError {
+    const { code, message } = error as { code?: string; message?: string };
+    const name = spec.replace(/(?<=.)@[^@]*$/, '');
+    const registry = this.registryOf(name);
+    const say = (text: string) => redact(text, this.settings);
+    switch (code) {
+      case 'E404':
+        return new RegistryError('PACKAGE_NOT_FOUND', say(`no package '${name}' in the registry ${registry}: check the name, or --registry`));
+      case 'ETARGET':
+        return new RegistryError('PACKAGE_NOT_FOUND', say(`no version of '${name}' in ${registry} matches '${spec}': see marathon plugin search ${name}`));
+      case 'EINTEGRITY':
+        return new RegistryError('DOWNLOAD_FAILED', say(`the tarball of '${spec}' does not match its integrity digest: nothing was installed (${message ?? ''})`));
+      case 'E401':
+      case 'E403':
+        return new RegistryError('REGISTRY_UNAVAILABLE', say(`the registry ${registry} refused access to '${name}' (${code}): check the auth token for it in your .npmrc`));
+      case 'ECONNREFUSED':
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+      case 'ETIMEDOUT':
+      case 'ECONNRESET':
+      case 'FETCH_ERROR':
+        return new RegistryError('REGISTRY_UNAVAILABLE', say(`cannot reach the registry ${registry} (${code}): is it running, and is --registry / MARATHON_REGISTRY right?`));
+      default:
+        if (typeof code === 'string' && /^E\d{3}$/.test(code)) {
+          return new RegistryError('REGISTRY_UNAVAILABLE', say(`the registry ${registry} answered ${code.slice(1)} for '${spec}'`));
+        }
+        return new RegistryError('REGISTRY_UNAVAILABLE', say(`fetching '${spec}' from ${registry} failed: ${message ?? String(error)}`));
+    }
+  }
+
+  /** Resolves a spec (name, name@range, name@tag) to one published version. */
+  async resolve(spec: string): Promise<ResolvedPackage> {
+    try {
+      const manifest = await pacote().manifest(spec, this.options);
+      const marathon = marathonField(manifest.marathon);
+      return {
+        name: manifest.name,
+        version: manifest.version,
+        integrity: manifest._integrity,
+        tarball: manifest._resolved,
+        ...(marathon === undefined ? {} : { marathon }),
+      };
+    } catch (error) {
+      throw this.failure(error, spec);
+    }
+  }
+
+  /** Downloads the tarball of a spec, checking it against the registry's integrity digest. */
+  async fetchTarball(spec: string, file: string): Promise<{ name: string; version: string; integrity: string }> {
+    const resolved = await this.resolve(spec);
+    try {
+      const fetched = await pacote().tarball.file(`${resolved.name}@${resolved.version}`, file, { ...this.options, integrity: resolved.integrity });
+      return { name: resolved.name, version: resolved.version, integrity: fetched.integrity };
+    } catch (error) {
+      throw this.failure(error, spec);
+    }
+  }
+
+  /** Every published version of a package, newest first. */
+  async versions(name: string): Promise<PackageVersion[]> {
+    try {
+      const packument = await pacote().packument(name, this.options);
+      return Object.values(packument.versions)
+        .map((entry) => {
+          const marathon = marathonField(entry.marathon);
+          return {
+            version: entry.version,
+            ...(typeof entry.deprecated === 'string' ? { deprecated: entry.deprecated } : {}),
+            ...(marathon === undefined ? {} : { marathon }),
+          };
+        })
+        .sort((a, b) => semver().rcompare(a.version, b.version));
+    } catch (error) {
+      throw this.failure(error, name);
+    }
+  }
+
+  /** The registry's search API, limited to packages with the marathon-plugin keyword. */
+  async search(text: string, size = 50): Promise<SearchResult[]> {
+    const query = `keywords:${PLUGIN_KEYWORD}${text.trim() === '' ? '' : ` ${text.trim()}`}`;
+    let body: unknown;
+    try {
+      body = await registryFetch().json(`/-/v1/search?text=${encodeURIComponent(query)}&size=${size}`, this.options);
+    } catch (error) {
+      throw this.failure(error, text);
+    }
+    const objects = (body as { objects?: Array<{ package?: Record<string, unknown> }> }).objects ?? [];
+    return objects
+      .map((entry) => entry.package ?? {})
+      .filter((pkg) => Array.isArray(pkg.keywords) && pkg.keywords.includes(PLUGIN_KEYWORD))
+      .map((pkg) => ({
+        name: String(pkg.name),
+        version: String(pkg.version),
+        description: typeof pkg.description === 'string' ? pkg.description : '',
+        keywords: (pkg.keywords as unknown[]).filter((word): word is string => typeof word === 'string'),
+      }));
+  }
+}
