@@ -8,3 +8,6 @@ export type { ManagerEventMap } from './manager-events';
 export { UNPROMPTED_PERMISSIONS, needsConsent } from './consent-rules';
 export { enableOrder, dependentsOf } from './dependency-graph';
 export type { PluginTimings } from './plugin-runtime';
+export type { AvailableUpdate } from './update-finder';
+export { permissionChanges } from './consent-rules';
+export type { PermissionChanges } from './consent-rules';

@@ -29,7 +29,7 @@ import {
   type SecurityPolicy,
   type SignatureStatus,
 } from '@marathon/security';
-import { needsConsent } from './consent-rules';
+import { needsConsent, permissionChanges, updateNeedsConsent, type PermissionChanges } from './consent-rules';
 import { dependencyProblems, dependentsOf } from './dependency-graph';
 import { ManagerError } from './errors';
 
@@ -67,12 +67,12 @@ export interface InstallerContext {
 
 const GATE_SOURCE: Record<StagedSource['kind'], InstallSource> = { 'search-path': 'folder', folder: 'folder', tgz: 'archive', url: 'url', npm: 'registry' };
 
-async function ask(summary: ConsentSummary, dangerous: string[], options: InstallOptions, name: string): Promise<void> {
+async function ask(summary: ConsentSummary, dangerous: string[], options: InstallOptions, name: string, action = 'installed'): Promise<void> {
   if (options.yes === true) return;
   const accepted = options.confirm !== undefined && (await options.confirm(summary));
   if (accepted) return;
   const why = options.confirm === undefined ? 'run again with --yes to accept them' : 'consent was not given';
-  throw new ManagerError('CONSENT_REQUIRED', `plugin '${name}' was not installed: its permissions need your consent (${why})`, [...summary.lines.slice(1).map((line) => line.trim()), ...dangerous]);
+  throw new ManagerError('CONSENT_REQUIRED', `plugin '${name}' was not ${action}: its permissions need your consent (${why})`, [...summary.lines.slice(1).map((line) => line.trim()), ...dangerous]);
 }
 
 /**
@@ -84,6 +84,19 @@ function relabel(error: unknown, stagedDir: string, request: string): unknown {
     error.message = `${request}: ${error.message.split(`${stagedDir}${sep}`).join('').split(stagedDir).join('.')}`;
   }
   return error;
+}
+
+/** The consent summary of an update: what changes, then the whole new request. */
+function updateSummary(summary: ConsentSummary, previous: InstalledPlugin, next: Manifest, changes: PermissionChanges): ConsentSummary {
+  const described = new Map(summary.items.map((item) => [item.permission, `${item.description}${item.scope.length > 0 ? `: ${item.scope.join(', ')}` : ''}`]));
+  const lines = [
+    `${next.name} ${previous.version} → ${next.version} asks for more than you granted:`,
+    ...changes.added.map((permission) => `  + ${permission} — ${described.get(permission) ?? permission}`),
+    ...changes.widened.map((entry) => `  + ${entry}`),
+    ...changes.removed.map((permission) => `  - ${permission} (no longer asked for)`),
+    ...summary.lines.slice(1).filter((line) => line.includes('dangerous combination')),
+  ];
+  return { ...summary, lines };
 }
 
 export class Installer {
@@ -111,8 +124,16 @@ export class Installer {
     });
   }
 
-  /** Stages and inspects a request; refuses it with every finding when the gate says no. */
-  private async admit(request: string, options: InstallOptions): Promise<{ staged: StagedSource; manifest: Manifest; signature: SignatureStatus; warnings: string[] }> {
+  /**
+   * Stages and inspects a request; refuses it with every finding when the gate says no. For an
+   * update (`previous`), consent is asked again only when the new version wants more than the
+   * operator granted — and then the summary shows what changed.
+   */
+  private async admit(
+    request: string,
+    options: InstallOptions,
+    previous?: InstalledPlugin,
+  ): Promise<{ staged: StagedSource; manifest: Manifest; signature: SignatureStatus; warnings: string[] }> {
     const policy = await loadPolicy(this.context.home.root);
     const { keys, problems } = await loadTrustedKeys(this.context.home.keysDir);
     const staged = await this.stage(request, policy, options);
@@ -127,7 +148,14 @@ export class Installer {
       }
       const incompatible = apiIncompatibilityReason(manifest.api_version, undefined, manifest.name);
       if (incompatible !== undefined) throw new ManagerError('API_INCOMPATIBLE', incompatible);
-      if (needsConsent(manifest) || decision.needsConsent.length > 0) await ask(inspection.consent, decision.needsConsent, options, manifest.name);
+      if (previous === undefined) {
+        if (needsConsent(manifest) || decision.needsConsent.length > 0) await ask(inspection.consent, decision.needsConsent, options, manifest.name);
+      } else {
+        const changes = permissionChanges(previous.manifest, previous.granted_permissions, manifest);
+        if (updateNeedsConsent(changes)) {
+          await ask(updateSummary(inspection.consent, previous, manifest, changes), decision.needsConsent, options, manifest.name, 'updated');
+        }
+      }
       return { staged, manifest, signature: inspection.signature.status, warnings: [...problems, ...decision.warnings] };
     } catch (error) {
       await rm(staged.stagingRoot, { recursive: true, force: true });
@@ -192,7 +220,7 @@ export class Installer {
   async update(name: string, request: string | undefined, options: InstallOptions = {}): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
     const current = (await this.context.store.read()).plugins[name];
     if (current === undefined) throw await this.notInstalled(name);
-    const { staged, manifest, signature } = await this.admit(request ?? current.source.spec, options);
+    const { staged, manifest, signature } = await this.admit(request ?? current.source.spec, options, current);
     try {
       if (manifest.name !== name) throw new ManagerError('NOT_FOUND', `the update source holds plugin '${manifest.name}', not '${name}'`);
       const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));

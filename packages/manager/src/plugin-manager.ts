@@ -20,6 +20,7 @@ import {
 } from '@marathon/registry';
 import { checkIntegrity, loadPolicy, SandboxHost, type AuditEntry, type LogEntry, type SecurityPolicy } from '@marathon/security';
 import { dependentsOf, enableOrder } from './dependency-graph';
+import { findUpdate, type AvailableUpdate } from './update-finder';
 import { ManagerError } from './errors';
 import { HistoryStore } from './history-store';
 import { Installer, type InstallOptions, type InstallResult } from './installer';
@@ -252,6 +253,14 @@ export class PluginManager {
   }
 
   /** Installs a new version from `request` or the recorded source; a loaded plugin is reloaded. */
+  /** The version `update(name)` would move to, and why there is none when there is none. */
+  async availableUpdate(name: string): Promise<AvailableUpdate> {
+    const { plugins } = await this.store.read();
+    const record = plugins[name];
+    if (record === undefined) throw await this.notInstalled(name);
+    return findUpdate(record, plugins, { ...(this.options.npm === undefined ? {} : { npm: this.options.npm }), paths: this.searchPaths() });
+  }
+
   async update(name: string, request?: string, options: InstallOptions = {}): Promise<InstalledPlugin> {
     const { record } = await this.installer.update(name, request, options);
     if (record.status === 'enabled') {

@@ -14,7 +14,9 @@ export type RegistryErrorCode =
   /** The registry has no such package, or no version matching the range. */
   | 'PACKAGE_NOT_FOUND'
   /** The registry could not be reached, refused the credentials, or answered with an error. */
-  | 'REGISTRY_UNAVAILABLE';
+  | 'REGISTRY_UNAVAILABLE'
+  /** `marathon plugin pack` found what an install would refuse. */
+  | 'PACK_REFUSED';
 
 export class RegistryError extends Error {
   override readonly name = 'RegistryError';
@@ -22,7 +24,9 @@ export class RegistryError extends Error {
   constructor(
     readonly code: RegistryErrorCode,
     message: string,
+    /** The findings behind it, one per line. */
+    readonly details: readonly string[] = [],
   ) {
-    super(message);
+    super(details.length === 0 ? message : `${message}\n${details.map((line) => `  ${line}`).join('\n')}`);
   }
 }

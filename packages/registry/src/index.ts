@@ -17,3 +17,5 @@ export { readNpmConfig, registryFor, redact, PUBLIC_REGISTRY } from './npm-confi
 export type { NpmConfigInput, NpmSettings } from './npm-config';
 export { pluginPackageJson, checkPluginPackage, PLUGIN_KEYWORD } from './plugin-package';
 export type { PluginPackageJson, PackageMarathonField } from './plugin-package';
+export { packPlugin } from './plugin-packer';
+export type { PackOptions, PackResult } from './plugin-packer';

@@ -14,6 +14,7 @@ import { closestMatch } from '@marathon/manifest';
 import { discover } from './discovery';
 import { RegistryError } from './errors';
 import { checkPluginPackage } from './plugin-package';
+import type { PackageVersion } from './npm-registry-client';
 import type { SearchPath } from './search-paths';
 import type { SourceKind } from './state-store';
 
@@ -32,6 +33,8 @@ export interface StagedSource {
 /** Fetches an npm package spec's tarball into a file (NpmRegistryClient, or a test double). */
 export interface NpmClient {
   fetchTarball(spec: string, file: string): Promise<{ name: string; version: string; integrity: string }>;
+  /** Every published version of a package, newest first (for updates). */
+  versions?(name: string): Promise<PackageVersion[]>;
 }
 
 export interface StageOptions {

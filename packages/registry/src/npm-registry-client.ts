@@ -147,24 +147,33 @@ export class NpmRegistryClient implements NpmClient {
     }
   }
 
-  /** The registry's search API, limited to packages with the marathon-plugin keyword. */
+  /**
+   * The registry's search API, limited to packages with the marathon-plugin keyword. npmjs
+   * understands `keywords:marathon-plugin`; registries that do not (Verdaccio searches names and
+   * descriptions only) are asked for the words alone, and the keyword is checked here.
+   */
   async search(text: string, size = 50): Promise<SearchResult[]> {
-    const query = `keywords:${PLUGIN_KEYWORD}${text.trim() === '' ? '' : ` ${text.trim()}`}`;
-    let body: unknown;
-    try {
-      body = await registryFetch().json(`/-/v1/search?text=${encodeURIComponent(query)}&size=${size}`, this.options);
-    } catch (error) {
-      throw this.failure(error, text);
-    }
-    const objects = (body as { objects?: Array<{ package?: Record<string, unknown> }> }).objects ?? [];
+    const words = text.trim();
+    const query = async (q: string) => {
+      try {
+        return (await registryFetch().json(`/-/v1/search?text=${encodeURIComponent(q)}&size=${size}`, this.options)) as { objects?: Array<{ package?: Record<string, unknown> }> };
+      } catch (error) {
+        throw this.failure(error, text);
+      }
+    };
+    let objects = (await query(`keywords:${PLUGIN_KEYWORD}${words === '' ? '' : ` ${words}`}`)).objects ?? [];
+    if (objects.length === 0) objects = (await query(words)).objects ?? [];
     return objects
       .map((entry) => entry.package ?? {})
       .filter((pkg) => Array.isArray(pkg.keywords) && pkg.keywords.includes(PLUGIN_KEYWORD))
-      .map((pkg) => ({
-        name: String(pkg.name),
-        version: String(pkg.version),
-        description: typeof pkg.description === 'string' ? pkg.description : '',
-        keywords: (pkg.keywords as unknown[]).filter((word): word is string => typeof word === 'string'),
-      }));
+      .map((pkg) => {
+        const tags = pkg['dist-tags'] as Record<string, string> | undefined;
+        return {
+          name: String(pkg.name),
+          version: typeof pkg.version === 'string' ? pkg.version : (tags?.latest ?? ''),
+          description: typeof pkg.description === 'string' ? pkg.description : '',
+          keywords: (pkg.keywords as unknown[]).filter((word): word is string => typeof word === 'string'),
+        };
+      });
   }
 }

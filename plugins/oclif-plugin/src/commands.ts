@@ -14,10 +14,13 @@ import PluginInfo from './commands/plugin/info';
 import PluginInstall from './commands/plugin/install';
 import PluginList from './commands/plugin/list';
 import PluginNew from './commands/plugin/new';
+import PluginPack from './commands/plugin/pack';
 import PluginRefresh from './commands/plugin/refresh';
 import PluginRun from './commands/plugin/run';
+import PluginSearch from './commands/plugin/search';
 import PluginSign from './commands/plugin/sign';
 import PluginUninstall from './commands/plugin/uninstall';
+import PluginUpdate from './commands/plugin/update';
 import PluginVerify from './commands/plugin/verify';
 import { commandCacheActive } from './command-cache';
 import { pluginCommands } from './plugin-commands';
@@ -37,6 +40,9 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:sign': PluginSign,
   'plugin:dev': PluginDev,
   'plugin:new': PluginNew,
+  'plugin:pack': PluginPack,
+  'plugin:search': PluginSearch,
+  'plugin:update': PluginUpdate,
   'keys:add': KeysAdd,
   'keys:list': KeysList,
   'keys:remove': KeysRemove,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Flags, ux } from '@oclif/core';
 import type { PluginManager, PluginManagerOptions } from '@marathon/manager';
+import type { NpmRegistryClient } from '@marathon/registry';
 import { builtInPluginFolders } from './built-in-plugins';
 import { stateSnapshot } from './marathon-state';
 
@@ -35,13 +36,21 @@ export abstract class MarathonCommand extends Command {
   /** The npm registry for this command (its --registry flag), when it talks to one. */
   protected registry: string | undefined;
 
+  private npmInstance: NpmRegistryClient | undefined;
+
+  /** The npm registry client (pacote loads only when it is used; building it reads .npmrc files). */
+  protected npm(): NpmRegistryClient {
+    if (this.npmInstance === undefined) {
+      const { NpmRegistryClient, marathonHome } = require('@marathon/registry') as typeof import('@marathon/registry');
+      this.npmInstance = new NpmRegistryClient({ ...(this.registry === undefined ? {} : { registry: this.registry }), cacheDir: join(marathonHome().root, 'cache', 'npm') });
+    }
+    return this.npmInstance;
+  }
+
   /** Options every manager of this CLI is opened with. */
   protected managerOptions(): PluginManagerOptions {
-    // pacote loads only when a registry is actually used; building the client reads .npmrc files.
-    const { NpmRegistryClient, marathonHome } = require('@marathon/registry') as typeof import('@marathon/registry');
-    const npm = new NpmRegistryClient({ ...(this.registry === undefined ? {} : { registry: this.registry }), cacheDir: join(marathonHome().root, 'cache', 'npm') });
     return {
-      npm,
+      npm: this.npm(),
       builtInPlugins: builtInPluginFolders(),
       reservedNames: this.reservedNames(),
       onWait: (message) => process.stderr.write(`${message}\n`),

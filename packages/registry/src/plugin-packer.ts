@@ -1,0 +1,80 @@
+// `marathon plugin pack`: a plugin folder as the .tgz `npm publish` takes — checked the way an
+// install would check it (manifest, policy, code scan), package.json written from the manifest
+// (name, version, the marathon-plugin keyword, the `marathon` field), and signed when a key is
+// given. The author's folder is not touched: all of it happens in a copy.
+import { createHash, type KeyObject } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { readManifest } from '@marathon/manifest';
+import { inspectPlugin, listPluginFiles, signPlugin, SIGNATURE_FILE, type SecurityPolicy } from '@marathon/security';
+import { RegistryError } from './errors';
+import { pluginPackageJson } from './plugin-package';
+
+export interface PackOptions {
+  /** Where the .tgz is written. */
+  outputDir: string;
+  policy: SecurityPolicy;
+  trustedKeys: ReadonlyMap<string, KeyObject>;
+  /** Sign with this ed25519 private key (PEM). */
+  privateKeyPem?: string;
+}
+
+export interface PackResult {
+  file: string;
+  name: string;
+  version: string;
+  /** sha512 of the .tgz, in SRI form (what the registry will publish as dist.integrity). */
+  integrity: string;
+  files: string[];
+  signed: boolean;
+  warnings: string[];
+}
+
+// npm packs every file with this date, so that the same files give the same tarball.
+const FIXED_MTIME = new Date('1985-10-26T08:15:00Z');
+
+function tarballName(name: string, version: string): string {
+  return `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`;
+}
+
+export async function packPlugin(folder: string, options: PackOptions): Promise<PackResult> {
+  const source = resolve(folder);
+  const manifest = await readManifest(source);
+  const work = await mkdtemp(join(tmpdir(), 'marathon-pack-'));
+  try {
+    const copy = join(work, 'package');
+    const { files, problems } = await listPluginFiles(source);
+    if (problems.length > 0) throw new RegistryError('PACK_REFUSED', `${source} cannot be packed:`, problems.map((problem) => `${problem.path}: ${problem.reason}`));
+    for (const file of files) {
+      // A new signature replaces an old one; without a key the folder's own is kept.
+      if (file.path === SIGNATURE_FILE && options.privateKeyPem !== undefined) continue;
+      await mkdir(dirname(join(copy, file.path)), { recursive: true });
+      await copyFile(join(source, file.path), join(copy, file.path));
+    }
+    let existing: Record<string, unknown> = {};
+    try {
+      existing = JSON.parse(await readFile(join(source, 'package.json'), 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new RegistryError('PACK_REFUSED', `${source}/package.json is not valid JSON`);
+    }
+    for (const field of ['name', 'version'] as const) {
+      if (existing[field] !== undefined && existing[field] !== manifest[field]) {
+        throw new RegistryError('PACK_REFUSED', `package.json says ${field} ${String(existing[field])} but plugin.json says ${manifest[field]}; make them the same (or remove it from package.json)`);
+      }
+    }
+    await writeFile(join(copy, 'package.json'), `${JSON.stringify(pluginPackageJson(manifest, existing), null, 2)}\n`);
+    if (options.privateKeyPem !== undefined) await signPlugin(copy, options.privateKeyPem, manifest);
+    const inspection = await inspectPlugin(copy, { policy: options.policy, trustedKeys: options.trustedKeys, source: 'archive', force: false });
+    if (!inspection.decision.allowed) throw new RegistryError('PACK_REFUSED', `${manifest.name} ${manifest.version} would be refused at install:`, inspection.decision.refusals);
+    const packed = (await listPluginFiles(copy)).files.map((file) => file.path).sort();
+    await mkdir(options.outputDir, { recursive: true });
+    const file = join(resolve(options.outputDir), tarballName(manifest.name, manifest.version));
+    const tar = require('tar') as typeof import('tar');
+    await tar.create({ gzip: true, cwd: copy, prefix: 'package/', portable: true, mtime: FIXED_MTIME, file }, packed);
+    const integrity = `sha512-${createHash('sha512').update(await readFile(file)).digest('base64')}`;
+    return { file, name: manifest.name, version: manifest.version, integrity, files: packed, signed: options.privateKeyPem !== undefined, warnings: inspection.decision.warnings };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

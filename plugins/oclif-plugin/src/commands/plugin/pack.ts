@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { Args, Flags } from '@oclif/core';
+import { MarathonCommand } from '../../marathon-command';
+
+export default class PluginPack extends MarathonCommand {
+  static override id = 'plugin:pack';
+  static override summary = 'Pack a plugin folder into a .tgz ready for npm publish: checked as an install would check it, signed when given a key.';
+  static override description = 'package.json is written from plugin.json (name, version, the marathon-plugin keyword, the plugin API and permissions); the folder itself is not changed.';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> plugin pack ./dist', '<%= config.bin %> plugin pack ./dist --key ~/.marathon-author/me.key --output ./out', 'npm publish ./out/my-plugin-1.0.0.tgz'];
+  static override args = { folder: Args.directory({ description: 'The plugin folder (plugin.json and built code).', required: true, exists: true }) };
+  static override flags = {
+    key: Flags.file({ description: 'Sign with this ed25519 private key (from marathon keys generate).', exists: true }),
+    output: Flags.directory({ description: 'Where to write the .tgz.', default: '.' }),
+  };
+
+  async run() {
+    const { args, flags } = await this.parse(PluginPack);
+    const { marathonHome, packPlugin } = await import('@marathon/registry');
+    const { loadPolicy, loadTrustedKeys } = await import('@marathon/security');
+    const home = marathonHome();
+    const result = await packPlugin(args.folder, {
+      outputDir: flags.output,
+      policy: await loadPolicy(home.root),
+      trustedKeys: (await loadTrustedKeys(home.keysDir)).keys,
+      ...(flags.key === undefined ? {} : { privateKeyPem: await readFile(flags.key, 'utf8') }),
+    });
+    for (const warning of result.warnings) if (!this.jsonEnabled()) process.stderr.write(`⚠️  ${warning}\n`);
+    this.say(`✅ Packed '${result.name}' ${result.version}${result.signed ? ' (signed)' : ''}: ${result.file}`);
+    this.say(`   ${result.files.length} files, ${result.integrity}`);
+    this.say(`   Publish it with: npm publish ${result.file}`);
+    return result;
+  }
+}

@@ -1,0 +1,34 @@
+import { Args, Flags } from '@oclif/core';
+import { MarathonCommand, registryFlag } from '../../marathon-command';
+
+export default class PluginSearch extends MarathonCommand {
+  static override id = 'plugin:search';
+  static override summary = 'Search the npm registry for Marathon plugins (packages with the keyword marathon-plugin).';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> plugin search notifier', '<%= config.bin %> plugin search --registry https://npm.acme.internal/'];
+  static override args = { text: Args.string({ description: 'Words to look for (default: list every plugin).' }) };
+  static override flags = {
+    limit: Flags.integer({ description: 'At most this many results.', default: 20, min: 1, max: 250 }),
+    registry: registryFlag,
+  };
+
+  async run() {
+    const { args, flags } = await this.parse(PluginSearch);
+    this.registry = flags.registry;
+    const manager = await this.manager();
+    const npm = this.npm();
+    const found = await this.withProgress('Searching', () => npm.search(args.text ?? '', flags.limit));
+    const installed = new Map((await manager.list()).map((plugin) => [plugin.name, plugin.version]));
+    const results = found.map((result) => ({ ...result, installed: installed.get(result.name) ?? null }));
+    if (results.length === 0) this.say(`No Marathon plugins found in ${npm.settings.registry}${args.text === undefined ? '' : ` for '${args.text}'`}.`);
+    else {
+      const width = Math.max(4, ...results.map((result) => result.name.length)) + 2;
+      this.say(`${'Name'.padEnd(width)}${'Version'.padEnd(11)}${'Installed'.padEnd(12)}Description`);
+      for (const result of results) {
+        const mark = result.installed === null ? '' : result.installed === result.version ? '✅ yes' : `⬆️  ${result.installed}`;
+        this.say(`${result.name.padEnd(width)}${result.version.padEnd(11)}${mark.padEnd(12)}${result.description}`.trimEnd());
+      }
+    }
+    return { registry: npm.settings.registry, results };
+  }
+}

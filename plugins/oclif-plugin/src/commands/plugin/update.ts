@@ -1,0 +1,69 @@
+import { Args, Flags } from '@oclif/core';
+import type { ConsentSummary } from '@marathon/security';
+import { MarathonCommand, registryFlag } from '../../marathon-command';
+
+interface UpdateOutcome {
+  name: string;
+  from: string;
+  to: string | null;
+  updated: boolean;
+  reason: string;
+  error?: { code: string; message: string };
+}
+
+export default class PluginUpdate extends MarathonCommand {
+  static override id = 'plugin:update';
+  static override summary = 'Update plugins: to the newest version that runs on this host and keeps their dependents working.';
+  static override description = [
+    'From npm: the newest published version compatible with this Marathon\'s plugin API and with the ranges of installed plugins that depend on it.',
+    'From a folder or the search paths: the version found there, when newer. A new version that asks for more permissions needs your consent again (on a terminal, or --yes).',
+  ].join(' ');
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> plugin update', '<%= config.bin %> plugin update notifier', '<%= config.bin %> plugin update notifier ./notifier-2.0.0.tgz'];
+  static override args = {
+    name: Args.string({ description: 'The plugin (default: every installed plugin).' }),
+    source: Args.string({ description: 'Where the new version comes from, instead of where the installed one came from.' }),
+  };
+  static override flags = {
+    yes: Flags.boolean({ char: 'y', description: 'Accept added permissions without a prompt.' }),
+    force: Flags.boolean({ description: 'Update despite high-severity code-scanner findings.' }),
+    registry: registryFlag,
+  };
+
+  async run() {
+    const { args, flags } = await this.parse(PluginUpdate);
+    this.registry = flags.registry;
+    const manager = await this.manager();
+    const names = args.name === undefined ? (await manager.list()).map((plugin) => plugin.name) : [args.name];
+    if (args.name !== undefined) await manager.info(args.name); // a did-you-mean before any network
+    const options = {
+      yes: flags.yes,
+      force: flags.force,
+      ...(process.stdin.isTTY === true ? { confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Update it with these permissions?') } : {}),
+    };
+    const outcomes: UpdateOutcome[] = [];
+    for (const name of names) {
+      try {
+        const available = args.source === undefined ? await manager.availableUpdate(name) : undefined;
+        const current = available?.current ?? (await manager.info(name)).record.version;
+        const request = args.source ?? available?.request;
+        if (request === undefined) {
+          outcomes.push({ name, from: current, to: null, updated: false, reason: available?.reason ?? 'up to date' });
+          this.say(`✅ Plugin '${name}' is ${available?.reason === 'up to date' ? `up to date (${current})` : `at ${current}: ${available?.reason ?? ''}`}`);
+          continue;
+        }
+        const record = await this.withProgress(`Updating ${name}`, () => manager.update(name, request, options));
+        outcomes.push({ name, from: current, to: record.version, updated: true, reason: available?.reason ?? `from ${request}` });
+        this.say(`✅ Plugin '${name}' updated ${current} → ${record.version}`);
+      } catch (error) {
+        // With several plugins, one that fails does not stop the others; the exit code tells.
+        if (names.length === 1) throw error;
+        const { code = 'UPDATE_FAILED', message } = error as Error & { code?: string };
+        outcomes.push({ name, from: '', to: null, updated: false, reason: 'failed', error: { code, message: message.split('\n')[0] ?? message } });
+        if (!this.jsonEnabled()) process.stderr.write(`❌ ${message}\n`);
+        process.exitCode = 1;
+      }
+    }
+    return { updates: outcomes };
+  }
+}
