@@ -15,7 +15,9 @@ export type ManagerErrorCode =
   | 'INTEGRITY_FAILED'
   | 'LOAD_FAILED'
   | 'INIT_FAILED'
-  | 'COMMAND_FAILED';
+  | 'COMMAND_FAILED'
+  | 'LOCKFILE_INVALID'
+  | 'SYNC_FAILED';
 
 /**
  * A lifecycle operation refused or failed. `message` says what happened and what to do next;

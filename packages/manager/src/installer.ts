@@ -32,6 +32,7 @@ import {
 import { needsConsent, permissionChanges, updateNeedsConsent, type PermissionChanges } from './consent-rules';
 import { dependencyProblems, dependentsOf } from './dependency-graph';
 import { ManagerError } from './errors';
+import type { Trash } from './trash';
 
 export interface InstallOptions {
   /** Accept the plugin's permissions (and dangerous combinations) without asking. */
@@ -100,7 +101,15 @@ function updateSummary(summary: ConsentSummary, previous: InstalledPlugin, next:
 }
 
 export class Installer {
+  /** While set (during a sync), what installs and uninstalls remove is kept here for a rollback. */
+  trash: Trash | undefined;
+
   constructor(private readonly context: InstallerContext) {}
+
+  private async discard(path: string): Promise<void> {
+    if (this.trash !== undefined) await this.trash.keep(path);
+    else await rm(path, { recursive: true, force: true });
+  }
 
   private async stage(request: string, policy: SecurityPolicy, options: InstallOptions): Promise<StagedSource> {
     try {
@@ -198,7 +207,7 @@ export class Installer {
           name: manifest.name,
           version: manifest.version,
           status: 'disabled',
-          source: { kind: staged.kind, spec: staged.spec },
+          source: { kind: staged.kind, spec: staged.spec, ...(staged.integrity === undefined ? {} : { integrity: staged.integrity }) },
           installed_at: new Date().toISOString(),
           folder,
           integrity: await recordIntegrity(target),
@@ -235,7 +244,7 @@ export class Installer {
         const record: InstalledPlugin = {
           ...previous,
           version: manifest.version,
-          source: { kind: staged.kind, spec: staged.spec },
+          source: { kind: staged.kind, spec: staged.spec, ...(staged.integrity === undefined ? {} : { integrity: staged.integrity }) },
           installed_at: new Date().toISOString(),
           folder,
           integrity: await recordIntegrity(target),
@@ -246,7 +255,7 @@ export class Installer {
         state.plugins[name] = record;
         return { record, previous };
       });
-      await rm(join(this.context.home.installedDir, result.previous.folder), { recursive: true, force: true });
+      await this.discard(join(this.context.home.installedDir, result.previous.folder));
       return result;
     } finally {
       await rm(staged.stagingRoot, { recursive: true, force: true });
@@ -265,10 +274,10 @@ export class Installer {
       delete state.plugins[name];
       return record;
     });
-    await rm(join(this.context.home.installedDir, removed.folder), { recursive: true, force: true });
+    await this.discard(join(this.context.home.installedDir, removed.folder));
     if (!keepData) {
-      await rm(this.context.home.dataDir(name), { recursive: true, force: true });
-      await rm(this.context.home.storageFile(name), { force: true });
+      await this.discard(this.context.home.dataDir(name));
+      await this.discard(this.context.home.storageFile(name));
     }
     return removed;
   }

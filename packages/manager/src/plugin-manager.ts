@@ -1,5 +1,6 @@
 // The plugin lifecycle for a host: install, enable, disable, uninstall, update, info, list,
 // refresh, run, dispatch, reload, watch. Host developers embed it; the CLI is a thin shell over it.
+import { randomBytes } from 'node:crypto';
 import { watch as watchFolder } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +22,9 @@ import {
 import { checkIntegrity, loadPolicy, SandboxHost, type AuditEntry, type LogEntry, type SecurityPolicy } from '@marathon/security';
 import { dependentsOf, enableOrder } from './dependency-graph';
 import { findUpdate, type AvailableUpdate } from './update-finder';
+import { lockfileOf, type Lockfile } from './fleet-lock';
+import { applySync, planSync, type SyncStep } from './fleet-sync';
+import { Trash } from './trash';
 import { ManagerError } from './errors';
 import { HistoryStore } from './history-store';
 import { Installer, type InstallOptions, type InstallResult } from './installer';
@@ -252,7 +256,6 @@ export class PluginManager {
     await this.dispatch('plugin_uninstall', { plugin: { name, version: record.version } });
   }
 
-  /** Installs a new version from `request` or the recorded source; a loaded plugin is reloaded. */
   /** The version `update(name)` would move to, and why there is none when there is none. */
   async availableUpdate(name: string): Promise<AvailableUpdate> {
     const { plugins } = await this.store.read();
@@ -261,6 +264,7 @@ export class PluginManager {
     return findUpdate(record, plugins, { ...(this.options.npm === undefined ? {} : { npm: this.options.npm }), paths: this.searchPaths() });
   }
 
+  /** Installs a new version from `request` or the recorded source; a loaded plugin is reloaded. */
   async update(name: string, request?: string, options: InstallOptions = {}): Promise<InstalledPlugin> {
     const { record } = await this.installer.update(name, request, options);
     if (record.status === 'enabled') {
@@ -268,6 +272,56 @@ export class PluginManager {
       await this.runtime.reload(name);
     }
     return record;
+  }
+
+  /** This host's plugins as a lockfile (marathon-plugins.lock.json). */
+  async exportLock(): Promise<Lockfile> {
+    return lockfileOf(Object.values((await this.store.read()).plugins));
+  }
+
+  /**
+   * Makes this host match a lockfile exactly. Idempotent (no steps: nothing touched); on any
+   * failure the previous state, installed copies and data are put back, and the error says so.
+   */
+  async sync(lock: Lockfile): Promise<SyncStep[]> {
+    const before = await this.store.read();
+    const steps = planSync(before.plugins, lock);
+    if (steps.length === 0) return steps;
+    const backup = structuredClone(before.plugins);
+    const trash = new Trash(join(this.home.stagingDir, `stage-${process.pid}-sync-${randomBytes(4).toString('hex')}`));
+    this.installer.trash = trash;
+    try {
+      await applySync(
+        {
+          plugins: async () => (await this.store.read()).plugins,
+          install: (request, options) => this.install(request, options),
+          update: (name, request, options) => this.update(name, request, options),
+          uninstall: (name) => this.uninstall(name),
+          enable: (name) => this.enable(name),
+          disable: (name) => this.disable(name, { cascade: true }),
+        },
+        lock,
+        steps,
+      );
+    } catch (error) {
+      this.installer.trash = undefined;
+      await this.store.transaction(async (state) => {
+        state.plugins = backup;
+      });
+      await trash.restore();
+      await this.reconcile();
+      for (const name of Object.keys((await this.store.read()).plugins)) await this.runtime.unload(name).catch(() => undefined);
+      for (const record of Object.values(backup)) {
+        this.runtime.deactivate(record.name);
+        if (record.status === 'enabled') this.runtime.activate(record);
+      }
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new ManagerError('SYNC_FAILED', `the sync failed and this host was put back as it was: ${message}`, error instanceof ManagerError ? error.details : []);
+    } finally {
+      this.installer.trash = undefined;
+    }
+    await trash.empty();
+    return steps;
   }
 
   async list(filter: { status?: PluginStatus } = {}): Promise<InstalledPlugin[]> {

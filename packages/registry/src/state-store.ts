@@ -20,7 +20,8 @@ export interface InstalledPlugin {
   status: PluginStatus;
   /** Why the plugin is in the error state. */
   error?: string;
-  source: { kind: SourceKind; spec: string };
+  /** Where it came from; `integrity` is the SRI digest of the archive, for tgz, URL and npm sources. */
+  source: { kind: SourceKind; spec: string; integrity?: string };
   installed_at: string;
   /** The installed copy's folder name, inside MARATHON_HOME/installed. */
   folder: string;

@@ -10,6 +10,7 @@ import PluginDev from './commands/plugin/dev';
 import PluginDisable from './commands/plugin/disable';
 import PluginEnable from './commands/plugin/enable';
 import PluginEvents from './commands/plugin/events';
+import PluginExport from './commands/plugin/export';
 import PluginInfo from './commands/plugin/info';
 import PluginInstall from './commands/plugin/install';
 import PluginList from './commands/plugin/list';
@@ -19,6 +20,7 @@ import PluginRefresh from './commands/plugin/refresh';
 import PluginRun from './commands/plugin/run';
 import PluginSearch from './commands/plugin/search';
 import PluginSign from './commands/plugin/sign';
+import PluginSync from './commands/plugin/sync';
 import PluginUninstall from './commands/plugin/uninstall';
 import PluginUpdate from './commands/plugin/update';
 import PluginVerify from './commands/plugin/verify';
@@ -43,6 +45,8 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:pack': PluginPack,
   'plugin:search': PluginSearch,
   'plugin:update': PluginUpdate,
+  'plugin:export': PluginExport,
+  'plugin:sync': PluginSync,
   'keys:add': KeysAdd,
   'keys:list': KeysList,
   'keys:remove': KeysRemove,

@@ -1,0 +1,122 @@
+// `sync`: make this host run exactly what a lockfile says — install, upgrade, downgrade, remove,
+// enable, disable — checking every plugin's version, content digest and permissions against the
+// lockfile. Idempotent: when the host already matches, nothing is touched. All or nothing: what a
+// failing sync removed waits in a trash and the previous state is written back, so the host is as
+// it was before.
+import semver from 'semver';
+import type { InstalledPlugin } from '@marathon/registry';
+import type { ConsentSummary } from '@marathon/security';
+import { ManagerError } from './errors';
+import { contentIntegrity, type LockEntry, type Lockfile } from './fleet-lock';
+import type { InstallOptions, InstallResult } from './installer';
+
+export type SyncAction = 'install' | 'upgrade' | 'downgrade' | 'reinstall' | 'remove' | 'enable' | 'disable';
+
+export interface SyncStep {
+  action: SyncAction;
+  name: string;
+  from?: string;
+  to?: string;
+}
+
+/** What sync needs of the manager. */
+export interface SyncTarget {
+  plugins(): Promise<Record<string, InstalledPlugin>>;
+  install(request: string, options: InstallOptions): Promise<InstallResult>;
+  update(name: string, request: string, options: InstallOptions): Promise<InstalledPlugin>;
+  uninstall(name: string): Promise<void>;
+  enable(name: string): Promise<string[]>;
+  disable(name: string): Promise<string[]>;
+}
+
+function sameContent(record: InstalledPlugin, entry: LockEntry): boolean {
+  return record.version === entry.version && contentIntegrity(record.integrity) === entry.integrity;
+}
+
+/** The changes that make `current` match the lockfile, in the order they are reported. */
+export function planSync(current: Readonly<Record<string, InstalledPlugin>>, lock: Lockfile): SyncStep[] {
+  const steps: SyncStep[] = [];
+  for (const [name, record] of Object.entries(current)) {
+    if (lock.plugins[name] === undefined) steps.push({ action: 'remove', name, from: record.version });
+  }
+  for (const [name, entry] of Object.entries(lock.plugins)) {
+    const record = current[name];
+    if (record === undefined) steps.push({ action: 'install', name, to: entry.version });
+    else if (!sameContent(record, entry)) {
+      const action = semver.valid(record.version) !== null && semver.valid(entry.version) !== null && record.version !== entry.version
+        ? semver.gt(entry.version, record.version) ? 'upgrade' : 'downgrade'
+        : 'reinstall';
+      steps.push({ action, name, from: record.version, to: entry.version });
+    }
+    const enabledNow = record?.status === 'enabled';
+    if (entry.enabled && !enabledNow) steps.push({ action: 'enable', name });
+    if (!entry.enabled && enabledNow) steps.push({ action: 'disable', name });
+  }
+  return steps;
+}
+
+function requestOf(name: string, entry: LockEntry): { request: string; integrity?: string } {
+  const integrity = entry.tarball_integrity === undefined ? {} : { integrity: entry.tarball_integrity };
+  switch (entry.source.kind) {
+    case 'npm':
+      return { request: `npm:${name}@${entry.version}`, ...integrity };
+    case 'tgz':
+    case 'url':
+      return { request: entry.source.spec, ...integrity };
+    default:
+      return { request: entry.source.spec };
+  }
+}
+
+/** The lockfile is the operator's consent: a plugin may get what it lists, and nothing more. */
+function lockConsent(entry: LockEntry): InstallOptions['confirm'] {
+  return async (summary: ConsentSummary) => summary.items.every((item) => entry.permissions.includes(item.permission));
+}
+
+function check(record: InstalledPlugin, entry: LockEntry): void {
+  if (record.version !== entry.version) {
+    throw new ManagerError('SYNC_FAILED', `'${record.name}' came as version ${record.version}, the lockfile says ${entry.version}`);
+  }
+  const integrity = contentIntegrity(record.integrity);
+  if (integrity !== entry.integrity) {
+    throw new ManagerError('SYNC_FAILED', `'${record.name}' ${record.version} does not match the lockfile's integrity (${entry.integrity}, got ${integrity}): its files differ`);
+  }
+  const granted = [...record.granted_permissions].sort().join(', ');
+  if (granted !== [...entry.permissions].sort().join(', ')) {
+    throw new ManagerError('SYNC_FAILED', `'${record.name}' ${record.version} asks for [${granted}] but the lockfile grants [${[...entry.permissions].sort().join(', ')}]`);
+  }
+}
+
+/** Applies the lockfile; the caller provides the rollback around it. */
+export async function applySync(target: SyncTarget, lock: Lockfile, steps: readonly SyncStep[]): Promise<void> {
+  const current = await target.plugins();
+  // Disable first (dependents with them), so that removals and replacements are not blocked.
+  for (const step of steps) {
+    const wasEnabled = current[step.name]?.status === 'enabled';
+    if (wasEnabled && (step.action === 'disable' || step.action === 'remove')) {
+      if ((await target.plugins())[step.name]?.status === 'enabled') await target.disable(step.name);
+    }
+  }
+  for (const step of steps.filter((entry) => entry.action === 'remove')) await target.uninstall(step.name);
+  for (const step of steps) {
+    const entry = lock.plugins[step.name];
+    if (entry === undefined) continue;
+    const { request, integrity } = requestOf(step.name, entry);
+    const options: InstallOptions = { confirm: lockConsent(entry), ...(integrity === undefined ? {} : { integrity }) };
+    if (step.action === 'install') await target.install(request, options);
+    else if (step.action === 'upgrade' || step.action === 'downgrade' || step.action === 'reinstall') await target.update(step.name, request, options);
+    else continue;
+    const record = (await target.plugins())[step.name];
+    if (record === undefined) throw new ManagerError('SYNC_FAILED', `'${step.name}' was not installed from ${request}`);
+    check(record, entry);
+  }
+  // Then enable what the lockfile enables (dependencies first), and disable what it disables.
+  for (const [name, entry] of Object.entries(lock.plugins)) {
+    if (entry.enabled && (await target.plugins())[name]?.status !== 'enabled') await target.enable(name);
+  }
+  for (const [name, entry] of Object.entries(lock.plugins)) {
+    if (!entry.enabled && (await target.plugins())[name]?.status === 'enabled') {
+      throw new ManagerError('SYNC_FAILED', `'${name}' is disabled in the lockfile but an enabled plugin there depends on it`);
+    }
+  }
+}
