@@ -1,3 +1,4 @@
+/// <reference path="./vendor-types.d.ts" />
 // Which npm registry to use, and with what credentials — read the way npm reads them, so that a
 // fleet's existing .npmrc files work unchanged. Lowest to highest: the public registry, the user's
 // .npmrc (NPM_CONFIG_USERCONFIG or ~/.npmrc), the project's .npmrc, npm_config_registry,

@@ -1,7 +1,9 @@
+/// <reference path="./vendor-types.d.ts" />
 // Marathon's client for any npm registry (npmjs, Verdaccio, Artifactory, GitHub Packages), built
 // on pacote and npm-registry-fetch — npm's own fetcher — so resolution, caching, scoped registries,
 // auth and integrity checks behave exactly as npm's. Errors are RegistryErrors that say what to do,
 // with every token redacted.
+import { isApiCompatible } from '@marathon/manifest';
 import { RegistryError } from './errors';
 import type { NpmClient } from './install-source';
 import { readNpmConfig, redact, registryFor, type NpmConfigInput, type NpmSettings } from './npm-config';
@@ -100,8 +102,19 @@ export class NpmRegistryClient implements NpmClient {
     }
   }
 
-  /** Resolves a spec (name, name@range, name@tag) to one published version. */
+  /**
+   * Resolves a spec (name, name@range, name@tag) to one published version. A bare name (or
+   * name@latest) means the newest version this host can run: npm's `latest` may need a newer
+   * plugin API, and the `marathon` field of each version says which.
+   */
   async resolve(spec: string): Promise<ResolvedPackage> {
+    const bare = /^((?:@[^/@]+\/)?[^@]+)(?:@latest)?$/.exec(spec);
+    if (bare !== null) {
+      const runnable = (await this.versions(bare[1]!)).find(
+        (entry) => entry.deprecated === undefined && semver().prerelease(entry.version) === null && entry.marathon !== undefined && isApiCompatible(entry.marathon.api_version),
+      );
+      if (runnable !== undefined) spec = `${bare[1]}@${runnable.version}`;
+    }
     try {
       const manifest = await pacote().manifest(spec, this.options);
       const marathon = marathonField(manifest.marathon);
