@@ -8,6 +8,7 @@ const SUITES = {
   sandbox: () => import('./suites/sandbox.mjs'),
   discovery: () => import('./suites/discovery.mjs'),
   cli: () => import('./suites/cli.mjs'),
+  install: () => import('./suites/install.mjs'),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

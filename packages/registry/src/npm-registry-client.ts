@@ -62,7 +62,9 @@ export class NpmRegistryClient implements NpmClient {
       fetchRetryMintimeout: 200,
       fetchRetryMaxtimeout: 1000,
       timeout: 30_000,
-      fullMetadata: true,
+      // One packument fetch per package per process: resolving and then fetching the tarball
+      // would otherwise ask the registry twice.
+      packumentCache: new Map(),
     };
   }
 
@@ -144,7 +146,8 @@ export class NpmRegistryClient implements NpmClient {
   /** Every published version of a package, newest first. */
   async versions(name: string): Promise<PackageVersion[]> {
     try {
-      const packument = await pacote().packument(name, this.options);
+      // The full document: the abbreviated one leaves out each version's `marathon` field.
+      const packument = await pacote().packument(name, { ...this.options, fullMetadata: true });
       return Object.values(packument.versions)
         .map((entry) => {
           const marathon = marathonField(entry.marathon);
