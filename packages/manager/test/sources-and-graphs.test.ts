@@ -29,7 +29,8 @@ describe('sources', () => {
   it('installs a .tgz (whose files sit in one top folder, as npm packs them)', async () => {
     const file = pack(writePlugin(sandbox.root, { name: 'packed', commands: ['x'] }, 'src/package'), 'packed');
     expect(await manager.install(file)).toMatchObject({ name: 'packed' });
-    expect((await manager.list())[0]!.source).toEqual({ kind: 'tgz', spec: file });
+    const integrity = `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
+    expect((await manager.list())[0]!.source).toEqual({ kind: 'tgz', spec: file, integrity });
   });
 
   it('installs from a URL, checking --integrity', async () => {
