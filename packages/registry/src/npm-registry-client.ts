@@ -3,7 +3,9 @@
 // on pacote and npm-registry-fetch — npm's own fetcher — so resolution, caching, scoped registries,
 // auth and integrity checks behave exactly as npm's. Errors are RegistryErrors that say what to do,
 // with every token redacted.
+import { dirname } from 'node:path';
 import { isApiCompatible } from '@marathon/manifest';
+import { deferModules } from './deferred-modules';
 import { RegistryError } from './errors';
 import type { NpmClient } from './install-source';
 import { readNpmConfig, redact, registryFor, type NpmConfigInput, type NpmSettings } from './npm-config';
@@ -11,7 +13,16 @@ import { PLUGIN_KEYWORD, type PackageMarathonField } from './plugin-package';
 
 // pacote, npm-registry-fetch and semver load on first use: every CLI start imports this package,
 // and only the npm commands need them (pacote alone costs more than the rest of the package).
-const pacote = (): typeof import('pacote') => require('pacote') as typeof import('pacote');
+let pacoteModule: typeof import('pacote') | undefined;
+const pacote = (): typeof import('pacote') => {
+  if (pacoteModule === undefined) {
+    deferModules(PACOTE_UNUSED, dirname(require.resolve('pacote/package.json')));
+    pacoteModule = require('pacote') as typeof import('pacote');
+  }
+  return pacoteModule;
+};
+/** What pacote loads for features Marathon does not use (see deferred-modules.ts). */
+const PACOTE_UNUSED = ['sigstore', '@npmcli/git', 'npm-packlist', '@npmcli/run-script'];
 const registryFetch = (): typeof import('npm-registry-fetch') => require('npm-registry-fetch') as typeof import('npm-registry-fetch');
 const semver = (): typeof import('semver') => require('semver') as typeof import('semver');
 

@@ -7,15 +7,19 @@ import { Bench } from 'tinybench';
 
 /**
  * @param {Array<{ name: string, fn: () => unknown }>} tasks  fn runs `batch` operations (may be async)
- * @param {{ batch: number, rounds?: number, time?: number }} options
+ * @param {{ batch: number, rounds?: number, time?: number, quick?: boolean }} options  quick: one short round
  * @returns {Promise<Map<string, number>>} operations per second per task
  */
-export async function measure(tasks, { batch, rounds = 5, time = 400 }) {
+export async function measure(tasks, { batch, rounds = 5, time = 400, quick = false }) {
+  if (quick) {
+    rounds = 1;
+    time = 20;
+  }
   const perRound = new Map(tasks.map((task) => [task.name, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? tasks : [...tasks].reverse();
     for (const task of order) {
-      const bench = new Bench({ time, warmupTime: round === 0 ? 300 : 50, iterations: 10 });
+      const bench = new Bench({ time, warmupTime: quick ? 5 : round === 0 ? 300 : 50, iterations: 10 });
       bench.add(task.name, task.fn);
       await bench.run();
       const result = bench.tasks[0].result;

@@ -1,6 +1,6 @@
 // Output shared by every benchmark: a table for people, RESULT lines for scripts (DESIGN.md:
-// `RESULT <id> <measure>=<value> goal<op><value> PASS|FAIL`), and a section in docs/benchmarks.md.
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+// `RESULT <id> <measure>=<value> goal<op><value> PASS|FAIL`), and docs/benchmarks.md.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, arch } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,15 +34,35 @@ export function result(id, measureName, value, op, goal) {
   return { line: `RESULT ${id} ${measureName}=${shown} goal${op}${goal} ${pass ? 'PASS' : 'FAIL'}`, pass };
 }
 
-/** Appends a dated section to docs/benchmarks.md. */
-export function appendToDoc(title, body) {
-  if (!existsSync(benchmarksDoc)) {
-    writeFileSync(
-      benchmarksDoc,
-      '# Benchmarks\n\nAppended by `npm run bench` (tools/bench): each section is one run, with the machine it ran on.\n' +
-        'Figures from shared, busy machines move between runs; compare rows of the same run.\n',
-    );
-  }
+const HEADER =
+  '# Benchmarks\n\nWritten by `npm run bench` (tools/bench); `npm run bench -- <name>` rewrites that benchmark\'s section\n' +
+  'and the summary. Each section is one run, with its date and the machine it ran on. Figures from shared, busy\n' +
+  'machines move between runs; compare rows of the same run. Goals are DESIGN.md\'s (P1–P6).\n';
+
+const sectionPattern = /<!-- bench:([a-z-]+) -->\n([\s\S]*?)<!-- \/bench:\1 -->/g;
+
+/** The sections of the current docs/benchmarks.md, by suite name (a file of another shape has none). */
+function readSections() {
+  if (!existsSync(benchmarksDoc)) return new Map();
+  const text = readFileSync(benchmarksDoc, 'utf8');
+  return new Map([...text.matchAll(sectionPattern)].map((match) => [match[1], match[2]]));
+}
+
+/**
+ * Rewrites docs/benchmarks.md: the sections of the suites that ran replace their previous ones,
+ * the others are kept, and the summary table is rebuilt from every section's RESULT lines.
+ * @param {Array<{ name: string, title: string, body: string }>} ran
+ * @param {string[]} order every suite's name, in the order the document lists them
+ */
+export function writeDoc(ran, order) {
+  const sections = readSections();
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  appendFileSync(benchmarksDoc, `\n## ${title} — ${stamp}\n\nMachine: ${machine()}\n\n${body}\n`);
+  for (const { name, title, body } of ran) sections.set(name, `## ${title} — ${stamp}\n\nMachine: ${machine()}\n\n${body}\n`);
+  const names = order.filter((name) => sections.has(name));
+  const results = names.flatMap((name) =>
+    [...sections.get(name).matchAll(/^RESULT (\S+) (\S+)=(\S+) goal(\S+) (PASS|FAIL)$/gm)].map((m) => [m[1], m[2], m[3], m[4], m[5], name]),
+  );
+  const summary = results.length === 0 ? '' : `## Summary\n\n${table([['id', 'measure', 'value', 'goal', 'result', 'benchmark'], ...results])}\n\n`;
+  const body = names.map((name) => `<!-- bench:${name} -->\n${sections.get(name)}<!-- /bench:${name} -->\n`).join('\n');
+  writeFileSync(benchmarksDoc, `${HEADER}\n${summary}${body}`);
 }

@@ -60,7 +60,7 @@ function emitter(handlers) {
   return ee;
 }
 
-async function syncScenario() {
+async function syncScenario(quick) {
   const batch = 1000;
   const off = marathonBus(syncHandlers(), false);
   const on = marathonBus(syncHandlers(), true);
@@ -82,11 +82,11 @@ async function syncScenario() {
       { name: 'hookable callHook', fn: () => { for (let i = 0; i < batch; i++) hooks.callHook(HOOK, event); } },
       { name: 'eventemitter3 emit (floor)', fn: () => { for (let i = 0; i < batch; i++) ee.emit(HOOK, event); } },
     ],
-    { batch },
+    { batch, quick },
   );
 }
 
-async function asyncScenario() {
+async function asyncScenario(quick) {
   const batch = 100;
   const off = marathonBus(asyncHandlers(), false);
   const on = marathonBus(asyncHandlers(), true);
@@ -99,13 +99,13 @@ async function asyncScenario() {
       { name: 'tapable AsyncSeriesBailHook', fn: async () => { for (let i = 0; i < batch; i++) await tap.promise(event); } },
       { name: 'hookable callHook', fn: async () => { for (let i = 0; i < batch; i++) await hooks.callHook(HOOK, event); } },
     ],
-    { batch },
+    { batch, quick },
   );
 }
 
 // Context for P1m: the same on/off comparison when each handler does about a microsecond of work
 // (serialising the event, as a handler crossing into a sandbox does), instead of next to nothing.
-async function workScenario() {
+async function workScenario(quick) {
   const batch = 100;
   const working = Array.from({ length: HANDLERS }, () => (data) => {
     sink += JSON.stringify(data).length;
@@ -117,7 +117,7 @@ async function workScenario() {
       { name: 'marathon (history+metrics off)', fn: () => { for (let i = 0; i < batch; i++) off.dispatch(HOOK, event); } },
       { name: 'marathon (history+metrics on)', fn: () => { for (let i = 0; i < batch; i++) on.dispatch(HOOK, event); } },
     ],
-    { batch },
+    { batch, quick },
   );
 }
 
@@ -141,10 +141,10 @@ function fasterPeer(figures) {
   return best;
 }
 
-export async function run() {
+export async function run({ quick = false } = {}) {
   const scenarios = [
-    ['sync handlers', await syncScenario()],
-    ['async handlers', await asyncScenario()],
+    ['sync handlers', await syncScenario(quick)],
+    ['async handlers', await asyncScenario(quick)],
   ];
   const rows = [['scenario', 'contender', 'dispatches/s', 'vs marathon off']];
   const p1 = [];
@@ -156,7 +156,7 @@ export async function run() {
     p1.push({ scenario, peer: peer.peer, ratio: off / peer.ops });
     p1m.push({ scenario, ratio: figures.get('marathon (history+metrics on)') / off });
   }
-  const work = await workScenario();
+  const work = await workScenario(quick);
   const workOff = work.get('marathon (history+metrics off)');
   for (const [name, ops] of work) rows.push(['handlers doing ~1 µs of work', name, ops, `${(ops / workOff).toFixed(2)}×`]);
   const worstP1 = p1.reduce((a, b) => (b.ratio < a.ratio ? b : a));

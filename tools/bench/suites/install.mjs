@@ -48,7 +48,11 @@ function generatePlugin(root, index) {
   return dir;
 }
 
-export async function run() {
+export async function run({ quick = false } = {}) {
+  // Quick: a 5-plugin fleet and one round of each, to prove the benchmark runs.
+  const fleet = quick ? 5 : FLEET;
+  const rounds = quick ? 1 : ROUNDS;
+  const syncRounds = quick ? 1 : 3;
   const root = mkdtempSync(join(tmpdir(), 'marathon-bench-install-'));
   const registry = await startRegistry();
   try {
@@ -56,7 +60,7 @@ export async function run() {
     // The fleet: 50 plugins packed by marathon and published with npm.
     const packer = fresh(root, 'packer');
     const names = [];
-    for (let i = 0; i < FLEET; i++) {
+    for (let i = 0; i < fleet; i++) {
       const out = join(root, 'fleet-out');
       timed(process.execPath, [MARATHON, 'plugin', 'pack', generatePlugin(root, i), '--output', out], { env: marathonEnv(packer, registry) });
       registry.publish(join(out, `fleet-plugin-${i}-1.0.0.tgz`));
@@ -80,14 +84,16 @@ export async function run() {
       },
     };
     const samples = { marathon: [], npm: [] };
-    cases.marathon();
-    cases.npm();
-    for (let round = 0; round < ROUNDS; round++) {
+    if (!quick) {
+      cases.marathon();
+      cases.npm();
+    }
+    for (let round = 0; round < rounds; round++) {
       for (const name of round % 2 === 0 ? ['marathon', 'npm'] : ['npm', 'marathon']) samples[name].push(cases[name]());
     }
     const sync = [];
     const npm50 = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < syncRounds; round++) {
       const home = fresh(root, 's');
       sync.push(timed(process.execPath, [MARATHON, 'plugin', 'sync', lock], { env: marathonEnv(home, registry) }));
       const dir = fresh(root, 'n50');
@@ -103,11 +109,11 @@ export async function run() {
       table: table([
         ['measure', 'marathon (ms)', 'npm (ms)', 'ratio'],
         ['install hello-world@1.0.0 (fresh process, empty home/cache)', m, n, `${(m / n).toFixed(2)}×`],
-        [`sync a ${FLEET}-plugin lockfile onto an empty host (all enabled) vs npm install of the same ${FLEET}`, s, n50, `${(s / n50).toFixed(2)}×`],
-        ['sync per plugin (ms)', s / FLEET, n50 / FLEET, ''],
+        [`sync a ${fleet}-plugin lockfile onto an empty host (all enabled) vs npm install of the same ${fleet}`, s, n50, `${(s / n50).toFixed(2)}×`],
+        ['sync per plugin (ms)', s / fleet, n50 / fleet, ''],
       ]),
       notes: [
-        `Verdaccio 6.5 on 127.0.0.1, no uplinks; medians of ${ROUNDS} alternating rounds for the single install, 3 for the sync.`,
+        `Verdaccio 6.5 on 127.0.0.1, no uplinks; medians of ${rounds} alternating rounds for the single install, ${syncRounds} for the sync.`,
         'marathon install = resolve and fetch with pacote (integrity checked), unpack with the archive guards, manifest, policy, code scan, signature, atomic locked state write. npm install = resolve, fetch, unpack, write package-lock and node_modules.',
         'marathon sync also enables every plugin, which loads each once in the sandbox (integrity check, engine, init) — npm has no equivalent step.',
       ],

@@ -57,7 +57,7 @@ async function bareContexts(count) {
   });
 }
 
-async function dispatchScenario(root) {
+async function dispatchScenario(root, quick) {
   const dirs = writePlugins(join(root, 'p2'), 10);
   const host = new SandboxHost({ workers: 1 });
   const plugins = await loadAll(host, dirs, join(root, 'p2'));
@@ -89,7 +89,7 @@ async function dispatchScenario(root) {
         },
       },
     ],
-    { batch, rounds: 5, time: 500 },
+    { batch, rounds: 5, time: 500, quick },
   );
   await host.close();
   for (const { vm, fn } of bare) {
@@ -99,11 +99,11 @@ async function dispatchScenario(root) {
   return figures;
 }
 
-async function loadScenario(root, count) {
+async function loadScenario(root, count, rounds) {
   const dirs = writePlugins(join(root, `p5-${count}`), count);
   const samples = [];
   let rss = 0;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < rounds; round++) {
     const host = new SandboxHost({ workers: 2 });
     const started = performance.now();
     await loadAll(host, dirs, join(root, `p5-${count}`, `r${round}`));
@@ -114,19 +114,20 @@ async function loadScenario(root, count) {
   return { ms: median(samples), rssMb: rss / 2 ** 20 };
 }
 
-export async function run() {
+export async function run({ quick = false } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'marathon-bench-sandbox-'));
   try {
-    const figures = await dispatchScenario(root);
+    const figures = await dispatchScenario(root, quick);
     const marathon = figures.get('marathon: dispatchHook to 10 sandboxed plugins (worker)');
     const bare = figures.get('bare: 10 × callFunction in this thread');
     const loads = [];
-    for (const count of [1, 10, 100]) loads.push({ count, ...(await loadScenario(root, count)) });
+    const rounds = quick ? 1 : 3;
+    for (const count of [1, 10, 100]) loads.push({ count, ...(await loadScenario(root, count, rounds)) });
     const rows = [['measure', 'figure']];
     rows.push(['dispatch to 10 sandboxed plugins (per second)', marathon]);
     rows.push(['10 bare callFunction calls (per second)', bare]);
     rows.push(['dispatch time ÷ bare time', `${(bare / marathon).toFixed(2)}×`]);
-    for (const load of loads) rows.push([`load + init ${load.count} plugin${load.count > 1 ? 's' : ''} (ms, median of 3)`, load.ms]);
+    for (const load of loads) rows.push([`load + init ${load.count} plugin${load.count > 1 ? 's' : ''} (ms, median of ${rounds})`, load.ms]);
     const hundred = loads.find((load) => load.count === 100);
     rows.push(['process RSS after loading 100 (MB)', hundred.rssMb]);
     return {
