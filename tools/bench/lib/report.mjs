@@ -31,7 +31,9 @@ export function table(rows) {
 export function result(id, measureName, value, op, goal) {
   const pass = op === '>=' ? value >= goal : value <= goal;
   const shown = Number.isInteger(value) ? String(value) : value.toFixed(2);
-  return { line: `RESULT ${id} ${measureName}=${shown} goal${op}${goal} ${pass ? 'PASS' : 'FAIL'}`, pass };
+  // Ratio goals read as DESIGN.md writes them (goal>=1.0); counts and milliseconds as integers.
+  const goalShown = Number.isInteger(goal) && goal < 10 ? goal.toFixed(1) : String(goal);
+  return { line: `RESULT ${id} ${measureName}=${shown} goal${op}${goalShown} ${pass ? 'PASS' : 'FAIL'}`, pass };
 }
 
 const HEADER =
