@@ -13,7 +13,7 @@ export type ManifestErrorCode =
   | 'MANIFEST_UNREADABLE'
   /** plugin.json is not valid JSON; `line` and `column` point at the first syntax error. */
   | 'MANIFEST_BAD_JSON'
-  /** plugin.json is larger than any sane manifest; it was not parsed. */
+  /** plugin.json is larger, or nests deeper, than any sane manifest; it was not parsed. */
   | 'MANIFEST_TOO_LARGE';
 
 export interface ManifestErrorOptions {

@@ -1,6 +1,7 @@
 export { parseManifest, safeParseManifest } from './parse-manifest';
 export type { ParseManifestOptions, SafeParseManifestResult } from './parse-manifest';
 export { parseManifestJson, MAX_MANIFEST_BYTES } from './parse-manifest-json';
+export { MAX_MANIFEST_DEPTH } from './nesting-depth';
 export { readManifest, MANIFEST_FILE } from './read-manifest';
 export { HOST_API_VERSION, isApiCompatible, apiIncompatibilityReason, assertApiCompatible } from './api-compatibility';
 export { manifestJsonSchema } from './json-schema';

@@ -72,8 +72,14 @@ export const commandObjectShape = {
   usage: z.string().optional().meta({ description: "Arguments in help, e.g. '<name>'." }),
 };
 
+/**
+ * A name with something in it: a blank one would normalise to '' (the string form is trimmed),
+ * a manifest that then no longer validates.
+ */
+const authorName = z.string().regex(/\S/, { error: 'give the author\'s name' });
+
 export const authorObjectShape = {
-  name: z.string().min(1, { error: 'give the author\'s name' }),
+  name: authorName,
   email: z.string().optional(),
   url: z.string().optional(),
 };
@@ -116,7 +122,7 @@ export const manifestShape = {
   version: formattedString(versionProblem).meta({ description: 'Semantic version, e.g. 1.0.0.', pattern: SEMVER_PATTERN }),
   description: z.string().max(500, { error: 'keep the description under 500 characters' }).optional(),
   author: z
-    .union([z.string().min(1, { error: 'give the author\'s name' }), z.strictObject(authorObjectShape)])
+    .union([authorName, z.strictObject(authorObjectShape)])
     .optional()
     .meta({ description: "'Name <email> (url)' or { name, email, url }." }),
   api_version: formattedString(versionProblem).meta({

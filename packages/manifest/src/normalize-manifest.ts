@@ -24,6 +24,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * A hook's priority, default 0. `-0` passes the whole-number check but would not survive a round
+ * trip through JSON (it is written as 0), so the normalised manifest holds 0 instead.
+ */
+function wholePriority(priority: number | undefined): number {
+  return priority === undefined || Object.is(priority, -0) ? 0 : priority;
+}
+
 /** Fills defaults and gives every entry one shape; input has passed the schema and the rules. */
 export function normalizeManifest(data: ManifestData): Manifest {
   const manifest: { -readonly [K in keyof Manifest]: Manifest[K] } = {
@@ -34,7 +42,7 @@ export function normalizeManifest(data: ManifestData): Manifest {
     main: normalizeMain(data.main ?? 'index.js'),
     permissions: [...(data.permissions ?? [])],
     hooks: (data.hooks ?? []).map((hook) =>
-      typeof hook === 'string' ? { name: hook, priority: 0 } : { name: hook.name, priority: hook.priority ?? 0 },
+      typeof hook === 'string' ? { name: hook, priority: 0 } : { name: hook.name, priority: wholePriority(hook.priority) },
     ),
     commands: (data.commands ?? []).map((command) =>
       typeof command === 'string'

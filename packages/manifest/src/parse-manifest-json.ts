@@ -1,6 +1,7 @@
 import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
 import { ManifestError, type ManifestIssue } from './errors';
 import { formatPath, type PathSegment } from './json-path';
+import { firstExcessiveNesting, MAX_MANIFEST_DEPTH } from './nesting-depth';
 import type { Manifest } from './manifest';
 import { parseManifest, type ParseManifestOptions } from './parse-manifest';
 
@@ -81,6 +82,12 @@ export function parseManifestJson(text: string, options: ParseManifestOptions = 
   if (body.trim() === '') {
     const message = `${options.file ?? 'plugin.json'} is empty; it must hold a JSON object with at least name, version and api_version`;
     throw new ManifestError('MANIFEST_BAD_JSON', [{ path: '(root)', message }], errorOptions);
+  }
+  const tooDeep = firstExcessiveNesting(body);
+  if (tooDeep !== undefined) {
+    const where = `line ${tooDeep.line}, column ${tooDeep.column}`;
+    const message = `${options.file ?? 'plugin.json'} nests objects and arrays more than ${MAX_MANIFEST_DEPTH} levels deep (at ${where}); a manifest is only a few levels deep`;
+    throw new ManifestError('MANIFEST_TOO_LARGE', [{ path: '(root)', message }], { ...errorOptions, ...tooDeep });
   }
   checkSyntax(body, options.file);
   let value: unknown;
