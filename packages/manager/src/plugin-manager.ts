@@ -9,6 +9,7 @@ import { closestMatch } from '@marathon/manifest';
 import type { HookEventMap, HookType } from '@marathon/plugin-api';
 import {
   discover,
+  lockTimeoutFromEnv,
   marathonHome,
   searchPaths,
   StateStore,
@@ -49,6 +50,8 @@ export interface PluginManagerOptions {
   reservedNames?: readonly string[];
   /** Told when another process holds MARATHON_HOME and this one waits. */
   onWait?: (message: string) => void;
+  /** How long to wait for another process before failing with LOCK_TIMEOUT; default $MARATHON_LOCK_TIMEOUT_MS, else 60 s. */
+  lockTimeoutMs?: number;
   /** Plugin log lines as they arrive (they are also kept in MARATHON_HOME/history). */
   onLog?: (entry: LogEntry) => void;
 }
@@ -89,7 +92,11 @@ export class PluginManager {
     this.events.on('loaded', ({ plugin, load_ms, init_ms }) => this.history.recordTiming(plugin, { load_ms, init_ms }));
     this.home = marathonHome(options.home, options.env);
     this.bus = options.bus ?? new HookBus({ handlerTimeoutMs: 60_000 });
-    this.store = new StateStore(this.home, options.onWait === undefined ? {} : { onWait: options.onWait });
+    const lockTimeoutMs = options.lockTimeoutMs ?? lockTimeoutFromEnv(options.env ?? process.env);
+    this.store = new StateStore(this.home, {
+      ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
+      ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
+    });
     this.history = new HistoryStore(this.home);
     this.installer = new Installer({
       home: this.home,

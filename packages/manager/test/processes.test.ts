@@ -63,3 +63,22 @@ it('a process killed (SIGKILL) at random points of install/enable/disable/uninst
     }
   }
 }, 600_000);
+
+it('MARATHON_LOCK_TIMEOUT_MS bounds how long the manager waits for another process, and a refused install leaves nothing behind', async () => {
+  writePlugin(sandbox.plugins, { name: 'waits' });
+  const home = marathonHome(sandbox.home);
+  let release!: () => void;
+  const held = new StateStore(home).transaction(() => new Promise<void>((resolve) => (release = resolve)));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const manager = await open(sandbox, { env: { PATH: process.env.PATH, MARATHON_LOCK_TIMEOUT_MS: '200' } });
+  try {
+    await expect(manager.install('waits', { yes: true })).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining('try again later') });
+  } finally {
+    release();
+    await held;
+    await manager.close();
+  }
+  expect((await new StateStore(home).read()).plugins).toEqual({});
+  expect(readdirSync(home.stagingDir)).toEqual([]);
+  await expect(open(sandbox, { env: { MARATHON_LOCK_TIMEOUT_MS: 'soon' } })).rejects.toMatchObject({ code: 'SETTING_INVALID' });
+});

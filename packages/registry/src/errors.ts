@@ -9,6 +9,8 @@ export type RegistryErrorCode =
   | 'STATE_CORRUPT'
   /** Another process held the state lock for too long. */
   | 'LOCK_TIMEOUT'
+  /** An environment setting (MARATHON_LOCK_TIMEOUT_MS) has a value that means nothing. */
+  | 'SETTING_INVALID'
   /** An npm package that is not a Marathon plugin, or whose package.json and plugin.json disagree. */
   | 'NOT_A_PLUGIN'
   /** The registry has no such package, or no version matching the range. */

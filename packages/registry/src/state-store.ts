@@ -41,8 +41,20 @@ export interface InstalledState {
 export interface StateStoreOptions {
   /** Called once when the lock has been busy for a second. */
   onWait?: (message: string) => void;
-  /** Give up waiting for the lock after this long. Default 60 s. */
+  /** Give up waiting for the lock after this long. Default 60 s (or $MARATHON_LOCK_TIMEOUT_MS, see lockTimeoutFromEnv). */
   lockTimeoutMs?: number;
+}
+
+/**
+ * MARATHON_LOCK_TIMEOUT_MS: how long a process waits for another one to finish with the home
+ * before it gives up with LOCK_TIMEOUT. Scripts that would rather retry than wait set it low.
+ * Undefined when unset; a value that is not a whole number of milliseconds is refused, not ignored.
+ */
+export function lockTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.MARATHON_LOCK_TIMEOUT_MS;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new RegistryError('SETTING_INVALID', `MARATHON_LOCK_TIMEOUT_MS must be a whole number of milliseconds, not '${value}'`);
+  return Number(value.trim());
 }
 
 const STALE_MS = 2000;

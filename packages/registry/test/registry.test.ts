@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discover, marathonHome, RegistryError, searchPaths, StateStore, writeFileAtomic } from '@marathon/registry';
+import { discover, lockTimeoutFromEnv, marathonHome, RegistryError, searchPaths, StateStore, writeFileAtomic } from '@marathon/registry';
 
 let root: string;
 beforeEach(() => {
@@ -100,6 +100,25 @@ describe('state store', () => {
     release();
     await Promise.all([held, waiting]);
     expect(Object.keys((await waiter.read()).plugins).sort()).toEqual(['first', 'second']);
+  });
+
+  it('gives up with LOCK_TIMEOUT after lockTimeoutMs, which MARATHON_LOCK_TIMEOUT_MS sets', async () => {
+    expect(lockTimeoutFromEnv({})).toBeUndefined();
+    expect(lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '250' })).toBe(250);
+    expect(() => lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '2s' })).toThrow(
+      expect.objectContaining({ code: 'SETTING_INVALID', message: "MARATHON_LOCK_TIMEOUT_MS must be a whole number of milliseconds, not '2s'" }),
+    );
+    const home = marathonHome(join(root, 'home'));
+    let release!: () => void;
+    const held = new StateStore(home).transaction(() => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const refused = new StateStore(home, { lockTimeoutMs: lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '200' }) }).transaction(async (state) => {
+      state.plugins.lost = { name: 'lost' } as never;
+    });
+    await expect(refused).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringMatching(/^another marathon process has held .+; try again later$/) });
+    release();
+    await held;
+    expect((await new StateStore(home).read()).plugins).toEqual({});
   });
 
   it('recovers a lock left by a process that died', async () => {
