@@ -143,8 +143,11 @@ export class PluginRuntime {
   async start(record: InstalledPlugin, init: boolean, options: { markFailed?: boolean } = {}): Promise<LoadedPlugin> {
     const { name } = record;
     const folder = join(this.options.home.installedDir, record.folder);
-    const fail = async (code: ManagerError['code'], reason: string): Promise<never> => {
-      if (options.markFailed !== false) await this.options.markFailed(name, reason);
+    const fail = async (code: ManagerError['code'], reason: string, cause?: SandboxError): Promise<never> => {
+      // WORKER_LOST: the worker was stopped because of another plugin (or crashed) while this one
+      // was loading; nothing is wrong with this plugin, so its next call loads it again rather than
+      // finding it in the error state for good.
+      if (options.markFailed !== false && cause?.code !== 'WORKER_LOST') await this.options.markFailed(name, reason);
       this.options.events.emit('failed', { plugin: name, reason });
       throw new ManagerError(code, reason);
     };
@@ -160,7 +163,7 @@ export class PluginRuntime {
         storageFile: this.options.home.storageFile(name),
       });
     } catch (error) {
-      if (error instanceof SandboxError) return fail('LOAD_FAILED', error.message);
+      if (error instanceof SandboxError) return fail('LOAD_FAILED', error.message, error);
       throw error;
     }
     this.startedCount += 1;
@@ -175,7 +178,7 @@ export class PluginRuntime {
         await Promise.race([plugin.init(), timeout]);
       } catch (error) {
         await plugin.unload();
-        if (error instanceof SandboxError) return fail('INIT_FAILED', `plugin '${name}' failed to initialise: ${error.message}`);
+        if (error instanceof SandboxError) return fail('INIT_FAILED', `plugin '${name}' failed to initialise: ${error.message}`, error);
         throw error;
       } finally {
         clearTimeout(timer);

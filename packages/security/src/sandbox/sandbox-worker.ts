@@ -16,6 +16,8 @@ interface Pending {
   resolve(reply: Reply): void;
   reject(error: WorkerLost): void;
   timer: NodeJS.Timeout;
+  budgetMs: number;
+  sentAt: number;
 }
 
 /** The worker is gone; `culprit` is the index of the call it was running when killed, if known. */
@@ -47,6 +49,8 @@ export class SandboxWorker {
   private readonly progress = new SharedArrayBuffer(8);
   private nextId = 1;
   private lost: WorkerLost | undefined;
+  /** When the last reply arrived: the earliest the oldest request still pending can have started. */
+  private lastReplyAt = 0;
   readonly ready: Promise<void>;
   /** Plugin keys living in this worker. */
   readonly keys = new Set<number>();
@@ -77,6 +81,7 @@ export class SandboxWorker {
       const pending = this.pending.get(message.id);
       if (pending === undefined) return;
       this.pending.delete(message.id);
+      this.lastReplyAt = performance.now();
       clearTimeout(pending.timer);
       this.refresh();
       pending.resolve(message);
@@ -101,7 +106,7 @@ export class SandboxWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.overrun(id), budgetMs + WATCHDOG_GRACE_MS);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, budgetMs, sentAt: performance.now() });
       this.refresh();
       // Messages travel as JSON text, which crosses threads faster than structured clones.
       this.worker.postMessage(JSON.stringify({ ...request, id } as MainToWorker));
@@ -114,10 +119,35 @@ export class SandboxWorker {
     else this.worker.unref();
   }
 
+  /**
+   * A request's budget ran out, counted from when it was sent. The worker serves requests in order,
+   * so that is not yet an overrun: a request queued behind others (fifty plugins loading at a
+   * hook's first dispatch) has not had its turn, and the oldest one started only when the one
+   * before it replied. The budget is counted again from the earliest moment the request can have
+   * started, and the worker is stopped only when the oldest request still pending has used its
+   * whole budget since then. A runaway is still stopped: nothing replies while it runs, so the
+   * oldest request's clock keeps going. The request the worker is running is blamed.
+   */
   private overrun(id: number): void {
-    const running = Atomics.load(new Int32Array(this.progress), 0);
-    const culprit = running === id ? Atomics.load(new Int32Array(this.progress), 1) : -1;
-    this.fail(new WorkerLost('DEADLINE_EXCEEDED', 'a plugin overran its deadline and the sandbox worker was stopped', running === id ? id : 0, culprit));
+    const waiting = this.pending.get(id);
+    if (waiting === undefined) return;
+    const allowance = waiting.budgetMs + WATCHDOG_GRACE_MS;
+    const oldest = this.pending.keys().next().value;
+    if (oldest !== id) {
+      // Not its turn yet: the older ones have clocks of their own.
+      waiting.timer = setTimeout(() => this.overrun(id), allowance);
+      return;
+    }
+    const used = performance.now() - Math.max(waiting.sentAt, this.lastReplyAt);
+    if (used < allowance) {
+      waiting.timer = setTimeout(() => this.overrun(id), allowance - used);
+      return;
+    }
+    const progress = new Int32Array(this.progress);
+    const running = Atomics.load(progress, 0);
+    const blamed = running !== 0 && this.pending.has(running) ? running : 0;
+    const culprit = blamed === 0 ? -1 : Atomics.load(progress, 1);
+    this.fail(new WorkerLost('DEADLINE_EXCEEDED', 'a plugin overran its deadline and the sandbox worker was stopped', blamed, culprit));
     void this.worker.terminate();
   }
 

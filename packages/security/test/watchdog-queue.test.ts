@@ -1,0 +1,46 @@
+// Regression (found by the soak in tools/reliability): the watchdog timed each request from when it
+// was sent, so requests queued behind other plugins' work in one worker ran out of budget without
+// having started, and a worker that was only busy was stopped — every plugin in it lost its call.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SandboxHost } from '@marathon/security';
+import { loadPlugin, tempHome } from './sandbox-helpers';
+
+const DEADLINE_MS = 300;
+/** Each init keeps the worker busy this long: well within its own deadline. */
+const INIT_MS = 150;
+/** Enough of them that the last waits far longer than a deadline plus the watchdog's grace (1 s). */
+const PLUGINS = 12;
+
+function writeSlowInit(root: string, name: string): string {
+  const dir = join(root, 'plugins', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name, version: '1.0.0', api_version: '1.0.0', permissions: [], hooks: ['post_task_execute'] }));
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin, success } from '@marathon/plugin-api';
+export default definePlugin({
+  init() { const end = Date.now() + ${INIT_MS}; while (Date.now() < end) {} },
+  hooks: { post_task_execute: (ctx, event) => success('${name} ok') },
+});
+`,
+  );
+  return dir;
+}
+
+it('does not stop a worker whose queued requests waited past their budget behind others that kept to theirs', async () => {
+  const { home, cleanup } = tempHome();
+  const host = new SandboxHost({ workers: 1, policy: { limits: { call_deadline_ms: DEADLINE_MS } } });
+  try {
+    const names = Array.from({ length: PLUGINS }, (_, i) => `slow-init-${i}`);
+    const plugins = await Promise.all(names.map((name) => loadPlugin(host, writeSlowInit(home, name), home)));
+    // All inits sent at once: the worker runs them one after another, ~1.8 s in all.
+    const inits = await Promise.allSettled(plugins.map((plugin) => plugin.init()));
+    expect(inits.filter((init) => init.status === 'rejected')).toEqual([]);
+    const results = await host.dispatchHook('post_task_execute', { task: { id: 't-1' } }, plugins);
+    expect(results.map((result) => result.result.message)).toEqual(names.map((name) => `${name} ok`));
+  } finally {
+    await host.close();
+    cleanup();
+  }
+}, 30_000);
