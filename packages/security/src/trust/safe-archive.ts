@@ -44,6 +44,11 @@ function checkPath(raw: string, strip: number): { path: string } | { refused: st
   return { path: segments.slice(strip).join('/') };
 }
 
+function describeFsError(error: unknown): string {
+  const { code } = error as NodeJS.ErrnoException;
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Unpacks a gzipped (or plain) tarball into `target`, which must not exist yet. Throws TrustError
  * ARCHIVE_REFUSED naming the entry and the rule it broke; the folder is then gone.
@@ -59,6 +64,20 @@ export async function extractArchive(source: string | Readable, target: string, 
   const input = typeof source === 'string' ? createReadStream(source) : source;
   const files: string[] = [];
   const seen = new Set<string>();
+  const folders = new Set<string>();
+  /** How many folders `path` needs that no earlier entry made (an explicit folder is already counted). */
+  const newFolders = (path: string, isFolder: boolean): number => {
+    const segments = path.split('/');
+    let count = 0;
+    for (let depth = 1; depth <= segments.length; depth += 1) {
+      const folder = segments.slice(0, depth).join('/');
+      const isItself = depth === segments.length;
+      if ((isItself && !isFolder) || folders.has(folder)) continue;
+      folders.add(folder);
+      if (!isItself) count += 1;
+    }
+    return count;
+  };
   let entries = 0;
   let bytes = 0;
 
@@ -84,7 +103,7 @@ export async function extractArchive(source: string | Readable, target: string, 
       onwarn: (_code: string, message: string | Error) => refuse(`not a valid tarball (${message instanceof Error ? message.message : message})`),
     } as ConstructorParameters<typeof TarParser>[0]);
 
-    parser.on('entry', (entry: ReadEntry) => {
+    const onEntry = (entry: ReadEntry): void => {
       if (settled) {
         entry.resume();
         return;
@@ -113,6 +132,13 @@ export async function extractArchive(source: string | Readable, target: string, 
         return refuse(`entry '${entry.path}' appears twice`);
       }
       seen.add(checked.path);
+      // The folders a path creates count as entries too: otherwise one entry 'd/d/d/…/f' makes
+      // hundreds of folders, and the entry limit would not bound what lands on disk.
+      entries += newFolders(checked.path, entry.type === 'Directory');
+      if (entries > limits.maxEntries) {
+        entry.resume();
+        return refuse(`more than ${limits.maxEntries} entries (counting the folders their paths create)`);
+      }
       const destination = join(target, checked.path);
       if (entry.type === 'Directory') {
         mkdirSync(destination, { recursive: true });
@@ -137,7 +163,11 @@ export async function extractArchive(source: string | Readable, target: string, 
         if (settled) return;
         bytes += chunk.length;
         if (bytes > limits.maxBytes) return refuse(`it unpacks to more than ${limits.maxBytes} bytes (at '${entry.path}')`);
-        writeSync(fd, chunk);
+        try {
+          writeSync(fd, chunk);
+        } catch (error) {
+          refuse(`entry '${entry.path}' cannot be written (${describeFsError(error)})`);
+        }
       });
       entry.on('end', () => {
         if (openFd === fd) {
@@ -146,6 +176,17 @@ export async function extractArchive(source: string | Readable, target: string, 
         }
       });
       return undefined;
+    };
+    // A file system error while writing an entry (a path through a file written earlier, a name
+    // too long for the disk) would otherwise be thrown inside the parser's event: an uncaught
+    // exception, and a promise that never settles. It is a refusal like any other.
+    parser.on('entry', (entry: ReadEntry) => {
+      try {
+        onEntry(entry);
+      } catch (error) {
+        entry.resume();
+        refuse(`entry '${entry.path}' cannot be written (${describeFsError(error)})`);
+      }
     });
     parser.on('error', (error: Error) => refuse(`not a valid tarball (${error.message})`));
     parser.on('end', () => finish());
