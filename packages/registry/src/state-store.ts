@@ -2,7 +2,8 @@
 // atomically, so a reader sees the old or the new file) and changed only inside a transaction that
 // holds an inter-process lock (proper-lockfile). A process that finds the lock taken waits and
 // says so after a second; a lock whose holder died (no heartbeat for 2 s) is taken over.
-import { mkdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Permission } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import type { FileDigests, SignatureStatus } from '@marathon/security';
@@ -95,7 +96,35 @@ export class StateStore {
     return candidate as InstalledState;
   }
 
-  private async lock(): Promise<() => Promise<void>> {
+  /** Names the holder of the lock (proper-lockfile's lock is an empty folder, so this sits beside it). */
+  private get ownerFile(): string {
+    return `${this.home.stateFile}.lock-owner`;
+  }
+
+  /**
+   * Takes the lock; `stillOurs` says whether it is still held by this process at commit time. A
+   * process stalled for longer than STALE_MS (a suspended laptop, a starved CPU) has its lock taken
+   * over; committing then would overwrite the new holder's commit, a lost update.
+   */
+  private async lock(): Promise<{ release: () => Promise<void>; stillOurs: () => Promise<boolean> }> {
+    let compromised = false;
+    const release = await this.acquire(() => (compromised = true));
+    const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
+    await writeFile(this.ownerFile, token).catch(async (error: unknown) => {
+      await release().catch(() => undefined);
+      throw error;
+    });
+    const owner = () => readFile(this.ownerFile, 'utf8').catch(() => '');
+    return {
+      stillOurs: async () => !compromised && (await owner()) === token,
+      release: async () => {
+        if ((await owner()) === token) await rm(this.ownerFile, { force: true });
+        await release();
+      },
+    };
+  }
+
+  private async acquire(onCompromised: () => void): Promise<() => Promise<void>> {
     const started = Date.now();
     let told = false;
     const timeout = this.options.lockTimeoutMs ?? 60_000;
@@ -107,7 +136,7 @@ export class StateStore {
           update: STALE_MS / 2,
           retries: 0,
           // A lock lost to staleness while still held (a stalled process) fails its commit, not the process.
-          onCompromised: () => undefined,
+          onCompromised,
         });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
@@ -128,16 +157,21 @@ export class StateStore {
    */
   async transaction<T>(change: (state: InstalledState) => Promise<T>): Promise<T> {
     await mkdir(this.home.root, { recursive: true });
-    const release = await this.lock();
+    const lock = await this.lock();
     try {
       const state = await this.read();
       const before = JSON.stringify(state);
       const result = await change(state);
       const after = JSON.stringify(state, null, 2);
-      if (JSON.stringify(state) !== before) await writeFileAtomic(this.home.stateFile, `${after}\n`);
+      if (JSON.stringify(state) !== before) {
+        if (!(await lock.stillOurs())) {
+          throw new RegistryError('LOCK_TIMEOUT', `this process stalled and another marathon process took over ${this.home.root}: nothing was changed; try again`);
+        }
+        await writeFileAtomic(this.home.stateFile, `${after}\n`);
+      }
       return result;
     } finally {
-      await release().catch(() => undefined);
+      await lock.release().catch(() => undefined);
     }
   }
 }

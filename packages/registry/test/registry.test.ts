@@ -121,6 +121,24 @@ describe('state store', () => {
     expect((await new StateStore(home).read()).plugins).toEqual({});
   });
 
+  it('refuses to commit when a stall let another process take the lock over, so that its commit is not lost', async () => {
+    const home = marathonHome(join(root, 'home'));
+    const store = new StateStore(home);
+    const stalled = store.transaction(async (state) => {
+      state.plugins.stalled = { name: 'stalled' } as never;
+      // What another process does once this one's lock has gone stale: take it over, then commit.
+      writeFileSync(`${home.stateFile}.lock-owner`, 'another-process');
+      await writeFileAtomic(home.stateFile, JSON.stringify({ version: 1, plugins: { other: { name: 'other' } } }));
+    });
+    await expect(stalled).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining('another marathon process took over') });
+    expect(Object.keys((await store.read()).plugins)).toEqual(['other']);
+    // The lock was released all the same, and the next transaction commits.
+    await store.transaction(async (state) => {
+      state.plugins.next = { name: 'next' } as never;
+    });
+    expect(Object.keys((await store.read()).plugins).sort()).toEqual(['next', 'other']);
+  });
+
   it('recovers a lock left by a process that died', async () => {
     const home = marathonHome(join(root, 'home'));
     mkdirSync(`${home.stateFile}.lock`, { recursive: true });

@@ -18,7 +18,7 @@ const LANDED_PER_HOME = Number(process.env.MARATHON_CRASH_LANDED_PER_HOME ?? 100
 // A home gives up (and the test fails) after this many attempts: it bounds the run if kills stop landing.
 const MAX_ATTEMPTS_PER_HOME = 2 * LANDED_PER_HOME + 10;
 // Kills in a row of one operation (its re-runs killed too) before a re-run is left to finish.
-const MAX_CHAIN = 3;
+const MAX_CHAIN = 6;
 const SEED = Number(process.env.MARATHON_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 const STACK_TRACE = /\n\s+at .+[:(]\d+:\d+\)?/;
@@ -140,11 +140,11 @@ test('a SIGKILL at any point of install, enable, disable, uninstall or sync leav
       const before = statuses(loadState(home));
       const expected = op.expected(before);
       totals.operations++;
-      // Kill the operation; then, as often as not, kill its re-run too (a crash during recovery),
-      // up to MAX_CHAIN times, before a re-run that is left to finish.
+      // Kill the operation; then, three times in four, kill its re-run too (a crash during
+      // recovery), up to MAX_CHAIN kills, before a re-run that is left to finish.
       let midStatuses = before;
       let where = '';
-      for (let chain = 0; chain < MAX_CHAIN && (chain === 0 || random() < 0.5); chain++) {
+      for (let chain = 0; chain < MAX_CHAIN && (chain === 0 || random() < 0.75); chain++) {
         if (++attempts > MAX_ATTEMPTS_PER_HOME) throw new Error(`home ${index}: only ${landed} of ${attempts - 1} kills landed mid-operation`);
         const delay = Math.floor(random() * estimate.get(op.kind)!);
         const killed = await runMarathon(home, op.args, { killAfterMs: delay });
