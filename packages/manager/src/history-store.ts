@@ -28,6 +28,8 @@ export class HistoryStore {
   private pendingTimings: Record<string, PersistedTiming> = {};
   private pendingAudit: AuditEntry[] = [];
   private pendingLogs: LogEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(home: MarathonHome) {
     this.events = new JsonlLog(join(home.historyDir, 'events.jsonl'));
@@ -58,8 +60,34 @@ export class HistoryStore {
     this.pendingLogs.push(entry);
   }
 
-  /** Appends what happened since the last flush. */
-  async flush(bus: HookBus): Promise<void> {
+  /**
+   * Writes soon rather than now: a host dispatching hooks all day would otherwise pay two fsyncs
+   * per dispatch (measured: ~10 ms, a fifth of a 50-plugin dispatch). Writes at most every
+   * `delayMs`, and at once when the bus's bounded history is half full of unwritten records, so
+   * nothing is overwritten before it is saved. `flush()` (and the manager's close) writes the rest.
+   */
+  schedule(bus: HookBus, delayMs: number): Promise<void> {
+    const unwritten = bus.history.total - this.mark;
+    if (delayMs <= 0 || unwritten >= bus.history.capacity / 2) return this.flush(bus);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush(bus).catch(() => undefined);
+    }, delayMs).unref();
+    return Promise.resolve();
+  }
+
+  /** Appends what happened since the last write; writes run one at a time, in order. */
+  flush(bus: HookBus): Promise<void> {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const write = this.writing.then(() => this.write(bus));
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  private async write(bus: HookBus): Promise<void> {
     const records = bus.history.since(this.mark);
     this.mark = bus.history.total;
     const audit = this.pendingAudit;

@@ -54,6 +54,12 @@ export interface PluginManagerOptions {
   lockTimeoutMs?: number;
   /** Plugin log lines as they arrive (they are also kept in MARATHON_HOME/history). */
   onLog?: (entry: LogEntry) => void;
+  /**
+   * How long history, metrics, audit and logs may wait before they are written to
+   * MARATHON_HOME/history: writes are batched, and close() writes what is left. 0 writes after
+   * every dispatch and command. Default 1000 ms.
+   */
+  historyWriteMs?: number;
 }
 
 export interface PluginInfo {
@@ -83,6 +89,7 @@ export class PluginManager {
   readonly events = new ManagerEvents();
   readonly store: StateStore;
   readonly history: HistoryStore;
+  private readonly historyWriteMs: number;
   private readonly installer: Installer;
   private readonly runtime: PluginRuntime;
   private sandboxHost: SandboxHost | undefined;
@@ -98,6 +105,7 @@ export class PluginManager {
       ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
     });
     this.history = new HistoryStore(this.home);
+    this.historyWriteMs = options.historyWriteMs ?? 1000;
     this.installer = new Installer({
       home: this.home,
       store: this.store,
@@ -339,6 +347,7 @@ export class PluginManager {
   async info(name: string): Promise<PluginInfo> {
     const record = (await this.store.read()).plugins[name];
     if (record === undefined) throw await this.notInstalled(name);
+    await this.history.flush(this.bus);
     const saved = await this.history.metrics();
     const timings = this.runtime.timings(name) ?? (await this.history.timings())[name];
     return {
@@ -380,7 +389,7 @@ export class PluginManager {
     try {
       return await this.runtime.runCommand(name, command, args);
     } finally {
-      await this.history.flush(this.bus);
+      await this.history.schedule(this.bus, this.historyWriteMs);
     }
   }
 
@@ -393,7 +402,7 @@ export class PluginManager {
     try {
       return await this.bus.dispatch(hook, event);
     } finally {
-      await this.history.flush(this.bus);
+      await this.history.schedule(this.bus, this.historyWriteMs);
     }
   }
 
@@ -429,6 +438,7 @@ export class PluginManager {
 
   /** The persisted event history (all processes), newest last. */
   async eventHistory(filter: { plugin?: string; hook?: HookType } = {}): Promise<EventRecord[]> {
+    await this.history.flush(this.bus);
     return (await this.history.events.read()).filter(
       (record) => (filter.plugin === undefined || record.plugin_name === filter.plugin) && (filter.hook === undefined || record.hook_type === filter.hook),
     );
@@ -436,6 +446,7 @@ export class PluginManager {
 
   /** The persisted audit trail (all processes). */
   async auditTrail(filter: { plugin?: string; allowed?: boolean } = {}): Promise<AuditEntry[]> {
+    await this.history.flush(this.bus);
     return (await this.history.audit.read()).filter(
       (entry) => (filter.plugin === undefined || entry.plugin === filter.plugin) && (filter.allowed === undefined || entry.allowed === filter.allowed),
     );
