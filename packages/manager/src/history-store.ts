@@ -88,23 +88,26 @@ export class HistoryStore {
   }
 
   private async write(bus: HookBus): Promise<void> {
+    // Everything to write is taken at once, before the first await: dispatches go on while the
+    // files are written, and what they record belongs to the next write (a metrics reset after an
+    // await lost the calls made meanwhile — found by the soak).
     const records = bus.history.since(this.mark);
     this.mark = bus.history.total;
     const audit = this.pendingAudit;
     const logs = this.pendingLogs;
+    const timings = this.pendingTimings;
     this.pendingAudit = [];
     this.pendingLogs = [];
+    this.pendingTimings = {};
+    const snapshot = bus.metrics.snapshot();
+    bus.metrics.reset();
     await this.events.append(records);
     await this.audit.append(audit);
     await this.logs.append(logs);
-    if (Object.keys(this.pendingTimings).length > 0) {
-      const timings = { ...(await this.timings()), ...this.pendingTimings };
-      this.pendingTimings = {};
-      await writeFileAtomic(this.timingsFile, `${JSON.stringify(timings, null, 2)}\n`);
+    if (Object.keys(timings).length > 0) {
+      await writeFileAtomic(this.timingsFile, `${JSON.stringify({ ...(await this.timings()), ...timings }, null, 2)}\n`);
     }
-    const snapshot = bus.metrics.snapshot();
     if (snapshot.length > 0) await this.saveMetrics(snapshot);
-    bus.metrics.reset();
   }
 
   async metrics(): Promise<PersistedMetrics> {

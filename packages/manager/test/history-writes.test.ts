@@ -64,3 +64,12 @@ it('writes after every dispatch when historyWriteMs is 0', async () => {
   await manager.dispatch('post_task_execute', task('t-now'));
   expect(linesWritten()).toBe(before + 1);
 });
+
+it('counts every call in the persisted metrics while writes run between dispatches', async () => {
+  manager = await ready({ historyWriteMs: 1 });
+  for (let i = 0; i < 150; i++) await manager.dispatch('post_task_execute', task(`t-${i}`));
+  await manager.close();
+  manager = await open(sandbox);
+  expect((await manager.info('counter')).metrics).toEqual([expect.objectContaining({ hook: 'post_task_execute', calls: 150 })]);
+  expect(await manager.eventHistory({ plugin: 'counter', hook: 'post_task_execute' })).toHaveLength(150);
+});
