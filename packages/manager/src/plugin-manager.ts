@@ -26,6 +26,7 @@ import { findUpdate, type AvailableUpdate } from './update-finder';
 import { lockfileOf, type Lockfile } from './fleet-lock';
 import { applySync, planSync, type SyncStep } from './fleet-sync';
 import { Trash } from './trash';
+import { beginSync, finishSync, rollBackInterruptedSyncs, syncTrashName } from './sync-journal';
 import { ManagerError } from './errors';
 import { HistoryStore } from './history-store';
 import { Installer, type InstallOptions, type InstallResult } from './installer';
@@ -159,9 +160,13 @@ export class PluginManager {
     return this.sandboxHost;
   }
 
-  /** Folders in installed/ the state does not know (a crash between rename and commit), and staging left by dead processes. */
+  /**
+   * Puts back syncs whose process died mid-way, then removes folders in installed/ the state does
+   * not know (a crash between rename and commit) and staging left by dead processes.
+   */
   private async reconcile(): Promise<void> {
     const list = async (dir: string) => readdir(dir).catch(() => [] as string[]);
+    await rollBackInterruptedSyncs(this.home.stagingDir, this.store, (pid) => !pidAlive(pid));
     const stale = (await list(this.home.stagingDir)).filter((name) => {
       const pid = Number(/^stage-(\d+)-/.exec(name)?.[1]);
       return !Number.isInteger(pid) || !pidAlive(pid);
@@ -303,7 +308,8 @@ export class PluginManager {
     const steps = planSync(before.plugins, lock);
     if (steps.length === 0) return steps;
     const backup = structuredClone(before.plugins);
-    const trash = new Trash(join(this.home.stagingDir, `stage-${process.pid}-sync-${randomBytes(4).toString('hex')}`));
+    const trash = new Trash(join(this.home.stagingDir, syncTrashName(process.pid, randomBytes(4).toString('hex'))));
+    await beginSync(trash, backup);
     this.installer.trash = trash;
     try {
       await applySync(
@@ -335,7 +341,7 @@ export class PluginManager {
     } finally {
       this.installer.trash = undefined;
     }
-    await trash.empty();
+    await finishSync(trash);
     return steps;
   }
 

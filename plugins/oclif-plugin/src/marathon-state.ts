@@ -1,7 +1,7 @@
 // What the CLI needs of the installed state before any command runs — which plugin commands exist,
 // whether any plugin handles cli_command — read straight from state.json, without loading the
 // manager and its dependencies, so that start-up stays fast.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { InstalledPlugin, InstalledState } from '@marathon/registry';
@@ -67,9 +67,13 @@ export function stateSnapshot(env: NodeJS.ProcessEnv = process.env): StateSnapsh
  * manager, which reports the problem properly.
  */
 export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): InstalledPlugin[] | undefined {
+  const home = homeDir(env);
+  // A sync in progress, or one whose process died (which the manager rolls back when it opens the
+  // home), means the file may hold a half-synced state: let the manager answer.
+  if (syncPending(home)) return undefined;
   let text: string;
   try {
-    text = readFileSync(stateFile(homeDir(env)), 'utf8');
+    text = readFileSync(stateFile(home), 'utf8');
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
   }
@@ -79,5 +83,13 @@ export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): Inst
     return Object.values(state.plugins).sort((a, b) => (a.name < b.name ? -1 : 1));
   } catch {
     return undefined;
+  }
+}
+
+function syncPending(home: string): boolean {
+  try {
+    return readdirSync(join(home, 'staging')).some((name) => /^stage-\d+-sync-/.test(name));
+  } catch {
+    return false;
   }
 }
