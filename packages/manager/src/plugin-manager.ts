@@ -2,7 +2,6 @@
 // refresh, run, dispatch, reload, watch. Host developers embed it; the CLI is a thin shell over it.
 import { randomBytes } from 'node:crypto';
 import { watch as watchFolder } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HookBus, type DispatchOutcome, type EventRecord, type HookMetrics } from '@marathon/events';
 import { closestMatch } from '@marathon/manifest';
@@ -26,7 +25,8 @@ import { findUpdate, type AvailableUpdate } from './update-finder';
 import { lockfileOf, type Lockfile } from './fleet-lock';
 import { applySync, planSync, type SyncStep } from './fleet-sync';
 import { Trash } from './trash';
-import { beginSync, finishSync, rollBackInterruptedSyncs, syncTrashName } from './sync-journal';
+import { beginSync, finishSync, syncTrashName } from './sync-journal';
+import { reconcileHome } from './home-reconciler';
 import { ManagerError } from './errors';
 import { HistoryStore } from './history-store';
 import { Installer, type InstallOptions, type InstallResult } from './installer';
@@ -73,15 +73,6 @@ export interface PluginInfo {
 export interface RefreshResult extends Discovery {
   /** Installed plugins whose files changed since install (now in the error state). */
   modified: Array<{ name: string; reason: string }>;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class PluginManager {
@@ -160,25 +151,8 @@ export class PluginManager {
     return this.sandboxHost;
   }
 
-  /**
-   * Puts back syncs whose process died mid-way, then removes folders in installed/ the state does
-   * not know (a crash between rename and commit) and staging left by dead processes.
-   */
-  private async reconcile(): Promise<void> {
-    const list = async (dir: string) => readdir(dir).catch(() => [] as string[]);
-    await rollBackInterruptedSyncs(this.home.stagingDir, this.store, (pid) => !pidAlive(pid));
-    const stale = (await list(this.home.stagingDir)).filter((name) => {
-      const pid = Number(/^stage-(\d+)-/.exec(name)?.[1]);
-      return !Number.isInteger(pid) || !pidAlive(pid);
-    });
-    for (const name of stale) await rm(join(this.home.stagingDir, name), { recursive: true, force: true });
-    if ((await list(this.home.installedDir)).length === 0) return;
-    await this.store.transaction(async (state) => {
-      const known = new Set(Object.values(state.plugins).map((record) => record.folder));
-      for (const name of await list(this.home.installedDir)) {
-        if (!known.has(name)) await rm(join(this.home.installedDir, name), { recursive: true, force: true });
-      }
-    });
+  private reconcile(): Promise<void> {
+    return reconcileHome(this.home, this.store);
   }
 
   private async notInstalled(name: string): Promise<ManagerError> {
