@@ -57,9 +57,18 @@ export interface ChainRules {
 }
 
 /** A call's result inside the worker: the value as the guest's JSON text. */
+/** A failed call; `notRun` when it never started: an earlier call queued before it broke a limit and its instance was dropped. */
+export interface FailedCall {
+  ok: false;
+  code: SandboxErrorCode;
+  message: string;
+  durationNs: number;
+  notRun?: true;
+}
+
 export type CallResult =
   | { ok: true; /** JSON of the value returned; undefined when it returned nothing. */ json: string | undefined; durationNs: number }
-  | { ok: false; code: SandboxErrorCode; message: string; durationNs: number };
+  | FailedCall;
 
 /**
  * A call's result as the host receives it. The worker splices each value's JSON text into the
@@ -67,7 +76,7 @@ export type CallResult =
  */
 export type ReceivedResult =
   | { ok: true; /** Absent when the handler returned nothing. */ value?: JsonValue; durationNs: number }
-  | { ok: false; code: SandboxErrorCode; message: string; durationNs: number };
+  | FailedCall;
 
 export interface LogEntry {
   plugin: string;

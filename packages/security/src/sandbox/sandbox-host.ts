@@ -352,7 +352,13 @@ export class SandboxedPlugin {
 
   private async call(kind: CallKind, name: string, payload: string): Promise<ReceivedResult> {
     await this.host.ensureLoaded(this.record);
-    const [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload }], null);
+    let [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload }], null);
+    if (result?.ok === false && result.notRun === true) {
+      // Queued behind a call of this plugin that broke a limit: it never ran, so it runs once on
+      // the fresh instance the host loads now, as it would have had it come a moment later.
+      await this.host.ensureLoaded(this.record);
+      [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload }], null);
+    }
     return result ?? { ok: false, code: 'WORKER_LOST', message: `plugin '${this.name}' did not run`, durationNs: 0 };
   }
 

@@ -58,9 +58,16 @@ function reply(message: ReplyFields, results?: CallResult[]): void {
   dropped = [];
 }
 
+/** Instances dropped for a broken limit, for the calls already queued to them (bounded: keys are never reused). */
+const stopped = new Map<number, string>();
+const STOPPED_KEPT = 1024;
+
 function forget(key: number, breach: { code: Breach['code']; message: string }): void {
+  const name = plugins.get(key)?.spec.name ?? 'the plugin';
   plugins.delete(key);
   dropped.push({ key, code: breach.code, message: breach.message });
+  stopped.set(key, `plugin '${name}' was stopped by an earlier call (${breach.message || breach.code}) before this call ran`);
+  if (stopped.size > STOPPED_KEPT) stopped.delete(stopped.keys().next().value!);
 }
 
 async function load(spec: WorkerPluginSpec): Promise<{ hooks: string[]; commands: string[] }> {
@@ -80,7 +87,10 @@ async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | nu
     Atomics.store(progress, 1, index);
     const loaded = plugins.get(call.key);
     let result: CallResult;
-    if (loaded === undefined || !loaded.instance.alive) {
+    const stoppedEarlier = loaded === undefined ? stopped.get(call.key) : undefined;
+    if (stoppedEarlier !== undefined) {
+      result = { ok: false, code: 'WORKER_LOST', message: stoppedEarlier, durationNs: 0, notRun: true };
+    } else if (loaded === undefined || !loaded.instance.alive) {
       result = { ok: false, code: 'WORKER_LOST', message: 'the plugin is not loaded in this worker', durationNs: 0 };
     } else {
       const answer = loaded.instance.call(call.kind, call.name, payload ?? call.payload);
