@@ -200,17 +200,11 @@ export class Installer {
         }
         const problem = dependencyProblems(manifest.name, manifest.dependencies, state.plugins);
         if (problem !== undefined) throw problem;
-        const target = join(this.context.home.installedDir, folder);
-        await mkdir(this.context.home.installedDir, { recursive: true });
-        await rename(staged.dir, target);
         state.plugins[manifest.name] = {
           name: manifest.name,
           version: manifest.version,
           status: 'disabled',
-          source: { kind: staged.kind, spec: staged.spec, ...(staged.integrity === undefined ? {} : { integrity: staged.integrity }) },
-          installed_at: new Date().toISOString(),
-          folder,
-          integrity: await recordIntegrity(target),
+          ...(await this.placeCopy(staged, folder)),
           signature,
           granted_permissions: [...manifest.permissions],
           manifest,
@@ -220,6 +214,19 @@ export class Installer {
     } finally {
       await rm(staged.stagingRoot, { recursive: true, force: true });
     }
+  }
+
+  /** Renames the staged copy into installed/ (inside the caller's state transaction) and says what the state records of it. */
+  private async placeCopy(staged: StagedSource, folder: string): Promise<Pick<InstalledPlugin, 'source' | 'installed_at' | 'folder' | 'integrity'>> {
+    const target = join(this.context.home.installedDir, folder);
+    await mkdir(this.context.home.installedDir, { recursive: true });
+    await rename(staged.dir, target);
+    return {
+      source: { kind: staged.kind, spec: staged.spec, ...(staged.integrity === undefined ? {} : { integrity: staged.integrity }) },
+      installed_at: new Date().toISOString(),
+      folder,
+      integrity: await recordIntegrity(target),
+    };
   }
 
   /**
@@ -238,16 +245,10 @@ export class Installer {
         if (previous === undefined) throw await this.notInstalled(name);
         const problem = dependencyProblems(name, manifest.dependencies, state.plugins);
         if (problem !== undefined) throw problem;
-        const target = join(this.context.home.installedDir, folder);
-        await mkdir(this.context.home.installedDir, { recursive: true });
-        await rename(staged.dir, target);
         const record: InstalledPlugin = {
           ...previous,
           version: manifest.version,
-          source: { kind: staged.kind, spec: staged.spec, ...(staged.integrity === undefined ? {} : { integrity: staged.integrity }) },
-          installed_at: new Date().toISOString(),
-          folder,
-          integrity: await recordIntegrity(target),
+          ...(await this.placeCopy(staged, folder)),
           signature,
           granted_permissions: [...manifest.permissions],
           manifest,
