@@ -3,7 +3,7 @@
 // committed. Each is put right before anything reads the home.
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MarathonHome, StateStore } from '@marathon/registry';
+import { stagingOwner, type MarathonHome, type StateStore } from '@marathon/registry';
 import { rollBackInterruptedSyncs } from './sync-journal';
 
 /** Whether a process with this pid is running (EPERM: running, as another user). */
@@ -25,8 +25,8 @@ const list = async (dir: string): Promise<string[]> => readdir(dir).catch(() => 
 export async function reconcileHome(home: MarathonHome, store: StateStore): Promise<void> {
   await rollBackInterruptedSyncs(home.stagingDir, store, (pid) => !pidAlive(pid));
   const stale = (await list(home.stagingDir)).filter((name) => {
-    const pid = Number(/^stage-(\d+)-/.exec(name)?.[1]);
-    return !Number.isInteger(pid) || !pidAlive(pid);
+    const owner = stagingOwner(name);
+    return owner === undefined || !pidAlive(owner.pid);
   });
   for (const name of stale) await rm(join(home.stagingDir, name), { recursive: true, force: true });
   if ((await list(home.installedDir)).length === 0) return;

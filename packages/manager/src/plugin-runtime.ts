@@ -137,7 +137,7 @@ export class PluginRuntime {
 
   /**
    * Verifies, loads and (optionally) inits an instance of the installed copy. A failure puts the
-   * plugin in the error state, unless the caller records it itself (`record: false`, inside a
+   * plugin in the error state, unless the caller records it itself (`markFailed: false`, inside a
    * state transaction, where another one would wait for the lock it holds).
    */
   async start(record: InstalledPlugin, init: boolean, options: { markFailed?: boolean } = {}): Promise<LoadedPlugin> {

@@ -5,7 +5,7 @@
 // the sync added are then unknown to the state, and the manager's reconcile removes them.
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, type InstalledPlugin, type StateStore } from '@marathon/registry';
+import { stagingOwner, stagingPrefix, writeFileAtomic, type InstalledPlugin, type StateStore } from '@marathon/registry';
 import { Trash } from './trash';
 
 const RECORD = 'sync.json';
@@ -16,9 +16,11 @@ interface SyncRecord {
   plugins: Record<string, InstalledPlugin>;
 }
 
+const PURPOSE = 'sync';
+
 /** The trash folder of a sync by this process (inside staging, so dead ones are found there). */
 export function syncTrashName(pid: number, unique: string): string {
-  return `stage-${pid}-sync-${unique}`;
+  return `${stagingPrefix(pid, PURPOSE)}${unique}`;
 }
 
 /** Records where a sync starts from; call before its first change. */
@@ -42,8 +44,8 @@ export async function rollBackInterruptedSyncs(stagingDir: string, store: StateS
   const names = await readdir(stagingDir).catch(() => [] as string[]);
   let rolledBack = 0;
   for (const name of names) {
-    const pid = Number(/^stage-(\d+)-sync-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || !isDead(pid)) continue;
+    const owner = stagingOwner(name);
+    if (owner?.purpose !== PURPOSE || !isDead(owner.pid)) continue;
     const dir = join(stagingDir, name);
     let record: SyncRecord | undefined;
     try {

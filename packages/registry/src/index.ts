@@ -1,4 +1,4 @@
-export { marathonHome, installFolderName } from './marathon-home';
+export { marathonHome, installFolderName, stagingOwner, stagingPrefix } from './marathon-home';
 export type { MarathonHome } from './marathon-home';
 export { searchPaths } from './search-paths';
 export type { SearchPath, SearchPathKind, SearchPathOptions } from './search-paths';

@@ -14,6 +14,7 @@ import { closestMatch } from '@marathon/manifest';
 import { discover } from './discovery';
 import { RegistryError } from './errors';
 import { checkPluginPackage } from './plugin-package';
+import { stagingPrefix } from './marathon-home';
 import type { PackageVersion } from './npm-registry-client';
 import type { SearchPath } from './search-paths';
 import type { SourceKind } from './state-store';
@@ -158,8 +159,7 @@ function checkIntegrity(expected: string | undefined, actual: string, what: stri
 /** Stages an install request into a fresh folder under `stagingDir`. Removes the folder if staging fails. */
 export async function stageSource(request: string, options: StageOptions): Promise<StagedSource> {
   await mkdir(options.stagingDir, { recursive: true });
-  // The pid in the name lets a later start tell a dead process's leftovers from a live one's work.
-  const stagingRoot = await mkdtemp(join(options.stagingDir, `stage-${process.pid}-`));
+  const stagingRoot = await mkdtemp(join(options.stagingDir, stagingPrefix(process.pid)));
   try {
     return await stageInto(request, stagingRoot, options);
   } catch (error) {

@@ -39,6 +39,21 @@ export function marathonHome(explicit?: string, env: NodeJS.ProcessEnv = process
   };
 }
 
+/**
+ * The start of a staging folder's name. The pid in it lets a later process tell a dead process's
+ * leftovers from a live one's work; `purpose` ('sync') marks what the folder is for.
+ */
+export function stagingPrefix(pid: number, purpose?: string): string {
+  return purpose === undefined ? `stage-${pid}-` : `stage-${pid}-${purpose}-`;
+}
+
+/** The pid that owns a staging folder (see stagingPrefix), and the folder's purpose if it names one. */
+export function stagingOwner(name: string): { pid: number; purpose?: string } | undefined {
+  const match = /^stage-(\d+)-(?:([a-z]+)-)?/.exec(name);
+  if (match === null) return undefined;
+  return match[2] === undefined ? { pid: Number(match[1]) } : { pid: Number(match[1]), purpose: match[2] };
+}
+
 /** A folder name for one installed copy: unique, so that an update never overwrites in place. */
 export function installFolderName(plugin: string, version: string, unique: string): string {
   return `${encodeURIComponent(plugin)}@${version}-${unique}`;

@@ -86,6 +86,7 @@ export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): Inst
   }
 }
 
+/** A sync's trash in staging (`stage-<pid>-sync-…`, see @marathon/registry's stagingPrefix, not imported: this is the fast path). */
 function syncPending(home: string): boolean {
   try {
     return readdirSync(join(home, 'staging')).some((name) => /^stage-\d+-sync-/.test(name));
