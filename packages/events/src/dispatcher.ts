@@ -1,4 +1,4 @@
-import type { HookResult } from '@marathon/plugin-api';
+import { ChainAction, chainAction, isEventData, type HookResult } from '@marathon/plugin-api';
 import type { CompiledResume } from './compile-dispatch';
 import type { HandlerEntry } from './handler-entry';
 import { invoke } from './handler-entry';
@@ -57,7 +57,8 @@ export class Dispatcher {
     }
     let handlerOutcome: HandlerOutcome;
     let result: HookResult;
-    if (isHookResult(raw)) {
+    // A writer's result_data becomes the event: data that cannot be one fails the call instead.
+    if (isHookResult(raw) && (!entry.canWrite || raw.result_data === undefined || isEventData(raw.result_data))) {
       result = raw;
       handlerOutcome = { plugin: entry.owner, result };
     } else {
@@ -69,14 +70,15 @@ export class Dispatcher {
     if (this.observing) this.observe(entry, started, ended, result, outcome.data);
     ownResults(outcome, list.implicit, index).push(handlerOutcome);
 
-    if (!result.success && list.veto) {
+    const action = chainAction(list.veto, result.success, result.continue_chain);
+    if (action === ChainAction.Veto) {
       outcome.vetoed = true;
       outcome.vetoedBy = entry.owner;
       outcome.vetoReason = `plugin '${entry.owner}' vetoed ${entry.hook}: ${result.message ?? 'no reason given'}`;
       return true;
     }
     if (entry.canWrite && result.success && result.result_data !== undefined) outcome.data = result.result_data as D;
-    if (result.continue_chain === false) {
+    if (action === ChainAction.Stop) {
       outcome.stoppedBy = entry.owner;
       return true;
     }

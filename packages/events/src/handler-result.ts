@@ -35,6 +35,7 @@ export function isHookResult(value: unknown): value is HookResult {
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object without a boolean success' : `a ${typeof value}`;
 }
@@ -49,6 +50,10 @@ export function faultResult(raw: unknown, timeoutMs: number): ClassifiedResult {
   }
   if (raw === TIMED_OUT) {
     return { result: { success: false, message: `timed out after ${timeoutMs} ms` }, fault: 'timeout' };
+  }
+  if (isHookResult(raw)) {
+    // The one HookResult that is refused: a writer's result_data that cannot be an event.
+    return { result: { success: false, message: `returned result_data that is not an event object (${describe(raw.result_data)})` }, fault: 'invalid_result' };
   }
   return {
     result: { success: false, message: `returned ${describe(raw)} instead of a HookResult` },

@@ -50,6 +50,27 @@ describe.each([
     });
   });
 
+  describe('written data', () => {
+    // Issue 13 (8): result_data: null from a task_write plugin reached the host as the task event.
+    it.each([null, [], 'text', 3])('refuses result_data %p from a writer: the call fails, the event stays', async (data) => {
+      const bus = quietBus();
+      bus.register('pre_task_submit', () => ({ success: true, result_data: data }) as HookResult, { owner: 'writer', canWrite: true });
+      const event = task('1');
+      const outcome = await bus.dispatch('pre_task_submit', event);
+      expect(outcome.data).toBe(event);
+      expect(outcome).toMatchObject({ vetoed: true, vetoedBy: 'writer' });
+      expect(outcome.results[0]).toMatchObject({ fault: 'invalid_result', result: { success: false } });
+      expect(outcome.vetoReason).toMatch(/^plugin 'writer' vetoed pre_task_submit: returned result_data that is not an event object \(/);
+    });
+
+    it('passes an object on as the next event', async () => {
+      const bus = quietBus();
+      bus.register('pre_task_submit', () => success('rewrote', task('2') as never), { owner: 'writer', canWrite: true });
+      const outcome = await bus.dispatch('pre_task_submit', task('1'));
+      expect((outcome.data as { task: { id: string } }).task.id).toBe('2');
+    });
+  });
+
   describe('chain control', () => {
     it('stops at continue_chain: false and says who stopped it', async () => {
       const bus = quietBus();
@@ -99,6 +120,20 @@ describe.each([
       expect(outcome.vetoedBy).toBe('policy');
       expect(outcome.vetoReason).toBe(`plugin 'policy' vetoed ${hook}: not on a Sunday`);
       expect(ran).toEqual(['ok']);
+    });
+
+    // Issue 13 (2): a plugin with the highest priority returned continue_chain: false and every
+    // veto after it was never heard.
+    it.each([...VETO_HOOK_TYPES])('%s: continue_chain: false cannot silence a later veto', async (hook) => {
+      const bus = quietBus();
+      const ran: string[] = [];
+      bus.register(hook, () => ({ success: true, continue_chain: false }), { owner: 'silencer', priority: 1_000_000 });
+      bus.register(hook, () => void ran.push('middle'), { owner: 'middle', priority: 5 });
+      bus.register(hook, () => failure('dd to a device'), { owner: 'task-policy' });
+      const outcome = await bus.dispatch(hook, eventFor[hook] as never);
+      expect(ran).toEqual(['middle']);
+      expect(outcome).toMatchObject({ vetoed: true, vetoedBy: 'task-policy', vetoReason: `plugin 'task-policy' vetoed ${hook}: dd to a device` });
+      expect(outcome.stoppedBy).toBeUndefined();
     });
 
     it.each([...VETO_HOOK_TYPES])('%s: a throw vetoes too', async (hook) => {

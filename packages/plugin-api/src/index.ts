@@ -55,3 +55,4 @@ export {
   PluginApiError,
 } from './runtime';
 export type { ResourceLimits, PluginApiErrorCode } from './runtime';
+export { ChainAction, chainAction, isEventData } from './chain-rules';

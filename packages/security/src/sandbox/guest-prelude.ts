@@ -1,8 +1,20 @@
 // The guest half of the bridge, evaluated in every plugin's QuickJS context before the plugin's
 // code. It captures the built-ins it relies on first, so that a plugin replacing JSON.stringify
 // or Promise.prototype.then cannot change what crosses the boundary; builds the frozen `ctx`; and
-// calls handlers, returning their results as JSON text (serialised inside the VM, under the call's
+// calls handlers, returning their results as text (serialised inside the VM, under the call's
 // deadline, so a getter or toJSON that loops is interrupted rather than hanging the host).
+//
+// What a call answers is a tagged string, never JSON built from an object: the guest owns every
+// prototype in its engine, so `JSON.stringify({ value })` would consult an `Object.prototype.toJSON`
+// the plugin planted and let it write the envelope itself (a fake host error, a fake `notRun`).
+// The tag is the first character, chosen here; only the text after `V` is the plugin's, and the
+// worker checks that it is JSON before anything else reads it (result-envelope.ts):
+//   'U'                      the handler returned nothing
+//   'V' + JSON text          the handler's value
+//   'E' + code + '\n' + text  the call failed (BAD_RESULT, HANDLER_FAILED, NO_SUCH_HANDLER)
+// An async handler's call answers a promise made by the captured Promise constructor; the host
+// reads its state itself and then asks `encode` or `encodeError` for the text (no `then`, whose
+// species lookup a plugin could redirect).
 //
 // Host functions: hostSync(op, argsJson) → '{"value":…}' | '{"error":{"code","message"}}', and
 // hostAsync(op, argsJson) → a promise of the same text.
@@ -87,24 +99,32 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
   function encode(value) {
     var text;
     try {
-      text = value === undefined ? '{"undefined":true}' : stringify({ value: value });
+      // stringify of the value alone: whatever a toJSON of the plugin's makes of it is its value.
+      text = value === undefined ? undefined : stringify(value);
     } catch (error) {
-      return stringify({ error: { code: 'BAD_RESULT', message: 'returned a value that is not JSON data (' + StringCtor(error && error.message) + ')' } });
+      return 'EBAD_RESULT\nreturned a value that is not JSON data (' + describe(error) + ')';
     }
-    if (text === undefined) return '{"undefined":true}';
-    if (text.length > maxChars) {
-      return stringify({ error: { code: 'BAD_RESULT', message: 'returned more than ' + maxChars + ' characters of data' } });
-    }
-    return text;
+    if (typeof text !== 'string') return 'U';
+    if (text.length > maxChars) return 'EBAD_RESULT\nreturned more than ' + maxChars + ' characters of data';
+    return 'V' + text;
   }
-  function encodeError(error) {
+  function describe(error) {
     var message;
     try {
       message = error instanceof ErrorCtor ? StringCtor(error.message) : StringCtor(error);
     } catch (e) {
       message = 'a value that cannot be described';
     }
-    return stringify({ error: { code: 'HANDLER_FAILED', message: message.length > 2000 ? message.slice(0, 2000) + '...' : message } });
+    return message.length > 2000 ? message.slice(0, 2000) + '...' : message;
+  }
+  function encodeError(error) {
+    return 'EHANDLER_FAILED\n' + describe(error);
+  }
+  /** JSON text of a list of names, written without consulting any prototype. */
+  function nameList(names) {
+    var text = '', i;
+    for (i = 0; i < names.length; i++) text += (i === 0 ? '' : ',') + stringify(StringCtor(names[i]));
+    return '[' + text + ']';
   }
 
   return freeze({
@@ -132,11 +152,12 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
       if (table.init !== undefined && typeof table.init !== 'function') throw new ErrorCtor('init is not a function');
       if (table.deinit !== undefined && typeof table.deinit !== 'function') throw new ErrorCtor('deinit is not a function');
       plugin = table;
-      return stringify({ hooks: hookNames, commands: commandNames });
+      return '{"hooks":' + nameList(hookNames) + ',"commands":' + nameList(commandNames) + '}';
     },
     /**
-     * Calls a handler: the JSON text of its result or its error — at once for a synchronous handler,
-     * else a promise that resolves (never rejects) to that text. The target is 'hook:NAME',
+     * Calls a handler: the tagged text of its result or its error at once for a synchronous
+     * handler, else a promise (of the captured constructor) that settles with the handler's value
+     * or error, for the host to pass to encode or encodeError. The target is 'hook:NAME',
      * 'command:NAME', 'init' or 'deinit'.
      */
     invoke: function (target, payload) {
@@ -144,8 +165,8 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
       var kind = colon < 0 ? target : target.slice(0, colon), name = colon < 0 ? target : target.slice(colon + 1);
       var fn = kind === 'hook' ? plugin.hooks[name] : kind === 'command' ? plugin.commands[name] : plugin[kind];
       if (typeof fn !== 'function') {
-        if (kind === 'init' || kind === 'deinit') return '{"undefined":true}';
-        return stringify({ error: { code: 'NO_SUCH_HANDLER', message: 'the plugin has no ' + kind + ' named ' + StringCtor(name) } });
+        if (kind === 'init' || kind === 'deinit') return 'U';
+        return 'ENO_SUCH_HANDLER\nthe plugin has no ' + kind + ' named ' + StringCtor(name);
       }
       var args = kind === 'init' || kind === 'deinit' ? [ctx] : [ctx, parse(payload)];
       var value;
@@ -158,8 +179,9 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
       if (value === null || (typeof value !== 'object' && typeof value !== 'function') || typeof value.then !== 'function') {
         return encode(value);
       }
-      var running = new PromiseCtor(function (res) { res(value); });
-      return apply(then, running, [encode, encodeError]);
+      return new PromiseCtor(function (res) { res(value); });
     },
+    encode: encode,
+    encodeError: encodeError,
   });
 })`;

@@ -9,15 +9,26 @@ export function parseGuestJson(text: string): JsonValue {
   return text.includes('"__proto__"') ? withoutProtoKeys(value) : value;
 }
 
-function withoutProtoKeys(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = withoutProtoKeys(value[i]!);
-    return value;
+/**
+ * Deletes own `__proto__` keys at any depth. A loop over an explicit stack, not recursion: the data
+ * is the guest's, and its depth must not decide whether the host's stack holds.
+ */
+function withoutProtoKeys(root: JsonValue): JsonValue {
+  const stack: JsonValue[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) stack.push(item);
+      continue;
+    }
+    if (Object.hasOwn(value, '__proto__')) delete value['__proto__'];
+    for (const key of Object.keys(value)) {
+      const item = value[key]!;
+      if (typeof item === 'object' && item !== null) stack.push(item);
+    }
   }
-  if (typeof value !== 'object' || value === null) return value;
-  if (Object.hasOwn(value, '__proto__')) delete value['__proto__'];
-  for (const key of Object.keys(value)) value[key] = withoutProtoKeys(value[key]!);
-  return value;
+  return root;
 }
 
 /** A HookResult made of the known fields only, or undefined when the value is not one. */

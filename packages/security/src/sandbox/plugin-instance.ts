@@ -21,6 +21,8 @@ import type { HostCalls } from './host-calls';
 import { formatBytes } from './limits';
 import { loadModuleSource, normalizeImport } from './module-resolution';
 import type { CallKind, CallResult, PluginUsage, WorkerPluginSpec } from './protocol';
+import { readDescription, readEnvelope } from './result-envelope';
+import { ACTIVITY_SLOT } from './worker-progress';
 
 const WASM_PAGE = 64 * 1024;
 /** Pages QuickJS's module declares as its initial memory (16 MiB). */
@@ -34,7 +36,14 @@ function nanosecondsSince(started: number): number {
 export interface EngineAssets {
   wasmModule: WebAssembly.Module;
   apiSource: string;
+  /**
+   * Shared with the host's watchdog (worker-progress.ts): slot ACTIVITY_SLOT holds the key of the instance running
+   * guest code at this moment (0 when none), so a worker stopped for an overrun blames the plugin
+   * that was running rather than whichever call was waiting behind it.
+   */
+  activity?: Int32Array;
 }
+
 
 /** A broken limit or an engine failure: the instance is gone. */
 export class Breach extends Error {
@@ -168,6 +177,12 @@ export class PluginInstance implements EngineInstance {
     void this.host.async(op, args).then((text) => {
       if (this.disposed !== undefined) return;
       this.deferreds.delete(deferred);
+      if (this.activeCalls.size === 0) {
+        // The call that started the operation has returned: its result is dropped, and the guest
+        // code waiting for it never runs (no guest code runs between calls, outside any deadline).
+        if (deferred.alive && !this.trapped) deferred.dispose();
+        return;
+      }
       const value = this.vm.newString(text);
       deferred.resolve(value);
       this.free(value);
@@ -186,9 +201,13 @@ export class PluginInstance implements EngineInstance {
   /** Runs guest code under the earliest active deadline and the remaining CPU budget. */
   private runGuest<T>(run: () => T): T {
     if (this.disposed !== undefined) throw this.disposed;
+    // Guest code runs only inside a call, under that call's deadline; there is no other budget.
+    if (this.activeCalls.size === 0) throw new Breach('HANDLER_FAILED', `plugin '${this.spec.name}' tried to run outside a call`);
     const started = performance.now();
     let deadline = Number.POSITIVE_INFINITY;
     for (const call of this.activeCalls) deadline = Math.min(deadline, call.deadline);
+    const activity = this.assets.activity;
+    const before = activity === undefined ? 0 : Atomics.exchange(activity, ACTIVITY_SLOT, this.spec.key);
     const cpuLeft = this.spec.limits.max_cpu_time_ms - this.cpuMs;
     this.sliceLimit = Math.min(deadline, started + cpuLeft);
     const cpuBound = started + cpuLeft < deadline;
@@ -201,6 +220,7 @@ export class PluginInstance implements EngineInstance {
     } finally {
       this.cpuMs += performance.now() - started;
       this.sliceLimit = Number.POSITIVE_INFINITY;
+      if (activity !== undefined) Atomics.store(activity, ACTIVITY_SLOT, before);
     }
     if (this.interrupted) {
       throw this.drop(
@@ -345,9 +365,11 @@ export class PluginInstance implements EngineInstance {
         this.free(described.error);
         throw new Breach('LOAD_FAILED', `plugin '${this.spec.name}' failed to load: ${text.replace(/^Error: /, '')}`);
       }
-      const json = this.vm.getString(described.value);
+      const json = this.vm.typeof(described.value) === 'string' ? this.vm.getString(described.value) : '';
       this.free(described.value);
-      return JSON.parse(json) as { hooks: string[]; commands: string[] };
+      const description = readDescription(json);
+      if (description === undefined) throw new Breach('LOAD_FAILED', `plugin '${this.spec.name}' failed to load: its code described itself with something that is not a list of hooks and commands`);
+      return description;
     } catch (error) {
       if (error instanceof Breach) throw this.drop(error);
       throw error;
@@ -426,7 +448,7 @@ export class PluginInstance implements EngineInstance {
         // A synchronous handler: the bridge answered with the text itself.
         const text = this.vm.getString(invoked.value);
         this.free(invoked.value);
-        return this.decode(text, started);
+        return this.completed(this.decode(text, started), started);
       }
       pending = true;
       return this.finish(invoked.value, call, `run ${kind} ${name}`, started);
@@ -437,18 +459,40 @@ export class PluginInstance implements EngineInstance {
     }
   }
 
-  /** The rest of a call whose handler returned a promise. */
+  /** The rest of a call whose handler returned a promise: settled, then encoded in the VM. */
   private async finish(handle: QuickJSHandle, call: ActiveCall, what: string, started: number): Promise<CallResult> {
     try {
       const value = await this.settle(handle, call, what);
-      const text = this.vm.getString(value);
-      this.free(value);
-      return this.decode(text, started);
+      const text = this.runGuest(() => {
+        const encode = this.vm.getProp(this.bridge!, 'encode');
+        const encoded = this.vm.callFunction(encode, this.vm.undefined, value);
+        this.free(encode);
+        this.free(value);
+        return encoded;
+      });
+      if (text.error) {
+        const breach = this.classify(text.error) ?? new Breach('BAD_RESULT', `plugin '${this.spec.name}' returned a value that could not be read`);
+        this.free(text.error);
+        throw breach;
+      }
+      const answer = this.vm.typeof(text.value) === 'string' ? this.vm.getString(text.value) : '';
+      this.free(text.value);
+      return this.completed(this.decode(answer, started), started);
     } catch (error) {
       return this.failed(error, started);
     } finally {
       this.activeCalls.delete(call);
     }
+  }
+
+  /**
+   * Ends a call whose handler has answered: promise jobs it left queued run now, under the same
+   * deadline, rather than later outside any call. If they break a limit, the call fails with it.
+   */
+  private completed(result: CallResult, started: number): CallResult {
+    if (this.disposed === undefined && !this.trapped && this.runtime.hasPendingJob()) this.pump();
+    if (this.disposed === undefined) return result;
+    return { ok: false, code: this.disposed.code, message: this.disposed.message, durationNs: nanosecondsSince(started) };
   }
 
   private failed(error: unknown, started: number): CallResult {
@@ -457,22 +501,28 @@ export class PluginInstance implements EngineInstance {
     return { ok: false, code: error.code, message: error.message, durationNs: nanosecondsSince(started) };
   }
 
-  /** The bridge's envelope: {"value":…}, {"undefined":true} or {"error":{code,message}}. */
+  /** The bridge's tagged answer (see guest-prelude.ts), checked by result-envelope.ts. */
   private decode(text: string, started: number): CallResult {
     const durationNs = nanosecondsSince(started);
     // Counting bytes scans the text; a text this short cannot be over the cap.
     if (text.length * 3 > this.spec.limits.max_result_bytes && Buffer.byteLength(text) > this.spec.limits.max_result_bytes + 64) {
       return { ok: false, code: 'BAD_RESULT', message: `plugin '${this.spec.name}' returned more than ${this.spec.limits.max_result_bytes} bytes`, durationNs };
     }
-    if (text === '{"undefined":true}') return { ok: true, json: undefined, durationNs };
-    if (text.startsWith('{"error":')) {
-      const { error } = JSON.parse(text) as { error: { code: SandboxErrorCode; message: string } };
-      const breach = this.classifyMessage(error.message);
-      if (breach !== undefined) throw breach;
-      const prefix = error.code === 'HANDLER_FAILED' ? `plugin '${this.spec.name}' failed: ` : `plugin '${this.spec.name}' `;
-      return { ok: false, code: error.code, message: prefix + error.message, durationNs };
+    const envelope = readEnvelope(text);
+    switch (envelope.kind) {
+      case 'nothing':
+        return { ok: true, json: undefined, durationNs };
+      case 'value':
+        return { ok: true, json: envelope.json, durationNs };
+      case 'malformed':
+        return { ok: false, code: 'BAD_RESULT', message: `plugin '${this.spec.name}' ${envelope.message}`, durationNs };
+      case 'error': {
+        const breach = this.classifyMessage(envelope.message);
+        if (breach !== undefined) throw breach;
+        const prefix = envelope.code === 'HANDLER_FAILED' ? `plugin '${this.spec.name}' failed: ` : `plugin '${this.spec.name}' `;
+        return { ok: false, code: envelope.code, message: prefix + envelope.message, durationNs };
+      }
     }
-    return { ok: true, json: text.slice('{"value":'.length, -1), durationNs };
   }
 
   /**
@@ -481,7 +531,8 @@ export class PluginInstance implements EngineInstance {
    * that is running out of memory too.
    */
   private classifyMessage(message: string): Breach | undefined {
-    if (message === 'out of memory' || (message === 'null' && this.nearMemoryCap())) {
+    // Only near the cap: a plugin throwing new Error('out of memory') is just failing.
+    if ((message === 'out of memory' || message === 'null') && this.nearMemoryCap()) {
       return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
     }
     if (message === 'stack overflow') {

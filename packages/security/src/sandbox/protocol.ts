@@ -56,7 +56,6 @@ export interface ChainRules {
   veto: boolean;
 }
 
-/** A call's result inside the worker: the value as the guest's JSON text. */
 /** A failed call; `notRun` when it never started: an earlier call queued before it broke a limit and its instance was dropped. */
 export interface FailedCall {
   ok: false;
@@ -117,4 +116,6 @@ export type WorkerToMain =
       audit: AuditEntry[];
       logs: LogEntry[];
     }
+  /** Denied capability calls, sent the moment they are denied. */
+  | { type: 'audit'; entries: AuditEntry[] }
   | { type: 'ready' };

@@ -6,7 +6,7 @@
 // way, transparently.
 import { mkdir, realpath } from 'node:fs/promises';
 import type { HookResult, HookType, JsonValue, ResourceLimits } from '@marathon/plugin-api';
-import { isVetoHook } from '@marathon/plugin-api';
+import { ChainAction, chainAction, isEventData, isVetoHook } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import { AuditTrail, type AuditEntry } from '../audit-trail';
 import { SandboxError, type SandboxErrorCode } from '../errors';
@@ -91,6 +91,8 @@ function sameNames(declared: readonly string[], implemented: readonly string[]):
 export class SandboxHost {
   readonly audit: AuditTrail;
   private readonly workers: Array<SandboxWorker | undefined>;
+  /** Every loaded instance by its key, so that a stopped worker's culprit can be named and charged. */
+  private readonly byKey = new Map<number, PluginRecord>();
   private nextKey = 1;
   private closed = false;
 
@@ -147,6 +149,7 @@ export class SandboxHost {
       if (worker === undefined || !worker.alive) {
         const onLost = (lostWorker: SandboxWorker, error: WorkerLost) => this.workerLost(lostWorker, error);
         worker = adoptPrewarmedWorker(index, onLost) ?? new SandboxWorker(index, engineModule(), onLost);
+        worker.onAudit = (entry) => this.audit.record(entry);
         this.workers[index] = worker;
       }
       if (best === undefined || worker.keys.size < best.keys.size) best = worker;
@@ -154,25 +157,63 @@ export class SandboxHost {
     return best!;
   }
 
+  /**
+   * A worker stopped. When the watchdog stopped it, the plugin that was running guest code then is
+   * the one charged (whichever request it was serving); every other plugin in the worker only lost
+   * its instance, and its next call loads a fresh one.
+   */
   private workerLost(worker: SandboxWorker, error: WorkerLost): void {
     if (this.workers[worker.index] === worker) this.workers[worker.index] = undefined;
-    void error;
+    const culprit = this.culprit(error);
+    if (culprit !== undefined && culprit.worker === worker) {
+      culprit.breaches += 1;
+      this.options.onBreach?.({ plugin: culprit.name, code: 'DEADLINE_EXCEEDED', message: this.overranMessage(culprit) });
+    }
+    for (const key of worker.keys) {
+      const record = this.byKey.get(key);
+      if (record !== undefined) this.forget(record);
+    }
+  }
+
+  /** The plugin the watchdog stopped a worker for, if it was running guest code at the time. */
+  private culprit(error: WorkerLost): PluginRecord | undefined {
+    return error.code === 'DEADLINE_EXCEEDED' && error.culpritKey !== 0 ? this.byKey.get(error.culpritKey) : undefined;
+  }
+
+  private overranMessage(record: PluginRecord): string {
+    return `plugin '${record.name}' did not finish within its deadline of ${record.spec.limits.call_deadline_ms} ms (its worker was stopped)`;
+  }
+
+  /** Why a worker was lost, for the plugins that were not the cause. */
+  private lossReason(error: WorkerLost): string {
+    const culprit = this.culprit(error);
+    if (culprit !== undefined) return `its sandbox worker was stopped because plugin '${culprit.name}' overran its deadline`;
+    return error.code === 'DEADLINE_EXCEEDED' ? 'its sandbox worker was stopped' : `its sandbox worker was lost (${error.message})`;
   }
 
   /** Loads the record's code into a new instance in some worker. */
-  private async instantiate(record: PluginRecord): Promise<void> {
+  private async instantiate(record: PluginRecord, retry = true): Promise<void> {
     if (this.closed) throw new SandboxError('DISPOSED', record.name, 'the sandbox is closed');
     const worker = this.pickWorker();
     await worker.ready;
     const key = this.nextKey++;
+    this.byKey.set(key, record);
     let reply;
     try {
       reply = await worker.request({ type: 'load', spec: { ...record.spec, key } }, record.spec.limits.call_deadline_ms);
     } catch (error) {
-      throw this.lostError(record, error);
+      this.byKey.delete(key);
+      if (error instanceof WorkerLost && error.culpritKey !== key && retry) {
+        // Another plugin's overrun (or a crash) took the worker while this one loaded: load again.
+        return this.instantiate(record, false);
+      }
+      throw this.lostError(record, key, error);
     }
     this.absorb(reply);
-    if (reply.error !== undefined) throw new SandboxError(reply.error.code, record.name, reply.error.message);
+    if (reply.error !== undefined) {
+      this.byKey.delete(key);
+      throw new SandboxError(reply.error.code, record.name, reply.error.message);
+    }
     const described = reply.described ?? { hooks: [], commands: [] };
     const hooks = sameNames(record.manifest.hooks.map((hook) => hook.name), described.hooks);
     const commands = sameNames(record.manifest.commands.map((command) => command.name), described.commands);
@@ -183,21 +224,28 @@ export class SandboxHost {
       ...commands.extra.map((name) => `the code implements command '${name}' that plugin.json does not declare`),
     ];
     if (problems.length > 0) {
+      this.byKey.delete(key);
       await worker.request({ type: 'unload', key }, 1000).catch(() => undefined);
       throw new SandboxError('MANIFEST_MISMATCH', record.name, `plugin '${record.name}' does not match its manifest: ${problems.join('; ')}`);
     }
+    if (record.key !== 0) this.byKey.delete(record.key);
     record.key = key;
     record.worker = worker;
     worker.keys.add(key);
   }
 
-  private lostError(record: PluginRecord, error: unknown): SandboxError {
+  private lostError(record: PluginRecord, key: number, error: unknown): SandboxError {
     if (error instanceof WorkerLost) {
       this.forget(record);
-      const message = error.code === 'DEADLINE_EXCEEDED' ? `plugin '${record.name}' did not finish within its deadline of ${record.spec.limits.call_deadline_ms} ms (its worker was stopped)` : `plugin '${record.name}' lost its worker: ${error.message}`;
-      return new SandboxError(error.code, record.name, message);
+      if (error.culpritKey === key) return new SandboxError('DEADLINE_EXCEEDED', record.name, this.overranMessage(record));
+      return new SandboxError('WORKER_LOST', record.name, `plugin '${record.name}' could not load: ${this.lossReason(error)}`);
     }
     throw error;
+  }
+
+  /** @internal The plugin was unloaded for good: its key names nothing any more. */
+  released(record: PluginRecord): void {
+    this.byKey.delete(record.key);
   }
 
   /** The record's instance is gone; its next call loads a new one. */
@@ -232,7 +280,12 @@ export class SandboxHost {
     return record.worker!;
   }
 
-  /** Runs calls for records that live in one worker, in one message. */
+  /**
+   * Runs calls for records that live in one worker, in one message. When the worker is lost, each
+   * call is reported by what became of it: the culprit's as its overrun; a call that finished or
+   * was cut off part-way as failed (it may have had effects, so it is not run again); a call that
+   * never started as `notRun`, which the caller may run again on a fresh instance.
+   */
   async run(records: PluginRecord[], calls: CallRequest[], veto: boolean | null): Promise<ReceivedResult[]> {
     const worker = records[0]!.worker!;
     const budget = calls.length * Math.max(...records.map((record) => record.spec.limits.call_deadline_ms));
@@ -242,17 +295,21 @@ export class SandboxHost {
     } catch (error) {
       if (!(error instanceof WorkerLost)) throw error;
       for (const record of records) this.forget(record);
-      return calls.map((call, index) => {
+      const reason = this.lossReason(error);
+      const results: ReceivedResult[] = [];
+      for (let index = 0; index < calls.length; index++) {
         const record = records[index]!;
-        if (error.code === 'DEADLINE_EXCEEDED' && index === error.culprit) {
-          record.breaches += 1;
-          const message = `plugin '${record.name}' did not finish within its deadline of ${record.spec.limits.call_deadline_ms} ms (its worker was stopped)`;
-          this.options.onBreach?.({ plugin: record.name, code: 'DEADLINE_EXCEEDED', message });
-          return { ok: false, code: 'DEADLINE_EXCEEDED', message, durationNs: 0 } satisfies ReceivedResult;
+        const call = calls[index]!;
+        if (call.key === error.culpritKey && index === error.started - 1) {
+          results.push({ ok: false, code: 'DEADLINE_EXCEEDED', message: this.overranMessage(record), durationNs: 0 });
+        } else if (index >= error.started) {
+          results.push({ ok: false, code: 'WORKER_LOST', message: `plugin '${record.name}' did not run: ${reason}`, durationNs: 0, notRun: true });
+        } else {
+          const what = index < error.started - 1 ? 'ran, but its result was lost' : 'was interrupted';
+          results.push({ ok: false, code: 'WORKER_LOST', message: `plugin '${record.name}' ${what}: ${reason}`, durationNs: 0 });
         }
-        const when = error.culprit >= 0 && index < error.culprit ? 'ran, but its result was lost when' : 'did not run because';
-        return { ok: false, code: 'WORKER_LOST', message: `plugin '${record.name}' ${when} its sandbox worker was stopped`, durationNs: 0 } satisfies ReceivedResult;
-      }).slice(0, error.culprit >= 0 ? error.culprit + 1 : calls.length);
+      }
+      return results;
     }
     this.absorb(reply, records);
     return reply.results ?? [];
@@ -270,7 +327,12 @@ export class SandboxHost {
       const message = `plugin '${record.name}' returned ${describeValue(value)} instead of a HookResult`;
       return { result: { success: false, message, continue_chain: true }, error: new SandboxError('BAD_RESULT', record.name, message), durationNs: result.durationNs };
     }
-    const { result: allowed, stripped } = stripWrite(hookResult, mayWrite(hook, record.spec.permissions));
+    const writer = mayWrite(hook, record.spec.permissions);
+    if (writer && hookResult.success && hookResult.result_data !== undefined && !isEventData(hookResult.result_data)) {
+      const message = `plugin '${record.name}' returned result_data that is not an event object (${describeValue(hookResult.result_data)})`;
+      return { result: { success: false, message, continue_chain: true }, error: new SandboxError('BAD_RESULT', record.name, message), durationNs: result.durationNs };
+    }
+    const { result: allowed, stripped } = stripWrite(hookResult, writer);
     if (stripped) this.audit.record({ time: Date.now(), plugin: record.name, capability: 'task.write', target: hook, allowed: false, reason: "no 'task_write' permission" });
     return { result: allowed, durationNs: result.durationNs };
   }
@@ -305,17 +367,21 @@ export class SandboxHost {
       });
       // Within a group the worker applies the chain rules itself; between groups they are applied here.
       const results = await this.run(group, calls, veto);
-      let stop = results.length < group.length;
+      const firstNotRun = results.findIndex((result) => !result.ok && result.notRun === true);
+      if (firstNotRun >= 0) {
+        // Stopped by another plugin before their turn: they run on a fresh instance instead.
+        results.length = firstNotRun;
+        end = index + firstNotRun;
+        for (const record of records.slice(end)) await this.ensureLoaded(record);
+      }
+      let stop = results.length < end - index;
       results.forEach((result, offset) => {
         const record = group[offset]!;
         const outcome = this.toHookResult(record, hook, result);
         out.push({ plugin: record.name, ...outcome });
-        if (outcome.error !== undefined || !outcome.result.success) {
-          if (veto) stop = true;
-        } else if (calls[offset]!.canWrite && outcome.result.result_data !== undefined) {
-          data = outcome.result.result_data;
-        }
-        if (outcome.result.continue_chain === false) stop = true;
+        const success = outcome.error === undefined && outcome.result.success;
+        if (success && calls[offset]!.canWrite && outcome.result.result_data !== undefined) data = outcome.result.result_data;
+        if (chainAction(veto, success, outcome.result.continue_chain) !== ChainAction.Continue) stop = true;
       });
       if (stop) break;
       index = end;
@@ -411,5 +477,6 @@ export class SandboxedPlugin {
     if (worker !== undefined && worker.alive) await worker.request({ type: 'unload', key: record.key }, 1000).catch(() => undefined);
     worker?.keys.delete(record.key);
     record.worker = undefined;
+    this.host.released(record);
   }
 }

@@ -2,12 +2,18 @@
 // The main thread's handle on one sandbox worker: numbered requests, and a watchdog per request.
 // QuickJS's interrupt handler is polled by instruction count, so a loop of heavy built-ins can run
 // far past a deadline inside the worker; only terminating the thread stops it for sure. When the
-// watchdog fires, the worker's shared progress slot says which call was running.
+// watchdog fires, the worker's shared progress slots (worker-progress.ts) say which plugin was
+// running and how many calls of each request had started.
+//
+// Nothing that arrives from the worker can throw out of the 'message' listener: a reply that cannot
+// be read stops the worker (its requests fail as lost) instead of raising in the host's event loop.
 import { Worker } from 'node:worker_threads';
 import type { SandboxErrorCode } from '../errors';
 import { readFileSync } from 'node:fs';
+import type { AuditEntry } from '../audit-trail';
 import { parseGuestJson } from './guest-value';
 import type { MainToWorker, WorkerToMain } from './protocol';
+import { ACTIVITY_SLOT, progressBuffer, startedSlot } from './worker-progress';
 
 type Reply = Extract<WorkerToMain, { type: 'reply' }>;
 type Request = MainToWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
@@ -20,19 +26,25 @@ interface Pending {
   sentAt: number;
 }
 
-/** The worker is gone; `culprit` is the index of the call it was running when killed, if known. */
+/**
+ * The worker is gone. `culpritKey` is the plugin instance that was running guest code when the
+ * watchdog stopped it (0 when none was); `started` is how many calls of this request had started.
+ */
 export class WorkerLost extends Error {
   constructor(
     readonly code: SandboxErrorCode,
     message: string,
-    readonly requestId: number,
-    readonly culprit: number,
+    readonly culpritKey: number,
+    readonly started: number,
   ) {
     super(message);
   }
 }
 
 let compiled: WebAssembly.Module | undefined;
+
+/** The first message of a worker that started. */
+const READY = JSON.stringify({ type: 'ready' } satisfies WorkerToMain);
 
 /** QuickJS's WebAssembly module, compiled once per process and shared with every worker. */
 export function engineModule(): WebAssembly.Module {
@@ -46,7 +58,10 @@ export const WATCHDOG_GRACE_MS = 1000;
 export class SandboxWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
-  private readonly progress = new SharedArrayBuffer(8);
+  private readonly progress = progressBuffer();
+  private readonly slots = new Int32Array(this.progress);
+  /** Where denied capability calls go the moment the worker reports them. */
+  onAudit: (entry: AuditEntry) => void = () => undefined;
   private nextId = 1;
   private lost: WorkerLost | undefined;
   /** When the last reply arrived: the earliest the oldest request still pending can have started. */
@@ -67,17 +82,27 @@ export class SandboxWorker {
       resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 },
     });
     this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', (text: string) => {
-        const message = JSON.parse(text) as WorkerToMain;
+      this.worker.once('message', (text: unknown) => {
         this.refresh();
-        if (message.type === 'ready') resolve();
+        if (text === READY) resolve();
         else reject(new Error('worker did not start'));
       });
       this.worker.once('error', reject);
     });
-    this.worker.on('message', (text: string) => {
-      const message = parseGuestJson(text) as unknown as WorkerToMain;
-      if (message.type !== 'reply') return;
+    this.worker.on('message', (text: unknown) => {
+      let message: WorkerToMain;
+      try {
+        message = parseGuestJson(String(text)) as unknown as WorkerToMain;
+        if (message.type === 'audit') {
+          for (const entry of message.entries) this.onAudit(entry);
+          return;
+        }
+        if (message.type !== 'reply' || typeof message.id !== 'number') return;
+      } catch {
+        this.fail(new WorkerLost('WORKER_LOST', 'the sandbox worker sent a reply that could not be read', 0, 0));
+        void this.worker.terminate();
+        return;
+      }
       const pending = this.pending.get(message.id);
       if (pending === undefined) return;
       this.pending.delete(message.id);
@@ -86,8 +111,8 @@ export class SandboxWorker {
       this.refresh();
       pending.resolve(message);
     });
-    this.worker.on('error', (error) => this.fail(new WorkerLost('WORKER_LOST', `the sandbox worker crashed: ${error.message}`, 0, -1)));
-    this.worker.on('exit', (code) => this.fail(new WorkerLost('WORKER_LOST', `the sandbox worker exited (code ${code})`, 0, -1)));
+    this.worker.on('error', (error) => this.fail(new WorkerLost('WORKER_LOST', `the sandbox worker crashed: ${error.message}`, 0, 0)));
+    this.worker.on('exit', (code) => this.fail(new WorkerLost('WORKER_LOST', `the sandbox worker exited (code ${code})`, 0, 0)));
   }
 
   /** Hands a worker started ahead of time (see prewarm.ts) to the host that will use it. */
@@ -107,6 +132,7 @@ export class SandboxWorker {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.overrun(id), budgetMs + WATCHDOG_GRACE_MS);
       this.pending.set(id, { resolve, reject, timer, budgetMs, sentAt: performance.now() });
+      Atomics.store(this.slots, startedSlot(id), 0);
       this.refresh();
       // Messages travel as JSON text, which crosses threads faster than structured clones.
       this.worker.postMessage(JSON.stringify({ ...request, id } as MainToWorker));
@@ -126,7 +152,7 @@ export class SandboxWorker {
    * before it replied. The budget is counted again from the earliest moment the request can have
    * started, and the worker is stopped only when the oldest request still pending has used its
    * whole budget since then. A runaway is still stopped: nothing replies while it runs, so the
-   * oldest request's clock keeps going. The request the worker is running is blamed.
+   * oldest request's clock keeps going. The plugin running guest code at that moment is blamed.
    */
   private overrun(id: number): void {
     const waiting = this.pending.get(id);
@@ -143,11 +169,8 @@ export class SandboxWorker {
       waiting.timer = setTimeout(() => this.overrun(id), allowance - used);
       return;
     }
-    const progress = new Int32Array(this.progress);
-    const running = Atomics.load(progress, 0);
-    const blamed = running !== 0 && this.pending.has(running) ? running : 0;
-    const culprit = blamed === 0 ? -1 : Atomics.load(progress, 1);
-    this.fail(new WorkerLost('DEADLINE_EXCEEDED', 'a plugin overran its deadline and the sandbox worker was stopped', blamed, culprit));
+    const culpritKey = Atomics.load(this.slots, ACTIVITY_SLOT);
+    this.fail(new WorkerLost('DEADLINE_EXCEEDED', 'a plugin overran its deadline and the sandbox worker was stopped', culpritKey, 0));
     void this.worker.terminate();
   }
 
@@ -156,14 +179,14 @@ export class SandboxWorker {
     this.lost = error;
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(id === error.requestId ? error : new WorkerLost('WORKER_LOST', error.message, id, -1));
+      pending.reject(new WorkerLost(error.code, error.message, error.culpritKey, Atomics.load(this.slots, startedSlot(id))));
     }
     this.pending.clear();
     this.onLost(this, error);
   }
 
   async terminate(): Promise<void> {
-    this.lost ??= new WorkerLost('DISPOSED', 'the sandbox was closed', 0, -1);
+    this.lost ??= new WorkerLost('DISPOSED', 'the sandbox was closed', 0, 0);
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(this.lost);

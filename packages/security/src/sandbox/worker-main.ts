@@ -1,8 +1,10 @@
 /// <reference path="./webassembly.d.ts" />
 // Entry of a sandbox worker thread. It hosts the QuickJS instances of several plugins, serves the
 // SandboxHost's requests one message at a time (a batch of calls runs in order, in one message),
-// and writes which call it is running into shared memory, so that the host's watchdog knows whom
-// to blame if it has to terminate the thread.
+// and writes into shared memory which plugin is running guest code and how many calls of each
+// request have started (worker-progress.ts), so that the host's watchdog knows whom to blame if it
+// has to terminate the thread, and which calls never ran. Denied capability calls are sent to the
+// host the moment they happen, not with the reply, so a worker that dies later cannot lose them.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditEntry } from '../audit-trail';
@@ -12,6 +14,7 @@ import type { EngineInstance } from './engine';
 import { Breach, quickJsEngine } from './plugin-instance';
 import type { CallRequest, CallResult, ChainRules, LogEntry, MainToWorker, WorkerPluginSpec, WorkerToMain } from './protocol';
 import { applyChain } from './chain-rules';
+import { startedSlot } from './worker-progress';
 
 interface Loaded {
   instance: EngineInstance;
@@ -20,13 +23,13 @@ interface Loaded {
 
 const port = parentPort;
 if (port === null) throw new Error('worker-main must run in a worker thread');
-/** [request id, index of the call running in it] while a request runs; [0, -1] when idle. */
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
 
 const engine = quickJsEngine({
   // Compiled once by the host and shared by its workers.
   wasmModule: workerData.wasmModule as WebAssembly.Module,
   apiSource: readFileSync(require.resolve('@marathon/plugin-api/runtime.mjs'), 'utf8'),
+  activity: progress,
 });
 
 const plugins = new Map<number, Loaded>();
@@ -70,8 +73,14 @@ function forget(key: number, breach: { code: Breach['code']; message: string }):
   if (stopped.size > STOPPED_KEPT) stopped.delete(stopped.keys().next().value!);
 }
 
+/** Audit entries: allowed ones go with the reply; a denial goes to the host at once. */
+function recordAudit(entry: AuditEntry): void {
+  if (entry.allowed) audit.push(entry);
+  else port!.postMessage(JSON.stringify({ type: 'audit', entries: [entry] } satisfies WorkerToMain));
+}
+
 async function load(spec: WorkerPluginSpec): Promise<{ hooks: string[]; commands: string[] }> {
-  const scope = new PluginScope(spec, (entry) => audit.push(entry));
+  const scope = new PluginScope(spec, recordAudit);
   const host = new HostCalls(scope, (entry) => logs.push(entry));
   const instance = await engine.create(spec, scope, host);
   const described = await instance.load();
@@ -82,9 +91,10 @@ async function load(spec: WorkerPluginSpec): Promise<{ hooks: string[]; commands
 async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | null): Promise<CallResult[]> {
   const results: CallResult[] = [];
   let payload: string | undefined;
+  const started = startedSlot(id);
   for (let index = 0; index < calls.length; index++) {
     const call = calls[index]!;
-    Atomics.store(progress, 1, index);
+    Atomics.store(progress, started, index + 1);
     const loaded = plugins.get(call.key);
     let result: CallResult;
     const stoppedEarlier = loaded === undefined ? stopped.get(call.key) : undefined;
@@ -104,44 +114,41 @@ async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | nu
       if (next.payload !== undefined) payload = next.payload;
     }
   }
-  void id;
   return results;
+}
+
+async function serve(message: MainToWorker): Promise<void> {
+  switch (message.type) {
+    case 'load':
+      try {
+        reply({ id: message.id, described: await load(message.spec) });
+      } catch (error) {
+        const breach = error instanceof Breach ? error : new Breach('LOAD_FAILED', `plugin '${message.spec.name}' failed to load: ${(error as Error).message}`);
+        reply({ id: message.id, error: { code: breach.code, message: breach.message } });
+      }
+      break;
+    case 'call':
+      reply({ id: message.id }, await runCalls(message.id, message.calls, message.chain));
+      break;
+    case 'unload':
+      plugins.get(message.key)?.instance.dispose();
+      plugins.delete(message.key);
+      reply({ id: message.id });
+      break;
+    case 'usage': {
+      const loaded = plugins.get(message.key);
+      reply(loaded === undefined ? { id: message.id, error: { code: 'DISPOSED', message: 'not loaded' } } : { id: message.id, usage: loaded.instance.usage() });
+      break;
+    }
+  }
 }
 
 port.on('message', (text: string) => {
   const message = JSON.parse(text) as MainToWorker;
-  void (async () => {
-    Atomics.store(progress, 0, message.id);
-    Atomics.store(progress, 1, -1);
-    try {
-      switch (message.type) {
-        case 'load':
-          try {
-            reply({ id: message.id, described: await load(message.spec) });
-          } catch (error) {
-            const breach = error instanceof Breach ? error : new Breach('LOAD_FAILED', `plugin '${message.spec.name}' failed to load: ${(error as Error).message}`);
-            reply({ id: message.id, error: { code: breach.code, message: breach.message } });
-          }
-          break;
-        case 'call':
-          reply({ id: message.id }, await runCalls(message.id, message.calls, message.chain));
-          break;
-        case 'unload':
-          plugins.get(message.key)?.instance.dispose();
-          plugins.delete(message.key);
-          reply({ id: message.id });
-          break;
-        case 'usage': {
-          const loaded = plugins.get(message.key);
-          reply(loaded === undefined ? { id: message.id, error: { code: 'DISPOSED', message: 'not loaded' } } : { id: message.id, usage: loaded.instance.usage() });
-          break;
-        }
-      }
-    } finally {
-      Atomics.store(progress, 0, 0);
-      Atomics.store(progress, 1, -1);
-    }
-  })();
+  serve(message).catch(() => {
+    // A fault of the host's own code: the request fails; the worker and its other plugins go on.
+    reply({ id: message.id, error: { code: 'WORKER_LOST', message: 'the sandbox worker could not serve the request' } });
+  });
 });
 
 port.postMessage(JSON.stringify({ type: 'ready' } satisfies WorkerToMain));
