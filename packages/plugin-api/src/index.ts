@@ -56,3 +56,4 @@ export {
 } from './runtime';
 export type { ResourceLimits, PluginApiErrorCode } from './runtime';
 export { ChainAction, chainAction, isEventData } from './chain-rules';
+export { AUTHOR_PRIORITY_RANGE, OPERATOR_PRIORITY_RANGE, isPriorityIn } from './hook-priority';
