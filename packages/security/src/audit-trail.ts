@@ -1,3 +1,5 @@
+import { boundAuditEntry } from './audit-bounds';
+
 /** One capability call of a plugin, allowed or denied. */
 export interface AuditEntry {
   /** Milliseconds since the epoch. */
@@ -10,6 +12,12 @@ export interface AuditEntry {
   allowed: boolean;
   /** Why it was denied. */
   reason?: string;
+  /** The target's length when it was longer than what is kept (see audit-bounds). */
+  target_length?: number;
+  /** The reason's length when it was longer than what is kept. */
+  reason_length?: number;
+  /** On a summary entry (capability `audit.dropped`): the calls one call made past its audit budget. */
+  dropped?: { allowed: number; denied: number };
 }
 
 export interface AuditQuery {
@@ -19,12 +27,21 @@ export interface AuditQuery {
   limit?: number;
 }
 
+interface Kept {
+  seq: number;
+  entry: AuditEntry;
+}
+
 /**
  * The newest `capacity` capability calls, for a later `marathon` command to show, plus an optional
- * sink that sees every entry (the manager persists through it).
+ * sink that sees every entry (the manager persists through it). Every entry is bounded in size
+ * before it is kept or passed on. Denials are kept apart and evicted only while they fill more
+ * than half the capacity, so a flood of allowed calls cannot push them out.
  */
 export class AuditTrail {
-  private readonly entries: AuditEntry[] = [];
+  private readonly allowedKept: Kept[] = [];
+  private readonly deniedKept: Kept[] = [];
+  private seq = 0;
 
   constructor(
     readonly capacity = 5000,
@@ -32,9 +49,25 @@ export class AuditTrail {
   ) {}
 
   record(entry: AuditEntry): void {
-    this.entries.push(entry);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
-    this.sink?.(entry);
+    const bounded = boundAuditEntry(entry);
+    (bounded.allowed ? this.allowedKept : this.deniedKept).push({ seq: this.seq++, entry: bounded });
+    while (this.allowedKept.length + this.deniedKept.length > this.capacity) {
+      const evictDenied = this.allowedKept.length === 0 || this.deniedKept.length > this.capacity / 2;
+      (evictDenied ? this.deniedKept : this.allowedKept).shift();
+    }
+    this.sink?.(bounded);
+  }
+
+  /** Every entry kept, in the order recorded. */
+  private get entries(): AuditEntry[] {
+    const merged: AuditEntry[] = [];
+    let a = 0;
+    let d = 0;
+    while (a < this.allowedKept.length || d < this.deniedKept.length) {
+      const takeAllowed = d >= this.deniedKept.length || (a < this.allowedKept.length && this.allowedKept[a]!.seq < this.deniedKept[d]!.seq);
+      merged.push(takeAllowed ? this.allowedKept[a++]!.entry : this.deniedKept[d++]!.entry);
+    }
+    return merged;
   }
 
   /** Entries matching every criterion given, oldest first. */
