@@ -1,11 +1,12 @@
 // What a later process can show of this one: the bus's event history (JSON Lines, rotated), its
-// metrics (summed across processes), the sandbox's audit trail (JSON Lines, rotated), and plugin
-// logs. Everything lives under MARATHON_HOME/history.
+// metrics (summed across processes), the sandbox's audit trail (JSON Lines, rotated, denials in a
+// log of their own), and plugin logs. Everything lives under MARATHON_HOME/history.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventRecord, HookBus, HookMetrics } from '@marathon/events';
 import { writeFileAtomic, type MarathonHome } from '@marathon/registry';
 import type { AuditEntry, LogEntry } from '@marathon/security';
+import { AuditLog } from './audit-log';
 import { JsonlLog } from './jsonl-log';
 
 export interface PersistedTiming {
@@ -20,7 +21,7 @@ export type PersistedMetrics = Record<string, HookMetrics>;
 
 export class HistoryStore {
   readonly events: JsonlLog<EventRecord>;
-  readonly audit: JsonlLog<AuditEntry>;
+  readonly audit: AuditLog;
   readonly logs: JsonlLog<LogEntry>;
   private readonly metricsFile: string;
   private readonly timingsFile: string;
@@ -33,7 +34,7 @@ export class HistoryStore {
 
   constructor(home: MarathonHome) {
     this.events = new JsonlLog(join(home.historyDir, 'events.jsonl'));
-    this.audit = new JsonlLog(join(home.historyDir, 'audit.jsonl'));
+    this.audit = new AuditLog(home.historyDir);
     this.logs = new JsonlLog(join(home.historyDir, 'plugin-logs.jsonl'));
     this.metricsFile = join(home.historyDir, 'metrics.json');
     this.timingsFile = join(home.historyDir, 'timings.json');
@@ -52,8 +53,10 @@ export class HistoryStore {
     }
   }
 
+  /** Allowed calls wait for the next batch; a denial is written before this returns (see AuditLog). */
   recordAudit(entry: AuditEntry): void {
-    this.pendingAudit.push(entry);
+    if (entry.allowed) this.pendingAudit.push(entry);
+    else this.audit.recordDenied(entry);
   }
 
   recordLog(entry: LogEntry): void {

@@ -1,30 +1,156 @@
 // An append-only JSON Lines file in MARATHON_HOME that a later process can read back: the event
-// history and the audit trail. When it passes `maxBytes` it is rotated to `<file>.1` (one old
-// file kept), so it never grows without bound.
+// history and the audit trail. No file ever holds more than `maxFileBytes`: a batch that would pass
+// it is continued in a fresh file, even in the middle (one batch once wrote 11.5 MB into a file
+// meant to rotate at 1 MiB). Rotated files are kept as `<file>.1` (newest) … `<file>.N` (oldest),
+// so the whole log stays under `maxTotalBytes`.
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+export interface JsonlLogOptions {
+  /** Bytes one file may hold. Default 1 MiB. */
+  maxFileBytes?: number;
+  /** Rotated files kept beside the current one. Default 4. */
+  generations?: number;
+}
+
+/** A run of lines for one file, and whether the current file must be rotated away before it. */
+interface Segment {
+  rotateFirst: boolean;
+  text: string;
+}
+
+/**
+ * Cuts `lines` into the runs that fit files of `maxBytes`, given that the current file already
+ * holds `size` bytes. A line that alone is larger than a file may be is left out and counted.
+ */
+function plan(lines: readonly string[], size: number, maxBytes: number): { segments: Segment[]; oversized: number } {
+  const segments: Segment[] = [];
+  let oversized = 0;
+  let current: Segment = { rotateFirst: false, text: '' };
+  for (const line of lines) {
+    const bytes = Buffer.byteLength(line);
+    if (bytes > maxBytes) {
+      oversized++;
+      continue;
+    }
+    if (size + bytes > maxBytes && size > 0) {
+      if (current.text !== '') segments.push(current);
+      current = { rotateFirst: true, text: '' };
+      size = 0;
+    }
+    current.text += line;
+    size += bytes;
+  }
+  if (current.text !== '') segments.push(current);
+  return { segments, oversized };
+}
+
+function missing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
 export class JsonlLog<T> {
+  readonly maxFileBytes: number;
+  readonly generations: number;
+  /** Records left out because one alone was larger than a file may be. */
+  oversized = 0;
+
   constructor(
     readonly file: string,
-    private readonly maxBytes = 1024 * 1024,
-  ) {}
+    options: JsonlLogOptions = {},
+  ) {
+    this.maxFileBytes = Math.max(1, options.maxFileBytes ?? 1024 * 1024);
+    this.generations = Math.max(1, Math.floor(options.generations ?? 4));
+  }
+
+  /** The most the current file and its generations hold together. */
+  get maxTotalBytes(): number {
+    return this.maxFileBytes * (this.generations + 1);
+  }
+
+  /** Every file of the log, oldest first: `.N` … `.1`, then the current one. */
+  files(): string[] {
+    const files: string[] = [];
+    for (let generation = this.generations; generation >= 1; generation--) files.push(`${this.file}.${generation}`);
+    files.push(this.file);
+    return files;
+  }
 
   async append(records: readonly T[]): Promise<void> {
     if (records.length === 0) return;
     await mkdir(dirname(this.file), { recursive: true });
+    let size = 0;
     try {
-      if ((await stat(this.file)).size > this.maxBytes) await rename(this.file, `${this.file}.1`);
+      size = (await stat(this.file)).size;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (!missing(error)) throw error;
     }
-    await appendFile(this.file, records.map((record) => `${JSON.stringify(record)}\n`).join(''), { mode: 0o600 });
+    const { segments, oversized } = plan(this.lines(records), size, this.maxFileBytes);
+    this.oversized += oversized;
+    for (const segment of segments) {
+      if (segment.rotateFirst) await this.rotate();
+      if (segment.text !== '') await appendFile(this.file, segment.text, { mode: 0o600 });
+    }
   }
 
-  /** Every record kept (the rotated file first), skipping lines a crash left half-written. */
+  /**
+   * append, done before returning: for records that must be on disk even if the process dies
+   * right after (denials in the audit trail). Throws what the file system throws.
+   */
+  appendSync(records: readonly T[]): void {
+    if (records.length === 0) return;
+    let size = 0;
+    try {
+      size = statSync(this.file).size;
+    } catch (error) {
+      if (!missing(error)) throw error;
+      mkdirSync(dirname(this.file), { recursive: true });
+    }
+    const { segments, oversized } = plan(this.lines(records), size, this.maxFileBytes);
+    this.oversized += oversized;
+    for (const segment of segments) {
+      if (segment.rotateFirst) this.rotateSync();
+      if (segment.text !== '') appendFileSync(this.file, segment.text, { mode: 0o600 });
+    }
+  }
+
+  private lines(records: readonly T[]): string[] {
+    return records.map((record) => `${JSON.stringify(record)}\n`);
+  }
+
+  /** Pairs of (from, to) that shift every file one generation older; the oldest is overwritten. */
+  private shifts(): Array<[string, string]> {
+    const files = this.files();
+    const pairs: Array<[string, string]> = [];
+    for (let index = 1; index < files.length; index++) pairs.push([files[index]!, files[index - 1]!]);
+    return pairs;
+  }
+
+  private async rotate(): Promise<void> {
+    for (const [from, to] of this.shifts()) {
+      try {
+        await rename(from, to);
+      } catch (error) {
+        if (!missing(error)) throw error;
+      }
+    }
+  }
+
+  private rotateSync(): void {
+    for (const [from, to] of this.shifts()) {
+      try {
+        renameSync(from, to);
+      } catch (error) {
+        if (!missing(error)) throw error;
+      }
+    }
+  }
+
+  /** Every record kept, oldest file first, skipping lines a crash left half-written. */
   async read(): Promise<T[]> {
     const records: T[] = [];
-    for (const file of [`${this.file}.1`, this.file]) {
+    for (const file of this.files()) {
       let text: string;
       try {
         text = await readFile(file, 'utf8');
