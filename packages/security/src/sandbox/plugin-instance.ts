@@ -341,7 +341,7 @@ export class PluginInstance implements EngineInstance {
   async load(): Promise<{ hooks: string[]; commands: string[] }> {
     const call: ActiveCall = { deadline: performance.now() + this.spec.limits.call_deadline_ms };
     this.activeCalls.add(call);
-    this.scope.deadline = Date.now() + this.spec.limits.call_deadline_ms;
+    this.scope.startCall(this.spec.limits.call_deadline_ms);
     try {
       const name = `/${this.spec.main}`;
       const main = loadModuleSource(name, this.spec.dir, this.assets.apiSource);
@@ -374,7 +374,7 @@ export class PluginInstance implements EngineInstance {
       if (error instanceof Breach) throw this.drop(error);
       throw error;
     } finally {
-      this.activeCalls.delete(call);
+      this.endCall(call);
     }
   }
 
@@ -428,7 +428,7 @@ export class PluginInstance implements EngineInstance {
     const call: ActiveCall = { deadline: started + this.spec.limits.call_deadline_ms };
     if (this.disposed !== undefined) return { ok: false, code: this.disposed.code, message: this.disposed.message, durationNs: 0 };
     this.activeCalls.add(call);
-    this.scope.deadline = Date.now() + this.spec.limits.call_deadline_ms;
+    this.scope.startCall(this.spec.limits.call_deadline_ms);
     this.calls += 1;
     let pending = false;
     try {
@@ -455,7 +455,7 @@ export class PluginInstance implements EngineInstance {
     } catch (error) {
       return this.failed(error, started);
     } finally {
-      if (!pending) this.activeCalls.delete(call);
+      if (!pending) this.endCall(call);
     }
   }
 
@@ -481,8 +481,14 @@ export class PluginInstance implements EngineInstance {
     } catch (error) {
       return this.failed(error, started);
     } finally {
-      this.activeCalls.delete(call);
+      this.endCall(call);
     }
+  }
+
+  /** A call is over: when it was the last one running, its audit summary goes out with it. */
+  private endCall(call: ActiveCall): void {
+    this.activeCalls.delete(call);
+    if (this.activeCalls.size === 0) this.scope.endCall();
   }
 
   /**
