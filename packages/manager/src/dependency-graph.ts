@@ -1,7 +1,7 @@
 // Plugin dependencies: which plugins a plugin needs (its manifest's ranges, checked with semver),
 // in the order to enable them, and who depends on whom. Cycles are refused with the cycle printed.
 import semver from 'semver';
-import type { InstalledPlugin } from '@marathon/registry';
+import { ownEntry, type InstalledPlugin } from '@marathon/registry';
 import { ManagerError } from './errors';
 
 type Installed = Readonly<Record<string, InstalledPlugin>>;
@@ -9,7 +9,7 @@ type Installed = Readonly<Record<string, InstalledPlugin>>;
 /** Problems with `name`'s direct dependencies among the installed plugins. */
 export function dependencyProblems(name: string, dependencies: Readonly<Record<string, string>>, installed: Installed): ManagerError | undefined {
   for (const [dependency, range] of Object.entries(dependencies)) {
-    const found = installed[dependency];
+    const found = ownEntry(installed, dependency);
     if (found === undefined) {
       return new ManagerError('DEPENDENCY_MISSING', `plugin '${name}' needs '${dependency}' (${range}), which is not installed: install it first, or install with --with-dependencies`);
     }
@@ -35,7 +35,7 @@ export function enableOrder(name: string, installed: Installed): string[] {
       const cycle = [...path.slice(cycleStart), current].join(' → ');
       throw new ManagerError('DEPENDENCY_CYCLE', `plugins depend on each other in a cycle: ${cycle}; break it by removing one dependency`);
     }
-    const plugin = installed[current];
+    const plugin = ownEntry(installed, current);
     if (plugin === undefined) throw new ManagerError('NOT_INSTALLED', `plugin '${current}' is not installed`);
     const problem = dependencyProblems(current, plugin.manifest.dependencies, installed);
     if (problem !== undefined) throw problem;

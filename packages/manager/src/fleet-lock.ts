@@ -2,7 +2,7 @@
 // enabled state and granted permissions — so that every host of a fleet can be made to match it.
 import { createHash } from 'node:crypto';
 import { PERMISSIONS, type Permission } from '@marathon/plugin-api';
-import type { InstalledPlugin, SourceKind } from '@marathon/registry';
+import { nameTable, type InstalledPlugin, type SourceKind } from '@marathon/registry';
 import type { FileDigests } from '@marathon/security';
 import { ManagerError } from './errors';
 
@@ -44,7 +44,7 @@ export function lockEntry(record: InstalledPlugin): LockEntry {
 }
 
 export function lockfileOf(records: readonly InstalledPlugin[]): Lockfile {
-  const plugins: Record<string, LockEntry> = {};
+  const plugins = nameTable<LockEntry>();
   for (const record of [...records].sort((a, b) => (a.name < b.name ? -1 : 1))) plugins[record.name] = lockEntry(record);
   return { lockfileVersion: LOCKFILE_VERSION, plugins };
 }
@@ -88,5 +88,5 @@ export function parseLockfile(text: string, file: string): Lockfile {
     }
   }
   if (problems.length > 0) throw new ManagerError('LOCKFILE_INVALID', `${file} is not a valid Marathon lockfile:`, problems);
-  return value as unknown as Lockfile;
+  return { ...(value as unknown as Lockfile), plugins: nameTable((value as unknown as Lockfile).plugins) };
 }

@@ -4,7 +4,7 @@
 // failing sync removed waits in a trash and the previous state is written back, so the host is as
 // it was before.
 import semver from 'semver';
-import type { InstalledPlugin } from '@marathon/registry';
+import { ownEntry, type InstalledPlugin } from '@marathon/registry';
 import type { ConsentSummary } from '@marathon/security';
 import { ManagerError } from './errors';
 import { contentIntegrity, type LockEntry, type Lockfile } from './fleet-lock';
@@ -37,10 +37,10 @@ function sameContent(record: InstalledPlugin, entry: LockEntry): boolean {
 export function planSync(current: Readonly<Record<string, InstalledPlugin>>, lock: Lockfile): SyncStep[] {
   const steps: SyncStep[] = [];
   for (const [name, record] of Object.entries(current)) {
-    if (lock.plugins[name] === undefined) steps.push({ action: 'remove', name, from: record.version });
+    if (ownEntry(lock.plugins, name) === undefined) steps.push({ action: 'remove', name, from: record.version });
   }
   for (const [name, entry] of Object.entries(lock.plugins)) {
-    const record = current[name];
+    const record = ownEntry(current, name);
     if (record === undefined) steps.push({ action: 'install', name, to: entry.version });
     else if (!sameContent(record, entry)) {
       const action = semver.valid(record.version) !== null && semver.valid(entry.version) !== null && record.version !== entry.version
@@ -92,30 +92,30 @@ export async function applySync(target: SyncTarget, lock: Lockfile, steps: reado
   const current = await target.plugins();
   // Disable first (dependents with them), so that removals and replacements are not blocked.
   for (const step of steps) {
-    const wasEnabled = current[step.name]?.status === 'enabled';
+    const wasEnabled = ownEntry(current, step.name)?.status === 'enabled';
     if (wasEnabled && (step.action === 'disable' || step.action === 'remove')) {
-      if ((await target.plugins())[step.name]?.status === 'enabled') await target.disable(step.name);
+      if (ownEntry(await target.plugins(), step.name)?.status === 'enabled') await target.disable(step.name);
     }
   }
   for (const step of steps.filter((entry) => entry.action === 'remove')) await target.uninstall(step.name);
   for (const step of steps) {
-    const entry = lock.plugins[step.name];
+    const entry = ownEntry(lock.plugins, step.name);
     if (entry === undefined) continue;
     const { request, integrity } = requestOf(step.name, entry);
     const options: InstallOptions = { confirm: lockConsent(entry), ...(integrity === undefined ? {} : { integrity }) };
     if (step.action === 'install') await target.install(request, options);
     else if (step.action === 'upgrade' || step.action === 'downgrade' || step.action === 'reinstall') await target.update(step.name, request, options);
     else continue;
-    const record = (await target.plugins())[step.name];
+    const record = ownEntry(await target.plugins(), step.name);
     if (record === undefined) throw new ManagerError('SYNC_FAILED', `'${step.name}' was not installed from ${request}`);
     check(record, entry);
   }
   // Then enable what the lockfile enables (dependencies first), and disable what it disables.
   for (const [name, entry] of Object.entries(lock.plugins)) {
-    if (entry.enabled && (await target.plugins())[name]?.status !== 'enabled') await target.enable(name);
+    if (entry.enabled && ownEntry(await target.plugins(), name)?.status !== 'enabled') await target.enable(name);
   }
   for (const [name, entry] of Object.entries(lock.plugins)) {
-    if (!entry.enabled && (await target.plugins())[name]?.status === 'enabled') {
+    if (!entry.enabled && ownEntry(await target.plugins(), name)?.status === 'enabled') {
       throw new ManagerError('SYNC_FAILED', `'${name}' is disabled in the lockfile but an enabled plugin there depends on it`);
     }
   }

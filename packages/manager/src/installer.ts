@@ -9,6 +9,7 @@ import { join, sep } from 'node:path';
 import { apiIncompatibilityReason, closestMatch, type Manifest } from '@marathon/manifest';
 import {
   installFolderName,
+  ownEntry,
   RegistryError,
   stageSource,
   type InstalledPlugin,
@@ -178,7 +179,7 @@ export class Installer {
     const installed = (await this.context.store.read()).plugins;
     const pulled: string[] = [];
     for (const [name, range] of Object.entries(manifest.dependencies)) {
-      if (installed[name] !== undefined) continue;
+      if (ownEntry(installed, name) !== undefined) continue;
       if (kind !== 'search-path' && kind !== 'npm') {
         throw new ManagerError('DEPENDENCY_MISSING', `plugin '${manifest.name}' needs '${name}' (${range}); dependencies can only be fetched for plugins from the search paths or npm: install '${name}' first`);
       }
@@ -194,8 +195,8 @@ export class Installer {
       const dependencies = await this.pullDependencies(manifest, staged.kind, options);
       const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));
       await this.context.store.transaction(async (state) => {
-        if (state.plugins[manifest.name] !== undefined) {
-          const current = state.plugins[manifest.name]!;
+        const current = ownEntry(state.plugins, manifest.name);
+        if (current !== undefined) {
           throw new ManagerError('ALREADY_INSTALLED', `plugin '${manifest.name}' ${current.version} is already installed: use marathon plugin update ${manifest.name}, or uninstall it first`);
         }
         const problem = dependencyProblems(manifest.name, manifest.dependencies, state.plugins);
@@ -234,14 +235,14 @@ export class Installer {
    * status is kept; the old copy is removed once the state points at the new one.
    */
   async update(name: string, request: string | undefined, options: InstallOptions = {}): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
-    const current = (await this.context.store.read()).plugins[name];
+    const current = ownEntry((await this.context.store.read()).plugins, name);
     if (current === undefined) throw await this.notInstalled(name);
     const { staged, manifest, signature } = await this.admit(request ?? current.source.spec, options, current);
     try {
       if (manifest.name !== name) throw new ManagerError('NOT_FOUND', `the update source holds plugin '${manifest.name}', not '${name}'`);
       const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));
       const result = await this.context.store.transaction(async (state) => {
-        const previous = state.plugins[name];
+        const previous = ownEntry(state.plugins, name);
         if (previous === undefined) throw await this.notInstalled(name);
         const problem = dependencyProblems(name, manifest.dependencies, state.plugins);
         if (problem !== undefined) throw problem;
@@ -266,9 +267,9 @@ export class Installer {
   /** Removes a plugin's state, then its folder and (unless kept) its data. */
   async uninstall(name: string, keepData: boolean): Promise<InstalledPlugin> {
     const removed = await this.context.store.transaction(async (state) => {
-      const record = state.plugins[name];
+      const record = ownEntry(state.plugins, name);
       if (record === undefined) throw await this.notInstalled(name);
-      const enabled = dependentsOf(name, state.plugins).filter((dependent) => state.plugins[dependent]?.status === 'enabled');
+      const enabled = dependentsOf(name, state.plugins).filter((dependent) => ownEntry(state.plugins, dependent)?.status === 'enabled');
       if (enabled.length > 0) {
         throw new ManagerError('DEPENDENTS_ENABLED', `plugin '${name}' is needed by enabled plugin${enabled.length > 1 ? 's' : ''} ${enabled.map((d) => `'${d}'`).join(', ')}: disable ${enabled.length > 1 ? 'them' : 'it'} first`);
       }

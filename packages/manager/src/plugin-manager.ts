@@ -10,6 +10,7 @@ import {
   discover,
   lockTimeoutFromEnv,
   marathonHome,
+  ownEntry,
   searchPaths,
   StateStore,
   type Discovery,
@@ -112,7 +113,7 @@ export class PluginManager {
       sandbox: () => this.sandbox(),
       events: this.events,
       initTimeoutMs: options.initTimeoutMs ?? 10_000,
-      record: async (name) => (await this.store.read()).plugins[name],
+      record: async (name) => ownEntry((await this.store.read()).plugins, name),
       markFailed: (name, reason) => this.setStatus(name, 'error', reason),
     });
   }
@@ -161,7 +162,7 @@ export class PluginManager {
 
   private async setStatus(name: string, status: PluginStatus, reason?: string): Promise<void> {
     await this.store.transaction(async (state) => {
-      const record = state.plugins[name];
+      const record = ownEntry(state.plugins, name);
       if (record === undefined) return;
       record.status = status;
       if (reason === undefined) delete record.error;
@@ -173,7 +174,7 @@ export class PluginManager {
   async install(request: string, options: InstallOptions = {}): Promise<InstallResult> {
     const result = await this.installer.install(request, options);
     for (const name of [...result.dependencies, result.name]) {
-      const record = (await this.store.read()).plugins[name];
+      const record = ownEntry((await this.store.read()).plugins, name);
       if (record !== undefined) this.events.emit('installed', { plugin: name, version: record.version });
     }
     await this.dispatch('plugin_install', { plugin: { name: result.name, version: result.version } });
@@ -183,11 +184,11 @@ export class PluginManager {
   /** Enables a plugin and, first, what it needs; checks that each loads. Returns the plugins enabled, dependencies first. */
   async enable(name: string): Promise<string[]> {
     const { enabled, failure } = await this.store.transaction(async (state) => {
-      if (state.plugins[name] === undefined) throw await this.notInstalled(name);
+      if (ownEntry(state.plugins, name) === undefined) throw await this.notInstalled(name);
       const order = enableOrder(name, state.plugins);
       const changed: InstalledPlugin[] = [];
       for (const plugin of order) {
-        const record = state.plugins[plugin]!;
+        const record = ownEntry(state.plugins, plugin)!;
         if (record.status === 'enabled') continue;
         // Load once (without init) so that a plugin that cannot run is caught now, not at its first event.
         try {
@@ -221,14 +222,14 @@ export class PluginManager {
   /** Disables a plugin; refuses while enabled plugins depend on it, unless `cascade` disables them too. */
   async disable(name: string, options: { cascade?: boolean } = {}): Promise<string[]> {
     const disabled = await this.store.transaction(async (state) => {
-      const record = state.plugins[name];
+      const record = ownEntry(state.plugins, name);
       if (record === undefined) throw await this.notInstalled(name);
-      const dependents = dependentsOf(name, state.plugins).filter((dependent) => state.plugins[dependent]?.status === 'enabled');
+      const dependents = dependentsOf(name, state.plugins).filter((dependent) => ownEntry(state.plugins, dependent)?.status === 'enabled');
       if (dependents.length > 0 && options.cascade !== true) {
         throw new ManagerError('DEPENDENTS_ENABLED', `plugin '${name}' is needed by enabled plugin${dependents.length > 1 ? 's' : ''} ${dependents.map((d) => `'${d}'`).join(', ')}: disable ${dependents.length > 1 ? 'them' : 'it'} first, or use --cascade`);
       }
       const order = [...dependents.reverse(), name];
-      for (const plugin of order) state.plugins[plugin]!.status = 'disabled';
+      for (const plugin of order) ownEntry(state.plugins, plugin)!.status = 'disabled';
       return order;
     });
     for (const plugin of disabled) {
@@ -241,7 +242,7 @@ export class PluginManager {
 
   /** Uninstalls a plugin: deinit, plugin_uninstall, state, folder, and its data unless kept. */
   async uninstall(name: string, options: { keepData?: boolean } = {}): Promise<void> {
-    const record = (await this.store.read()).plugins[name];
+    const record = ownEntry((await this.store.read()).plugins, name);
     if (record === undefined) throw await this.notInstalled(name);
     this.runtime.deactivate(name);
     await this.runtime.unload(name);
@@ -253,7 +254,7 @@ export class PluginManager {
   /** The version `update(name)` would move to, and why there is none when there is none. */
   async availableUpdate(name: string): Promise<AvailableUpdate> {
     const { plugins } = await this.store.read();
-    const record = plugins[name];
+    const record = ownEntry(plugins, name);
     if (record === undefined) throw await this.notInstalled(name);
     return findUpdate(record, plugins, { ...(this.options.npm === undefined ? {} : { npm: this.options.npm }), paths: this.searchPaths() });
   }
@@ -325,11 +326,11 @@ export class PluginManager {
   }
 
   async info(name: string): Promise<PluginInfo> {
-    const record = (await this.store.read()).plugins[name];
+    const record = ownEntry((await this.store.read()).plugins, name);
     if (record === undefined) throw await this.notInstalled(name);
     await this.history.flush(this.bus);
     const saved = await this.history.metrics();
-    const timings = this.runtime.timings(name) ?? (await this.history.timings())[name];
+    const timings = this.runtime.timings(name) ?? ownEntry(await this.history.timings(), name);
     return {
       record,
       loaded: this.runtime.isLoaded(name),
@@ -355,7 +356,7 @@ export class PluginManager {
 
   /** Runs a plugin's command, loading the plugin (and only it) if need be. */
   async run(name: string, command: string, args: readonly string[] = []): Promise<string | undefined> {
-    const record = (await this.store.read()).plugins[name];
+    const record = ownEntry((await this.store.read()).plugins, name);
     if (record === undefined) throw await this.notInstalled(name);
     if (record.status !== 'enabled') {
       throw new ManagerError('NOT_ENABLED', `plugin '${name}' is ${record.status === 'error' ? `in error (${record.error ?? 'unknown'})` : 'disabled'}: run marathon plugin enable ${name}`);
@@ -388,7 +389,7 @@ export class PluginManager {
 
   /** Swaps a loaded plugin's instance for a fresh one; calls in flight finish on the old one. */
   async reload(name: string): Promise<void> {
-    if ((await this.store.read()).plugins[name] === undefined) throw await this.notInstalled(name);
+    if (ownEntry((await this.store.read()).plugins, name) === undefined) throw await this.notInstalled(name);
     await this.runtime.reload(name);
   }
 

@@ -5,7 +5,7 @@
 // the sync added are then unknown to the state, and the manager's reconcile removes them.
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stagingOwner, stagingPrefix, writeFileAtomic, type InstalledPlugin, type StateStore } from '@marathon/registry';
+import { nameTable, stagingOwner, stagingPrefix, writeFileAtomic, type InstalledPlugin, type StateStore } from '@marathon/registry';
 import { Trash } from './trash';
 
 const RECORD = 'sync.json';
@@ -54,7 +54,7 @@ export async function rollBackInterruptedSyncs(stagingDir: string, store: StateS
       // No record: the sync had not started changing things, or had finished; only its trash is left.
     }
     if (record?.version === 1) {
-      const plugins = record.plugins;
+      const plugins = nameTable(record.plugins);
       await store.transaction(async (state) => {
         state.plugins = plugins;
       });

@@ -4,7 +4,7 @@ export { searchPaths } from './search-paths';
 export type { SearchPath, SearchPathKind, SearchPathOptions } from './search-paths';
 export { discover } from './discovery';
 export type { Discovery, DiscoveredPlugin, DiscoveryConflict, DiscoveryError } from './discovery';
-export { StateStore, lockTimeoutFromEnv } from './state-store';
+export { StateStore, lockTimeoutFromEnv, nameTable, ownEntry } from './state-store';
 export type { InstalledPlugin, InstalledState, PluginStatus, SourceKind, StateStoreOptions } from './state-store';
 export { stageSource } from './install-source';
 export type { NpmClient, StageOptions, StagedSource } from './install-source';

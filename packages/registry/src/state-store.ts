@@ -60,8 +60,21 @@ export function lockTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number
 
 const STALE_MS = 2000;
 
+/**
+ * An object keyed by plugin name that has no prototype, so that a plugin called `constructor` or
+ * `toString` is a name like any other: `plugins[name]` is undefined unless it was put there.
+ */
+export function nameTable<T>(entries: Readonly<Record<string, T>> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
+/** `table[name]` when `name` is one of the table's own keys; undefined otherwise (never an inherited Object.prototype member). */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 function emptyState(): InstalledState {
-  return { version: 1, plugins: {} };
+  return { version: 1, plugins: nameTable() };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -93,7 +106,7 @@ export class StateStore {
     if (candidate?.version !== 1 || typeof candidate.plugins !== 'object' || candidate.plugins === null) {
       throw new RegistryError('STATE_CORRUPT', `${this.home.stateFile} is not a Marathon state file (version 1)`);
     }
-    return candidate as InstalledState;
+    return { ...(candidate as InstalledState), plugins: nameTable(candidate.plugins) };
   }
 
   /** Names the holder of the lock (proper-lockfile's lock is an empty folder, so this sits beside it). */
