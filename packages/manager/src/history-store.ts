@@ -26,7 +26,8 @@ export class HistoryStore {
   private readonly metricsFile: string;
   private readonly timingsFile: string;
   private mark = 0;
-  private pendingTimings: Record<string, PersistedTiming> = {};
+  // No prototype: a plugin name is a key here, and every name must be an ordinary one.
+  private pendingTimings: Record<string, PersistedTiming> = Object.create(null) as Record<string, PersistedTiming>;
   private pendingAudit: AuditEntry[] = [];
   private pendingLogs: LogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -101,7 +102,7 @@ export class HistoryStore {
     const timings = this.pendingTimings;
     this.pendingAudit = [];
     this.pendingLogs = [];
-    this.pendingTimings = {};
+    this.pendingTimings = Object.create(null) as Record<string, PersistedTiming>;
     const snapshot = bus.metrics.snapshot();
     bus.metrics.reset();
     await this.events.append(records);
