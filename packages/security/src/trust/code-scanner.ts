@@ -4,18 +4,41 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
-  Function,
+  AssignmentExpression,
+  AssignmentPattern,
+  BinaryExpression,
+  CallExpression,
   Identifier,
   MemberExpression,
   MethodDefinition,
   Node,
-  Pattern,
+  ObjectPattern,
   Program,
   Property,
   PropertyDefinition,
   SequenceExpression,
+  VariableDeclarator,
 } from 'acorn';
 import type { PluginFile } from './plugin-files';
+import {
+  BUILT_INS,
+  collectReferences,
+  constantString,
+  GLOBAL_OBJECTS,
+  globalObjectName,
+  isFunctionValue,
+  isGlobalName,
+  isIdentifier,
+  isSharedPrototype,
+  KEYED_ACCESS,
+  KEYED_WRITES,
+  memberView,
+  parameterFor,
+  propertyName,
+  staticCallee,
+  type MemberView,
+  type References,
+} from './scan-references';
 
 // acorn is loaded on first scan: only installs need it, not every process importing this package.
 const acorn = (): { parse: typeof import('acorn').parse; ancestor: typeof import('acorn-walk').ancestor } => ({
@@ -35,97 +58,40 @@ export interface ScanFinding {
 }
 
 const JS_FILE = /\.(?:m|c)?js$/;
-/** Global objects through which eval and friends can be reached by name. */
-const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
-const BUILT_INS = new Set(['Object', 'Array', 'Function', 'String', 'Number', 'Boolean', 'Promise', 'RegExp', 'Date', 'Map', 'Set', 'JSON', 'Math', 'Reflect', 'Error', 'Symbol']);
 const LONG_LITERAL = 2000;
+/** Helpers that only test whether a name exists; nothing is reached through them. */
+const KEY_TESTS = new Set(['Reflect.has', 'Object.hasOwn']);
+/** Helpers that change every property of their first argument. */
+const BULK_WRITES = new Set(['Object.assign', 'Object.defineProperties']);
+const LITERALS = new Set(['ObjectExpression', 'ArrayExpression', 'Literal', 'TemplateLiteral', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassExpression']);
 
 interface Context {
   file: string;
   findings: ScanFinding[];
-  /** Names the file itself declares, which are then not the host's globals. */
-  declared: Set<string>;
+  refs: References;
 }
 
+/** One finding per rule and place: `Object.prototype.x = 1` is one finding, not a read and a write. */
 function report(context: Context, node: Node, rule: string, severity: Severity, reason: string): void {
   const start = node.loc?.start;
-  context.findings.push({ file: context.file, line: start?.line ?? 1, column: (start?.column ?? 0) + 1, rule, severity, reason });
-}
-
-function isIdentifier(node: Node | null | undefined, name?: string): node is Identifier {
-  return node?.type === 'Identifier' && (name === undefined || (node as Identifier).name === name);
-}
-
-function propertyName(member: MemberExpression): string | undefined {
-  const property = member.property;
-  if (!member.computed && property.type === 'Identifier') return property.name;
-  if (property.type === 'Literal' && typeof property.value === 'string') return property.value;
-  return undefined;
+  const finding: ScanFinding = { file: context.file, line: start?.line ?? 1, column: (start?.column ?? 0) + 1, rule, severity, reason };
+  if (!context.findings.some((found) => found.rule === rule && found.line === finding.line && found.column === finding.column)) context.findings.push(finding);
 }
 
 /** eval, as a name, as `(0, eval)`, or as a property of a global object. */
 function refersToEval(node: Node, context: Context): boolean {
-  if (isIdentifier(node, 'eval')) return !context.declared.has('eval');
+  if (isIdentifier(node, 'eval')) return context.refs.scopes.isGlobal(node);
   if (node.type === 'SequenceExpression') {
     const expressions = (node as SequenceExpression).expressions;
     return refersToEval(expressions[expressions.length - 1]!, context);
   }
   if (node.type !== 'MemberExpression') return false;
   const member = node as MemberExpression;
-  return isIdentifier(member.object) && GLOBAL_OBJECTS.has(member.object.name) && propertyName(member) === 'eval';
+  return globalObjectName(member.object, context.refs) !== undefined && propertyName(member) === 'eval';
 }
 
 function isAllowedSpecifier(value: string): boolean {
   return value.startsWith('./') || value.startsWith('../') || value === '@marathon/plugin-api';
-}
-
-/** Names bound anywhere in the file (declarations, parameters, imports): a crude but safe scope. */
-function collectDeclared(program: Program): Set<string> {
-  const declared = new Set<string>();
-  const addPattern = (pattern: Pattern | null | undefined): void => {
-    if (pattern === null || pattern === undefined) return;
-    switch (pattern.type) {
-      case 'Identifier':
-        declared.add(pattern.name);
-        break;
-      case 'ObjectPattern':
-        for (const property of pattern.properties) addPattern(property.type === 'RestElement' ? property.argument : property.value);
-        break;
-      case 'ArrayPattern':
-        for (const element of pattern.elements) addPattern(element);
-        break;
-      case 'RestElement':
-        addPattern(pattern.argument);
-        break;
-      case 'AssignmentPattern':
-        addPattern(pattern.left);
-        break;
-      default:
-        break;
-    }
-  };
-  const addFunction = (node: Function): void => {
-    if (node.id) declared.add(node.id.name);
-    for (const param of node.params) addPattern(param);
-  };
-  acorn().ancestor(program, {
-    VariableDeclarator: (node) => addPattern(node.id),
-    FunctionDeclaration: (node) => addFunction(node),
-    FunctionExpression: (node) => {
-      for (const param of node.params) addPattern(param);
-    },
-    ArrowFunctionExpression: (node) => {
-      for (const param of node.params) addPattern(param);
-    },
-    ClassDeclaration: (node) => {
-      if (node.id) declared.add(node.id.name);
-    },
-    ImportSpecifier: (node) => addPattern(node.local),
-    ImportDefaultSpecifier: (node) => addPattern(node.local),
-    ImportNamespaceSpecifier: (node) => addPattern(node.local),
-    CatchClause: (node) => addPattern(node.param),
-  });
-  return declared;
 }
 
 /** Whether an identifier is used as a value (not a property name, a key or a label). */
@@ -143,6 +109,135 @@ function isReference(node: Identifier, ancestors: Node[]): boolean {
   return !['LabeledStatement', 'BreakStatement', 'ContinueStatement', 'ExportSpecifier', 'ImportSpecifier'].includes(parent.type);
 }
 
+/** Whether the node at the end of `ancestors` is what a call or `new` calls (through `(0, x)` if `throughSequences`). */
+function isCallee(ancestors: readonly Node[], throughSequences: boolean): boolean {
+  let child = ancestors[ancestors.length - 1];
+  for (let i = ancestors.length - 2; i >= 0; i -= 1) {
+    const parent = ancestors[i]!;
+    if (throughSequences && parent.type === 'SequenceExpression' && (parent as SequenceExpression).expressions.at(-1) === child) {
+      child = parent;
+      continue;
+    }
+    return (parent.type === 'CallExpression' || parent.type === 'NewExpression') && (parent as CallExpression).callee === child;
+  }
+  return false;
+}
+
+/** `x instanceof Function` and `Function.prototype` (reported on its own) hand nothing on. */
+function isHarmlessFunctionUse(ancestors: readonly Node[]): boolean {
+  const node = ancestors[ancestors.length - 1];
+  const parent = ancestors[ancestors.length - 2];
+  if (parent?.type === 'BinaryExpression') return (parent as BinaryExpression).operator === 'instanceof' && (parent as BinaryExpression).right === node;
+  return parent?.type === 'MemberExpression' && (parent as MemberExpression).object === node && propertyName(parent as MemberExpression) === 'prototype';
+}
+
+/**
+ * A function written in place (a literal, its prototype, a bound copy), as opposed to a name that
+ * holds one: computed lookups on named functions and classes (`Colors[key]`) are ordinary code.
+ */
+function isInlineFunction(node: Node, refs: References): boolean {
+  return ['FunctionExpression', 'ArrowFunctionExpression', 'ClassExpression', 'CallExpression'].includes(node.type) && isFunctionValue(node, refs);
+}
+
+/** The rules for a property access, written `o.p`, `o[k]`, `Reflect.get(o, k)` or `const { p } = o` alike. */
+function checkMember(context: Context, node: Node, view: MemberView, called: boolean): void {
+  const { refs } = context;
+  const { object, name } = view;
+  const how = view.via === undefined ? '' : ` (with ${view.via})`;
+  const holder = globalObjectName(object, refs);
+  if (name === 'constructor' && memberView(object, refs)?.name === 'constructor') {
+    report(context, node, 'function-constructor', 'high', `reaches the Function constructor through .constructor.constructor${how}`);
+  } else if (name === 'constructor' && isFunctionValue(object, refs)) {
+    report(context, node, 'function-constructor', 'high', `reaches the Function constructor through a function's .constructor${how}`);
+  } else if (view.dynamic && isInlineFunction(object, refs)) {
+    report(context, node, 'function-constructor', 'high', `looks up a computed name on a function${how}, which can reach the Function constructor`);
+  } else if (holder !== undefined) {
+    if (view.dynamic) report(context, node, 'dynamic-global-access', 'high', `looks up a computed name on ${holder}${how}, which hides what it reaches (eval, Function, process)`);
+    else if (name === 'process' || name === 'require') report(context, node, name, 'high', `reaches for ${holder}.${name}${how}`);
+    else if (name === 'Function') report(context, node, 'function-constructor', 'high', `reaches the Function constructor through ${holder}${how}`);
+    // A called globalThis.eval(…) is reported by the call.
+    else if (name === 'eval' && !called) report(context, node, 'eval', 'high', `reaches eval through ${holder}${how}, which runs text as code`);
+  } else if (name === '__proto__') {
+    report(context, node, 'prototype-mutation', 'medium', `touches __proto__${how}`);
+  } else if (name === 'prototype' && isGlobalName(object, refs, BUILT_INS)) {
+    report(context, node, 'prototype-mutation', 'medium', `reaches ${object.name}.prototype${how}, shared by all code in the engine`);
+  }
+}
+
+/** `const { eval: e, [k]: v, ...all } = globalThis`: each property taken is a property access. */
+function checkGlobalPattern(context: Context, pattern: Node, value: Node | null | undefined): void {
+  if (pattern.type !== 'ObjectPattern' || value === null || value === undefined) return;
+  const holder = globalObjectName(value, context.refs);
+  if (holder === undefined) return;
+  for (const property of (pattern as ObjectPattern).properties) {
+    if (property.type === 'RestElement') {
+      report(context, property, 'dynamic-global-access', 'high', `copies every property of ${holder}, which hides what it reaches (eval, Function, process)`);
+      continue;
+    }
+    const name = property.computed ? constantString(property.key) : isIdentifier(property.key) ? property.key.name : constantString(property.key);
+    checkMember(context, property, { object: value, name, dynamic: name === undefined, via: 'destructuring' }, false);
+  }
+}
+
+/** An assignment, update or delete of `target`: refused in the same words whichever way the prototype was reached. */
+function checkPrototypeWrite(context: Context, node: Node, target: Node): void {
+  const view = memberView(target, context.refs);
+  if (view !== undefined && isSharedPrototype(view.object, context.refs)) {
+    report(context, node, 'prototype-mutation', 'medium', 'changes a property of a prototype, which every object inheriting from it sees');
+  }
+}
+
+// Parents through which the global object passes on as the value of the larger expression.
+const PASSES_ON = new Set(['SequenceExpression', 'LogicalExpression', 'ConditionalExpression', 'ChainExpression', 'AwaitExpression']);
+// Parents that only test or print the value: nothing can be looked up on it there.
+const INSPECTS = new Set(['BinaryExpression', 'UnaryExpression', 'ExpressionStatement', 'IfStatement', 'WhileStatement', 'DoWhileStatement', 'ForStatement', 'SwitchStatement', 'SwitchCase', 'TemplateLiteral', 'WithStatement']);
+
+/**
+ * Where a reference to the global object goes. Property access, aliases and destructuring are
+ * checked by their own rules; anywhere else (an argument, an array or object element, a return
+ * value, a property of another object) the scanner can no longer follow what is looked up on it.
+ */
+function checkGlobalEscape(context: Context, holder: string, ancestors: readonly Node[]): void {
+  let child = ancestors[ancestors.length - 1]!;
+  let parent: Node | undefined;
+  for (let i = ancestors.length - 2; i >= 0; i -= 1) {
+    parent = ancestors[i]!;
+    const passes =
+      (PASSES_ON.has(parent.type) && (parent as { test?: Node }).test !== child) ||
+      (parent.type === 'AssignmentExpression' && (parent as AssignmentExpression).left.type === 'Identifier') ||
+      (parent.type === 'MemberExpression' && (parent as MemberExpression).object === child && GLOBAL_OBJECTS.has(propertyName(parent as MemberExpression) ?? ''));
+    if (!passes) break;
+    child = parent;
+    parent = undefined;
+  }
+  if (parent === undefined || INSPECTS.has(parent.type) || (PASSES_ON.has(parent.type) && (parent as { test?: Node }).test === child)) return;
+  const bound = (target: Node): boolean => target.type === 'Identifier' || target.type === 'ObjectPattern';
+  switch (parent.type) {
+    case 'MemberExpression':
+      if ((parent as MemberExpression).object === child) return;
+      break;
+    case 'VariableDeclarator':
+      if (bound((parent as VariableDeclarator).id)) return;
+      break;
+    case 'AssignmentExpression':
+    case 'AssignmentPattern':
+      if (bound((parent as AssignmentExpression | AssignmentPattern).left)) return;
+      break;
+    case 'CallExpression':
+    case 'NewExpression': {
+      const call = parent as CallExpression;
+      if (call.callee === child || parameterFor(call, child, context.refs) !== undefined) return;
+      const via = parent.type === 'CallExpression' ? staticCallee(call, context.refs) : undefined;
+      if (via !== undefined && call.arguments[0] === child && (KEYED_ACCESS.has(via) || KEY_TESTS.has(via))) return;
+      report(context, child, 'dynamic-global-access', 'high', `passes ${holder} to ${via ?? 'a function'}, which can then look up any name on it (eval, Function, process)`);
+      return;
+    }
+    default:
+      break;
+  }
+  report(context, child, 'dynamic-global-access', 'high', `hands ${holder} on where the scanner cannot follow what is looked up on it (eval, Function, process)`);
+}
+
 function looksEncoded(text: string): boolean {
   if (text.length < LONG_LITERAL) return false;
   const encoded = text.match(/[A-Za-z0-9+/=_\\-]/g)?.length ?? 0;
@@ -151,52 +246,73 @@ function looksEncoded(text: string): boolean {
 
 /** Scans one file's source. */
 export function scanSource(file: string, source: string): ScanFinding[] {
-  const context: Context = { file, findings: [], declared: new Set() };
+  // .cjs files are scripts (where `with` still parses); everything else is an ES module.
+  const sourceType = file.endsWith('.cjs') ? 'script' : 'module';
   let program: Program;
   try {
-    // .cjs files are scripts (where `with` still parses); everything else is an ES module.
-    program = acorn().parse(source, { ecmaVersion: 'latest', sourceType: file.endsWith('.cjs') ? 'script' : 'module', locations: true, allowHashBang: true });
+    program = acorn().parse(source, { ecmaVersion: 'latest', sourceType, locations: true, allowHashBang: true });
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
     const message = (error as Error).message.replace(/\s*\(\d+:\d+\)$/, '');
     return [{ file, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1, rule: 'parse-error', severity: 'high', reason: `the file does not parse: ${message}` }];
   }
-  context.declared = collectDeclared(program);
-  const unshadowed = (name: string) => !context.declared.has(name);
+  const context: Context = { file, findings: [], refs: collectReferences(program, sourceType) };
+  const isGlobal = (node: Node, name: string): boolean => isGlobalName(node, context.refs, name);
   acorn().ancestor(program, {
     CallExpression(call) {
       const callee = call.callee;
+      const via = staticCallee(call, context.refs);
+      const target = call.arguments[0];
       if (refersToEval(callee, context)) report(context, call, 'eval', 'high', 'calls eval, which runs text as code');
-      else if (isIdentifier(callee, 'Function') && unshadowed('Function')) report(context, call, 'function-constructor', 'high', 'calls the Function constructor, which runs text as code');
-      else if (isIdentifier(callee, 'require') && unshadowed('require')) {
+      else if (isGlobal(callee, 'Function')) report(context, call, 'function-constructor', 'high', 'calls the Function constructor, which runs text as code');
+      else if (isGlobal(callee, 'require')) {
         report(context, call, 'require', 'high', 'calls require; plugins are ES modules that import only their own files and @marathon/plugin-api');
-      } else if (callee.type === 'MemberExpression' && isIdentifier(callee.object, 'Object') && propertyName(callee) === 'setPrototypeOf') {
-        report(context, call, 'prototype-mutation', 'medium', "changes an object's prototype with Object.setPrototypeOf");
+      } else if (via === 'Object.setPrototypeOf' || via === 'Reflect.setPrototypeOf') {
+        report(context, call, 'prototype-mutation', 'medium', `changes an object's prototype with ${via}`);
+      } else if (via !== undefined && target !== undefined && target.type !== 'SpreadElement') {
+        if ((KEYED_WRITES.has(via) || BULK_WRITES.has(via)) && isSharedPrototype(target, context.refs)) {
+          report(context, call, 'prototype-mutation', 'medium', `changes a prototype with ${via}, which every object inheriting from it sees`);
+        } else if ((via === 'Object.getPrototypeOf' || via === 'Reflect.getPrototypeOf') && LITERALS.has(target.type)) {
+          report(context, call, 'prototype-mutation', 'medium', `reaches a built-in prototype with ${via}, shared by all code in the engine`);
+        }
       }
+      const view = via !== undefined && KEYED_ACCESS.has(via) ? memberView(call, context.refs) : undefined;
+      if (view !== undefined) checkMember(context, call, view, false);
     },
     NewExpression(node) {
-      if (isIdentifier(node.callee, 'Function') && unshadowed('Function')) report(context, node, 'function-constructor', 'high', 'constructs a Function from text');
+      if (isGlobal(node.callee, 'Function')) report(context, node, 'function-constructor', 'high', 'constructs a Function from text');
     },
-    MemberExpression(member) {
-      const object = member.object;
-      const name = propertyName(member);
-      if (name === 'constructor' && object.type === 'MemberExpression' && propertyName(object) === 'constructor') {
-        report(context, member, 'function-constructor', 'high', 'reaches the Function constructor through .constructor.constructor');
-      } else if (isIdentifier(object) && GLOBAL_OBJECTS.has(object.name) && unshadowed(object.name)) {
-        if (member.computed && name === undefined) {
-          report(context, member, 'dynamic-global-access', 'high', `looks up a computed name on ${object.name}, which hides what it reaches (eval, Function, process)`);
-        } else if (name === 'process' || name === 'require') report(context, member, name, 'high', `reaches for ${object.name}.${name}`);
-        else if (name === 'Function') report(context, member, 'function-constructor', 'high', `reaches the Function constructor through ${object.name}`);
-      } else if (name === '__proto__') {
-        report(context, member, 'prototype-mutation', 'medium', 'touches __proto__');
-      } else if (isIdentifier(object) && BUILT_INS.has(object.name) && name === 'prototype' && unshadowed(object.name)) {
-        report(context, member, 'prototype-mutation', 'medium', `reaches ${object.name}.prototype, shared by all code in the engine`);
-      }
+    MemberExpression(member, _state, ancestors) {
+      checkMember(context, member, memberView(member, context.refs)!, isCallee(ancestors, true));
+    },
+    AssignmentExpression(node) {
+      checkPrototypeWrite(context, node, node.left);
+      checkGlobalPattern(context, node.left, node.right);
+    },
+    UpdateExpression(node) {
+      checkPrototypeWrite(context, node, node.argument);
+    },
+    UnaryExpression(node) {
+      if (node.operator === 'delete') checkPrototypeWrite(context, node, node.argument);
+    },
+    VariableDeclarator(node) {
+      checkGlobalPattern(context, node.id, node.init);
+    },
+    AssignmentPattern(node) {
+      checkGlobalPattern(context, node.left, node.right);
     },
     Identifier(identifier, _state, ancestors) {
-      if (!isReference(identifier, ancestors) || !unshadowed(identifier.name)) return;
+      if (!isReference(identifier, ancestors)) return;
+      const holder = globalObjectName(identifier, context.refs);
+      if (holder !== undefined) checkGlobalEscape(context, holder, ancestors);
+      if (!context.refs.scopes.isGlobal(identifier)) return;
       if (identifier.name === 'process') report(context, identifier, 'process', 'high', "refers to process, the host's process object");
       else if (identifier.name === 'WebAssembly') report(context, identifier, 'webassembly', 'high', 'uses WebAssembly, which can hide code from review');
+      else if (identifier.name === 'eval' && !isCallee(ancestors, true)) {
+        report(context, identifier, 'eval', 'high', 'refers to eval as a value, which can be called later to run text as code');
+      } else if (identifier.name === 'Function' && !isCallee(ancestors, false) && !isHarmlessFunctionUse(ancestors)) {
+        report(context, identifier, 'function-constructor', 'high', 'refers to the Function constructor as a value, which can be called later to run text as code');
+      }
     },
     ImportExpression(node) {
       const source = node.source;
