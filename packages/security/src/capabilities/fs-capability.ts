@@ -3,18 +3,14 @@
 // folder's real path. At most `max_file_descriptors` operations hold a file open at once.
 import { constants } from 'node:fs';
 import { appendFile, lstat, mkdir, open, readdir, realpath, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { FileStat, JsonValue } from '@marathon/plugin-api';
 import { CapabilityError } from './capability-error';
+import { isInside } from './path-inside';
 import type { PluginScope } from './plugin-scope';
 
 /** The most a single read or write may move, so one call cannot fill the plugin's memory. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
-
-function isInside(root: string, candidate: string): boolean {
-  const rel = relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 /** The real path of `path`, or of its nearest existing ancestor joined with the rest. */
 async function realOrNearest(path: string): Promise<string> {
