@@ -4,7 +4,8 @@
 // fails to load with an error naming the import. The normaliser cannot report errors (QuickJS
 // swallows them), so it marks refusals and the loader turns the mark into the error.
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
+import { isInside } from '../capabilities/path-inside';
 
 export const API_MODULE = '@marathon/plugin-api';
 const REFUSED = 'marathon-refused:';
@@ -48,8 +49,7 @@ export function loadModuleSource(name: string, pluginRealDir: string, apiSource:
   const path = join(pluginRealDir, name);
   try {
     const real = realpathSync(path);
-    const rel = relative(pluginRealDir, real);
-    if (rel.startsWith('..') || isAbsolute(rel)) return refusal(request, 'it leads outside the plugin folder (through a symbolic link)');
+    if (!isInside(pluginRealDir, real)) return refusal(request, 'it leads outside the plugin folder (through a symbolic link)');
     const info = lstatSync(real);
     if (!info.isFile()) return refusal(request, 'it is not a file');
     if (info.size > MAX_MODULE_BYTES) return refusal(request, `it is larger than ${MAX_MODULE_BYTES} bytes`);
