@@ -17,7 +17,9 @@ export type ManagerErrorCode =
   | 'INIT_FAILED'
   | 'COMMAND_FAILED'
   | 'LOCKFILE_INVALID'
-  | 'SYNC_FAILED';
+  | 'SYNC_FAILED'
+  | 'HOOK_NOT_DECLARED'
+  | 'PRIORITY_INVALID';
 
 /**
  * A lifecycle operation refused or failed. `message` says what happened and what to do next;

@@ -15,3 +15,4 @@ export { LOCKFILE_NAME, LOCKFILE_VERSION, contentIntegrity, lockfileOf, parseLoc
 export type { LockEntry, Lockfile } from './fleet-lock';
 export { planSync } from './fleet-sync';
 export type { SyncAction, SyncStep } from './fleet-sync';
+export type { HookPriority } from './priority-overrides';

@@ -33,6 +33,7 @@ import { HistoryStore } from './history-store';
 import { Installer, type InstallOptions, type InstallResult } from './installer';
 import { ManagerEvents } from './manager-events';
 import { PluginRuntime, type PluginTimings } from './plugin-runtime';
+import { applyPriorityOverride, hookPriorities, type HookPriority } from './priority-overrides';
 
 export interface PluginManagerOptions {
   /** MARATHON_HOME; default $MARATHON_HOME or ~/.marathon. */
@@ -238,6 +239,28 @@ export class PluginManager {
       this.events.emit('disabled', { plugin });
     }
     return disabled;
+  }
+
+  /** Each hook of a plugin with the priority it declares, the operator's override and the one it runs at. */
+  async priorities(name: string): Promise<HookPriority[]> {
+    const record = ownEntry((await this.store.read()).plugins, name);
+    if (record === undefined) throw await this.notInstalled(name);
+    return hookPriorities(record);
+  }
+
+  /**
+   * Overrides the priority a plugin's hook runs at (undefined: back to what its plugin.json says).
+   * An enabled plugin's handlers move at once; its files are not touched.
+   */
+  async setPriority(name: string, hook: string, priority: number | undefined): Promise<HookPriority[]> {
+    const record = await this.store.transaction(async (state) => {
+      const current = ownEntry(state.plugins, name);
+      if (current === undefined) throw await this.notInstalled(name);
+      applyPriorityOverride(current, hook, priority);
+      return current;
+    });
+    if (record.status === 'enabled') this.runtime.activate(record);
+    return hookPriorities(record);
   }
 
   /** Uninstalls a plugin: deinit, plugin_uninstall, state, folder, and its data unless kept. */

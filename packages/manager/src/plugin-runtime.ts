@@ -10,6 +10,7 @@ import type { InstalledPlugin, MarathonHome } from '@marathon/registry';
 import { checkIntegrity, mayWrite, SandboxError, type SandboxedPlugin, type SandboxHost } from '@marathon/security';
 import { ManagerError } from './errors';
 import type { ManagerEvents } from './manager-events';
+import { effectivePriority } from './priority-overrides';
 
 interface LoadedPlugin {
   plugin: SandboxedPlugin;
@@ -66,7 +67,7 @@ export class PluginRuntime {
     const registrations = record.manifest.hooks.map((declaration) =>
       this.options.bus.register(declaration.name, (data) => this.callHook(record.name, declaration.name, data as unknown as JsonValue), {
         owner: record.name,
-        priority: declaration.priority,
+        priority: effectivePriority(record, declaration.name),
         canWrite: mayWrite(declaration.name, record.granted_permissions),
       }),
     );

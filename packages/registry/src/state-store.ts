@@ -4,7 +4,7 @@
 // says so after a second; a lock whose holder died (no heartbeat for 2 s) is taken over.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { Permission } from '@marathon/plugin-api';
+import type { HookType, Permission } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import type { FileDigests, SignatureStatus } from '@marathon/security';
 import lockfile from 'proper-lockfile';
@@ -32,6 +32,8 @@ export interface InstalledPlugin {
   /** The permissions the operator accepted at install. */
   granted_permissions: Permission[];
   manifest: Manifest;
+  /** The operator's priority per hook, overriding the manifest's (marathon plugin priority). */
+  priorities?: Partial<Record<HookType, number>>;
 }
 
 export interface InstalledState {

@@ -16,6 +16,7 @@ import PluginInstall from './commands/plugin/install';
 import PluginList from './commands/plugin/list';
 import PluginNew from './commands/plugin/new';
 import PluginPack from './commands/plugin/pack';
+import PluginPriority from './commands/plugin/priority';
 import PluginRefresh from './commands/plugin/refresh';
 import PluginRun from './commands/plugin/run';
 import PluginSearch from './commands/plugin/search';
@@ -43,6 +44,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:dev': PluginDev,
   'plugin:new': PluginNew,
   'plugin:pack': PluginPack,
+  'plugin:priority': PluginPriority,
   'plugin:search': PluginSearch,
   'plugin:update': PluginUpdate,
   'plugin:export': PluginExport,
