@@ -1,5 +1,5 @@
 import type { Permission } from '@marathon/plugin-api';
-import type { Manifest } from '@marathon/manifest';
+import { describeExecCommand, type Manifest } from '@marathon/manifest';
 
 /**
  * Permissions that install without asking: reading task data only. Anything that changes tasks,
@@ -23,7 +23,8 @@ export interface PermissionChanges {
 const SCOPES: Array<[Permission, string, (manifest: Manifest) => readonly string[]]> = [
   ['network', 'network.allowed_hosts', (manifest) => manifest.network?.allowed_hosts ?? []],
   ['env_vars', 'env_vars.allowed', (manifest) => manifest.env_vars?.allowed ?? []],
-  ['exec', 'exec.allowed_commands', (manifest) => manifest.exec?.allowed_commands ?? []],
+  // Described with their pins, so that an update dropping or widening a pin asks again.
+  ['exec', 'exec.allowed_commands', (manifest) => (manifest.exec?.allowed_commands ?? []).map(describeExecCommand)],
 ];
 
 export function permissionChanges(previous: Manifest, granted: readonly Permission[], next: Manifest): PermissionChanges {

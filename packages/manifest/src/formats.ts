@@ -89,3 +89,12 @@ export function execCommandProblem(command: string): string | undefined {
   if (valid) return undefined;
   return `${quote(command)} must be a program name such as 'git' or an absolute path such as '/usr/bin/git', without arguments or shell syntax`;
 }
+
+/**
+ * One argument of a pinned exec prefix: any text but control characters, which have no place in an
+ * argument a person must read in the consent prompt (and could rewrite the terminal showing it).
+ */
+export function execArgumentProblem(argument: string): string | undefined {
+  if (!/[\u0000-\u001f\u007f-\u009f]/.test(argument)) return undefined;
+  return `${quote(argument)} contains a control character; arguments must be plain text`;
+}

@@ -7,6 +7,8 @@ export { HOST_API_VERSION, isApiCompatible, apiIncompatibilityReason, assertApiC
 export { manifestJsonSchema } from './json-schema';
 export { ManifestError, ApiIncompatibleError } from './errors';
 export type { ManifestIssue, ManifestErrorCode, ManifestErrorOptions } from './errors';
-export type { Manifest, Author, HookDeclaration, CommandDeclaration } from './manifest';
+export type { Manifest, Author, HookDeclaration, CommandDeclaration, ExecCommand, PinnedCommand } from './manifest';
+export { execCommandName, execArgumentPrefixes, describeExecCommand, formatArguments } from './exec-commands';
+export { MAX_COMMANDS, MAX_HOOK_ENTRIES } from './manifest-caps';
 export type { ManifestInput } from './manifest-schema';
 export { closestMatch } from './did-you-mean';

@@ -62,6 +62,7 @@ function unionMessage(path: readonly PathSegment[], input: unknown): string {
   const list = path[0];
   if (list === 'hooks') return `expected a hook name or { "name": …, "priority": … }, got ${describeValue(input)}`;
   if (list === 'commands') return `expected a command name or { "name": …, "description": …, "usage": … }, got ${describeValue(input)}`;
+  if (list === 'exec') return `expected a command name or { "command": …, "args": [[…]] }, got ${describeValue(input)}`;
   if (list === 'author') return `expected a name or { "name": …, "email": …, "url": … }, got ${describeValue(input)}`;
   return `expected one of the allowed forms, got ${describeValue(input)}`;
 }

@@ -46,22 +46,31 @@ function scopeIssues(input: Raw): ManifestIssue[] {
   return issues;
 }
 
-/** The name of a list entry: the string itself, or the object's `name`. */
-function entryName(entry: unknown): string | undefined {
+/** The name of a list entry: the string itself, or the object's `nameKey` (`name`, `command`). */
+function entryName(entry: unknown, nameKey: string): string | undefined {
   if (typeof entry === 'string') return entry;
   if (isRecord(entry)) {
-    const name = own(entry, 'name');
+    const name = own(entry, nameKey);
     if (typeof name === 'string') return name;
   }
   return undefined;
 }
 
-function repeatIssues(list: unknown, path: readonly PathSegment[]): ManifestIssue[] {
+/** A pinned argument prefix as one comparable word: its arguments, when they are all strings. */
+function prefixName(prefix: unknown): string | undefined {
+  return Array.isArray(prefix) && prefix.every((arg) => typeof arg === 'string') ? JSON.stringify(prefix) : undefined;
+}
+
+function repeatIssues(
+  list: unknown,
+  path: readonly PathSegment[],
+  nameOf: (entry: unknown) => string | undefined = (entry) => entryName(entry, 'name'),
+): ManifestIssue[] {
   if (!Array.isArray(list)) return [];
   const firstSeen = new Map<string, number>();
   const issues: ManifestIssue[] = [];
   list.forEach((entry, index) => {
-    const name = entryName(entry);
+    const name = nameOf(entry);
     if (name === undefined) return;
     const first = firstSeen.get(name);
     if (first === undefined) firstSeen.set(name, index);
@@ -108,6 +117,19 @@ function limitIssues(input: Raw, policy: ResourceLimits): ManifestIssue[] {
   return issues;
 }
 
+/** A command listed twice (plain or pinned), and a prefix repeated within a pinned command. */
+function execRepeatIssues(input: Raw): ManifestIssue[] {
+  const exec = own(input, 'exec');
+  const commands = isRecord(exec) ? own(exec, 'allowed_commands') : undefined;
+  if (!Array.isArray(commands)) return [];
+  const path = ['exec', 'allowed_commands'];
+  const issues = repeatIssues(commands, path, (entry) => entryName(entry, 'command'));
+  commands.forEach((entry, index) => {
+    if (isRecord(entry)) issues.push(...repeatIssues(own(entry, 'args'), [...path, index, 'args'], prefixName));
+  });
+  return issues;
+}
+
 /** Every cross-field problem of a manifest, in field order. */
 export function manifestRuleIssues(input: unknown, policy: ResourceLimits = DEFAULT_LIMITS): ManifestIssue[] {
   if (!isRecord(input)) return [];
@@ -115,10 +137,9 @@ export function manifestRuleIssues(input: unknown, policy: ResourceLimits = DEFA
   const scopeLists = [
     ['network', 'allowed_hosts'],
     ['env_vars', 'allowed'],
-    ['exec', 'allowed_commands'],
   ].flatMap(([block, key]) => {
     const scope = own(input, block!);
     return isRecord(scope) ? repeatIssues(own(scope, key!), [block!, key!]) : [];
   });
-  return [...lists, ...dependencyIssues(input), ...scopeIssues(input), ...scopeLists, ...limitIssues(input, policy)];
+  return [...lists, ...dependencyIssues(input), ...scopeIssues(input), ...scopeLists, ...execRepeatIssues(input), ...limitIssues(input, policy)];
 }

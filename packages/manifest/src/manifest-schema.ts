@@ -16,6 +16,7 @@ import { didYouMean } from './did-you-mean';
 import {
   commandNameProblem,
   envNameProblem,
+  execArgumentProblem,
   execCommandProblem,
   hostPatternProblem,
   mainProblem,
@@ -23,6 +24,7 @@ import {
   rangeProblem,
   versionProblem,
 } from './formats';
+import { MAX_COMMANDS, MAX_HOOK_ENTRIES } from './manifest-caps';
 
 type Problem = (value: string) => string | undefined;
 
@@ -53,6 +55,11 @@ const commandName = formattedString(commandNameProblem).meta({ pattern: '^[a-z][
 
 const NAME_PATTERN = '^(?:@[a-z0-9-*~][a-z0-9-*._~]*/)?[a-z0-9-~][a-z0-9-._~]*$';
 const SEMVER_PATTERN = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z-.]+)?(?:\\+[0-9A-Za-z-.]+)?$';
+
+/** The length of a list a cap refused, for its message. */
+function countOf(list: unknown): string {
+  return Array.isArray(list) ? String(list.length) : 'so many';
+}
 
 function nonEmptyList<T extends z.ZodType>(item: T, what: string) {
   return z.array(item).min(1, { error: `list at least one ${what}` });
@@ -107,9 +114,36 @@ export const envVarsShape = {
     description: 'Environment variables ctx.env.get may read.',
   }),
 };
+
+const execCommand = formattedString(execCommandProblem);
+
+/** One allowed argument prefix of a pinned command, e.g. ["log", "--oneline"]. */
+const argumentPrefix = z
+  .array(formattedString(execArgumentProblem), {
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? `each prefix is a list of arguments: write [${JSON.stringify(issue.input)}], not ${JSON.stringify(issue.input)}`
+        : `expected a list of arguments such as ["log", "--oneline"], got ${describeValue(issue.input)}`,
+  })
+  .min(1, { error: 'an empty prefix would allow any arguments: list at least one, or write the command as a plain string' });
+
+export const pinnedCommandShape = {
+  command: execCommand.meta({ description: "A program name such as 'git' or an absolute path." }),
+  args: z
+    .array(argumentPrefix, {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'required: list the argument prefixes the command may start with, e.g. [["status"], ["log", "--oneline"]]; a plain string allows any arguments'
+          : `expected a list of argument prefixes such as [["status"]], got ${describeValue(issue.input)}`,
+    })
+    .min(1, { error: 'list at least one argument prefix, or write the command as a plain string to allow any arguments' })
+    .meta({ description: 'The arguments ctx.exec may start with: each inner list is one allowed prefix, e.g. [["status"], ["log", "--oneline"]].' }),
+};
+
 export const execShape = {
-  allowed_commands: nonEmptyList(formattedString(execCommandProblem), 'command').meta({
-    description: 'Programs ctx.exec may run, without a shell.',
+  allowed_commands: nonEmptyList(z.union([execCommand, z.strictObject(pinnedCommandShape)]), 'command').meta({
+    description:
+      "Programs ctx.exec may run, without a shell: 'jq' takes any arguments; { \"command\": \"git\", \"args\": [[\"status\"]] } only arguments starting with a listed prefix.",
   }),
 };
 
@@ -135,10 +169,17 @@ export const manifestShape = {
   permissions: z.array(permission).optional().meta({ description: 'What the plugin may do; each at most once.' }),
   hooks: z
     .array(z.union([hookName, z.strictObject(hookObjectShape)]))
+    .max(MAX_HOOK_ENTRIES, {
+      error: (issue) => `${countOf(issue.input)} hook entries is more than the ${MAX_HOOK_ENTRIES} a plugin may list: list each hook once`,
+    })
     .optional()
     .meta({ description: "Hooks the plugin handles: 'post_task_execute' or { name, priority }." }),
   commands: z
     .array(z.union([commandName, z.strictObject(commandObjectShape)]))
+    .max(MAX_COMMANDS, {
+      error: (issue) =>
+        `${countOf(issue.input)} commands is more than the ${MAX_COMMANDS} a plugin may declare: each one is registered with the CLI on every marathon call; group related actions under fewer commands that take arguments`,
+    })
     .optional()
     .meta({ description: "Commands the plugin adds: 'hello' or { name, description, usage }." }),
   dependencies: z
@@ -173,6 +214,7 @@ export const OBJECT_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   ['network', Object.keys(networkShape)],
   ['env_vars', Object.keys(envVarsShape)],
   ['exec', Object.keys(execShape)],
+  ['exec.allowed_commands[]', Object.keys(pinnedCommandShape)],
   ['limits', Object.keys(limitsShape)],
 ]);
 

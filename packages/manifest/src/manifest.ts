@@ -18,9 +18,21 @@ export interface CommandDeclaration {
   readonly usage: string;
 }
 
+/** An exec.allowed_commands entry that may only run with arguments starting with one of `args`. */
+export interface PinnedCommand {
+  readonly command: string;
+  /** Allowed argument prefixes, e.g. [['status'], ['log', '--oneline']]; never empty. */
+  readonly args: readonly (readonly string[])[];
+}
+
+/** An exec.allowed_commands entry: a program that takes any arguments, or a pinned one. */
+export type ExecCommand = string | PinnedCommand;
+
 /**
  * A validated plugin.json, normalised: hooks and commands are always objects, every optional list
- * and map is present, `main` is a clean relative path. Deeply frozen.
+ * and map is present, `main` is a clean relative path. Deeply frozen. exec.allowed_commands
+ * entries keep the form they were written in (a name, or a pinned object), so a manifest stored
+ * before pins existed reads the same; read them through execCommandName and execArgumentPrefixes.
  */
 export interface Manifest {
   readonly name: string;
@@ -35,6 +47,6 @@ export interface Manifest {
   readonly dependencies: Readonly<Record<string, string>>;
   readonly network?: { readonly allowed_hosts: readonly string[] };
   readonly env_vars?: { readonly allowed: readonly string[] };
-  readonly exec?: { readonly allowed_commands: readonly string[] };
+  readonly exec?: { readonly allowed_commands: readonly ExecCommand[] };
   readonly limits: Readonly<Partial<ResourceLimits>>;
 }

@@ -55,6 +55,12 @@ export function normalizeManifest(data: ManifestData): Manifest {
   if (data.author !== undefined) manifest.author = parseAuthor(data.author);
   if (data.network !== undefined) manifest.network = { allowed_hosts: data.network.allowed_hosts.map(normalizeHost) };
   if (data.env_vars !== undefined) manifest.env_vars = { allowed: [...data.env_vars.allowed] };
-  if (data.exec !== undefined) manifest.exec = { allowed_commands: [...data.exec.allowed_commands] };
+  if (data.exec !== undefined) {
+    manifest.exec = {
+      allowed_commands: data.exec.allowed_commands.map((entry) =>
+        typeof entry === 'string' ? entry : { command: entry.command, args: entry.args.map((prefix) => [...prefix]) },
+      ),
+    };
+  }
   return deepFreeze(manifest);
 }

@@ -1,11 +1,15 @@
 // ctx.exec: runs a command from the manifest's exec.allowed_commands with an argv array and no
 // shell, in the plugin's data folder, with a minimal environment. Output is capped and the process
-// is killed when it runs past its time.
+// is killed when it runs past its time. A pinned command runs only with arguments starting with one
+// of its prefixes, and argument forms known to make a command run another program (git -c, env <cmd>)
+// are refused whether pinned or not (command-risks.ts).
 import { spawn } from 'node:child_process';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { JsonValue } from '@marathon/plugin-api';
 import { CapabilityError } from './capability-error';
 import { matchExecStub } from './capability-stubs';
+import { argumentRefusal } from './command-risks';
+import { pinnedPrefixes, startsWithAPrefix } from './exec-pins';
 import type { PluginScope } from './plugin-scope';
 
 export const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
@@ -33,6 +37,22 @@ function readOptions(scope: PluginScope, raw: unknown): ExecOptions {
   return { cwd, input: options.input as string | undefined, timeoutMs: Math.max(1, Math.min(wanted, MAX_EXEC_MS, scope.remainingMs())) };
 }
 
+/** A command line in one line, for messages and the audit trail. */
+function commandLine(command: string, argv: readonly string[]): string {
+  return [command, ...argv].join(' ').slice(0, 200);
+}
+
+/** Refuses (and audits) arguments outside the command's pins, and known ways to run another program. */
+function checkArguments(scope: PluginScope, command: string, argv: readonly string[]): void {
+  const prefixes = pinnedPrefixes(scope.spec.execPins, command);
+  if (prefixes !== undefined && !startsWithAPrefix(prefixes, argv)) {
+    const allowed = prefixes.map((prefix) => prefix.join(' ')).join(' | ');
+    throw scope.deny('exec', commandLine(command, argv), 'EPERM', `exec: '${commandLine(command, argv)}' is refused: exec.allowed_commands pins ${command} to arguments starting with ${allowed}`);
+  }
+  const refusal = argumentRefusal(command, argv);
+  if (refusal !== undefined) throw scope.deny('exec', commandLine(command, argv), 'EPERM', `exec: ${command} ${refusal}`);
+}
+
 export async function execCommand(scope: PluginScope, args: readonly unknown[]): Promise<JsonValue> {
   const [command, argv = [], rawOptions] = args;
   const shown = typeof command === 'string' ? command : String(command);
@@ -43,16 +63,17 @@ export async function execCommand(scope: PluginScope, args: readonly unknown[]):
   if (!Array.isArray(argv) || !argv.every((arg): arg is string => typeof arg === 'string' && !arg.includes('\0'))) {
     throw scope.deny('exec', shown, 'EINVAL', 'exec: arguments must be an array of strings');
   }
+  checkArguments(scope, command, argv);
   const options = readOptions(scope, rawOptions);
   const stubs = scope.spec.stubs?.exec;
   if (stubs !== undefined) {
     // A test's stub: every check above ran; nothing is started.
     const stub = matchExecStub(stubs, command, argv);
     if (stub === undefined) throw new CapabilityError('ENOSTUB', `exec: the test stubs no result for '${[command, ...argv].join(' ').slice(0, 200)}'`);
-    scope.audit('exec', [command, ...argv].join(' ').slice(0, 200), true, 'stubbed');
+    scope.audit('exec', commandLine(command, argv), true, 'stubbed');
     return { exit_code: stub.result.exit_code ?? 0, signal: null, stdout: stub.result.stdout ?? '', stderr: stub.result.stderr ?? '', timed_out: false, truncated: false };
   }
-  scope.audit('exec', [command, ...argv].join(' ').slice(0, 200), true);
+  scope.audit('exec', commandLine(command, argv), true);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, argv, {
       cwd: options.cwd,

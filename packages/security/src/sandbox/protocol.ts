@@ -7,6 +7,7 @@ import type { EffectiveLimits } from './limits';
 
 /** What a worker needs to run a plugin. Only the environment variables the plugin may read travel here. */
 import type { CapabilityStubs } from '../capabilities/capability-stubs';
+import type { ExecPin } from '../capabilities/exec-pins';
 
 export interface WorkerPluginSpec {
   /** The host's id for this plugin instance (a reload gets a new one). */
@@ -28,6 +29,8 @@ export interface WorkerPluginSpec {
   /** The values of those that are set on the host. */
   env: Record<string, string>;
   allowedCommands: string[];
+  /** The allowed commands pinned to argument prefixes; the others take any arguments. */
+  execPins?: ExecPin[];
   limits: EffectiveLimits;
   /** Whether ctx.net.fetch may reach loopback, link-local and private addresses. */
   allowPrivateNetwork: boolean;

@@ -15,6 +15,7 @@ import { asHookResult, describeValue } from './guest-value';
 import { effectiveLimits, type CallLimits, type EffectiveLimits } from './limits';
 import type { CallKind, CallRequest, LogEntry, PluginUsage, ReceivedResult, WorkerPluginSpec } from './protocol';
 import type { CapabilityStubs } from '../capabilities/capability-stubs';
+import { allowedCommandsOf, execPinsOf } from '../capabilities/exec-pins';
 import { adoptPrewarmedWorker } from './prewarm';
 import { engineModule, SandboxWorker, WorkerLost } from './sandbox-worker';
 
@@ -131,7 +132,8 @@ export class SandboxHost {
         allowedHosts: [...(manifest.network?.allowed_hosts ?? [])],
         envAllowed: [...envAllowed],
         env: Object.fromEntries(envAllowed.filter((name) => typeof env[name] === 'string').map((name) => [name, env[name]!])),
-        allowedCommands: [...(manifest.exec?.allowed_commands ?? [])],
+        allowedCommands: allowedCommandsOf(manifest),
+        execPins: execPinsOf(manifest),
         limits: this.limitsFor(manifest),
         allowPrivateNetwork: this.options.policy?.allowPrivateNetwork === true,
         ...(this.options.policy?.resolve === undefined ? {} : { resolve: { ...this.options.policy.resolve } }),

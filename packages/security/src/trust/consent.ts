@@ -1,8 +1,9 @@
 // What an operator must accept before a plugin is installed, derived from its manifest alone (as
-// Chrome derives an extension's permission prompt): each permission in words, with its scope, and
-// the dangerous combinations marked.
+// Chrome derives an extension's permission prompt): each permission in words, with its scope, the
+// dangerous combinations marked, and each allowed command that amounts to a shell said plainly.
 import { PERMISSION_DESCRIPTIONS, type Permission } from '@marathon/plugin-api';
-import type { Manifest } from '@marathon/manifest';
+import { describeExecCommand, execArgumentPrefixes, execCommandName, type Manifest } from '@marathon/manifest';
+import { shellReason } from '../capabilities/command-risks';
 import { DEFAULT_DANGEROUS_COMBOS } from './security-policy';
 
 export interface ConsentItem {
@@ -14,11 +15,21 @@ export interface ConsentItem {
   dangerous: boolean;
 }
 
+/** An allowed command that lets the plugin run any program, and why. */
+export interface ShellCommand {
+  /** The exec.allowed_commands entry as the operator reads it: `git` or `git (only: status)`. */
+  command: string;
+  /** "unpinned: git can run any program through its config". */
+  reason: string;
+}
+
 export interface ConsentSummary {
   plugin: string;
   items: ConsentItem[];
   /** The dangerous combinations the plugin requests, each needing explicit consent. */
   dangerousCombos: Permission[][];
+  /** The allowed commands that amount to a shell (empty without the exec permission). */
+  shellCommands: ShellCommand[];
   /** The whole summary as lines for a terminal. */
   lines: string[];
 }
@@ -30,12 +41,22 @@ function scopeOf(manifest: Manifest, permission: Permission): string[] {
     case 'env_vars':
       return [...(manifest.env_vars?.allowed ?? [])];
     case 'exec':
-      return [...(manifest.exec?.allowed_commands ?? [])];
+      return (manifest.exec?.allowed_commands ?? []).map(describeExecCommand);
     case 'filesystem':
       return ['its own data folder'];
     default:
       return [];
   }
+}
+
+/** The commands among exec.allowed_commands that amount to a shell, from the one table of command risks. */
+function shellCommandsOf(manifest: Manifest): ShellCommand[] {
+  if (!manifest.permissions.includes('exec')) return [];
+  const canWriteFolder = manifest.permissions.includes('filesystem');
+  return (manifest.exec?.allowed_commands ?? []).flatMap((entry) => {
+    const reason = shellReason(execCommandName(entry), execArgumentPrefixes(entry), canWriteFolder);
+    return reason === undefined ? [] : [{ command: describeExecCommand(entry), reason }];
+  });
 }
 
 export function consentSummary(manifest: Manifest, dangerousCombos: readonly (readonly Permission[])[] = DEFAULT_DANGEROUS_COMBOS): ConsentSummary {
@@ -54,6 +75,8 @@ export function consentSummary(manifest: Manifest, dangerousCombos: readonly (re
     const scope = item.scope.length > 0 ? `: ${item.scope.join(', ')}` : '';
     lines.push(`  ${item.dangerous ? '⚠️ ' : '- '}${item.permission} — ${item.description}${scope}`);
   }
+  const shellCommands = shellCommandsOf(manifest);
+  for (const shell of shellCommands) lines.push(`  ⚠️  exec: ${shell.command} (${shell.reason} — this amounts to a shell)`);
   for (const combo of combos) lines.push(`  ⚠️  ${combo.join(' + ')} together is a dangerous combination: it needs your explicit consent`);
-  return { plugin: manifest.name, items, dangerousCombos: combos, lines };
+  return { plugin: manifest.name, items, dangerousCombos: combos, shellCommands, lines };
 }

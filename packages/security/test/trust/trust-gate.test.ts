@@ -117,6 +117,8 @@ describe('consent', () => {
       '  ⚠️ exec — Run the system commands it lists: git, make',
       '  ⚠️ filesystem — Read and write files in its own data folder: its own data folder',
       '  ⚠️ network — Network access to the hosts it lists: hooks.example.com',
+      '  ⚠️  exec: git (unpinned: git can run any program through its config — this amounts to a shell)',
+      '  ⚠️  exec: make (unpinned: make runs the commands its Makefile and arguments give it — this amounts to a shell)',
       '  ⚠️  exec + filesystem together is a dangerous combination: it needs your explicit consent',
       '  ⚠️  exec + network together is a dangerous combination: it needs your explicit consent',
     ]);
