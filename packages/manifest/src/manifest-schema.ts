@@ -3,6 +3,7 @@
 // against the host's policy) live in manifest-rules.ts, because zod skips refinements of objects
 // that already have problems, and every problem must be listed at once.
 import {
+  AUTHOR_PRIORITY_RANGE,
   HOOK_DESCRIPTIONS,
   HOOK_TYPES,
   PERMISSIONS,
@@ -69,8 +70,10 @@ export const hookObjectShape = {
   name: hookName,
   priority: z
     .int({ error: (issue) => `priority must be a whole number, got ${describeValue(issue.input)}` })
+    .min(AUTHOR_PRIORITY_RANGE.min, { error: `priority must be at least ${AUTHOR_PRIORITY_RANGE.min} (the operator can set more with marathon plugin priority)` })
+    .max(AUTHOR_PRIORITY_RANGE.max, { error: `priority must be at most ${AUTHOR_PRIORITY_RANGE.max} (the operator can set more with marathon plugin priority)` })
     .optional()
-    .meta({ description: 'Higher runs first; ties run in load order. Default 0.' }),
+    .meta({ description: `Higher runs first; ties run in load order. Default 0, from ${AUTHOR_PRIORITY_RANGE.min} to ${AUTHOR_PRIORITY_RANGE.max}; the operator may override it.` }),
 };
 
 export const commandObjectShape = {

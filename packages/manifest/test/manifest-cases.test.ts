@@ -31,6 +31,7 @@ const valid: Array<[string, unknown]> = [
   ['an author object', with_({ author: { name: 'Ada', email: 'ada@example.com', url: 'https://example.com' } })],
   ['main in a subfolder', with_({ main: 'dist/plugin.mjs' })],
   ['hooks with priorities', with_({ hooks: [{ name: 'pre_task_submit', priority: 100 }, { name: 'user_auth', priority: -5 }] })],
+  ['priorities at the ends of the author range', with_({ hooks: [{ name: 'pre_task_submit', priority: 1000 }, { name: 'user_auth', priority: -1000 }] })],
   ['network with its scope', with_({ permissions: ['network'], network: { allowed_hosts: ['hooks.example.com', '*.example.org', '127.0.0.1'] } })],
   ['env_vars with its scope', with_({ permissions: ['env_vars'], env_vars: { allowed: ['SLACK_WEBHOOK_URL', '_X1'] } })],
   ['exec with its scope', with_({ permissions: ['exec'], exec: { allowed_commands: ['git', '/usr/bin/env'] } })],
@@ -87,6 +88,11 @@ const invalid: Array<[string, unknown, ManifestIssue[]]> = [
   ['a hook object with a bad name and priority', with_({ hooks: [{ name: 'on_start', priority: 1.5 }] }), [
     { path: 'hooks[0].name', message: `unknown hook 'on_start'; hooks are ${HOOKS}` },
     { path: 'hooks[0].priority', message: 'priority must be a whole number, got a number' },
+  ]],
+  // Issue 13 (2): a plugin at priority 1000000 ran before everything, whatever the operator wanted.
+  ['a priority past the author range', with_({ hooks: [{ name: 'pre_task_submit', priority: 1000000 }, { name: 'user_auth', priority: -1001 }] }), [
+    { path: 'hooks[0].priority', message: 'priority must be at most 1000 (the operator can set more with marathon plugin priority)' },
+    { path: 'hooks[1].priority', message: 'priority must be at least -1000 (the operator can set more with marathon plugin priority)' },
   ]],
   ['a hook object with a misspelt key', with_({ hooks: [{ name: 'user_auth', prio: 5 }] }), [
     { path: 'hooks[0].prio', message: "unknown key 'prio' (did you mean 'priority'?); allowed here: name, priority" },
