@@ -96,7 +96,8 @@ function updateSummary(summary: ConsentSummary, previous: InstalledPlugin, next:
     ...changes.added.map((permission) => `  + ${permission} — ${described.get(permission) ?? permission}`),
     ...changes.widened.map((entry) => `  + ${entry}`),
     ...changes.removed.map((permission) => `  - ${permission} (no longer asked for)`),
-    ...summary.lines.slice(1).filter((line) => line.includes('dangerous combination')),
+    // What the new version can do beyond its permissions is shown again, whatever changed.
+    ...summary.lines.slice(1).filter((line) => line.includes('dangerous combination') || line.includes('amounts to a shell')),
   ];
   return { ...summary, lines };
 }
