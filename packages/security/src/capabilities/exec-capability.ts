@@ -4,12 +4,13 @@
 // of its prefixes, and argument forms known to make a command run another program (git -c, env <cmd>)
 // are refused whether pinned or not (command-risks.ts).
 import { spawn } from 'node:child_process';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { JsonValue } from '@marathon/plugin-api';
 import { CapabilityError } from './capability-error';
 import { matchExecStub } from './capability-stubs';
 import { argumentRefusal } from './command-risks';
 import { pinnedPrefixes, startsWithAPrefix } from './exec-pins';
+import { isInside } from './path-inside';
 import type { PluginScope } from './plugin-scope';
 
 export const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
@@ -29,8 +30,7 @@ function readOptions(scope: PluginScope, raw: unknown): ExecOptions {
       throw new CapabilityError('EINVAL', 'exec: cwd must be a path relative to the plugin\'s data folder');
     }
     cwd = resolve(scope.spec.dataDir, options.cwd);
-    const rel = relative(scope.spec.dataDir, cwd);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new CapabilityError('EPERM', `exec: cwd '${options.cwd}' is outside the plugin's data folder`);
+    if (!isInside(scope.spec.dataDir, cwd)) throw new CapabilityError('EPERM', `exec: cwd '${options.cwd}' is outside the plugin's data folder`);
   }
   if (options.input !== undefined && typeof options.input !== 'string') throw new CapabilityError('EINVAL', 'exec: input must be a string');
   const wanted = typeof options.timeout_ms === 'number' && options.timeout_ms > 0 ? options.timeout_ms : MAX_EXEC_MS;
