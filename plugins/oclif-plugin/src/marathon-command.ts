@@ -1,6 +1,7 @@
 // The base of every marathon command (MARATHON_HOME, default ~/.marathon, says where state lives): one way to open the manager, to report errors (a line on
 // stderr that says what to do next, or JSON with --json; a stack trace only with DEBUG), to ask
-// for consent, and to show progress without corrupting piped or --json output.
+// for consent, and to show progress without corrupting piped or --json output. Everything it prints
+// for humans goes through terminalText: much of it is a plugin's text (see terminal-text.ts).
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Flags, ux } from '@oclif/core';
@@ -8,6 +9,7 @@ import type { PluginManager, PluginManagerOptions } from '@marathon/manager';
 import type { NpmRegistryClient } from '@marathon/registry';
 import { builtInPluginFolders } from './built-in-plugins';
 import { stateSnapshot } from './marathon-state';
+import { terminalJson, terminalText } from './terminal-text';
 
 /** Errors whose message is written for the operator: shown as they are, with their code in --json. */
 interface TypedError extends Error {
@@ -53,7 +55,7 @@ export abstract class MarathonCommand extends Command {
       npm: this.npm(),
       builtInPlugins: builtInPluginFolders(),
       reservedNames: this.reservedNames(),
-      onWait: (message) => process.stderr.write(`${message}\n`),
+      onWait: (message) => this.sayError(message),
     };
   }
 
@@ -94,9 +96,32 @@ export abstract class MarathonCommand extends Command {
     return super.finally(error);
   }
 
-  /** Prints a line to stdout (nothing with --json, whose output is the returned value). */
+  /**
+   * Prints a line to stdout (nothing with --json, whose output is the returned value), control
+   * characters neutralised. Line breaks are kept (a plugin command's output is multi-line); a
+   * field that must stay on its line is passed through terminalText by the caller first.
+   */
   protected say(line: string): void {
-    if (!this.jsonEnabled()) this.log(line);
+    if (!this.jsonEnabled()) this.log(terminalText(line, { multiline: true }));
+  }
+
+  /** Prints a line to stderr (a warning, a failure), control characters neutralised. */
+  protected sayError(line: string): void {
+    process.stderr.write(`${terminalText(line, { multiline: true })}\n`);
+  }
+
+  /**
+   * --json output, with the characters JSON.stringify leaves raw but a terminal acts on (C1
+   * controls, bidi overrides) written as \u escapes: the same JSON value, safe on a terminal.
+   */
+  override logJson(json: unknown): void {
+    let text: string;
+    try {
+      text = JSON.stringify(json, null, 2);
+    } catch {
+      return super.logJson(json); // a cycle: oclif's serializer copes with those
+    }
+    process.stdout.write(`${terminalJson(text)}\n`);
   }
 
   /** A spinner on stderr, only when stderr is a terminal and not with --json. */
@@ -119,7 +144,7 @@ export abstract class MarathonCommand extends Command {
     if (process.stdin.isTTY !== true) return false;
     // A running spinner would draw over the question: pause it while the operator answers.
     return ux.action.pauseAsync(async () => {
-      for (const line of lines) process.stderr.write(`${line}\n`);
+      for (const line of lines) this.sayError(line);
       const prompt = createInterface({ input: process.stdin, output: process.stderr });
       try {
         const answer = await prompt.question(`${question} [y/N] `);
@@ -131,12 +156,22 @@ export abstract class MarathonCommand extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    if (!isTypedError(error)) return super.catch(error);
+    if (!isTypedError(error)) {
+      // oclif prints the message itself; many carry a plugin's text (what its code threw).
+      if (!this.jsonEnabled()) {
+        try {
+          error.message = terminalText(error.message, { multiline: true });
+        } catch {
+          // A frozen error: nothing of ours makes one.
+        }
+      }
+      return super.catch(error);
+    }
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: error.code, message: error.message.split('\n')[0], details: error.details ?? [] } });
     } else {
-      process.stderr.write(`❌ ${error.message}\n`);
-      if (process.env.DEBUG !== undefined && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+      this.sayError(`❌ ${error.message}`);
+      if (process.env.DEBUG !== undefined && error.stack !== undefined) this.sayError(error.stack);
     }
     process.exitCode = 1;
     return undefined;

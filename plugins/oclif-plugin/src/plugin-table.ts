@@ -8,6 +8,7 @@
 //
 //   Summary: 1 total, 1 enabled, 0 disabled, 0 errors
 import type { InstalledPlugin, PluginStatus } from '@marathon/registry';
+import { terminalText } from './terminal-text';
 
 const WIDTHS = [21, 11, 13] as const;
 export const STATUS_LABELS: Record<PluginStatus, string> = { enabled: '✅ enabled', disabled: '⚪ disabled', error: '❌ error' };
@@ -20,7 +21,9 @@ function pad(text: string, width: number): string {
   return text + ' '.repeat(Math.max(1, width - columns));
 }
 
+// Cells hold a plugin's own text (its description above all): each stays on its row.
 function row(cells: readonly [string, string, string, string]): string {
+  cells = cells.map((cell) => terminalText(cell)) as unknown as typeof cells;
   return `${pad(cells[0], WIDTHS[0])}${pad(cells[1], WIDTHS[1])}${pad(cells[2], WIDTHS[2])}${cells[3]}`.trimEnd();
 }
 

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { MarathonCommand } from '../../marathon-command';
+import { terminalText } from '../../terminal-text';
 
 export default class PluginAudit extends MarathonCommand {
   static override id = 'plugin:audit';
@@ -16,10 +17,11 @@ export default class PluginAudit extends MarathonCommand {
     const { args, flags } = await this.parse(PluginAudit);
     const manager = await this.manager();
     const entries = (await manager.auditTrail({ plugin: args.name, ...(flags.denied ? { allowed: false } : {}) })).slice(-flags.limit);
-    if (entries.length === 0) this.say(`No capability calls recorded for '${args.name}'.`);
+    if (entries.length === 0) this.say(`No capability calls recorded for '${terminalText(args.name)}'.`);
     for (const entry of entries) {
-      const verdict = entry.allowed ? '✅ allowed' : `❌ denied (${entry.reason ?? 'no reason'})`;
-      this.say(`${new Date(entry.time).toISOString()}  ${entry.capability.padEnd(12)} ${entry.target}  ${verdict}`);
+      // The target (a path, a host, a variable name) and the reason hold what the plugin asked for.
+      const verdict = entry.allowed ? '✅ allowed' : `❌ denied (${terminalText(entry.reason ?? 'no reason')})`;
+      this.say(`${new Date(entry.time).toISOString()}  ${terminalText(entry.capability).padEnd(12)} ${terminalText(entry.target)}  ${verdict}`);
     }
     return { audit: entries };
   }

@@ -18,11 +18,11 @@ export default class PluginDev extends MarathonCommand {
     if (installed) await manager.update(name, folder, { yes: true });
     else await manager.install(folder, { yes: true });
     await manager.enable(name);
-    this.log(`👀 Watching ${folder} — '${name}' reloads on every change (Ctrl-C to stop)`);
+    this.say(`👀 Watching ${folder} — '${name}' reloads on every change (Ctrl-C to stop)`);
     await new Promise<void>((resolvePromise) => {
       const stop = manager.watch(name, folder, (error) => {
-        if (error === undefined) this.log(`🔄 Reloaded '${name}'`);
-        else process.stderr.write(`❌ ${error.message}\n`);
+        if (error === undefined) this.say(`🔄 Reloaded '${name}'`);
+        else this.sayError(`❌ ${error.message}`);
       });
       process.once('SIGINT', () => {
         stop();

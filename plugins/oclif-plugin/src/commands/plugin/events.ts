@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { HOOK_TYPES, type HookType } from '@marathon/plugin-api';
 import { MarathonCommand } from '../../marathon-command';
+import { terminalText } from '../../terminal-text';
 
 export default class PluginEvents extends MarathonCommand {
   static override id = 'plugin:events';
@@ -22,7 +23,7 @@ export default class PluginEvents extends MarathonCommand {
     if (records.length === 0) this.say('No events recorded yet.');
     for (const record of records) {
       const when = new Date(record.timestamp).toISOString();
-      this.say(`${when}  ${record.success ? '✅' : '❌'} ${record.hook_type.padEnd(18)} ${record.plugin_name.padEnd(20)} ${(record.duration_ns / 1e6).toFixed(2).padStart(8)} ms  ${record.result_message ?? ''}`.trimEnd());
+      this.say(`${when}  ${record.success ? '✅' : '❌'} ${record.hook_type.padEnd(18)} ${terminalText(record.plugin_name).padEnd(20)} ${(record.duration_ns / 1e6).toFixed(2).padStart(8)} ms  ${terminalText(record.result_message ?? '')}`.trimEnd());
     }
     return { events: records };
   }

@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { MarathonCommand } from '../../marathon-command';
+import { terminalText } from '../../terminal-text';
 import { STATUS_LABELS } from '../../plugin-table';
 
 function ms(ns: number): string {
@@ -35,12 +36,13 @@ export default class PluginInfo extends MarathonCommand {
       ['Installed', record.installed_at],
       ['Load time', info.timings === undefined ? '(not loaded yet)' : `${info.timings.load_ms.toFixed(1)} ms load, ${info.timings.init_ms.toFixed(1)} ms init`],
     ];
-    for (const [label, value] of rows) this.say(`${`${label}:`.padEnd(14)}${value}`);
+    // Most values are the plugin's own words (description, author, usage, its load error): one row each.
+    for (const [label, value] of rows) this.say(`${`${label}:`.padEnd(14)}${terminalText(value)}`);
     if (info.metrics.length > 0) {
       this.say('');
       this.say('Hook metrics:');
       for (const row of info.metrics) {
-        this.say(`  ${row.hook.padEnd(20)}${String(row.calls).padStart(6)} calls  ${(row.success_rate * 100).toFixed(1).padStart(5)}% ok  p50 ${ms(row.p50_ns)}  p95 ${ms(row.p95_ns)}`);
+        this.say(`  ${terminalText(row.hook).padEnd(20)}${String(row.calls).padStart(6)} calls  ${(row.success_rate * 100).toFixed(1).padStart(5)}% ok  p50 ${ms(row.p50_ns)}  p95 ${ms(row.p95_ns)}`);
       }
     }
     return { plugin: record, timings: info.timings ?? null, metrics: info.metrics };

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import type { ConsentSummary } from '@marathon/security';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
+import { terminalText } from '../../terminal-text';
 
 export default class PluginInstall extends MarathonCommand {
   static override id = 'plugin:install';
@@ -39,7 +40,7 @@ export default class PluginInstall extends MarathonCommand {
         ...(process.stdin.isTTY === true ? { confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Install it with these permissions?') } : {}),
       }),
     );
-    for (const warning of result.warnings) if (!this.jsonEnabled()) process.stderr.write(`⚠️  ${warning}\n`);
+    for (const warning of result.warnings) if (!this.jsonEnabled()) this.sayError(`⚠️  ${terminalText(warning)}`);
     for (const dependency of result.dependencies) this.say(`✅ Plugin '${dependency}' installed successfully (needed by '${result.name}')`);
     this.say(`✅ Plugin '${result.name}' installed successfully`);
     let enabled: string[] = [];

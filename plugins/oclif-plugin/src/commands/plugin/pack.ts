@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { MarathonCommand } from '../../marathon-command';
+import { terminalText } from '../../terminal-text';
 
 export default class PluginPack extends MarathonCommand {
   static override id = 'plugin:pack';
@@ -25,7 +26,7 @@ export default class PluginPack extends MarathonCommand {
       trustedKeys: (await loadTrustedKeys(home.keysDir)).keys,
       ...(flags.key === undefined ? {} : { privateKeyPem: await readFile(flags.key, 'utf8') }),
     });
-    for (const warning of result.warnings) if (!this.jsonEnabled()) process.stderr.write(`⚠️  ${warning}\n`);
+    for (const warning of result.warnings) if (!this.jsonEnabled()) this.sayError(`⚠️  ${terminalText(warning)}`);
     this.say(`✅ Packed '${result.name}' ${result.version}${result.signed ? ' (signed)' : ''}: ${result.file}`);
     this.say(`   ${result.files.length} files, ${result.integrity}`);
     this.say(`   Publish it with: npm publish ${result.file}`);

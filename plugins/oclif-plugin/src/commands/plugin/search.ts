@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
+import { terminalText } from '../../terminal-text';
 
 export default class PluginSearch extends MarathonCommand {
   static override id = 'plugin:search';
@@ -22,12 +23,16 @@ export default class PluginSearch extends MarathonCommand {
     const results = found.map((result) => ({ ...result, installed: installed.get(result.name) ?? null }));
     if (results.length === 0) this.say(`No Marathon plugins found in ${npm.settings.registry}${args.text === undefined ? '' : ` for '${args.text}'`}.`);
     else {
-      const width = Math.max(4, ...results.map((result) => result.name.length)) + 2;
+      // Whoever published a package wrote its name, version and description: each stays in its column.
+      const rows = results.map((result) => ({
+        name: terminalText(result.name),
+        version: terminalText(result.version),
+        mark: result.installed === null ? '' : result.installed === result.version ? '✅ yes' : `⬆️  ${terminalText(result.installed)}`,
+        description: terminalText(result.description),
+      }));
+      const width = Math.max(4, ...rows.map((row) => row.name.length)) + 2;
       this.say(`${'Name'.padEnd(width)}${'Version'.padEnd(11)}${'Installed'.padEnd(12)}Description`);
-      for (const result of results) {
-        const mark = result.installed === null ? '' : result.installed === result.version ? '✅ yes' : `⬆️  ${result.installed}`;
-        this.say(`${result.name.padEnd(width)}${result.version.padEnd(11)}${mark.padEnd(12)}${result.description}`.trimEnd());
-      }
+      for (const row of rows) this.say(`${row.name.padEnd(width)}${row.version.padEnd(11)}${row.mark.padEnd(12)}${row.description}`.trimEnd());
     }
     return { registry: npm.settings.registry, results };
   }

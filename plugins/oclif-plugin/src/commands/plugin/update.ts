@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import type { ConsentSummary } from '@marathon/security';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
+import { terminalText } from '../../terminal-text';
 
 interface UpdateOutcome {
   name: string;
@@ -49,7 +50,8 @@ export default class PluginUpdate extends MarathonCommand {
         const request = args.source ?? available?.request;
         if (request === undefined) {
           outcomes.push({ name, from: current, to: null, updated: false, reason: available?.reason ?? 'up to date' });
-          this.say(`✅ Plugin '${name}' is ${available?.reason === 'up to date' ? `up to date (${current})` : `at ${current}: ${available?.reason ?? ''}`}`);
+          // The reason may quote the registry (a deprecation message its publisher wrote).
+          this.say(`✅ Plugin '${name}' is ${available?.reason === 'up to date' ? `up to date (${current})` : `at ${current}: ${terminalText(available?.reason ?? '')}`}`);
           continue;
         }
         const record = await this.withProgress(`Updating ${name}`, () => manager.update(name, request, options));
@@ -60,7 +62,7 @@ export default class PluginUpdate extends MarathonCommand {
         if (names.length === 1) throw error;
         const { code = 'UPDATE_FAILED', message } = error as Error & { code?: string };
         outcomes.push({ name, from: '', to: null, updated: false, reason: 'failed', error: { code, message: message.split('\n')[0] ?? message } });
-        if (!this.jsonEnabled()) process.stderr.write(`❌ ${message}\n`);
+        if (!this.jsonEnabled()) this.sayError(`❌ ${message}`);
         process.exitCode = 1;
       }
     }
