@@ -45,10 +45,21 @@ export interface UserAuthzEvent {
   resource: string;
 }
 
-/** cli_command: a CLI command is about to run. `command` is its id, e.g. `plugin:list`. */
+/**
+ * cli_command: a CLI command is about to run; a failed result refuses it. `command` is its id,
+ * e.g. `task:run` or `hello-world:greet`.
+ *
+ * Not fired for the commands an operator needs to recover from a plugin, which no plugin can
+ * refuse or hear of: `plugin list|info|events|audit|verify|install|update|sync|enable|disable|
+ * uninstall|priority`, every `keys` command, `help`, `commands`, `version` and `config validate`.
+ */
 export interface CliCommandEvent {
   command: string;
-  args: string[];
+  /**
+   * The command line after the command (a task's own command line, secrets and all). Present only
+   * with the task_read permission; left out otherwise.
+   */
+  args?: string[];
 }
 
 /** config_validate: a configuration is about to be accepted; a failed result refuses it. */

@@ -1,6 +1,8 @@
 // What a plugin sees of a hook's event, and what it may change, by its permissions: task data
-// only with task_read (without it, just the task's id), credentials only with user_auth, and
-// changes to a task (result_data on task hooks) only with task_write.
+// only with task_read (without it, just the task's id), a CLI command's arguments only with
+// task_read too (they are task command lines, passwords and all: `marathon task run -- …`),
+// credentials only with user_auth, and changes to a task (result_data on task hooks) only with
+// task_write.
 import type { HookResult, HookType, Permission } from '@marathon/plugin-api';
 
 const TASK_HOOKS: ReadonlySet<HookType> = new Set(['pre_task_submit', 'post_task_submit', 'pre_task_execute', 'post_task_execute']);
@@ -19,6 +21,11 @@ export function filterEvent(hook: HookType, event: unknown, permissions: readonl
   }
   if (hook === 'user_auth' && !permissions.includes('user_auth') && 'credentials' in record) {
     const { credentials: _withheld, ...rest } = record;
+    return rest;
+  }
+  if (hook === 'cli_command' && !permissions.includes('task_read') && 'args' in record) {
+    // Left out rather than emptied, so that a plugin cannot mistake "not shown" for "no arguments".
+    const { args: _withheld, ...rest } = record;
     return rest;
   }
   return event;
