@@ -1,5 +1,7 @@
+import { terminalText } from '@marathon/oclif-plugin';
+
 /** Why the CLI refused an operation: a plugin vetoed it, or the input was unusable. */
-export type RefusalCode = 'TASK_VETOED' | 'TASK_COMMAND_MISSING' | 'CONFIG_NOT_FOUND' | 'CONFIG_INVALID' | 'CONFIG_VETOED';
+export type RefusalCode = 'TASK_VETOED' | 'TASK_TIMEOUT_INVALID' | 'TASK_COMMAND_MISSING' | 'CONFIG_NOT_FOUND' | 'CONFIG_INVALID' | 'CONFIG_VETOED';
 
 /** Shown as one line on stderr (or as `{ error: { code, message } }` with --json); exit code 1. */
 export class RefusalError extends Error {
@@ -9,6 +11,8 @@ export class RefusalError extends Error {
     readonly code: RefusalCode,
     message: string,
   ) {
-    super(message);
+    // Most refusals quote a plugin (its veto reason): kept to one line, control characters shown
+    // as escapes, so the reason cannot add or rewrite lines of the operator's terminal.
+    super(terminalText(message));
   }
 }

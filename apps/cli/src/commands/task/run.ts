@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Flags } from '@oclif/core';
-import { MarathonCommand } from '@marathon/oclif-plugin';
+import { MarathonCommand, terminalText } from '@marathon/oclif-plugin';
 import type { Task } from '@marathon/plugin-api';
 import { currentUser } from '../../current-user';
 import { RefusalError } from '../../refusal-error';
+import { timeoutRefusal } from '../../task-timeout';
 import { runTaskProcess } from '../../task-process';
 
 function isTask(value: unknown): value is Task {
@@ -54,17 +55,25 @@ export default class TaskRun extends MarathonCommand {
     const rewritten: unknown = submit.data;
     const task = isTask(rewritten) ? rewritten : (rewritten as { task?: unknown }).task;
     if (!isTask(task)) throw new RefusalError('TASK_VETOED', `the task was rewritten by pre_task_submit into something that cannot run (it needs a command, string arguments and a positive timeout_ms if any)`);
+    const timeoutRefused = timeoutRefusal(task.timeout_ms, lastWriter(submit));
+    if (timeoutRefused !== undefined) throw timeoutRefused;
     await manager.dispatch('post_task_submit', { task });
 
     const execute = await manager.dispatch('pre_task_execute', { task });
     if (execute.vetoed) throw refused(execute.vetoReason);
 
     const result = await runTaskProcess(task.command, task.args, task.timeout_ms === undefined ? {} : { timeoutMs: task.timeout_ms });
-    if (result.startError !== undefined) process.stderr.write(`❌ ${result.startError}\n`);
-    if (result.timedOut === true) process.stderr.write(`⏱️  task '${task.name}' was stopped after its timeout of ${task.timeout_ms} ms\n`);
+    // The command and the task's name may be a plugin's (task_write): each stays on its line.
+    if (result.startError !== undefined) this.sayError(`❌ ${terminalText(result.startError)}`);
+    if (result.timedOut === true) this.sayError(`⏱️  task '${terminalText(task.name)}' was stopped after its timeout of ${task.timeout_ms} ms`);
     await manager.dispatch('post_task_execute', { task, result: { exit_code: result.exit_code, duration_ms: result.duration_ms } });
     process.exitCode = result.exit_code;
   }
+}
+
+/** The plugin whose result_data the task came from (the last one that wrote), if any did. */
+function lastWriter(outcome: { results: ReadonlyArray<{ plugin: string; result: { result_data?: unknown } }> }): string | undefined {
+  return [...outcome.results].reverse().find((entry) => entry.result.result_data !== undefined)?.plugin;
 }
 
 function refused(reason: string | undefined): RefusalError {
