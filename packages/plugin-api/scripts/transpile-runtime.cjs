@@ -1,7 +1,20 @@
 'use strict';
 // Shared by the build (emit-sandbox-runtime.cjs) and the test that pins the sandbox runtime's shape.
+const fs = require('node:fs');
+const path = require('node:path');
 
-/** Erases types from runtime.ts, keeping it an ES module. */
+/**
+ * The source files whose values make up the package's runtime: each must stay self-contained (only
+ * type imports), so that together they are the module the sandbox loads as '@marathon/plugin-api'.
+ */
+const RUNTIME_SOURCES = ['runtime.ts', 'chain-rules.ts', 'hook-priority.ts'];
+
+/** The runtime sources, one after the other, as one TypeScript text. */
+function readRuntimeSource(packageRoot) {
+  return RUNTIME_SOURCES.map((file) => fs.readFileSync(path.join(packageRoot, 'src', file), 'utf8')).join('\n');
+}
+
+/** Erases types from the runtime sources, keeping them an ES module. */
 function transpileRuntime(ts, source) {
   return ts.transpileModule(source, {
     fileName: 'runtime.ts',
@@ -31,4 +44,4 @@ function findImports(code) {
   return found;
 }
 
-module.exports = { transpileRuntime, findImports };
+module.exports = { RUNTIME_SOURCES, readRuntimeSource, transpileRuntime, findImports };

@@ -1,19 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import ts from 'typescript';
 import * as api from '@marathon/plugin-api';
 
-// The build ships src/runtime.ts as the sandbox's '@marathon/plugin-api' module; these tests pin what
+// The build ships src/runtime.ts (and its self-contained siblings) as the sandbox's '@marathon/plugin-api' module; these tests pin what
 // the sandbox depends on, using the same transpile step as the build.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { transpileRuntime, findImports } = require('../scripts/transpile-runtime.cjs') as {
+const { readRuntimeSource, transpileRuntime, findImports } = require('../scripts/transpile-runtime.cjs') as {
+  readRuntimeSource: (packageRoot: string) => string;
   transpileRuntime: (tsModule: typeof ts, source: string) => string;
   findImports: (code: string) => string[];
 };
 
-const source = readFileSync(join(__dirname, '..', 'src', 'runtime.ts'), 'utf8');
+const source = readRuntimeSource(join(__dirname, '..'));
 const esm = transpileRuntime(ts, source);
 
 const runtimeValueNames = Object.keys(api).sort();
