@@ -112,3 +112,11 @@ test('--json keeps the plugin\'s exact text, escaped as JSON', async () => {
   expectInert(paint);
   expect(JSON.parse(paint.stdout).output).toBe(`copied${OSC52}\nline two\u009b2K\u202ereversed\r\n`);
 });
+
+test('help shows a plugin\'s descriptions and usage inert (the command cache holds them neutralised)', async () => {
+  for (const args of [['--help'], ['painter', '--help'], ['painter', 'paint', '--help']]) {
+    const outcome = await ws.ok(args);
+    expectInert(outcome);
+  }
+  expect((await ws.ok(['painter', 'paint', '--help'])).stdout).toContain('Paints \\x1b[2K\\x0d✅ over the line');
+});

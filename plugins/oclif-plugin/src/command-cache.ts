@@ -16,8 +16,9 @@ import { homeDir, stateFile, stateSnapshot } from './marathon-state';
 
 const CACHE_PLUGIN = '@marathon/installed-plugin-commands';
 const TARGET = join(__dirname, 'cached-commands.js');
-// Bumped when the layout of the generated files changes, so old caches are rebuilt.
-const CACHE_FORMAT = 1;
+// Bumped when the layout or the content rules of the generated files change, so old caches are
+// rebuilt (2: plugin descriptions and usage neutralised for the terminal).
+const CACHE_FORMAT = 2;
 
 interface CacheInfo {
   fingerprint: string;

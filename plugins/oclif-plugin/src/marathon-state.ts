@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { InstalledPlugin, InstalledState } from '@marathon/registry';
+import { terminalText } from './terminal-text';
 
 export interface CommandEntry {
   plugin: string;
@@ -48,9 +49,10 @@ export function stateSnapshot(env: NodeJS.ProcessEnv = process.env): StateSnapsh
     };
     for (const [plugin, record] of Object.entries(state.plugins ?? {})) {
       if (record.status !== 'enabled') continue;
-      if ((record.manifest?.commands?.length ?? 0) > 0) snapshot.plugins.push({ name: plugin, description: record.manifest?.description ?? '' });
+      // Descriptions and usage are the plugin's text, printed by help: neutralised here, once.
+      if ((record.manifest?.commands?.length ?? 0) > 0) snapshot.plugins.push({ name: plugin, description: terminalText(record.manifest?.description ?? '') });
       for (const command of record.manifest?.commands ?? []) {
-        snapshot.commands.push({ plugin, command: command.name, description: command.description ?? '', usage: command.usage ?? '' });
+        snapshot.commands.push({ plugin, command: command.name, description: terminalText(command.description ?? ''), usage: terminalText(command.usage ?? '') });
       }
       if (record.manifest?.hooks?.some((hook) => hook.name === 'cli_command') === true) snapshot.cliCommandHook = true;
     }
