@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PluginManager, type PluginManagerOptions } from '@marathon/manager';
+import { ManagerError, PluginManager, type PluginManagerOptions } from '@marathon/manager';
 
 export interface Sandbox {
   root: string;
@@ -67,3 +67,14 @@ export function open(sandbox: Sandbox, options: PluginManagerOptions = {}): Prom
 }
 
 export const task = (id = 't-1') => ({ task: { id, name: 'build', command: 'make', args: [], submitted_by: 'ada', submitted_at: '2026-11-25T12:00:00Z' } });
+
+/** The ManagerError `run` rejects with; fails the test when it resolves or throws anything else. */
+export async function managerError(run: () => Promise<unknown>): Promise<ManagerError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof ManagerError) return error;
+    throw error;
+  }
+  throw new Error('expected a ManagerError');
+}

@@ -3,8 +3,8 @@
 // the plugin's files; an enabled plugin's handlers move at once.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManagerError, type PluginManager } from '@marathon/manager';
-import { open, task, tempRoot, writePlugin, type Sandbox } from './helpers';
+import type { PluginManager } from '@marathon/manager';
+import { managerError, open, task, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 let sandbox: Sandbox;
 let manager: PluginManager;
@@ -26,15 +26,6 @@ afterEach(async () => {
 
 const order = async (m: PluginManager) => (await m.dispatch('post_task_execute', task())).results.map((r) => r.plugin);
 
-async function refusal(run: () => Promise<unknown>): Promise<ManagerError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof ManagerError) return error;
-    throw error;
-  }
-  throw new Error('expected a ManagerError');
-}
 
 it('puts a plugin before one at the top of the author range, at once and in the next process', async () => {
   expect(await order(manager)).toEqual(['early', 'late']);
@@ -66,14 +57,14 @@ it.each([
   [1.5, 'PRIORITY_INVALID', 'a priority is a whole number from -10000 to 10000, not 1.5'],
 ])('refuses %p and changes nothing', async (priority, code, message) => {
   const before = readFileSync(join(sandbox.home, 'state.json'), 'utf8');
-  const error = await refusal(() => manager.setPriority('late', 'post_task_execute', priority));
+  const error = await managerError(() => manager.setPriority('late', 'post_task_execute', priority));
   expect([error.code, error.message]).toEqual([code, message]);
   expect(readFileSync(join(sandbox.home, 'state.json'), 'utf8')).toBe(before);
 });
 
 it('refuses a hook the plugin does not handle, and a plugin that is not installed', async () => {
-  const hook = await refusal(() => manager.setPriority('early', 'pre_task_submit', 5));
+  const hook = await managerError(() => manager.setPriority('early', 'pre_task_submit', 5));
   expect([hook.code, hook.message]).toEqual(['HOOK_NOT_DECLARED', "plugin 'early' does not handle hook 'pre_task_submit': it handles post_task_execute"]);
-  expect((await refusal(() => manager.setPriority('nope', 'pre_task_submit', 5))).code).toBe('NOT_INSTALLED');
-  expect((await refusal(() => manager.priorities('nope'))).code).toBe('NOT_INSTALLED');
+  expect((await managerError(() => manager.setPriority('nope', 'pre_task_submit', 5))).code).toBe('NOT_INSTALLED');
+  expect((await managerError(() => manager.priorities('nope'))).code).toBe('NOT_INSTALLED');
 });

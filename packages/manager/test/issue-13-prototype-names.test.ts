@@ -4,9 +4,9 @@
 // Such a name must behave exactly like any other name.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManagerError, enableOrder, parseLockfile, planSync, type PluginManager } from '@marathon/manager';
+import { enableOrder, parseLockfile, planSync, type PluginManager } from '@marathon/manager';
 import { StateStore, marathonHome, type InstalledPlugin } from '@marathon/registry';
-import { open, tempRoot, writePlugin, type Sandbox } from './helpers';
+import { managerError, open, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
 
@@ -22,15 +22,6 @@ afterEach(async () => {
   sandbox.cleanup();
 });
 
-async function failure(run: () => Promise<unknown>): Promise<ManagerError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof ManagerError) return error;
-    throw error;
-  }
-  throw new Error('expected a ManagerError');
-}
 
 /** state.json as plain JSON, for edits a hand (or an older version) could make. */
 type StateJson = { plugins: Record<string, Omit<InstalledPlugin, 'manifest'> & { manifest: { dependencies: Record<string, string> } }> };
@@ -50,15 +41,15 @@ describe.each(PROTOTYPE_NAMES)('with nothing called %s installed', (name) => {
     await manager.install('bystander');
     const before = readFileSync(join(sandbox.home, 'state.json'), 'utf8');
 
-    expect(await failure(() => manager.disable(name))).toMatchObject(notInstalled);
-    expect(await failure(() => manager.disable(name, { cascade: true }))).toMatchObject(notInstalled);
-    expect(await failure(() => manager.enable(name))).toMatchObject(notInstalled);
-    expect(await failure(() => manager.uninstall(name))).toMatchObject(notInstalled);
-    expect(await failure(() => manager.info(name))).toMatchObject(notInstalled);
-    expect(await failure(() => manager.run(name, 'hello'))).toMatchObject(notInstalled);
-    expect(await failure(() => manager.reload(name))).toMatchObject(notInstalled);
-    expect(await failure(() => manager.availableUpdate(name))).toMatchObject(notInstalled);
-    expect(await failure(() => manager.update(name, sandbox.plugins))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.disable(name))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.disable(name, { cascade: true }))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.enable(name))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.uninstall(name))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.info(name))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.run(name, 'hello'))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.reload(name))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.availableUpdate(name))).toMatchObject(notInstalled);
+    expect(await managerError(() => manager.update(name, sandbox.plugins))).toMatchObject(notInstalled);
 
     expect(readFileSync(join(sandbox.home, 'state.json'), 'utf8')).toBe(before);
     expect((await manager.list()).map((plugin) => plugin.name)).toEqual(['bystander']);
@@ -75,7 +66,7 @@ it("installs, enables, runs, inspects, disables and uninstalls a plugin called '
   writePlugin(sandbox.plugins, { name: 'constructor', commands: ['hello'], hooks: ['post_task_execute'] });
   expect(await manager.install('constructor')).toMatchObject({ name: 'constructor', version: '1.0.0' });
   expect((await manager.list()).map((plugin) => [plugin.name, plugin.status])).toEqual([['constructor', 'disabled']]);
-  expect(await failure(() => manager.install('constructor'))).toMatchObject({
+  expect(await managerError(() => manager.install('constructor'))).toMatchObject({
     code: 'ALREADY_INSTALLED',
     message: "plugin 'constructor' 1.0.0 is already installed: use marathon plugin update constructor, or uninstall it first",
   });
@@ -91,7 +82,7 @@ it("installs, enables, runs, inspects, disables and uninstalls a plugin called '
   expect((await manager.list()).map((plugin) => [plugin.name, plugin.status])).toEqual([['constructor', 'disabled']]);
   await manager.uninstall('constructor');
   expect(await manager.list()).toEqual([]);
-  expect(await failure(() => manager.disable('constructor'))).toMatchObject({ code: 'NOT_INSTALLED' });
+  expect(await managerError(() => manager.disable('constructor'))).toMatchObject({ code: 'NOT_INSTALLED' });
 });
 
 it("info on a 'constructor' that never loaded has no timings (not Object.prototype.constructor)", async () => {
@@ -105,18 +96,18 @@ it("info on a 'constructor' that never loaded has no timings (not Object.prototy
 it("a dependency on 'constructor' is missing until it is installed, then enabled first and guarded", async () => {
   writePlugin(sandbox.plugins, { name: 'needs-constructor', dependencies: { constructor: '^1.0.0' } });
   writePlugin(sandbox.plugins, { name: 'constructor' });
-  expect(await failure(() => manager.install('needs-constructor'))).toMatchObject({
+  expect(await managerError(() => manager.install('needs-constructor'))).toMatchObject({
     code: 'DEPENDENCY_MISSING',
     message: "plugin 'needs-constructor' needs 'constructor' (^1.0.0), which is not installed: install it first, or install with --with-dependencies",
   });
 
   expect((await manager.install('needs-constructor', { withDependencies: true })).dependencies).toEqual(['constructor']);
   expect(await manager.enable('needs-constructor')).toEqual(['constructor', 'needs-constructor']);
-  expect(await failure(() => manager.disable('constructor'))).toMatchObject({
+  expect(await managerError(() => manager.disable('constructor'))).toMatchObject({
     code: 'DEPENDENTS_ENABLED',
     message: "plugin 'constructor' is needed by enabled plugin 'needs-constructor': disable it first, or use --cascade",
   });
-  expect(await failure(() => manager.uninstall('constructor'))).toMatchObject({ code: 'DEPENDENTS_ENABLED' });
+  expect(await managerError(() => manager.uninstall('constructor'))).toMatchObject({ code: 'DEPENDENTS_ENABLED' });
   expect(await manager.disable('constructor', { cascade: true })).toEqual(['needs-constructor', 'constructor']);
 });
 
@@ -128,14 +119,14 @@ it("a recorded dependency named 'toString' that is missing is reported missing b
   editState((state) => {
     state.plugins['needs-tostring']!.manifest.dependencies = { toString: '^1.0.0' };
   });
-  expect(await failure(() => manager.enable('needs-tostring'))).toMatchObject({
+  expect(await managerError(() => manager.enable('needs-tostring'))).toMatchObject({
     code: 'DEPENDENCY_MISSING',
     message: "plugin 'needs-tostring' needs 'toString' (^1.0.0), which is not installed: install it first, or install with --with-dependencies",
   });
   editState((state) => {
     state.plugins['needs-tostring']!.manifest.dependencies = JSON.parse('{"__proto__": "^1.0.0"}') as Record<string, string>;
   });
-  expect(await failure(() => manager.enable('needs-tostring'))).toMatchObject({
+  expect(await managerError(() => manager.enable('needs-tostring'))).toMatchObject({
     code: 'DEPENDENCY_MISSING',
     message: expect.stringContaining("needs '__proto__' (^1.0.0), which is not installed"),
   });
@@ -154,7 +145,7 @@ it("a state.json holding a plugin keyed '__proto__' keeps it as an entry, not as
   expect(state.plugins.toString).toBeUndefined();
   expect((await manager.list()).map((plugin) => plugin.name)).toEqual(['__proto__']);
   expect((await manager.info('__proto__')).record.name).toBe('__proto__');
-  expect(await failure(() => manager.info('plain'))).toMatchObject({ code: 'NOT_INSTALLED' });
+  expect(await managerError(() => manager.info('plain'))).toMatchObject({ code: 'NOT_INSTALLED' });
 });
 
 it("a lockfile without 'constructor' removes an installed 'constructor', and a lockfile naming only prototype keys installs them", async () => {

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManagerError, type PluginManager } from '@marathon/manager';
-import { open, task, tempRoot, writePlugin, type Sandbox } from './helpers';
+import type { ManagerError, PluginManager } from '@marathon/manager';
+import { managerError, open, task, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 let sandbox: Sandbox;
 let manager: PluginManager;
@@ -15,15 +15,6 @@ afterEach(async () => {
   sandbox.cleanup();
 });
 
-async function failure(run: () => Promise<unknown>): Promise<ManagerError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof ManagerError) return error;
-    throw error;
-  }
-  throw new Error('expected a ManagerError');
-}
 
 it('runs the whole lifecycle of a real plugin', async () => {
   writePlugin(sandbox.plugins, { name: 'hello-world', permissions: ['task_read'], hooks: ['post_task_execute'], commands: ['hello', 'greet'] });
@@ -65,7 +56,7 @@ it('installs from a folder and from a .tgz, and fires plugin_install at enabled 
 describe('typed errors', () => {
   it('NOT_FOUND, with did-you-mean', async () => {
     writePlugin(sandbox.plugins, { name: 'hello-world' });
-    const error = await failure(() => manager.install('helo-world'));
+    const error = await managerError(() => manager.install('helo-world'));
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toMatch(/^no plugin named 'helo-world' in the search paths \(did you mean 'hello-world'\?\); searched /);
   });
@@ -73,19 +64,19 @@ describe('typed errors', () => {
   it('ALREADY_INSTALLED', async () => {
     writePlugin(sandbox.plugins, { name: 'p' });
     await manager.install('p');
-    expect((await failure(() => manager.install('p'))).message).toBe("plugin 'p' 1.0.0 is already installed: use marathon plugin update p, or uninstall it first");
+    expect((await managerError(() => manager.install('p'))).message).toBe("plugin 'p' 1.0.0 is already installed: use marathon plugin update p, or uninstall it first");
   });
 
   it('API_INCOMPATIBLE, saying what to upgrade', async () => {
     writePlugin(sandbox.plugins, { name: 'future', api_version: '2.0.0' });
-    const error = await failure(() => manager.install('future'));
+    const error = await managerError(() => manager.install('future'));
     expect(error.code).toBe('API_INCOMPATIBLE');
     expect(error.message).toContain("plugin 'future' needs plugin API ^2.0.0, this Marathon provides 1.0.0: upgrade Marathon");
   });
 
   it('TRUST_REFUSED, with every finding; --force installs anyway', async () => {
     writePlugin(sandbox.plugins, { name: 'sneaky', commands: ['x'], prelude: "const run = (code) => eval(code);", body: "{ commands: { x: () => run('1') } }" });
-    const error = await failure(() => manager.install('sneaky'));
+    const error = await managerError(() => manager.install('sneaky'));
     expect(error.code).toBe('TRUST_REFUSED');
     expect(error.details).toEqual(['index.js:2:23 eval: calls eval, which runs text as code (use --force to install anyway)', '(warning) the plugin is not signed (no SIGNATURE.json)']);
     expect(readdirSync(join(sandbox.home, 'staging'))).toEqual([]);
@@ -94,7 +85,7 @@ describe('typed errors', () => {
 
   it('CONSENT_REQUIRED for permissions beyond reading tasks, with the summary', async () => {
     writePlugin(sandbox.plugins, { name: 'notifier', permissions: ['network', 'env_vars'], extra: { network: { allowed_hosts: ['hooks.example.com'] }, env_vars: { allowed: ['HOOK_TOKEN'] } } });
-    const error = await failure(() => manager.install('notifier'));
+    const error = await managerError(() => manager.install('notifier'));
     expect(error.code).toBe('CONSENT_REQUIRED');
     expect(error.details).toEqual([
       '⚠️ network — Network access to the hosts it lists: hooks.example.com',
@@ -112,16 +103,16 @@ describe('typed errors', () => {
   it('NOT_INSTALLED, with did-you-mean', async () => {
     writePlugin(sandbox.plugins, { name: 'hello-world' });
     await manager.install('hello-world');
-    const error = await failure(() => manager.enable('hello-wrld'));
+    const error = await managerError(() => manager.enable('hello-wrld'));
     expect(error.message).toBe("plugin 'hello-wrld' is not installed (did you mean 'hello-world'?): see marathon plugin list");
   });
 
   it('NOT_ENABLED and COMMAND_NOT_FOUND, with did-you-mean', async () => {
     writePlugin(sandbox.plugins, { name: 'tools', commands: ['greet', 'hello'] });
     await manager.install('tools');
-    expect((await failure(() => manager.run('tools', 'hello'))).message).toBe("plugin 'tools' is disabled: run marathon plugin enable tools");
+    expect((await managerError(() => manager.run('tools', 'hello'))).message).toBe("plugin 'tools' is disabled: run marathon plugin enable tools");
     await manager.enable('tools');
-    expect((await failure(() => manager.run('tools', 'gret'))).message).toBe("plugin 'tools' has no command 'gret' (did you mean 'greet'?); its commands: greet, hello");
+    expect((await managerError(() => manager.run('tools', 'gret'))).message).toBe("plugin 'tools' has no command 'gret' (did you mean 'greet'?); its commands: greet, hello");
   });
 
   it('INTEGRITY_FAILED: a file edited after install is refused and named, and the plugin is in error', async () => {
@@ -130,7 +121,7 @@ describe('typed errors', () => {
     await manager.enable('p');
     const record = (await manager.list())[0]!;
     appendFileSync(join(sandbox.home, 'installed', record.folder, 'index.js'), '\n// tampered\n');
-    const error = await failure(() => manager.run('p', 'x'));
+    const error = await managerError(() => manager.run('p', 'x'));
     expect(error.code).toBe('INTEGRITY_FAILED');
     expect(error.message).toBe("plugin 'p' was modified after install: index.js was changed; reinstall it");
     expect((await manager.list())[0]).toMatchObject({ status: 'error', error: error.message });
@@ -139,7 +130,7 @@ describe('typed errors', () => {
   it('LOAD_FAILED when the code does not match the manifest, at enable', async () => {
     writePlugin(sandbox.plugins, { name: 'liar', commands: ['x'], body: '{ commands: {} }' });
     await manager.install('liar');
-    const error = await failure(() => manager.enable('liar'));
+    const error = await managerError(() => manager.enable('liar'));
     expect(error.code).toBe('LOAD_FAILED');
     expect((await manager.list())[0]).toMatchObject({ status: 'error' });
   });
@@ -148,7 +139,7 @@ describe('typed errors', () => {
     writePlugin(sandbox.plugins, { name: 'grumpy', commands: ['x'], body: "{ init() { throw new Error('no config'); }, commands: { x: () => 'x' } }" });
     await manager.install('grumpy');
     await manager.enable('grumpy');
-    const error = await failure(() => manager.run('grumpy', 'x'));
+    const error = await managerError(() => manager.run('grumpy', 'x'));
     expect(error.code).toBe('INIT_FAILED');
     expect(error.message).toContain('no config');
   });
@@ -157,7 +148,7 @@ describe('typed errors', () => {
     writePlugin(sandbox.plugins, { name: 'p', commands: ['x'], body: "{ commands: { x: () => failure('nope') } }" });
     await manager.install('p');
     await manager.enable('p');
-    expect(await failure(() => manager.run('p', 'x'))).toMatchObject({ code: 'COMMAND_FAILED', message: 'nope' });
+    expect(await managerError(() => manager.run('p', 'x'))).toMatchObject({ code: 'COMMAND_FAILED', message: 'nope' });
   });
 });
 

@@ -353,13 +353,7 @@ export class PluginInstance implements EngineInstance {
         throw new Breach('LOAD_FAILED', `plugin '${this.spec.name}' failed to load: ${text}`);
       }
       const namespace = await this.settle(evaluated.value, call, 'load');
-      const described = this.runGuest(() => {
-        const register = this.vm.getProp(this.bridge!, 'register');
-        const result = this.vm.callFunction(register, this.vm.undefined, namespace);
-        this.free(register);
-        this.free(namespace);
-        return result;
-      });
+      const described = this.callBridge('register', namespace);
       if (described.error) {
         const text = this.describeError(described.error);
         this.free(described.error);
@@ -459,17 +453,22 @@ export class PluginInstance implements EngineInstance {
     }
   }
 
+  /** Calls a function of the prelude's bridge on `argument` (freed after), as guest code under the deadline. */
+  private callBridge(name: 'register' | 'encode', argument: QuickJSHandle) {
+    return this.runGuest(() => {
+      const fn = this.vm.getProp(this.bridge!, name);
+      const result = this.vm.callFunction(fn, this.vm.undefined, argument);
+      this.free(fn);
+      this.free(argument);
+      return result;
+    });
+  }
+
   /** The rest of a call whose handler returned a promise: settled, then encoded in the VM. */
   private async finish(handle: QuickJSHandle, call: ActiveCall, what: string, started: number): Promise<CallResult> {
     try {
       const value = await this.settle(handle, call, what);
-      const text = this.runGuest(() => {
-        const encode = this.vm.getProp(this.bridge!, 'encode');
-        const encoded = this.vm.callFunction(encode, this.vm.undefined, value);
-        this.free(encode);
-        this.free(value);
-        return encoded;
-      });
+      const text = this.callBridge('encode', value);
       if (text.error) {
         const breach = this.classify(text.error) ?? new Breach('BAD_RESULT', `plugin '${this.spec.name}' returned a value that could not be read`);
         this.free(text.error);

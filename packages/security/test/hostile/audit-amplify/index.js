@@ -4,7 +4,7 @@ export default definePlugin({ commands: { attack: (ctx, args) => {
   const name = 'x'.repeat(4 * 1024 * 1024);
   let denied = 0;
   for (let i = 0; i < 25; i++) {
-    try { ctx.env.get(name); } catch (error) { if (error.code === 'EPERM') denied++; }
+    try { ctx.env.get(name); } catch (error) { if (error.code === 'EPERM' || error.code === 'EINVAL') denied++; }
   }
   return `denied ${denied}`;
 } } });
