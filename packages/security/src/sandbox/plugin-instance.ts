@@ -374,20 +374,32 @@ export class PluginInstance implements EngineInstance {
 
   /** Waits for a guest promise (or plain value) to settle; returns its value handle. */
   private async settle(handle: QuickJSHandle, call: ActiveCall, what: string): Promise<QuickJSHandle> {
+    const settled = await this.settleEither(handle, call);
+    if (!settled.rejected) return settled.handle;
+    const text = this.describeError(settled.handle);
+    this.free(settled.handle);
+    throw new Breach(what === 'load' ? 'LOAD_FAILED' : 'HANDLER_FAILED', `plugin '${this.spec.name}' failed to ${what}: ${text}`);
+  }
+
+  /**
+   * Waits for a guest promise (or plain value) to settle: its value, or its rejection reason with
+   * `rejected` set. A rejection that stands for a broken limit (out of memory, stack) throws it.
+   */
+  private async settleEither(handle: QuickJSHandle, call: ActiveCall): Promise<{ handle: QuickJSHandle; rejected: boolean }> {
     try {
       this.pump();
       for (;;) {
         if (this.disposed !== undefined) throw this.disposed;
         const state = this.vm.getPromiseState(handle);
         if (state.type === 'fulfilled') {
-          if (state.notAPromise) return handle.dup();
-          return state.value;
+          if (state.notAPromise) return { handle: handle.dup(), rejected: false };
+          return { handle: state.value, rejected: false };
         }
         if (state.type === 'rejected') {
           const breach = this.classify(state.error);
-          const text = this.describeError(state.error);
+          if (breach === undefined) return { handle: state.error, rejected: true };
           this.free(state.error);
-          throw breach ?? new Breach(what === 'load' ? 'LOAD_FAILED' : 'HANDLER_FAILED', `plugin '${this.spec.name}' failed to ${what}: ${text}`);
+          throw breach;
         }
         const timedOut = await this.waitForProgress(call.deadline);
         if (timedOut && this.disposed === undefined) {
@@ -445,7 +457,7 @@ export class PluginInstance implements EngineInstance {
         return this.completed(this.decode(text, started), started);
       }
       pending = true;
-      return this.finish(invoked.value, call, `run ${kind} ${name}`, started);
+      return this.finish(invoked.value, call, started);
     } catch (error) {
       return this.failed(error, started);
     } finally {
@@ -454,7 +466,7 @@ export class PluginInstance implements EngineInstance {
   }
 
   /** Calls a function of the prelude's bridge on `argument` (freed after), as guest code under the deadline. */
-  private callBridge(name: 'register' | 'encode', argument: QuickJSHandle) {
+  private callBridge(name: 'register' | 'encode' | 'encodeError', argument: QuickJSHandle) {
     return this.runGuest(() => {
       const fn = this.vm.getProp(this.bridge!, name);
       const result = this.vm.callFunction(fn, this.vm.undefined, argument);
@@ -465,10 +477,11 @@ export class PluginInstance implements EngineInstance {
   }
 
   /** The rest of a call whose handler returned a promise: settled, then encoded in the VM. */
-  private async finish(handle: QuickJSHandle, call: ActiveCall, what: string, started: number): Promise<CallResult> {
+  private async finish(handle: QuickJSHandle, call: ActiveCall, started: number): Promise<CallResult> {
     try {
-      const value = await this.settle(handle, call, what);
-      const text = this.callBridge('encode', value);
+      // A rejection is described by the prelude like a synchronous throw, so both read the same.
+      const settled = await this.settleEither(handle, call);
+      const text = this.callBridge(settled.rejected ? 'encodeError' : 'encode', settled.handle);
       if (text.error) {
         const breach = this.classify(text.error) ?? new Breach('BAD_RESULT', `plugin '${this.spec.name}' returned a value that could not be read`);
         this.free(text.error);
