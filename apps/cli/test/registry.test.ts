@@ -305,7 +305,7 @@ describe('export and sync', () => {
     expect(malformed.code).toBe(1);
     const { error } = JSON.parse(malformed.stdout);
     expect(error.code).toBe('LOCKFILE_INVALID');
-    expect(error.details).toEqual(expect.arrayContaining(['lockfileVersion: must be 1, not 2', 'plugins.notes.version: must be a version', 'plugins.notes.enabled: must be true or false']));
+    expect(error.details).toEqual(expect.arrayContaining(['lockfileVersion: must be 1, not 2', 'plugins.notes.version: must be an exact version, like 1.0.0', 'plugins.notes.enabled: must be true or false']));
     const unreachable = join(ws.root, 'unreachable.json');
     const entry = { version: '9.9.9', source: { kind: 'npm', spec: 'notes@9.9.9' }, integrity: `sha512-${Buffer.alloc(64).toString('base64')}`, enabled: true, permissions: ['task_read'] };
     writeFileSync(unreachable, JSON.stringify({ lockfileVersion: 1, plugins: { 'hello-world': JSON.parse(readFileSync(await exportHere(), 'utf8')).plugins['hello-world'], notes: entry } }));

@@ -1,6 +1,10 @@
 // marathon-plugins.lock.json: what a host runs — each plugin's version, source, content digest,
 // enabled state and granted permissions — so that every host of a fleet can be made to match it.
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { packageNameProblem, strictJsonProblem, versionProblem } from '@marathon/manifest';
 import { PERMISSIONS, type Permission } from '@marathon/plugin-api';
 import { nameTable, type InstalledPlugin, type SourceKind } from '@marathon/registry';
 import type { FileDigests } from '@marathon/security';
@@ -8,6 +12,10 @@ import { ManagerError } from './errors';
 
 export const LOCKFILE_NAME = 'marathon-plugins.lock.json';
 export const LOCKFILE_VERSION = 1;
+/** Far above any fleet's lockfile (about 500 bytes a plugin); a larger file is refused unread. */
+export const MAX_LOCKFILE_BYTES = 4 * 1024 * 1024;
+/** Plugins one lockfile may list. */
+export const MAX_LOCKFILE_PLUGINS = 5000;
 
 export interface LockEntry {
   version: string;
@@ -52,30 +60,90 @@ export function lockfileOf(records: readonly InstalledPlugin[]): Lockfile {
 const KINDS: readonly SourceKind[] = ['search-path', 'folder', 'tgz', 'url', 'npm'];
 const SRI = /^sha512-[A-Za-z0-9+/]+={0,2}$/;
 
-/** Reads a lockfile's text; every problem is listed with its path. */
-export function parseLockfile(text: string, file: string): Lockfile {
-  let value: unknown;
+/** Reads and parses a lockfile: a regular file of at most MAX_LOCKFILE_BYTES, read once. */
+export async function readLockfile(file: string): Promise<Lockfile> {
+  let text: string;
+  let handle;
   try {
-    value = JSON.parse(text);
+    // Non-blocking, so that a FIFO planted under the name is refused instead of waited on.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new ManagerError('LOCKFILE_INVALID', `${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ManagerError('LOCKFILE_INVALID', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path`);
   }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new ManagerError('LOCKFILE_INVALID', `${file} is not a regular file`);
+    if (info.size > MAX_LOCKFILE_BYTES) throw tooLarge(file);
+    // Read at most one byte past the cap, whatever the size said: the file may grow meanwhile.
+    const buffer = Buffer.alloc(MAX_LOCKFILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_LOCKFILE_BYTES) throw tooLarge(file);
+    }
+    text = buffer.subarray(0, length).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+  return parseLockfile(text, file);
+}
+
+function tooLarge(file: string): ManagerError {
+  return new ManagerError('LOCKFILE_INVALID', `${file} is larger than ${MAX_LOCKFILE_BYTES} bytes; a Marathon lockfile lists plugins, it does not hold data`);
+}
+
+/** What a source spec of each kind must look like, for the plugin `name` it installs. */
+function sourceProblem(name: string, kind: SourceKind, spec: string): string | undefined {
+  switch (kind) {
+    case 'npm':
+      // Installed as npm:<name>@<version>, by the lockfile's name: the spec only records it.
+      return spec === name || spec.startsWith(`${name}@`) ? undefined : `an npm source of '${name}' must be '${name}@<version>'`;
+    case 'search-path':
+      return spec === name ? undefined : `a search-path source of '${name}' must be its name`;
+    case 'folder':
+    case 'tgz':
+      return isAbsolute(spec) ? undefined : `a ${kind} source must be an absolute path`;
+    case 'url':
+      return /^https?:\/\/[^\s]+$/i.test(spec) ? undefined : 'a url source must be an http(s) URL';
+  }
+}
+
+/**
+ * Reads a lockfile's text; every problem is listed with its path. The text must be strict JSON
+ * with no key given twice (JSON.parse would keep the last silently, and a reviewer might read the
+ * first), each plugin named as a package can be, with an exact version and a source of its kind.
+ */
+export function parseLockfile(text: string, file: string): Lockfile {
+  if (Buffer.byteLength(text, 'utf8') > MAX_LOCKFILE_BYTES) throw tooLarge(file);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const syntax = strictJsonProblem(body, 'a lockfile');
+  if (syntax !== undefined) throw new ManagerError('LOCKFILE_INVALID', `${file} is not valid JSON: ${syntax.message} at line ${syntax.line}, column ${syntax.column}`);
+  const value: unknown = JSON.parse(body);
   const problems: string[] = [];
   const object = (at: unknown): at is Record<string, unknown> => typeof at === 'object' && at !== null && !Array.isArray(at);
   if (!object(value)) throw new ManagerError('LOCKFILE_INVALID', `${file} must hold a JSON object`);
   if (value.lockfileVersion !== LOCKFILE_VERSION) problems.push(`lockfileVersion: must be ${LOCKFILE_VERSION}, not ${JSON.stringify(value.lockfileVersion)}`);
   if (!object(value.plugins)) problems.push('plugins: must be an object of plugin name → entry');
+  else if (Object.keys(value.plugins).length > MAX_LOCKFILE_PLUGINS) problems.push(`plugins: lists ${Object.keys(value.plugins).length} plugins; at most ${MAX_LOCKFILE_PLUGINS}`);
   else {
     for (const [name, entry] of Object.entries(value.plugins)) {
-      const at = `plugins.${name}`;
+      const nameProblem = packageNameProblem(name);
+      // A name that is not a package name is quoted: it may hold anything.
+      const at = nameProblem === undefined ? `plugins.${name}` : `plugins[${JSON.stringify(name)}]`;
+      if (nameProblem !== undefined) problems.push(`${at}: ${nameProblem}`);
       if (!object(entry)) {
         problems.push(`${at}: must be an object`);
         continue;
       }
-      if (typeof entry.version !== 'string' || entry.version === '') problems.push(`${at}.version: must be a version`);
+      if (typeof entry.version !== 'string' || versionProblem(entry.version) !== undefined) problems.push(`${at}.version: must be an exact version, like 1.0.0`);
       const source = entry.source;
       if (!object(source) || !KINDS.includes(source.kind as SourceKind) || typeof source.spec !== 'string' || source.spec === '') {
         problems.push(`${at}.source: must be { kind: ${KINDS.join('|')}, spec: string }`);
+      } else if (nameProblem === undefined) {
+        const problem = sourceProblem(name, source.kind as SourceKind, source.spec);
+        if (problem !== undefined) problems.push(`${at}.source.spec: ${problem}`);
       }
       if (typeof entry.integrity !== 'string' || !SRI.test(entry.integrity)) problems.push(`${at}.integrity: must be a sha512-… digest`);
       if (entry.tarball_integrity !== undefined && (typeof entry.tarball_integrity !== 'string' || !SRI.test(entry.tarball_integrity))) {

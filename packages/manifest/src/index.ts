@@ -1,6 +1,8 @@
 export { parseManifest, safeParseManifest } from './parse-manifest';
 export type { ParseManifestOptions, SafeParseManifestResult } from './parse-manifest';
 export { parseManifestJson, MAX_MANIFEST_BYTES } from './parse-manifest-json';
+export { strictJsonProblem } from './strict-json';
+export type { StrictJsonProblem } from './strict-json';
 export { MAX_MANIFEST_DEPTH } from './nesting-depth';
 export { readManifest, MANIFEST_FILE } from './read-manifest';
 export { HOST_API_VERSION, isApiCompatible, apiIncompatibilityReason, assertApiCompatible } from './api-compatibility';
@@ -12,3 +14,4 @@ export { execCommandName, execArgumentPrefixes, describeExecCommand, formatArgum
 export { MAX_COMMANDS, MAX_HOOK_ENTRIES } from './manifest-caps';
 export type { ManifestInput } from './manifest-schema';
 export { closestMatch } from './did-you-mean';
+export { packageNameProblem, versionProblem } from './formats';

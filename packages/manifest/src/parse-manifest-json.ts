@@ -1,31 +1,11 @@
-import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
 import { ManifestError, type ManifestIssue } from './errors';
-import { formatPath, type PathSegment } from './json-path';
 import { firstExcessiveNesting, MAX_MANIFEST_DEPTH } from './nesting-depth';
 import type { Manifest } from './manifest';
 import { parseManifest, type ParseManifestOptions } from './parse-manifest';
+import { strictJsonProblem } from './strict-json';
 
 /** No real manifest comes near this; a larger file is refused unread. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
-
-const SYNTAX_MESSAGES: Partial<Record<string, string>> = {
-  InvalidSymbol: 'unexpected character',
-  InvalidNumberFormat: 'invalid number',
-  PropertyNameExpected: 'expected a property name in double quotes (is there a trailing comma?)',
-  ValueExpected: 'expected a value (is there a trailing comma?)',
-  ColonExpected: "expected ':'",
-  CommaExpected: "expected ','",
-  CloseBraceExpected: "expected '}'",
-  CloseBracketExpected: "expected ']'",
-  EndOfFileExpected: 'unexpected text after the end of the JSON value',
-  InvalidCommentToken: 'comments are not allowed in plugin.json',
-  UnexpectedEndOfComment: 'comments are not allowed in plugin.json',
-  UnexpectedEndOfString: 'unterminated string',
-  UnexpectedEndOfNumber: 'unterminated number',
-  InvalidUnicode: 'invalid \\u escape',
-  InvalidEscapeCharacter: 'invalid escape sequence',
-  InvalidCharacter: 'control character in a string (escape it, e.g. \\n)',
-};
 
 interface Position {
   line: number;
@@ -39,36 +19,10 @@ function syntaxError(message: string, at: Position, file: string | undefined): M
   return new ManifestError('MANIFEST_BAD_JSON', [issue], { ...(file === undefined ? {} : { file }), ...at });
 }
 
-/**
- * Checks JSON syntax strictly (no comments, no trailing commas) and refuses repeated keys, which
- * JSON.parse would silently resolve to the last one: a manifest must mean one thing to every reader.
- */
+/** Refuses text that is not strict JSON, or repeats a key (see strict-json.ts), saying where. */
 function checkSyntax(text: string, file: string | undefined): void {
-  let firstError: ManifestError | undefined;
-  const seenKeys: Array<Set<string>> = [];
-  visit(
-    text,
-    {
-      onObjectBegin: () => void seenKeys.push(new Set()),
-      onObjectEnd: () => void seenKeys.pop(),
-      onObjectProperty: (property, _offset, _length, line, character, pathSupplier) => {
-        const keys = seenKeys[seenKeys.length - 1];
-        if (keys === undefined || firstError !== undefined) return;
-        if (keys.has(property)) {
-          const where = formatPath([...(pathSupplier() as PathSegment[]), property]);
-          firstError = syntaxError(`key ${where} appears twice; keep one`, { line: line + 1, column: character + 1 }, file);
-        }
-        keys.add(property);
-      },
-      onError: (error: ParseErrorCode, _offset, _length, line, character) => {
-        if (firstError !== undefined) return;
-        const name = printParseErrorCode(error);
-        firstError = syntaxError((Object.hasOwn(SYNTAX_MESSAGES, name) ? SYNTAX_MESSAGES[name] : undefined) ?? name, { line: line + 1, column: character + 1 }, file);
-      },
-    },
-    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
-  );
-  if (firstError !== undefined) throw firstError;
+  const problem = strictJsonProblem(text, 'plugin.json');
+  if (problem !== undefined) throw syntaxError(problem.message, { line: problem.line, column: problem.column }, file);
 }
 
 /** Parses and validates the text of a plugin.json; throws ManifestError (bad JSON or an invalid manifest). */

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Args } from '@oclif/core';
 import type { SyncStep } from '@marathon/manager';
@@ -29,16 +28,9 @@ export default class PluginSync extends MarathonCommand {
   async run() {
     const { args, flags } = await this.parse(PluginSync);
     this.registry = flags.registry;
-    const { parseLockfile } = await import('@marathon/manager');
+    const { readLockfile } = await import('@marathon/manager');
     const file = resolve(args.lockfile);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      const { ManagerError } = await import('@marathon/manager');
-      throw new ManagerError('LOCKFILE_INVALID', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path`);
-    }
-    const lock = parseLockfile(text, file);
+    const lock = await readLockfile(file);
     const manager = await this.manager();
     const steps = await this.withProgress(`Syncing with ${args.lockfile}`, () => manager.sync(lock));
     for (const step of steps) this.say(SHOWN[step.action](step));
