@@ -2,26 +2,25 @@
 // MARATHON_HOME/staging, so that what is inspected is exactly what gets installed. Requests are a
 // plugin name (found in the search paths), a folder, a .tgz, an http(s) URL to a .tgz, or an npm
 // package spec (through an NpmClient: NpmRegistryClient, on pacote).
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { get as httpGet, type IncomingMessage } from 'node:http';
-import { get as httpsGet } from 'node:https';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractArchive, listPluginFiles } from '@marathon/security';
 import { closestMatch } from '@marathon/manifest';
 import { discover } from './discovery';
 import { RegistryError } from './errors';
+import { copyLocalArchive } from './local-archive';
 import { checkPluginPackage } from './plugin-package';
 import { stagingPrefix } from './marathon-home';
+import { publicUrl } from './source-spec';
+import { DEFAULT_DEADLINE_MS, downloadTimeoutFromEnv, downloadUrl } from './url-download';
 import type { PackageVersion } from './npm-registry-client';
 import type { SearchPath } from './search-paths';
 import type { SourceKind } from './state-store';
 
 export interface StagedSource {
   kind: SourceKind;
-  /** What was asked for, normalised: an absolute path, a URL, a name, an npm spec. */
+  /** What was asked for, normalised: an absolute path, a URL (without credentials or query, see source-spec.ts), a name, an npm spec. */
   spec: string;
   /** The staged copy, ready for inspection. */
   dir: string;
@@ -48,9 +47,9 @@ export interface StageOptions {
   /** Expected SRI digest (sha512-…) of a downloaded or local tarball. */
   integrity?: string;
   npm?: NpmClient;
+  /** Clocks of a URL download. The deadline defaults to $MARATHON_DOWNLOAD_TIMEOUT_MS, else 60 s. */
+  download?: { deadlineMs?: number; idleMs?: number };
 }
-
-const MAX_REDIRECTS = 5;
 
 function isUrl(request: string): boolean {
   return /^https?:\/\//i.test(request);
@@ -60,69 +59,8 @@ function looksLikePath(request: string): boolean {
   return request.startsWith('.') || request.startsWith('/') || request.startsWith('~') || (request.includes('/') && !request.startsWith('@')) || request.includes('\\');
 }
 
-function isLoopback(url: URL): boolean {
-  return url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-}
-
 function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
-
-function sri(hash: Buffer): string {
-  return `sha512-${hash.toString('base64')}`;
-}
-
-/** Downloads a URL to a file: size-capped, redirects followed (each re-checked), hashed on the way. */
-function download(url: URL, file: string, maxBytes: number, hops = 0): Promise<string> {
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
-    return Promise.reject(new RegistryError('DOWNLOAD_FAILED', `refusing ${url.href}: plugins are downloaded over https (plain http only from this machine)`));
-  }
-  return new Promise((resolvePromise, reject) => {
-    const get = url.protocol === 'https:' ? httpsGet : httpGet;
-    const request = get(url, { timeout: 30_000 }, (response: IncomingMessage) => {
-      const status = response.statusCode ?? 0;
-      if (status >= 300 && status < 400 && response.headers.location !== undefined) {
-        response.resume();
-        if (hops >= MAX_REDIRECTS) return reject(new RegistryError('DOWNLOAD_FAILED', `too many redirects from ${url.href}`));
-        return resolvePromise(download(new URL(response.headers.location, url), file, maxBytes, hops + 1));
-      }
-      if (status !== 200) {
-        response.resume();
-        return reject(new RegistryError('DOWNLOAD_FAILED', `${url.href} answered ${status}`));
-      }
-      const declared = Number(response.headers['content-length'] ?? 0);
-      if (declared > maxBytes) {
-        response.destroy();
-        return reject(new RegistryError('DOWNLOAD_FAILED', `${url.href} is ${declared} bytes, over the ${maxBytes} a plugin may be`));
-      }
-      const hash = createHash('sha512');
-      const out = createWriteStream(file);
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          response.destroy(new RegistryError('DOWNLOAD_FAILED', `${url.href} is over the ${maxBytes} bytes a plugin may be`));
-          return;
-        }
-        hash.update(chunk);
-        out.write(chunk);
-      });
-      response.on('error', (error) => {
-        out.destroy();
-        reject(error instanceof RegistryError ? error : new RegistryError('DOWNLOAD_FAILED', `downloading ${url.href} failed: ${error.message}`));
-      });
-      response.on('end', () => out.end(() => resolvePromise(sri(hash.digest()))));
-    });
-    request.on('timeout', () => request.destroy(new RegistryError('DOWNLOAD_FAILED', `${url.href} did not answer in time`)));
-    request.on('error', (error) => reject(error instanceof RegistryError ? error : new RegistryError('DOWNLOAD_FAILED', `cannot download ${url.href}: ${error.message}`)));
-  });
-}
-
-async function fileSri(file: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const hash = createHash('sha512');
-    createReadStream(file).on('data', (chunk) => hash.update(chunk)).on('error', reject).on('end', () => resolvePromise(sri(hash.digest())));
-  });
 }
 
 /** The folder inside an unpacked archive that holds plugin.json: its root, or its one top folder (npm's package/). */
@@ -170,11 +108,20 @@ export async function stageSource(request: string, options: StageOptions): Promi
 
 async function stageInto(request: string, stagingRoot: string, options: StageOptions): Promise<StagedSource> {
   if (isUrl(request)) {
-    const url = new URL(request);
+    let url: URL;
+    try {
+      url = new URL(request);
+    } catch {
+      // Not quoted back: the text may hold a password.
+      throw new RegistryError('SOURCE_NOT_FOUND', 'the install request starts like a URL but is not one: check it');
+    }
     const file = join(stagingRoot, 'download.tgz');
-    const integrity = await download(url, file, options.maxBytes);
-    checkIntegrity(options.integrity, integrity, url.href);
-    return { kind: 'url', spec: url.href, dir: await unpack(file, stagingRoot, options), stagingRoot, integrity };
+    const deadlineMs = options.download?.deadlineMs ?? downloadTimeoutFromEnv() ?? DEFAULT_DEADLINE_MS;
+    const integrity = await downloadUrl(url, file, { maxBytes: options.maxBytes, deadlineMs, ...(options.download?.idleMs === undefined ? {} : { idleMs: options.download.idleMs }) });
+    // Recorded, and shown from here on, without credentials or query: the URL typed served this one fetch.
+    const spec = publicUrl(url);
+    checkIntegrity(options.integrity, integrity, spec);
+    return { kind: 'url', spec, dir: await unpack(file, stagingRoot, options), stagingRoot, integrity };
   }
   if (request.startsWith('npm:') || (/^(@[^/]+\/)?[^@/]+@.+$/.test(request) && !looksLikePath(request))) {
     const spec = request.replace(/^npm:/, '');
@@ -199,9 +146,11 @@ async function stageInto(request: string, stagingRoot: string, options: StageOpt
     }
     if (info.isDirectory()) return { kind: 'folder', spec: path, dir: await copyFolder(path, stagingRoot, options.maxBytes), stagingRoot };
     if (/\.(tgz|tar\.gz)$/.test(path)) {
-      const integrity = await fileSri(path);
+      // One read, into a copy: the digest checked and the bytes unpacked are the copy's.
+      const copy = join(stagingRoot, 'archive.tgz');
+      const integrity = await copyLocalArchive(path, copy, options.maxBytes);
       checkIntegrity(options.integrity, integrity, path);
-      return { kind: 'tgz', spec: path, dir: await unpack(path, stagingRoot, options), stagingRoot, integrity };
+      return { kind: 'tgz', spec: path, dir: await unpack(copy, stagingRoot, options), stagingRoot, integrity };
     }
     throw new RegistryError('SOURCE_NOT_FOUND', `${path} is neither a plugin folder nor a .tgz archive`);
   }
