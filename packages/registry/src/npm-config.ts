@@ -1,14 +1,23 @@
 /// <reference path="./vendor-types.d.ts" />
-// Which npm registry to use, and with what credentials — read the way npm reads them, so that a
-// fleet's existing .npmrc files work unchanged. Lowest to highest: the public registry, the user's
-// .npmrc (NPM_CONFIG_USERCONFIG or ~/.npmrc), the project's .npmrc, npm_config_registry,
-// MARATHON_REGISTRY, and an explicit registry (the CLI's --registry). Scoped registries
-// (`@acme:registry=…`) and auth lines (`//host/path/:_authToken=…`) are honoured, with `${VAR}`
-// expanded from the environment as npm does. Tokens are never printed: see redact().
-import { readFileSync } from 'node:fs';
+// Which npm registry to use, and with what credentials — read as npm reads them, so that a fleet's
+// existing user .npmrc works unchanged, but only what Marathon needs and only from files the
+// operator owns. Lowest to highest: the public registry, the user's .npmrc (NPM_CONFIG_USERCONFIG
+// or ~/.npmrc, `${VAR}` expanded as npm does), the project's .npmrc (only with
+// MARATHON_PROJECT_NPMRC=1, never expanded), npm_config_registry, MARATHON_REGISTRY, and an
+// explicit registry (the CLI's --registry).
+//
+// A .npmrc in the working directory is the repository's, not the operator's: read by default it
+// pointed installs at an attacker's registry, sent it `${NPM_TOKEN}` from the environment, and
+// routed the real registry's token through its `proxy=`. So it is ignored unless asked for, and of
+// any file only the keys below are passed on to pacote; settings that change how every connection
+// is made (proxies, TLS) come from the user's own .npmrc and the environment alone. The global
+// npmrc and other npm_config_* variables are not read. Tokens are never printed: see redact().
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'ini';
+import { RegistryError } from './errors';
+import { redact as redactSecrets, secretForms } from './npm-secrets';
 
 export const PUBLIC_REGISTRY = 'https://registry.npmjs.org/';
 
@@ -20,18 +29,34 @@ export interface NpmConfigInput {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Set to 1 to read the working directory's .npmrc too (without `${VAR}` expansion). */
+export const PROJECT_NPMRC_VARIABLE = 'MARATHON_PROJECT_NPMRC';
+
 export interface NpmSettings {
   /** The default registry, with a trailing slash. */
   registry: string;
-  /** Flat npm options for pacote / npm-registry-fetch: registry, scoped registries, auth. */
-  options: Record<string, string | boolean>;
+  /** Flat npm options for pacote / npm-registry-fetch: registry, scoped registries, auth, TLS. */
+  options: Record<string, string | boolean | string[]>;
+  /** Proxies, from the user's .npmrc or the environment only (never a project .npmrc). */
+  proxy: { https?: string; http?: string; noProxy?: string };
   /** The .npmrc files that were read. */
   files: string[];
-  /** Values that must never be shown (tokens, passwords). */
+  /** Keys of those files that were not passed on, as `file: key`. */
+  ignored: string[];
+  /** The working directory's .npmrc, when there is one and it was not read (no opt-in). */
+  projectRcSkipped?: string;
+  /** Values that must never be shown (tokens, passwords, URL passwords). */
   secrets: string[];
 }
 
-const AUTH_KEY = /:(_authToken|_auth|_password)$/;
+type RcOrigin = 'user' | 'project';
+
+/** Keys any .npmrc Marathon reads may set: where packages come from, and their credentials. */
+const REGISTRY_KEY = /^(registry|@[a-z0-9][a-z0-9._~-]*:registry)$/;
+const AUTH_KEY = /^\/\/[^\s]+:(_authToken|_auth|username|_password)$/;
+const SECRET_KEY = /:(_authToken|_auth|_password)$/;
+/** Keys only the user's own .npmrc may set: they change how every connection is made. */
+const USER_ONLY_KEYS = new Set(['strict-ssl', 'ca', 'cafile', 'proxy', 'https-proxy', 'noproxy']);
 
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
@@ -41,44 +66,112 @@ function expand(value: string, env: NodeJS.ProcessEnv): string {
   return value.replace(/\$\{([^}]+)\}/g, (_match, name: string) => env[name] ?? '');
 }
 
-function readRc(file: string, env: NodeJS.ProcessEnv): Record<string, string | boolean> | undefined {
+/** The environment's proxy variables, as npm's agent reads them (any case). */
+function envProxy(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const entry = Object.entries(env).find(([key, value]) => key.toLowerCase() === name && value !== undefined && value !== '');
+  return entry?.[1];
+}
+
+function readRc(file: string): Record<string, unknown> | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
-  const values: Record<string, string | boolean> = {};
-  for (const [key, value] of Object.entries(parse(text))) {
-    if (typeof value === 'string') values[key] = expand(value, env);
-    else if (typeof value === 'boolean') values[key] = value;
+  return parse(text);
+}
+
+/**
+ * The keys of one .npmrc Marathon passes on. A user's file is expanded from the environment as
+ * npm does; a project's is not — a `${VAR}` there is refused rather than sent literally.
+ */
+function allowedValues(file: string, values: Record<string, unknown>, origin: RcOrigin, env: NodeJS.ProcessEnv, ignored: string[]): Record<string, string | boolean | string[]> {
+  const kept: Record<string, string | boolean | string[]> = {};
+  for (const [key, raw] of Object.entries(values)) {
+    const allowed = REGISTRY_KEY.test(key) || AUTH_KEY.test(key) || (origin === 'user' && USER_ONLY_KEYS.has(key));
+    const value = typeof raw === 'string' || typeof raw === 'boolean' ? raw : Array.isArray(raw) && key === 'ca' ? raw.filter((item): item is string => typeof item === 'string') : undefined;
+    if (!allowed || value === undefined) {
+      ignored.push(`${file}: ${key}`);
+      continue;
+    }
+    if (typeof value === 'string' && /\$\{[^}]*\}/.test(value)) {
+      if (origin === 'project') {
+        throw new RegistryError('SETTING_INVALID', `${file}: '${key}' uses \${…}, and Marathon does not expand environment variables in a project .npmrc (a repository could read your secrets that way); put that line in your user .npmrc (~/.npmrc) instead`);
+      }
+      kept[key] = expand(value, env);
+    } else kept[key] = value;
   }
-  return values;
+  return kept;
+}
+
+/** The .npmrc files that apply, with whose they are, and a project file left unread. */
+function rcFiles(input: NpmConfigInput, env: NodeJS.ProcessEnv): { files: Array<{ file: string; origin: RcOrigin }>; skipped?: string } {
+  const userRc = resolve(env.NPM_CONFIG_USERCONFIG ?? env.npm_config_userconfig ?? join(env.HOME ?? homedir(), '.npmrc'));
+  const files: Array<{ file: string; origin: RcOrigin }> = [{ file: userRc, origin: 'user' }];
+  const projectRc = resolve(input.cwd ?? process.cwd(), '.npmrc');
+  // Run from the home folder, the project file is the user's own.
+  if (projectRc === userRc) return { files };
+  if (env[PROJECT_NPMRC_VARIABLE] === '1') return { files: [...files, { file: projectRc, origin: 'project' }] };
+  return existsSync(projectRc) ? { files, skipped: projectRc } : { files };
 }
 
 /** Reads the npm configuration that applies here. */
 export function readNpmConfig(input: NpmConfigInput = {}): NpmSettings {
   const env = input.env ?? process.env;
-  const options: Record<string, string | boolean> = { registry: PUBLIC_REGISTRY };
+  const merged: Record<string, string | boolean | string[]> = { registry: PUBLIC_REGISTRY };
   const files: string[] = [];
-  const userRc = resolve(env.NPM_CONFIG_USERCONFIG ?? env.npm_config_userconfig ?? join(env.HOME ?? homedir(), '.npmrc'));
-  const projectRc = resolve(input.cwd ?? process.cwd(), '.npmrc');
-  for (const file of userRc === projectRc ? [userRc] : [userRc, projectRc]) {
-    const values = readRc(file, env);
+  const ignored: string[] = [];
+  const { files: rcs, skipped } = rcFiles(input, env);
+  for (const { file, origin } of rcs) {
+    const values = readRc(file);
     if (values === undefined) continue;
     files.push(file);
-    Object.assign(options, values);
+    Object.assign(merged, allowedValues(file, values, origin, env, ignored));
   }
   const registry = input.registry ?? env.MARATHON_REGISTRY ?? env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY;
-  if (registry !== undefined && registry !== '') options.registry = registry;
-  options.registry = withSlash(String(options.registry));
-  for (const key of Object.keys(options)) {
-    if (/^@[^:]+:registry$/.test(key)) options[key] = withSlash(String(options[key]));
+  if (registry !== undefined && registry !== '') merged.registry = registry;
+  const options: Record<string, string | boolean | string[]> = {};
+  for (const [key, value] of Object.entries(merged)) {
+    if (REGISTRY_KEY.test(key)) options[key] = withSlash(String(value));
+    else if (AUTH_KEY.test(key) && typeof value === 'string') options[key] = value;
   }
-  const secrets = Object.entries(options)
-    .filter(([key, value]) => AUTH_KEY.test(key) && typeof value === 'string' && value !== '')
-    .map(([, value]) => String(value));
-  return { registry: String(options.registry), options, files, secrets };
+  // npm's flat option names for TLS: pacote ignores the .npmrc spellings.
+  if (typeof merged['strict-ssl'] === 'boolean') options.strictSSL = merged['strict-ssl'];
+  const ca = merged.ca ?? (typeof merged.cafile === 'string' ? readCaFile(merged.cafile) : undefined);
+  if (typeof ca === 'string' || Array.isArray(ca)) options.ca = ca;
+  const configured = [merged['https-proxy'], merged.proxy].find((value): value is string => typeof value === 'string' && value !== '');
+  const httpsProxy = configured ?? envProxy(env, 'https_proxy');
+  const httpProxy = configured ?? envProxy(env, 'https_proxy') ?? envProxy(env, 'http_proxy') ?? envProxy(env, 'proxy');
+  const noProxy = typeof merged.noproxy === 'string' ? merged.noproxy : envProxy(env, 'no_proxy');
+  const proxy = { ...(httpsProxy === undefined ? {} : { https: httpsProxy }), ...(httpProxy === undefined ? {} : { http: httpProxy }), ...(noProxy === undefined ? {} : { noProxy }) };
+  return { registry: String(options.registry), options, proxy, files, ignored, ...(skipped === undefined ? {} : { projectRcSkipped: skipped }), secrets: secretsOf(options, proxy) };
+}
+
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RegistryError('SETTING_INVALID', `cannot read the cafile ${file} your .npmrc names (${(error as NodeJS.ErrnoException).code ?? String(error)}): fix or remove that line`);
+  }
+}
+
+/** Every credential value of the configuration, in every form it could be shown in. */
+function secretsOf(options: Record<string, string | boolean | string[]>, proxy: NpmSettings['proxy']): string[] {
+  const values: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (SECRET_KEY.test(key) && typeof value === 'string' && value !== '') values.push(value);
+  }
+  for (const url of [...Object.entries(options).filter(([key]) => REGISTRY_KEY.test(key)).map(([, value]) => String(value)), proxy.https, proxy.http]) {
+    if (url === undefined) continue;
+    try {
+      const { password } = new URL(url);
+      if (password !== '') values.push(password);
+    } catch {
+      // Not a URL: nothing in it to hide.
+    }
+  }
+  return [...new Set(values.flatMap(secretForms))];
 }
 
 /** The registry a package name is fetched from (its scope's, or the default). */
@@ -88,9 +181,7 @@ export function registryFor(name: string, settings: NpmSettings): string {
   return typeof scoped === 'string' ? scoped : settings.registry;
 }
 
-/** Replaces every secret of the settings in a text (an error message, a URL) with ***. */
+/** Replaces every credential in a text (an error message, a URL) with ***: see npm-secrets.ts. */
 export function redact(text: string, settings: NpmSettings): string {
-  let shown = text;
-  for (const secret of settings.secrets) shown = shown.split(secret).join('***');
-  return shown.replace(/(\/\/[^/\s]+\/[^\s]*:_authToken=)\S+/g, '$1***');
+  return redactSecrets(text, settings);
 }

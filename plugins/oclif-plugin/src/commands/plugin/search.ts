@@ -20,8 +20,10 @@ export default class PluginSearch extends MarathonCommand {
     const npm = this.npm();
     const found = await this.withProgress('Searching', () => npm.search(args.text ?? '', flags.limit));
     const installed = new Map((await manager.list()).map((plugin) => [plugin.name, plugin.version]));
+    // A registry URL may carry user:password: shown, and in --json, without it.
+    const registry = npm.redact(npm.settings.registry);
     const results = found.map((result) => ({ ...result, installed: installed.get(result.name) ?? null }));
-    if (results.length === 0) this.say(`No Marathon plugins found in ${npm.settings.registry}${args.text === undefined ? '' : ` for '${args.text}'`}.`);
+    if (results.length === 0) this.say(`No Marathon plugins found in ${registry}${args.text === undefined ? '' : ` for '${args.text}'`}.`);
     else {
       // Whoever published a package wrote its name, version and description: each stays in its column.
       const rows = results.map((result) => ({
@@ -34,6 +36,6 @@ export default class PluginSearch extends MarathonCommand {
       this.say(`${'Name'.padEnd(width)}${'Version'.padEnd(11)}${'Installed'.padEnd(12)}Description`);
       for (const row of rows) this.say(`${row.name.padEnd(width)}${row.version.padEnd(11)}${row.mark.padEnd(12)}${row.description}`.trimEnd());
     }
-    return { registry: npm.settings.registry, results };
+    return { registry, results };
   }
 }
