@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { packageNameProblem, strictJsonProblem, versionProblem } from '@marathon/manifest';
 import { PERMISSIONS, type Permission } from '@marathon/plugin-api';
-import { nameTable, type InstalledPlugin, type SourceKind } from '@marathon/registry';
+import { nameTable, publicUrl, type InstalledPlugin, type SourceKind } from '@marathon/registry';
 import type { FileDigests } from '@marathon/security';
 import { ManagerError } from './errors';
 
@@ -40,10 +40,19 @@ export function contentIntegrity(digests: FileDigests): string {
   return `sha512-${hash.digest('base64')}`;
 }
 
+function exportedUrl(spec: string): string {
+  try {
+    return publicUrl(new URL(spec));
+  } catch {
+    return spec;
+  }
+}
+
 export function lockEntry(record: InstalledPlugin): LockEntry {
   return {
     version: record.version,
-    source: { kind: record.source.kind, spec: record.source.spec },
+    // A URL recorded before credentials were stripped at install must not leave in an export.
+    source: { kind: record.source.kind, spec: record.source.kind === 'url' ? exportedUrl(record.source.spec) : record.source.spec },
     integrity: contentIntegrity(record.integrity),
     ...(record.source.integrity === undefined ? {} : { tarball_integrity: record.source.integrity }),
     enabled: record.status === 'enabled',

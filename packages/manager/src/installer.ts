@@ -170,7 +170,8 @@ export class Installer {
       return { staged, manifest, signature: inspection.signature.status, warnings: [...problems, ...decision.warnings] };
     } catch (error) {
       await rm(staged.stagingRoot, { recursive: true, force: true });
-      throw relabel(error, staged.dir, request);
+      // The recorded spec: a URL without its credentials and query.
+      throw relabel(error, staged.dir, staged.spec);
     }
   }
 

@@ -7,6 +7,7 @@ export type { Discovery, DiscoveredPlugin, DiscoveryConflict, DiscoveryError } f
 export { StateStore, lockTimeoutFromEnv, nameTable, ownEntry } from './state-store';
 export type { InstalledPlugin, InstalledState, PluginStatus, SourceKind, StateStoreOptions } from './state-store';
 export { stageSource } from './install-source';
+export { publicUrl } from './source-spec';
 export type { NpmClient, StageOptions, StagedSource } from './install-source';
 export { writeFileAtomic, fsyncFolder } from './atomic-file';
 export { RegistryError } from './errors';
@@ -15,7 +16,7 @@ export { NpmRegistryClient } from './npm-registry-client';
 export type { NpmRegistryClientOptions, ResolvedPackage, PackageVersion, SearchResult } from './npm-registry-client';
 export { readNpmConfig, registryFor, redact, PUBLIC_REGISTRY } from './npm-config';
 export type { NpmConfigInput, NpmSettings } from './npm-config';
-export { pluginPackageJson, checkPluginPackage, PLUGIN_KEYWORD } from './plugin-package';
+export { pluginPackageJson, checkPackageBinding, PLUGIN_KEYWORD } from './plugin-package';
 export type { PluginPackageJson, PackageMarathonField } from './plugin-package';
 export { packPlugin } from './plugin-packer';
 export type { PackOptions, PackResult } from './plugin-packer';

@@ -10,7 +10,7 @@ import { closestMatch } from '@marathon/manifest';
 import { discover } from './discovery';
 import { RegistryError } from './errors';
 import { copyLocalArchive } from './local-archive';
-import { checkPluginPackage } from './plugin-package';
+import { checkPackageBinding } from './plugin-package';
 import { stagingPrefix } from './marathon-home';
 import { publicUrl } from './source-spec';
 import { DEFAULT_DEADLINE_MS, downloadTimeoutFromEnv, downloadUrl } from './url-download';
@@ -132,7 +132,8 @@ async function stageInto(request: string, stagingRoot: string, options: StageOpt
     const fetched = await options.npm.fetchTarball(spec, file);
     checkIntegrity(options.integrity, fetched.integrity, spec);
     const dir = await unpack(file, stagingRoot, options);
-    await checkPluginPackage(dir, `${fetched.name}@${fetched.version}`);
+    // Again on what was unpacked: the name and version asked for, package.json and plugin.json agree.
+    await checkPackageBinding(dir, { name: fetched.name, version: fetched.version });
     // Recorded as the exact version fetched, so that an export pins what is installed.
     return { kind: 'npm', spec: `${fetched.name}@${fetched.version}`, dir, stagingRoot, integrity: fetched.integrity };
   }

@@ -74,6 +74,15 @@ function marathonField(value: unknown): PackageMarathonField | undefined {
 
 const TIMEOUT_MS = 30_000;
 
+/** scheme://host:port of a URL, without anything else (credentials are never part of it). */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 export class NpmRegistryClient implements NpmClient {
   private readonly input: NpmRegistryClientOptions;
   private settingsRead: NpmSettings | undefined;
@@ -129,7 +138,7 @@ export class NpmRegistryClient implements NpmClient {
   }
 
   /** Turns pacote's errors into RegistryErrors an operator can act on. */
-  private failure(error: unknown, name: string, spec: string): RegistryError {
+  private failure(error: unknown, name: string, spec: string, tarball?: string): RegistryError {
     const say = (text: string) => this.redact(text);
     if (error instanceof RegistryError) return new RegistryError(error.code, say(error.message));
     const { code, message } = error as { code?: string; message?: string };
@@ -152,8 +161,14 @@ export class NpmRegistryClient implements NpmClient {
       case 'EAI_AGAIN':
       case 'ETIMEDOUT':
       case 'ECONNRESET':
-      case 'FETCH_ERROR':
+      case 'FETCH_ERROR': {
+        // The tarball may live on another host than the registry's metadata: name the one that failed.
+        const host = tarball === undefined ? undefined : originOf(tarball);
+        if (host !== undefined && host !== originOf(registry)) {
+          return new RegistryError('DOWNLOAD_FAILED', say(`cannot reach ${host} (${code}), where the registry ${registry} says the tarball of '${spec}' is`));
+        }
         return new RegistryError('REGISTRY_UNAVAILABLE', say(`cannot reach the registry ${registry} (${code}): is it running, and is --registry / MARATHON_REGISTRY right?${unread}`));
+      }
       default:
         if (typeof code === 'string' && /^E\d{3}$/.test(code)) {
           return new RegistryError('REGISTRY_UNAVAILABLE', say(`the registry ${registry} answered ${code.slice(1)} for '${spec}'`));
@@ -233,7 +248,7 @@ export class NpmRegistryClient implements NpmClient {
       // against that entry's digest.
       integrity = (await fetcher.tarballFile(file)).integrity;
     } catch (error) {
-      throw this.failure(error, wanted.name, exact);
+      throw this.failure(error, wanted.name, exact, resolved.tarball);
     }
     assertPackageBinding({ name: wanted.name, version: resolved.version }, await readTarballIdentity(file, exact));
     return { name: wanted.name, version: resolved.version, integrity };

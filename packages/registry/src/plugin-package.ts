@@ -109,35 +109,3 @@ async function readJson(file: string): Promise<unknown> {
 export async function checkPackageBinding(dir: string, requested: PackageIdentity): Promise<void> {
   assertPackageBinding(requested, { packageJson: await readJson(join(dir, 'package.json')), pluginJson: await readJson(join(dir, 'plugin.json')) });
 }
-
-/**
- * Checks an unpacked npm package is a Marathon plugin: plugin.json at its root, and package.json
- * naming the same package and version. `what` names the package in messages. (The npm client has
- * already bound both to the registry entry: see assertPackageBinding.)
- */
-export async function checkPluginPackage(dir: string, what: string): Promise<void> {
-  let manifest: { name?: unknown; version?: unknown };
-  try {
-    manifest = JSON.parse(await readFile(join(dir, 'plugin.json'), 'utf8')) as typeof manifest;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new RegistryError('NOT_A_PLUGIN', `${what} is not a Marathon plugin: it has no plugin.json at its root`);
-    }
-    // A damaged plugin.json is for the manifest validator to explain, with every problem.
-    return;
-  }
-  let pkg: { name?: unknown; version?: unknown };
-  try {
-    pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as typeof pkg;
-  } catch (error) {
-    // An npm package always has one: without it nothing ties the files to the registry entry.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RegistryError('NOT_A_PLUGIN', `${what} has no package.json; an npm package must have one naming it`);
-    throw new RegistryError('NOT_A_PLUGIN', `${what}: its package.json is not valid JSON`);
-  }
-  if (pkg.version !== manifest.version) {
-    throw new RegistryError('NOT_A_PLUGIN', `${what}: package.json says version ${String(pkg.version)} but plugin.json says ${String(manifest.version)}; they must be the same`);
-  }
-  if (pkg.name !== manifest.name) {
-    throw new RegistryError('NOT_A_PLUGIN', `${what}: package.json is named '${String(pkg.name)}' but plugin.json '${String(manifest.name)}'; they must be the same`);
-  }
-}
