@@ -75,7 +75,7 @@ test('--json shapes of list, install, enable, run and info', async () => {
         description: 'A simple hello world plugin',
         permissions: ['task_read'],
         signature: 'unsigned',
-        source: { kind: 'search-path', spec: 'hello-world' },
+        source: { kind: 'search-path', spec: 'hello-world', location: expect.stringMatching(/example-plugins\/plugins\/hello-world$/) },
       },
     ],
     summary: { total: 1, enabled: 1, disabled: 0, errors: 0 },

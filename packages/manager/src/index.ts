@@ -1,6 +1,7 @@
 export { PluginManager } from './plugin-manager';
 export type { PluginManagerOptions, PluginInfo, RefreshResult } from './plugin-manager';
-export type { InstallOptions, InstallResult } from './installer';
+export type { InstallOptions, InstallResult, InstalledDependency } from './installer';
+export type { TrustChangeOptions } from './trust-change';
 export { ManagerError } from './errors';
 export type { ManagerErrorCode } from './errors';
 export { ManagerEvents } from './manager-events';

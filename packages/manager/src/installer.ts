@@ -8,6 +8,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { apiIncompatibilityReason, closestMatch, type Manifest } from '@marathon/manifest';
 import {
+  discover,
   installFolderName,
   ownEntry,
   RegistryError,
@@ -26,16 +27,18 @@ import {
   recordIntegrity,
   TrustError,
   type ConsentSummary,
-  type InstallSource,
   type SecurityPolicy,
   type SignatureStatus,
 } from '@marathon/security';
+import type { Permission } from '@marathon/plugin-api';
 import { needsConsent, permissionChanges, updateNeedsConsent, type PermissionChanges } from './consent-rules';
 import { dependencyProblems, dependentsOf } from './dependency-graph';
 import { ManagerError } from './errors';
+import { gateSource } from './gate-source';
+import { consentToTrustChange, locationOf, trustChange, type RecordedSource, type TrustChangeOptions } from './trust-change';
 import type { Trash } from './trash';
 
-export interface InstallOptions {
+export interface InstallOptions extends TrustChangeOptions {
   /** Accept the plugin's permissions (and dangerous combinations) without asking. */
   yes?: boolean;
   /** Asks the operator; resolve true to accept. Without it (and without yes), consent is refused. */
@@ -55,7 +58,24 @@ export interface InstallResult {
   warnings: string[];
   /** Dependencies installed along with it. */
   dependencies: string[];
+  /** The permissions granted. */
+  permissions: Permission[];
+  /** Each dependency installed along with it: what it was granted and how it is signed, for the operator to see. */
+  dependency_details: InstalledDependency[];
 }
+
+export interface InstalledDependency {
+  name: string;
+  version: string;
+  signature: SignatureStatus;
+  permissions: Permission[];
+  warnings: string[];
+  /** The plugin that needed it. */
+  needed_by: string;
+}
+
+/** A staged source, with the folder a search-path name was found in (recorded, so updates come from there only). */
+type Staged = StagedSource & { location?: string };
 
 export interface InstallerContext {
   home: MarathonHome;
@@ -66,8 +86,6 @@ export interface InstallerContext {
   /** Plugin names the host keeps for itself (a CLI's own topics), refused at install. */
   reservedNames?: readonly string[];
 }
-
-const GATE_SOURCE: Record<StagedSource['kind'], InstallSource> = { 'search-path': 'folder', folder: 'folder', tgz: 'archive', url: 'url', npm: 'registry' };
 
 async function ask(summary: ConsentSummary, dangerous: string[], options: InstallOptions, name: string, action = 'installed'): Promise<void> {
   if (options.yes === true) return;
@@ -88,6 +106,16 @@ function relabel(error: unknown, stagedDir: string, request: string): unknown {
   return error;
 }
 
+/** What the state records of where a staged copy came from. */
+function recordedSource(staged: Staged): RecordedSource {
+  return {
+    kind: staged.kind,
+    spec: staged.spec,
+    ...(staged.integrity === undefined ? {} : { integrity: staged.integrity }),
+    ...(staged.location === undefined ? {} : { location: staged.location }),
+  };
+}
+
 /** The consent summary of an update: what changes, then the whole new request. */
 function updateSummary(summary: ConsentSummary, previous: InstalledPlugin, next: Manifest, changes: PermissionChanges): ConsentSummary {
   const described = new Map(summary.items.map((item) => [item.permission, `${item.description}${item.scope.length > 0 ? `: ${item.scope.join(', ')}` : ''}`]));
@@ -97,7 +125,7 @@ function updateSummary(summary: ConsentSummary, previous: InstalledPlugin, next:
     ...changes.widened.map((entry) => `  + ${entry}`),
     ...changes.removed.map((permission) => `  - ${permission} (no longer asked for)`),
     // What the new version can do beyond its permissions is shown again, whatever changed.
-    ...summary.lines.slice(1).filter((line) => line.includes('dangerous combination') || line.includes('amounts to a shell')),
+    ...summary.lines.slice(1).filter((line) => line.includes('dangerous combination') || line.includes('amounts to a shell') || (summary.signature !== undefined && line.includes(`signature ${summary.signature.status}:`))),
   ];
   return { ...summary, lines };
 }
@@ -110,12 +138,13 @@ export class Installer {
 
   private async discard(path: string): Promise<void> {
     if (this.trash !== undefined) await this.trash.keep(path);
+    // Never through a link, never outside the home: the path is built from a state record.
     else await rm(path, { recursive: true, force: true });
   }
 
-  private async stage(request: string, policy: SecurityPolicy, options: InstallOptions): Promise<StagedSource> {
+  private async stage(request: string, policy: SecurityPolicy, options: InstallOptions, at?: string): Promise<Staged> {
     try {
-      return await this.stageRequest(request, policy, options);
+      return await this.stageRequest(request, policy, options, at);
     } catch (error) {
       if (error instanceof RegistryError && error.code === 'SOURCE_NOT_FOUND') throw new ManagerError('NOT_FOUND', error.message);
       if (error instanceof TrustError && error.code === 'ARCHIVE_REFUSED') throw new ManagerError('TRUST_REFUSED', `'${request}' was refused: ${error.message}`);
@@ -123,9 +152,21 @@ export class Installer {
     }
   }
 
-  private stageRequest(request: string, policy: SecurityPolicy, options: InstallOptions): Promise<StagedSource> {
+  /**
+   * A name found in the search paths is resolved here, once, so that the folder it was found in is
+   * known and recorded (`at`: the folder an update of a search-path install is pinned to).
+   */
+  private async stageRequest(request: string, policy: SecurityPolicy, options: InstallOptions, at?: string): Promise<Staged> {
+    const paths = this.context.paths();
+    const found = at ?? (await discover(paths)).plugins.find((plugin) => plugin.name === request)?.dir;
+    if (found === undefined) return this.stageFrom(request, paths, policy, options);
+    const staged = await this.stageFrom(found, paths, policy, options);
+    return { ...staged, kind: 'search-path', spec: request, location: found };
+  }
+
+  private stageFrom(request: string, paths: readonly SearchPath[], policy: SecurityPolicy, options: InstallOptions): Promise<StagedSource> {
     return stageSource(request, {
-      paths: this.context.paths(),
+      paths,
       stagingDir: this.context.home.stagingDir,
       cwd: this.context.cwd,
       maxBytes: policy.max_plugin_size,
@@ -144,12 +185,13 @@ export class Installer {
     request: string,
     options: InstallOptions,
     previous?: InstalledPlugin,
-  ): Promise<{ staged: StagedSource; manifest: Manifest; signature: SignatureStatus; warnings: string[] }> {
+    at?: string,
+  ): Promise<{ staged: Staged; manifest: Manifest; signature: SignatureStatus; warnings: string[] }> {
     const policy = await loadPolicy(this.context.home.root);
     const { keys, problems } = await loadTrustedKeys(this.context.home.keysDir);
-    const staged = await this.stage(request, policy, options);
+    const staged = await this.stage(request, policy, options, at);
     try {
-      const inspection = await inspectPlugin(staged.dir, { policy, trustedKeys: keys, source: GATE_SOURCE[staged.kind], force: options.force === true });
+      const inspection = await inspectPlugin(staged.dir, { policy, trustedKeys: keys, source: gateSource(staged.kind), force: options.force === true });
       const { manifest, decision } = inspection;
       if (this.context.reservedNames?.includes(manifest.name) === true) {
         throw new ManagerError('NAME_RESERVED', `plugin '${manifest.name}' cannot be installed: '${manifest.name}' names one of this host's own commands; rename the plugin`);
@@ -162,6 +204,9 @@ export class Installer {
       if (previous === undefined) {
         if (needsConsent(manifest) || decision.needsConsent.length > 0) await ask(inspection.consent, decision.needsConsent, options, manifest.name);
       } else {
+        // Where it comes from and who vouches for it first: permissions granted to a copy from
+        // somewhere else would be granted to someone else.
+        await consentToTrustChange(manifest.name, trustChange(previous, { source: recordedSource(staged), signature: inspection.signature.status }), options);
         const changes = permissionChanges(previous.manifest, previous.granted_permissions, manifest);
         if (updateNeedsConsent(changes)) {
           await ask(updateSummary(inspection.consent, previous, manifest, changes), decision.needsConsent, options, manifest.name, 'updated');
@@ -175,18 +220,28 @@ export class Installer {
     }
   }
 
-  /** Installs missing dependencies of `manifest` from the same kind of source, when asked to. */
-  private async pullDependencies(manifest: Manifest, kind: StagedSource['kind'], options: InstallOptions): Promise<string[]> {
+  /**
+   * Installs missing dependencies of `manifest` from the same kind of source, when asked to. Each
+   * is a whole install of its own — the same gate, and its own consent prompt (said to be needed
+   * by `manifest`) — and what each was granted, and how it is signed, is returned for the
+   * operator to see: a dependency is code they did not name.
+   */
+  private async pullDependencies(manifest: Manifest, kind: StagedSource['kind'], options: InstallOptions): Promise<InstalledDependency[]> {
     if (options.withDependencies !== true) return [];
     const installed = (await this.context.store.read()).plugins;
-    const pulled: string[] = [];
+    const pulled: InstalledDependency[] = [];
+    const confirm = options.confirm;
+    const dependencyOptions: InstallOptions = {
+      ...options,
+      ...(confirm === undefined ? {} : { confirm: (summary: ConsentSummary) => confirm({ ...summary, lines: [`'${manifest.name}' needs '${summary.plugin}', which is not installed:`, ...summary.lines] }) }),
+    };
     for (const [name, range] of Object.entries(manifest.dependencies)) {
       if (ownEntry(installed, name) !== undefined) continue;
       if (kind !== 'search-path' && kind !== 'npm') {
         throw new ManagerError('DEPENDENCY_MISSING', `plugin '${manifest.name}' needs '${name}' (${range}); dependencies can only be fetched for plugins from the search paths or npm: install '${name}' first`);
       }
-      const result = await this.install(kind === 'npm' ? `npm:${name}@${range}` : name, options);
-      pulled.push(result.name, ...result.dependencies);
+      const result = await this.install(kind === 'npm' ? `npm:${name}@${range}` : name, dependencyOptions);
+      pulled.push(...result.dependency_details, { name: result.name, version: result.version, signature: result.signature, permissions: result.permissions, warnings: result.warnings, needed_by: manifest.name });
     }
     return pulled;
   }
@@ -194,7 +249,7 @@ export class Installer {
   async install(request: string, options: InstallOptions = {}): Promise<InstallResult> {
     const { staged, manifest, signature, warnings } = await this.admit(request, options);
     try {
-      const dependencies = await this.pullDependencies(manifest, staged.kind, options);
+      const pulled = await this.pullDependencies(manifest, staged.kind, options);
       const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));
       await this.context.store.transaction(async (state) => {
         const current = ownEntry(state.plugins, manifest.name);
@@ -213,19 +268,20 @@ export class Installer {
           manifest,
         };
       });
-      return { name: manifest.name, version: manifest.version, signature, warnings, dependencies };
+      const dependencies = pulled.map((dependency) => dependency.name);
+      return { name: manifest.name, version: manifest.version, signature, warnings, dependencies, permissions: [...manifest.permissions], dependency_details: pulled };
     } finally {
       await rm(staged.stagingRoot, { recursive: true, force: true });
     }
   }
 
   /** Renames the staged copy into installed/ (inside the caller's state transaction) and says what the state records of it. */
-  private async placeCopy(staged: StagedSource, folder: string): Promise<Pick<InstalledPlugin, 'source' | 'installed_at' | 'folder' | 'integrity'>> {
+  private async placeCopy(staged: Staged, folder: string): Promise<Pick<InstalledPlugin, 'source' | 'installed_at' | 'folder' | 'integrity'>> {
     const target = join(this.context.home.installedDir, folder);
     await mkdir(this.context.home.installedDir, { recursive: true });
     await rename(staged.dir, target);
     return {
-      source: { kind: staged.kind, spec: staged.spec, ...(staged.integrity === undefined ? {} : { integrity: staged.integrity }) },
+      source: recordedSource(staged),
       installed_at: new Date().toISOString(),
       folder,
       integrity: await recordIntegrity(target),
@@ -239,7 +295,11 @@ export class Installer {
   async update(name: string, request: string | undefined, options: InstallOptions = {}): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
     const current = ownEntry((await this.context.store.read()).plugins, name);
     if (current === undefined) throw await this.notInstalled(name);
-    const { staged, manifest, signature } = await this.admit(request ?? current.source.spec, options, current);
+    // Its recorded source: a search-path install updates from the folder it was found in, not from
+    // wherever the name is found first today.
+    const recorded = request === undefined || (current.source.kind === 'search-path' && request === current.source.spec);
+    const at = recorded && current.source.kind === 'search-path' ? locationOf(current.source) : undefined;
+    const { staged, manifest, signature } = await this.admit(request ?? current.source.spec, options, current, at);
     try {
       if (manifest.name !== name) throw new ManagerError('NOT_FOUND', `the update source holds plugin '${manifest.name}', not '${name}'`);
       const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));

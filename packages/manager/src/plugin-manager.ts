@@ -418,16 +418,18 @@ export class PluginManager {
 
   /**
    * Development: reinstalls a plugin from its source folder whenever a file in it changes, and
-   * reloads it. Returns a function that stops watching.
+   * reloads it. Returns a function that stops watching. Each reinstall is an update like any other:
+   * a change that asks for more than was granted needs consent through `options` (confirm, or yes),
+   * or it is refused and reported to `onChange` — the folder's author is not the operator.
    */
-  watch(name: string, folder: string, onChange: (error?: Error) => void = () => undefined): () => void {
+  watch(name: string, folder: string, onChange: (error?: Error) => void = () => undefined, options: InstallOptions = {}): () => void {
     let timer: NodeJS.Timeout | undefined;
     let running = Promise.resolve();
     const watcher = watchFolder(folder, { recursive: true }, () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         running = running.then(() =>
-          this.update(name, folder, { yes: true }).then(
+          this.update(name, folder, options).then(
             () => onChange(),
             (error: Error) => onChange(error),
           ),

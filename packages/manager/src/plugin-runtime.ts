@@ -9,6 +9,7 @@ import type { HookType, JsonValue } from '@marathon/plugin-api';
 import type { InstalledPlugin, MarathonHome } from '@marathon/registry';
 import { checkIntegrity, mayWrite, SandboxError, type SandboxedPlugin, type SandboxHost } from '@marathon/security';
 import { ManagerError } from './errors';
+import { signatureAtLoad } from './load-signature';
 import type { ManagerEvents } from './manager-events';
 import { effectivePriority } from './priority-overrides';
 
@@ -155,6 +156,10 @@ export class PluginRuntime {
     const started = performance.now();
     const integrity = await checkIntegrity(folder, record.integrity, `plugin '${name}'`);
     if (!integrity.ok) return fail('INTEGRITY_FAILED', integrity.message);
+    // Trust is decided now, not only at install: a key removed since (or a policy tightened since)
+    // applies to plugins already installed.
+    const refusal = await signatureAtLoad(this.options.home, record, folder);
+    if (refusal !== undefined) return fail('TRUST_REFUSED', refusal);
     let plugin: SandboxedPlugin;
     try {
       plugin = await this.options.sandbox().load({

@@ -1,11 +1,14 @@
 // Which version a plugin updates to. From npm: the newest published version that is not
 // deprecated or a prerelease, runs on this host's plugin API, and still satisfies the range of
-// every installed plugin that depends on it. From a folder or the search paths: the version found
-// there, when it is newer. An archive or URL source is fixed: updating it needs a new source.
+// every installed plugin that depends on it. From a folder, or from the search-path folder the
+// plugin was installed from: the version found there, when it is newer — never a copy of the same
+// name found in another search path since. An archive or URL source is fixed: updating it needs a
+// new source.
 import { isApiCompatible, readManifest } from '@marathon/manifest';
 import { discover, type InstalledPlugin, type NpmClient, type SearchPath } from '@marathon/registry';
 import semver from 'semver';
 import { ManagerError } from './errors';
+import { locationOf } from './trust-change';
 
 export interface AvailableUpdate {
   name: string;
@@ -49,6 +52,14 @@ export async function findUpdate(record: InstalledPlugin, installed: Readonly<Re
       return { ...base, reason: held.length === 0 ? 'up to date' : `up to date for this host (${held.join('; ')})` };
     }
     case 'search-path': {
+      const location = locationOf(record.source);
+      if (location !== undefined) {
+        const manifest = await readManifest(location).catch(() => undefined);
+        if (manifest?.name !== record.name) return { ...base, reason: `the folder it was installed from, ${location}, is gone or no longer holds it` };
+        return newer(manifest.version) ? { ...base, version: manifest.version, request: record.name, reason: `from ${location}` } : { ...base, reason: 'up to date' };
+      }
+      // Installed before the folder was recorded: the update names where it is found now, and
+      // the installer asks before taking it from there.
       const found = (await discover(sources.paths)).plugins.find((plugin) => plugin.name === record.name);
       if (found === undefined) return { ...base, reason: 'no longer in the search paths' };
       return newer(found.version) ? { ...base, version: found.version, request: found.name, reason: `from ${found.dir}` } : { ...base, reason: 'up to date' };

@@ -91,6 +91,7 @@ describe('typed errors', () => {
       '⚠️ network — Network access to the hosts it lists: hooks.example.com',
       '⚠️ env_vars — Read the environment variables it lists: HOOK_TOKEN',
       '⚠️  network + env_vars together is a dangerous combination: it needs your explicit consent',
+      '⚠️  signature unsigned: the plugin is not signed (no SIGNATURE.json)',
       'network + env_vars together is a dangerous combination and needs explicit consent',
     ]);
     expect(await manager.list()).toEqual([]);

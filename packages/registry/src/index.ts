@@ -1,6 +1,8 @@
 export { marathonHome, installFolderName, stagingOwner, stagingPrefix } from './marathon-home';
 export type { MarathonHome } from './marathon-home';
-export { searchPaths } from './search-paths';
+export { projectPluginsFromEnv, searchPaths } from './search-paths';
+export { DEFAULT_PACK_IGNORE, selectPackFiles } from './pack-selection';
+export type { PackSelection, SecretFinding } from './pack-selection';
 export type { SearchPath, SearchPathKind, SearchPathOptions } from './search-paths';
 export { discover } from './discovery';
 export type { Discovery, DiscoveredPlugin, DiscoveryConflict, DiscoveryError } from './discovery';

@@ -1,7 +1,8 @@
 // `marathon plugin pack`: a plugin folder as the .tgz `npm publish` takes — checked the way an
 // install would check it (manifest, policy, code scan), package.json written from the manifest
 // (name, version, the marathon-plugin keyword, the `marathon` field), and signed when a key is
-// given. The author's folder is not touched: all of it happens in a copy.
+// given. The author's folder is not touched: all of it happens in a copy. What is copied is chosen
+// by pack-selection.ts: the default ignore list is left out, and secrets stop the pack.
 import { createHash, type KeyObject } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { readManifest } from '@marathon/manifest';
 import { inspectPlugin, listPluginFiles, signPlugin, SIGNATURE_FILE, type SecurityPolicy } from '@marathon/security';
 import { RegistryError } from './errors';
+import { selectPackFiles } from './pack-selection';
 import { pluginPackageJson } from './plugin-package';
 
 export interface PackOptions {
@@ -18,6 +20,8 @@ export interface PackOptions {
   trustedKeys: ReadonlyMap<string, KeyObject>;
   /** Sign with this ed25519 private key (PEM). */
   privateKeyPem?: string;
+  /** Files or folders (relative to the plugin folder) to pack although ignored by default or looking like secrets. */
+  include?: readonly string[];
 }
 
 export interface PackResult {
@@ -29,6 +33,8 @@ export interface PackResult {
   files: string[];
   signed: boolean;
   warnings: string[];
+  /** Left out by the default ignore list (`node_modules/` for a folder). */
+  ignored: string[];
 }
 
 // npm packs every file with this date, so that the same files give the same tarball.
@@ -44,8 +50,16 @@ export async function packPlugin(folder: string, options: PackOptions): Promise<
   const work = await mkdtemp(join(tmpdir(), 'marathon-pack-'));
   try {
     const copy = join(work, 'package');
-    const { files, problems } = await listPluginFiles(source);
+    const { files, problems, ignored, secrets, unmatched } = await selectPackFiles(source, options.include, options.policy.max_plugin_size);
+    if (unmatched.length > 0) throw new RegistryError('PACK_REFUSED', `--include names what is not in ${source}: ${unmatched.join(', ')}`);
     if (problems.length > 0) throw new RegistryError('PACK_REFUSED', `${source} cannot be packed:`, problems.map((problem) => `${problem.path}: ${problem.reason}`));
+    if (secrets.length > 0) {
+      throw new RegistryError(
+        'PACK_REFUSED',
+        `${source} holds ${secrets.length === 1 ? 'a file that looks' : 'files that look'} like a secret, and a published package is public: move ${secrets.length === 1 ? 'it' : 'them'} out of the folder, or pack ${secrets.length === 1 ? 'it' : 'one'} on purpose with --include <path>`,
+        secrets.map((secret) => `${secret.path}:${secret.line}: looks like ${secret.kind}`),
+      );
+    }
     for (const file of files) {
       // A new signature replaces an old one; without a key the folder's own is kept.
       if (file.path === SIGNATURE_FILE && options.privateKeyPem !== undefined) continue;
@@ -73,7 +87,7 @@ export async function packPlugin(folder: string, options: PackOptions): Promise<
     const tar = require('tar') as typeof import('tar');
     await tar.create({ gzip: true, cwd: copy, prefix: 'package/', portable: true, mtime: FIXED_MTIME, file }, packed);
     const integrity = `sha512-${createHash('sha512').update(await readFile(file)).digest('base64')}`;
-    return { file, name: manifest.name, version: manifest.version, integrity, files: packed, signed: options.privateKeyPem !== undefined, warnings: inspection.decision.warnings };
+    return { file, name: manifest.name, version: manifest.version, integrity, files: packed, signed: options.privateKeyPem !== undefined, warnings: inspection.decision.warnings, ignored };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

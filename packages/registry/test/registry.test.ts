@@ -15,16 +15,16 @@ function plugin(parent: string, folder: string, name = folder, version = '1.0.0'
 }
 
 describe('search paths', () => {
-  it('are the built-ins, the home, the project, then MARATHON_PLUGIN_PATH and configured folders', () => {
+  it('are the built-ins, the home, MARATHON_PLUGIN_PATH and configured folders, then the project only when opted in', () => {
     const home = marathonHome(join(root, 'home'));
-    const paths = searchPaths({ home, builtIn: [join(root, 'examples')], cwd: join(root, 'project'), env: { MARATHON_PLUGIN_PATH: `${join(root, 'a')}:${join(root, 'b')}` }, configured: [join(root, 'c')] });
+    const paths = searchPaths({ home, builtIn: [join(root, 'examples')], cwd: join(root, 'project'), env: { MARATHON_PLUGIN_PATH: `${join(root, 'a')}:${join(root, 'b')}`, MARATHON_PROJECT_PLUGINS: '1' }, configured: [join(root, 'c')] });
     expect(paths).toEqual([
       { path: join(root, 'examples'), kind: 'builtin' },
       { path: join(root, 'home', 'plugins'), kind: 'home' },
-      { path: join(root, 'project', '.marathon', 'plugins'), kind: 'project' },
       { path: join(root, 'a'), kind: 'env' },
       { path: join(root, 'b'), kind: 'env' },
       { path: join(root, 'c'), kind: 'config' },
+      { path: join(root, 'project', '.marathon', 'plugins'), kind: 'project' },
     ]);
   });
 

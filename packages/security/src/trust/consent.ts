@@ -5,6 +5,7 @@ import { PERMISSION_DESCRIPTIONS, type Permission } from '@marathon/plugin-api';
 import { describeExecCommand, execArgumentPrefixes, execCommandName, type Manifest } from '@marathon/manifest';
 import { shellReason } from '../capabilities/command-risks';
 import { DEFAULT_DANGEROUS_COMBOS } from './security-policy';
+import type { SignatureCheck } from './signatures';
 
 export interface ConsentItem {
   permission: Permission;
@@ -30,6 +31,8 @@ export interface ConsentSummary {
   dangerousCombos: Permission[][];
   /** The allowed commands that amount to a shell (empty without the exec permission). */
   shellCommands: ShellCommand[];
+  /** The signature status, when the summary was made from an inspected folder. */
+  signature?: Pick<SignatureCheck, 'status' | 'message'>;
   /** The whole summary as lines for a terminal. */
   lines: string[];
 }
@@ -59,7 +62,11 @@ function shellCommandsOf(manifest: Manifest): ShellCommand[] {
   });
 }
 
-export function consentSummary(manifest: Manifest, dangerousCombos: readonly (readonly Permission[])[] = DEFAULT_DANGEROUS_COMBOS): ConsentSummary {
+export function consentSummary(
+  manifest: Manifest,
+  dangerousCombos: readonly (readonly Permission[])[] = DEFAULT_DANGEROUS_COMBOS,
+  signature?: Pick<SignatureCheck, 'status' | 'message'>,
+): ConsentSummary {
   const requested = new Set(manifest.permissions);
   const combos = dangerousCombos.filter((combo) => combo.every((permission) => requested.has(permission))).map((combo) => [...combo]);
   const dangerous = new Set(combos.flat());
@@ -78,5 +85,7 @@ export function consentSummary(manifest: Manifest, dangerousCombos: readonly (re
   const shellCommands = shellCommandsOf(manifest);
   for (const shell of shellCommands) lines.push(`  ⚠️  exec: ${shell.command} (${shell.reason} — this amounts to a shell)`);
   for (const combo of combos) lines.push(`  ⚠️  ${combo.join(' + ')} together is a dangerous combination: it needs your explicit consent`);
-  return { plugin: manifest.name, items, dangerousCombos: combos, shellCommands, lines };
+  // Who vouches for the code is part of what is accepted: an unsigned plugin says so in the prompt.
+  if (signature !== undefined) lines.push(`  ${signature.status === 'valid' ? '- ' : '⚠️  '}signature ${signature.status}: ${signature.message}`);
+  return { plugin: manifest.name, items, dangerousCombos: combos, shellCommands, ...(signature === undefined ? {} : { signature: { status: signature.status, message: signature.message } }), lines };
 }

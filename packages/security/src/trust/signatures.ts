@@ -2,12 +2,15 @@
 // and version, the SHA-256 of every file (sorted relative paths; the signature file excluded), the
 // signer's public key and key id, and an ed25519 signature over the canonical JSON of all that.
 // Trust is by key id: the public keys in MARATHON_HOME/keys/ are the trusted ones.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from './canonical-json';
 import { digestPluginFiles, firstDifference, type FileDigests } from './plugin-files';
+import { keyIdOf, parsePublicKey, readKeyFile } from './public-key';
 import { TrustError } from './trust-error';
+
+export { keyIdOf } from './public-key';
 
 export const SIGNATURE_FILE = 'SIGNATURE.json';
 export const SIGNATURE_FORMAT = 'marathon-signature-v1';
@@ -43,11 +46,6 @@ export interface SigningKey {
 
 function publicKeyDer(key: KeyObject): Buffer {
   return key.export({ type: 'spki', format: 'der' });
-}
-
-/** The key id: the first 16 bytes of the SHA-256 of the public key (DER), in hex. */
-export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKeyDer(publicKey)).digest('hex').slice(0, 32);
 }
 
 /** A new ed25519 key pair for a plugin author, as PEM, with its key id. */
@@ -103,10 +101,11 @@ export async function loadTrustedKeys(dir: string): Promise<{ keys: Map<string, 
     throw new TrustError('UNREADABLE', `cannot read the trusted keys in ${dir}: ${(error as Error).message}`);
   }
   for (const name of names) {
+    // Parsed as `keys add` parses: bounded, ed25519 public keys only. A private key left here by
+    // an older `keys add` is reported, not trusted, so that its owner moves it out of the home.
     try {
-      const key = createPublicKey(await readFile(join(dir, name), 'utf8'));
-      requireEd25519(key, name);
-      keys.set(keyIdOf(key), key);
+      const { keyId, key } = parsePublicKey(await readKeyFile(join(dir, name), name), name);
+      keys.set(keyId, key);
     } catch (error) {
       problems.push(error instanceof TrustError ? error.message : `${name} is not a PEM public key`);
     }

@@ -3,6 +3,8 @@ export type TrustErrorCode =
   | 'POLICY_INVALID'
   /** A signing key is missing, malformed or not ed25519. */
   | 'KEY_INVALID'
+  /** A private key was given where a public one belongs (`keys add`). */
+  | 'PRIVATE_KEY_REFUSED'
   /** An archive breaks a rule (traversal, links, devices, size, entry count) or is not a tarball. */
   | 'ARCHIVE_REFUSED'
   /** A plugin folder could not be read. */

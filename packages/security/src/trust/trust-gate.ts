@@ -9,8 +9,12 @@ import { listPluginFiles, type PluginFile } from './plugin-files';
 import type { SecurityPolicy } from './security-policy';
 import { verifyPlugin, type SignatureCheck } from './signatures';
 
-/** Where the plugin comes from: a local folder counts as development for allow_unsigned_dev. */
-export type InstallSource = 'folder' | 'archive' | 'url' | 'registry';
+/**
+ * Where the plugin comes from. Only `folder` — a path the operator typed — counts as development
+ * for allow_unsigned_dev; a name found in the search paths (`search-path`) does not, because
+ * whoever can write a search path (a cloned repository's .marathon/plugins) is not the operator.
+ */
+export type InstallSource = 'folder' | 'search-path' | 'archive' | 'url' | 'registry';
 
 export interface InspectOptions {
   policy: SecurityPolicy;
@@ -40,28 +44,27 @@ export interface Inspection {
   decision: TrustDecision;
 }
 
+/**
+ * Why the policy refuses a plugin with this signature, or undefined when it does not. One rule for
+ * the install gate and for every load (plugin-runtime), so that a key removed since install, or a
+ * policy tightened since, is held to the same standard as a new install.
+ */
+export function signatureRefusal(signature: Pick<SignatureCheck, 'status' | 'message'>, name: string, source: InstallSource, policy: SecurityPolicy): string | undefined {
+  // Grafana's rule: a plugin changed after signing never loads, whatever else the policy allows.
+  if (signature.status === 'modified') return `the signature does not match the files: ${signature.message}`;
+  if (signature.status === 'invalid') return `the signature is invalid: ${signature.message}`;
+  if (signature.status === 'valid' || !policy.require_signatures) return undefined;
+  const exempt = policy.unsigned_allowlist.includes(name) || (signature.status === 'unsigned' && source === 'folder' && policy.allow_unsigned_dev);
+  if (exempt) return undefined;
+  return signature.status === 'unsigned'
+    ? 'the policy requires signatures and the plugin is unsigned (add it to unsigned_allowlist, or sign it with a trusted key)'
+    : `the policy requires signatures by trusted keys: ${signature.message}`;
+}
+
 function signatureDecision(signature: SignatureCheck, manifest: Manifest, options: InspectOptions, decision: TrustDecision): void {
-  const { policy } = options;
-  if (signature.status === 'modified') {
-    // Grafana's rule: a plugin changed after signing never loads, whatever else the policy allows.
-    decision.refusals.push(`the signature does not match the files: ${signature.message}`);
-    return;
-  }
-  if (signature.status === 'invalid') {
-    decision.refusals.push(`the signature is invalid: ${signature.message}`);
-    return;
-  }
-  if (signature.status === 'valid') return;
-  const exempt = policy.unsigned_allowlist.includes(manifest.name) || (signature.status === 'unsigned' && options.source === 'folder' && policy.allow_unsigned_dev);
-  if (policy.require_signatures && !exempt) {
-    decision.refusals.push(
-      signature.status === 'unsigned'
-        ? 'the policy requires signatures and the plugin is unsigned (add it to unsigned_allowlist, or sign it with a trusted key)'
-        : `the policy requires signatures by trusted keys: ${signature.message}`,
-    );
-    return;
-  }
-  decision.warnings.push(signature.message);
+  const refusal = signatureRefusal(signature, manifest.name, options.source, options.policy);
+  if (refusal !== undefined) decision.refusals.push(refusal);
+  else if (signature.status !== 'valid') decision.warnings.push(signature.message);
 }
 
 /** Inspects a plugin folder (already unpacked, not yet installed). Throws ManifestError for a bad manifest. */
@@ -83,5 +86,5 @@ export async function inspectPlugin(dir: string, options: InspectOptions): Promi
   }
   signatureDecision(signature, manifest, options, decision);
   decision.allowed = decision.refusals.length === 0;
-  return { manifest, files, policyFindings, scanFindings, signature, consent: consentSummary(manifest, options.policy.dangerous_permission_combos), decision };
+  return { manifest, files, policyFindings, scanFindings, signature, consent: consentSummary(manifest, options.policy.dangerous_permission_combos, signature), decision };
 }

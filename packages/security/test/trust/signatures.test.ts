@@ -142,7 +142,7 @@ describe('keys', () => {
     writeFileSync(join(keys, 'README.txt'), 'not a key file');
     const loaded = await loadTrustedKeys(keys);
     expect([...loaded.keys.keys()]).toEqual([author.keyId]);
-    expect(loaded.problems).toEqual(['garbage.pem is not a PEM public key', 'rsa.pem is a rsa key; Marathon signatures use ed25519 (generate one with generateSigningKey)']);
+    expect(loaded.problems).toEqual(['garbage.pem is not a PEM public key', 'rsa.pem is a rsa key; Marathon signatures use ed25519 (marathon keys generate makes one)']);
     expect((await loadTrustedKeys(join(root, 'missing'))).keys.size).toBe(0);
   });
 

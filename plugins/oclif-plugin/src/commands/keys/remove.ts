@@ -1,23 +1,19 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Args } from '@oclif/core';
 import { MarathonCommand } from '../../marathon-command';
 
 export default class KeysRemove extends MarathonCommand {
   static override id = 'keys:remove';
   static override summary = 'Stop trusting a signing key.';
+  static override description = 'Every file in MARATHON_HOME/keys that holds the key is removed, whatever its name. When the policy requires signatures, plugins it signed stop loading (they go to the error state).';
   static override enableJsonFlag = true;
   static override args = { id: Args.string({ description: 'The key id (from marathon keys list).', required: true }) };
 
   async run() {
     const { args } = await this.parse(KeysRemove);
     const { marathonHome } = await import('@marathon/registry');
-    const { loadTrustedKeys, TrustError } = await import('@marathon/security');
-    const home = marathonHome();
-    const { keys } = await loadTrustedKeys(home.keysDir);
-    if (!/^[0-9a-f]{32}$/.test(args.id) || !keys.has(args.id)) throw new TrustError('KEY_INVALID', `no trusted key ${args.id}: see marathon keys list`);
-    await rm(join(home.keysDir, `${args.id}.pem`), { force: true });
-    this.say(`✅ Key ${args.id} is no longer trusted`);
-    return { removed: args.id };
+    const { removeTrustedKey } = await import('@marathon/security');
+    const files = await removeTrustedKey(marathonHome().keysDir, args.id);
+    this.say(`✅ Key ${args.id} is no longer trusted${files.length > 1 ? ` (removed ${files.length} files that held it: ${files.join(', ')})` : ''}`);
+    return { removed: args.id, files };
   }
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Args } from '@oclif/core';
 import { MarathonCommand } from '../../marathon-command';
 import { terminalText } from '../../terminal-text';
@@ -20,6 +21,13 @@ export default class PluginInfo extends MarathonCommand {
     const info = await manager.info(args.name);
     const { record } = info;
     const { manifest } = record;
+    // The status against the keys trusted now, not the one recorded at install: a key removed
+    // since makes a plugin it signed untrusted, and this is where the operator looks.
+    const { loadTrustedKeys, verifyPlugin } = await import('@marathon/security');
+    const signature = await verifyPlugin(join(manager.home.installedDir, record.folder), (await loadTrustedKeys(manager.home.keysDir)).keys, record);
+    const recorded = signature.status === record.signature ? '' : ` (${record.signature} at install)`;
+    // A search-path install records the folder it was found in: updates come from there only.
+    const { location } = record.source as { location?: string };
     const rows: Array<[string, string]> = [
       ['Name', record.name],
       ['Version', record.version],
@@ -31,8 +39,8 @@ export default class PluginInfo extends MarathonCommand {
       ['Hooks', manifest.hooks.map((hook) => `${hook.name} (priority ${hook.priority})`).join(', ') || '(none)'],
       ['Commands', manifest.commands.map((command) => [command.name, command.usage].filter(Boolean).join(' ')).join(', ') || '(none)'],
       ['Dependencies', Object.entries(manifest.dependencies).map(([name, range]) => `${name} ${range}`).join(', ') || '(none)'],
-      ['Signature', record.signature],
-      ['Source', `${record.source.kind} ${record.source.spec}`],
+      ['Signature', `${signature.status}${recorded}: ${signature.message}`],
+      ['Source', `${record.source.kind} ${record.source.spec}${location === undefined ? '' : ` (${location})`}`],
       ['Installed', record.installed_at],
       ['Load time', info.timings === undefined ? '(not loaded yet)' : `${info.timings.load_ms.toFixed(1)} ms load, ${info.timings.init_ms.toFixed(1)} ms init`],
     ];
@@ -45,6 +53,6 @@ export default class PluginInfo extends MarathonCommand {
         this.say(`  ${terminalText(row.hook).padEnd(20)}${String(row.calls).padStart(6)} calls  ${(row.success_rate * 100).toFixed(1).padStart(5)}% ok  p50 ${ms(row.p50_ns)}  p95 ${ms(row.p95_ns)}`);
       }
     }
-    return { plugin: record, timings: info.timings ?? null, metrics: info.metrics };
+    return { plugin: record, signature: { status: signature.status, message: signature.message }, timings: info.timings ?? null, metrics: info.metrics };
   }
 }

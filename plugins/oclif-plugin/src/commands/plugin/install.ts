@@ -22,7 +22,7 @@ export default class PluginInstall extends MarathonCommand {
     force: Flags.boolean({ description: 'Install despite high-severity code-scanner findings (size, file and signature rules still apply).' }),
     enable: Flags.boolean({ description: 'Enable the plugin once installed.' }),
     integrity: Flags.string({ description: 'Expected sha512 digest (SRI form) of a downloaded or local archive.' }),
-    'with-dependencies': Flags.boolean({ description: 'Install missing dependencies from the same kind of source first.' }),
+    'with-dependencies': Flags.boolean({ description: 'Install missing dependencies from the same kind of source first; each is checked and needs consent like a direct install, and what it was granted is shown.' }),
     registry: registryFlag,
   };
 
@@ -41,7 +41,12 @@ export default class PluginInstall extends MarathonCommand {
       }),
     );
     for (const warning of result.warnings) if (!this.jsonEnabled()) this.sayError(`⚠️  ${terminalText(warning)}`);
-    for (const dependency of result.dependencies) this.say(`✅ Plugin '${dependency}' installed successfully (needed by '${result.name}')`);
+    // A dependency is code the operator did not name: say what each one got and who signed it.
+    for (const dependency of result.dependency_details) {
+      if (!this.jsonEnabled()) for (const warning of dependency.warnings) this.sayError(`⚠️  ${dependency.name}: ${terminalText(warning)}`);
+      const permissions = dependency.permissions.length === 0 ? 'no permissions' : `permissions ${dependency.permissions.join(', ')}`;
+      this.say(`✅ Plugin '${dependency.name}' ${dependency.version} installed successfully (needed by '${dependency.needed_by}'): signature ${dependency.signature}, ${permissions}`);
+    }
     this.say(`✅ Plugin '${result.name}' installed successfully`);
     let enabled: string[] = [];
     if (flags.enable) {

@@ -17,7 +17,8 @@ export default class PluginUpdate extends MarathonCommand {
   static override summary = 'Update plugins: to the newest version that runs on this host and keeps their dependents working.';
   static override description = [
     'From npm: the newest published version compatible with this Marathon\'s plugin API and with the ranges of installed plugins that depend on it.',
-    'From a folder or the search paths: the version found there, when newer. A new version that asks for more permissions needs your consent again (on a terminal, or --yes).',
+    'From a folder, or the search-path folder it was installed from: the version found there, when newer. A new version that asks for more permissions needs your consent again (on a terminal, or --yes).',
+    'An update never changes where a plugin comes from, nor lowers its signature status (valid → untrusted → unsigned), without its own consent: you are asked on a terminal; otherwise it is refused unless --allow-source-change or --allow-signature-downgrade is given (--yes does not cover it).',
   ].join(' ');
   static override enableJsonFlag = true;
   static override examples = ['<%= config.bin %> plugin update', '<%= config.bin %> plugin update notifier', '<%= config.bin %> plugin update notifier ./notifier-2.0.0.tgz'];
@@ -26,7 +27,9 @@ export default class PluginUpdate extends MarathonCommand {
     source: Args.string({ description: 'Where the new version comes from, instead of where the installed one came from.' }),
   };
   static override flags = {
-    yes: Flags.boolean({ char: 'y', description: 'Accept added permissions without a prompt.' }),
+    yes: Flags.boolean({ char: 'y', description: 'Accept added permissions without a prompt (not a change of source or a lower signature status).' }),
+    'allow-source-change': Flags.boolean({ description: 'Accept a new version from another source than the installed one (another folder, search path, package or kind of source).' }),
+    'allow-signature-downgrade': Flags.boolean({ description: 'Accept a new version signed less well than the installed one (valid → untrusted or unsigned).' }),
     force: Flags.boolean({ description: 'Update despite high-severity code-scanner findings.' }),
     registry: registryFlag,
   };
@@ -40,7 +43,14 @@ export default class PluginUpdate extends MarathonCommand {
     const options = {
       yes: flags.yes,
       force: flags.force,
-      ...(process.stdin.isTTY === true ? { confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Update it with these permissions?') } : {}),
+      allowSourceChange: flags['allow-source-change'],
+      allowSignatureDowngrade: flags['allow-signature-downgrade'],
+      ...(process.stdin.isTTY === true
+        ? {
+            confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Update it with these permissions?'),
+            confirmTrustChange: (lines: readonly string[]) => this.confirm(lines, 'Update it anyway?'),
+          }
+        : {}),
     };
     const outcomes: UpdateOutcome[] = [];
     for (const name of names) {
