@@ -138,7 +138,6 @@ export class Installer {
 
   private async discard(path: string): Promise<void> {
     if (this.trash !== undefined) await this.trash.keep(path);
-    // Never through a link, never outside the home: the path is built from a state record.
     else await rm(path, { recursive: true, force: true });
   }
 
