@@ -12,6 +12,7 @@ import {
   installFolderName,
   ownEntry,
   RegistryError,
+  removeInHome,
   stageSource,
   type InstalledPlugin,
   type MarathonHome,
@@ -138,7 +139,8 @@ export class Installer {
 
   private async discard(path: string): Promise<void> {
     if (this.trash !== undefined) await this.trash.keep(path);
-    else await rm(path, { recursive: true, force: true });
+    // Never through a link, never outside the home: the path is built from a state record.
+    else await removeInHome(this.context.home.root, path);
   }
 
   private async stage(request: string, policy: SecurityPolicy, options: InstallOptions, at?: string): Promise<Staged> {

@@ -1,6 +1,5 @@
 // The plugin lifecycle for a host: install, enable, disable, uninstall, update, info, list,
 // refresh, run, dispatch, reload, watch. Host developers embed it; the CLI is a thin shell over it.
-import { randomBytes } from 'node:crypto';
 import { watch as watchFolder } from 'node:fs';
 import { join } from 'node:path';
 import { HookBus, type DispatchOutcome, type EventRecord, type HookMetrics } from '@marathon/events';
@@ -12,6 +11,7 @@ import {
   marathonHome,
   ownEntry,
   searchPaths,
+  secureHome,
   StateStore,
   type Discovery,
   type InstalledPlugin,
@@ -25,8 +25,7 @@ import { dependentsOf, enableOrder } from './dependency-graph';
 import { findUpdate, type AvailableUpdate } from './update-finder';
 import { lockfileOf, type Lockfile } from './fleet-lock';
 import { applySync, planSync, type SyncStep } from './fleet-sync';
-import { Trash } from './trash';
-import { beginSync, finishSync, syncTrashName } from './sync-journal';
+import { rollBackInterruptedSyncs, SyncJournal, undoSync, type UndoReport } from './sync-journal';
 import { reconcileHome } from './home-reconciler';
 import { ManagerError } from './errors';
 import { HistoryStore } from './history-store';
@@ -122,6 +121,8 @@ export class PluginManager {
   /** Opens MARATHON_HOME: removes what a crashed process left behind, and activates the enabled plugins (loading none). */
   static async open(options: PluginManagerOptions = {}): Promise<PluginManager> {
     const manager = new PluginManager(options);
+    // Before anything in the home is read: it is private, and nobody else could have written in it.
+    await secureHome(manager.home);
     manager.policy = await loadPolicy(manager.home.root);
     await manager.reconcile();
     for (const record of Object.values((await manager.store.read()).plugins)) {
@@ -298,49 +299,75 @@ export class PluginManager {
   }
 
   /**
-   * Makes this host match a lockfile exactly. Idempotent (no steps: nothing touched); on any
-   * failure the previous state, installed copies and data are put back, and the error says so.
+   * Makes this host match a lockfile exactly. Idempotent (no steps: nothing touched). Holds the
+   * state lock from planning to the end, so other processes wait (or give up with LOCK_TIMEOUT)
+   * instead of changing plugins under it. On any failure, what this sync changed is put back —
+   * only that, checked against the current state (sync-journal.ts) — and the error says so.
    */
   async sync(lock: Lockfile): Promise<SyncStep[]> {
-    const before = await this.store.read();
-    const steps = planSync(before.plugins, lock);
-    if (steps.length === 0) return steps;
-    const backup = structuredClone(before.plugins);
-    const trash = new Trash(join(this.home.stagingDir, syncTrashName(process.pid, randomBytes(4).toString('hex'))));
-    await beginSync(trash, backup);
-    this.installer.trash = trash;
-    try {
-      await applySync(
-        {
-          plugins: async () => (await this.store.read()).plugins,
-          install: (request, options) => this.install(request, options),
-          update: (name, request, options) => this.update(name, request, options),
-          uninstall: (name) => this.uninstall(name),
-          enable: (name) => this.enable(name),
-          disable: (name) => this.disable(name, { cascade: true }),
-        },
-        lock,
-        steps,
-      );
-    } catch (error) {
-      this.installer.trash = undefined;
-      await this.store.transaction(async (state) => {
-        state.plugins = backup;
-      });
-      await trash.restore();
-      await this.reconcile();
-      for (const name of Object.keys((await this.store.read()).plugins)) await this.runtime.unload(name).catch(() => undefined);
-      for (const record of Object.values(backup)) {
-        this.runtime.deactivate(record.name);
-        if (record.status === 'enabled') this.runtime.activate(record);
+    return this.store.exclusive(async (lease) => {
+      // A dead sync's journal is rolled back before this one plans from the state.
+      await rollBackInterruptedSyncs(this.home, this.store);
+      const steps = planSync((await this.store.read()).plugins, lock);
+      if (steps.length === 0) return steps;
+      const journal = await SyncJournal.begin(this.home, lease);
+      lease.beforeCommit = (previous, next) => journal.recordCommit(previous, next);
+      this.installer.trash = journal.trash;
+      try {
+        await this.applyLock(lock, steps);
+      } catch (error) {
+        lease.beforeCommit = undefined;
+        this.installer.trash = undefined;
+        throw await this.rolledBack(journal, error, await lease.stillOurs());
+      } finally {
+        lease.beforeCommit = undefined;
+        this.installer.trash = undefined;
       }
-      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      throw new ManagerError('SYNC_FAILED', `the sync failed and this host was put back as it was: ${message}`, error instanceof ManagerError ? error.details : []);
-    } finally {
-      this.installer.trash = undefined;
+      if (!(await lease.stillOurs())) throw await this.rolledBack(journal, new Error('this process stalled and lost its lock on MARATHON_HOME'), false);
+      await journal.finish();
+      return steps;
+    });
+  }
+
+  private applyLock(lock: Lockfile, steps: readonly SyncStep[]): Promise<void> {
+    return applySync(
+      {
+        plugins: async () => (await this.store.read()).plugins,
+        install: (request, options) => this.install(request, options),
+        update: (name, request, options) => this.update(name, request, options),
+        uninstall: (name) => this.uninstall(name),
+        enable: (name) => this.enable(name),
+        disable: (name) => this.disable(name, { cascade: true }),
+      },
+      lock,
+      steps,
+    );
+  }
+
+  /**
+   * Undoes a failed sync's own changes — under its lease while it still holds the lock, else
+   * after taking the lock afresh (the process that took it over may have undone it already) —
+   * and says what was put back and what someone else had changed meanwhile.
+   */
+  private async rolledBack(journal: SyncJournal, error: unknown, stillHeld: boolean): Promise<ManagerError> {
+    const undo = async (): Promise<UndoReport | undefined> => {
+      const report = await undoSync(this.home, this.store, journal.dir);
+      await this.reconcile();
+      return report;
+    };
+    const report = stillHeld ? await undo() : await this.store.outsideLease(() => this.store.exclusive(undo));
+    const current = (await this.store.read()).plugins;
+    for (const name of journal.touched) {
+      this.runtime.deactivate(name);
+      await this.runtime.unload(name).catch(() => undefined);
+      const record = ownEntry(current, name);
+      if (record?.status === 'enabled') this.runtime.activate(record);
     }
-    await finishSync(trash);
-    return steps;
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const details = error instanceof ManagerError ? [...error.details] : [];
+    for (const name of report?.leftAlone ?? []) details.push(`'${name}' was changed by another process after this sync changed it: left as it is now`);
+    const how = report === undefined ? 'another marathon process had already put this host back' : 'this host was put back as it was';
+    return new ManagerError('SYNC_FAILED', `the sync failed and ${how}${report !== undefined && report.leftAlone.length > 0 ? ', except what another process changed since' : ''}: ${message}`, details);
   }
 
   async list(filter: { status?: PluginStatus } = {}): Promise<InstalledPlugin[]> {

@@ -1,7 +1,9 @@
 // A sync whose process dies mid-way is rolled back by the next process that opens the home: the
-// state as it was, the removed plugin's copy and data back, the half-installed one gone.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// state as it was, the removed plugin's copy and data back, the half-installed one gone. "Dies" is
+// a real SIGKILL of a process holding the state lock (its heartbeat stops), not a pid that
+// happens to be free: the next process takes the lock over once it is stale, then rolls back.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginManager, type Lockfile } from '@marathon/manager';
 import { open, tempRoot, writePlugin, type Sandbox } from './helpers';
@@ -19,10 +21,27 @@ afterEach(() => {
   sandbox.cleanup();
 });
 
-/** A pid no process has: one that has just exited. */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(child.stdout);
+/** A `sync` in another process that stops once its first `after` is committed (fixtures/sync-hangs.cjs), holding the lock. */
+async function hungSync(lock: Lockfile, after: 'install' | 'uninstall'): Promise<{ kill(): Promise<void> }> {
+  const file = join(sandbox.root, 'target.lock.json');
+  writeFileSync(file, JSON.stringify(lock));
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'sync-hangs.cjs'), sandbox.home, sandbox.plugins, file, after], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('hanging')) resolve();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void closed.then(() => reject(new Error(`the sync exited before it hung: ${output}`)));
+  });
+  return {
+    kill: async () => {
+      child.kill('SIGKILL');
+      await closed;
+    },
+  };
 }
 
 it('rolls back a sync whose process died after removing one plugin and while installing another', async () => {
@@ -47,24 +66,17 @@ it('rolls back a sync whose process died after removing one plugin and while ins
   await target.close();
   other.cleanup();
 
-  // The process "dies" once joiner is installed: its sync never returns, and its pid is gone.
-  const install = PluginManager.prototype.install;
-  let reached!: () => void;
-  const died = new Promise<void>((resolve) => (reached = resolve));
-  jest.spyOn(PluginManager.prototype, 'install').mockImplementation(async function (this: PluginManager, ...args) {
-    const result = await install.apply(this, args);
-    reached();
-    return new Promise<never>(() => undefined) as unknown as typeof result;
-  });
-  void first.sync(lock);
-  await died;
-  jest.restoreAllMocks();
+  // The process dies once joiner is installed: SIGKILL, holding the lock.
+  await first.close();
+  const syncing = await hungSync(lock, 'install');
+  await syncing.kill();
   const midway = JSON.parse(readFileSync(join(sandbox.home, 'state.json'), 'utf8')) as { plugins: Record<string, unknown> };
   expect(Object.keys(midway.plugins).sort()).toEqual(['joiner', 'keeper']); // leaver was removed, joiner added
   expect(existsSync(leaverData)).toBe(false);
   const staging = join(sandbox.home, 'staging');
-  const trash = readdirSync(staging).find((name) => name.startsWith(`stage-${process.pid}-sync-`))!;
-  renameSync(join(staging, trash), join(staging, trash.replace(`stage-${process.pid}-`, `stage-${deadPid()}-`)));
+  // Its pid taken by a live process (this one): irrelevant, the lock says it is dead.
+  const trash = readdirSync(staging).find((name) => /^stage-\d+-sync-/.test(name))!;
+  renameSync(join(staging, trash), join(staging, trash.replace(/^stage-\d+-/, `stage-${process.pid}-`)));
 
   const next = await open(sandbox);
   expect(readFileSync(join(sandbox.home, 'state.json'), 'utf8')).toBe(stateBefore);
@@ -74,7 +86,6 @@ it('rolls back a sync whose process died after removing one plugin and while ins
   // Both load (each load checks its files against the recorded digests) and answer.
   expect((await next.dispatch('post_task_execute', { task: { id: 't', name: 'n', command: 'c', args: [], submitted_by: 'u', submitted_at: 's' } })).results.map((r) => r.plugin).sort()).toEqual(['keeper', 'leaver']);
   await next.close();
-  await first.close().catch(() => undefined);
 
   // And the sync, run again, completes.
   const again = await open(sandbox);
@@ -83,16 +94,20 @@ it('rolls back a sync whose process died after removing one plugin and while ins
   await again.close();
 });
 
-it('leaves alone the sync of a process that is still running', async () => {
+it('leaves alone the sync of a process that still holds the lock: the next one waits, or says it is busy', async () => {
   const manager = await open(sandbox);
   await manager.install('keeper', { yes: true });
-  const staging = join(sandbox.home, 'staging');
-  const live = join(staging, `stage-${process.pid}-sync-abcd1234`);
-  mkdirSync(live, { recursive: true });
-  writeFileSync(join(live, 'sync.json'), JSON.stringify({ version: 1, pid: process.pid, plugins: {} }));
-  const second = await open(sandbox);
-  expect(existsSync(live)).toBe(true);
-  expect((await second.list()).map((record) => record.name)).toEqual(['keeper']);
-  await second.close();
+  await manager.enable('keeper');
   await manager.close();
+  const lock: Lockfile = { lockfileVersion: 1, plugins: {} };
+  const syncing = await hungSync(lock, 'uninstall');
+  const staging = join(sandbox.home, 'staging');
+  const journal = readdirSync(staging).find((name) => /^stage-\d+-sync-/.test(name))!;
+  await expect(open(sandbox, { lockTimeoutMs: 1000 })).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining('try again later') });
+  expect(existsSync(join(staging, journal))).toBe(true);
+  await syncing.kill();
+  const after = await open(sandbox);
+  expect((await after.list()).map((record) => `${record.name} ${record.status}`)).toEqual(['keeper enabled']);
+  expect(readdirSync(staging)).toEqual([]);
+  await after.close();
 });

@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const folder = dirname(file);
-  await mkdir(folder, { recursive: true });
+  // Folders it makes are private, like the file (MARATHON_HOME's rule, see home-guard.ts).
+  await mkdir(folder, { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const handle = await open(temporary, 'w', 0o600);

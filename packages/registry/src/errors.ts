@@ -7,6 +7,12 @@ export type RegistryErrorCode =
   | 'DOWNLOAD_FAILED'
   /** The state file is unreadable or malformed. */
   | 'STATE_CORRUPT'
+  /** The state file (or a sync's record of it) parses but holds something Marathon never writes: a wrong shape, a path out of its folder. */
+  | 'STATE_INVALID'
+  /** MARATHON_HOME or a folder in it may be changed by someone else (other owner, group/world-writable, a symbolic link). */
+  | 'HOME_UNSAFE'
+  /** A path read from the home (a journal, the state) points outside it or outside Marathon's own naming. */
+  | 'PATH_REFUSED'
   /** Another process held the state lock for too long. */
   | 'LOCK_TIMEOUT'
   /** An environment setting (MARATHON_LOCK_TIMEOUT_MS) has a value that means nothing. */

@@ -1,5 +1,8 @@
-export { marathonHome, installFolderName, stagingOwner, stagingPrefix } from './marathon-home';
-export type { MarathonHome } from './marathon-home';
+export { marathonHome, homeEntryOwner, installFolderName, installFolderProblem, ownedFolders, stagingOwner, stagingPrefix } from './marathon-home';
+export { secureHome } from './home-guard';
+export { removeInHome, moveInHome } from './safe-remove';
+export { pluginTableProblems, recordProblems } from './state-shape';
+export type { HomeEntry, MarathonHome } from './marathon-home';
 export { projectPluginsFromEnv, searchPaths } from './search-paths';
 export { DEFAULT_PACK_IGNORE, selectPackFiles } from './pack-selection';
 export type { PackSelection, SecretFinding } from './pack-selection';
@@ -7,7 +10,7 @@ export type { SearchPath, SearchPathKind, SearchPathOptions } from './search-pat
 export { discover } from './discovery';
 export type { Discovery, DiscoveredPlugin, DiscoveryConflict, DiscoveryError } from './discovery';
 export { StateStore, lockTimeoutFromEnv, nameTable, ownEntry } from './state-store';
-export type { InstalledPlugin, InstalledState, PluginStatus, SourceKind, StateStoreOptions } from './state-store';
+export type { InstalledPlugin, InstalledState, PluginStatus, SourceKind, StateLease, StateStoreOptions } from './state-store';
 export { stageSource } from './install-source';
 export { publicUrl } from './source-spec';
 export type { NpmClient, StageOptions, StagedSource } from './install-source';

@@ -1,7 +1,10 @@
 // The installed state: one JSON file in MARATHON_HOME, read without a lock (writes replace it
 // atomically, so a reader sees the old or the new file) and changed only inside a transaction that
 // holds an inter-process lock (proper-lockfile). A process that finds the lock taken waits and
-// says so after a second; a lock whose holder died (no heartbeat for 2 s) is taken over.
+// says so after a second; a lock whose holder died (no heartbeat for 2 s) is taken over. A lease
+// (exclusive) holds the lock across several transactions — a whole sync — so that no other
+// process commits in between; the lock's heartbeat, not a pid, says whether its holder is alive.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { HookType, Permission } from '@marathon/plugin-api';
@@ -11,6 +14,7 @@ import lockfile from 'proper-lockfile';
 import { writeFileAtomic } from './atomic-file';
 import { RegistryError } from './errors';
 import type { MarathonHome } from './marathon-home';
+import { pluginTableProblems } from './state-shape';
 
 export type PluginStatus = 'enabled' | 'disabled' | 'error';
 export type SourceKind = 'search-path' | 'folder' | 'tgz' | 'url' | 'npm';
@@ -62,6 +66,26 @@ export function lockTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number
 
 const STALE_MS = 2000;
 
+/** The state lock held across several transactions (see StateStore.exclusive). */
+export interface StateLease {
+  /** Names this holding of the lock (it is written beside the lock): records made under it can later tell whether it is still held. */
+  readonly token: string;
+  /** False once another process took the lock over (this one stalled past the heartbeat): it must then change nothing more. */
+  stillOurs(): Promise<boolean>;
+  /**
+   * Called under the lock before each commit made inside the lease, with the plugins before and
+   * after it: a sync journals what it is about to change here, so a crash never leaves a change
+   * it has no record of.
+   */
+  beforeCommit?: (previous: Readonly<Record<string, InstalledPlugin>>, next: Readonly<Record<string, InstalledPlugin>>) => Promise<void>;
+}
+
+interface HeldLock {
+  token: string;
+  stillOurs: () => Promise<boolean>;
+  release: () => Promise<void>;
+}
+
 /**
  * An object keyed by plugin name that has no prototype, so that a plugin called `constructor` or
  * `toString` is a name like any other: `plugins[name]` is undefined unless it was put there.
@@ -84,6 +108,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 export class StateStore {
+  /** The lease of the async flow that holds one: its transactions commit under it instead of locking again. */
+  private readonly leases = new AsyncLocalStorage<StateLease>();
+
   constructor(
     private readonly home: MarathonHome,
     private readonly options: StateStoreOptions = {},
@@ -105,8 +132,12 @@ export class StateStore {
       throw new RegistryError('STATE_CORRUPT', `${this.home.stateFile} is not valid JSON; restore it or remove it to start afresh`);
     }
     const candidate = state as Partial<InstalledState> | null;
-    if (candidate?.version !== 1 || typeof candidate.plugins !== 'object' || candidate.plugins === null) {
+    if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate) || candidate.version !== 1) {
       throw new RegistryError('STATE_CORRUPT', `${this.home.stateFile} is not a Marathon state file (version 1)`);
+    }
+    const problems = pluginTableProblems(candidate.plugins);
+    if (problems.length > 0) {
+      throw new RegistryError('STATE_INVALID', `${this.home.stateFile} holds what Marathon never writes, so nothing was done; restore the file from a backup, fix these by hand, or remove it to start afresh (its plugins are then forgotten):`, problems);
     }
     return { ...(candidate as InstalledState), plugins: nameTable(candidate.plugins) };
   }
@@ -121,16 +152,17 @@ export class StateStore {
    * process stalled for longer than STALE_MS (a suspended laptop, a starved CPU) has its lock taken
    * over; committing then would overwrite the new holder's commit, a lost update.
    */
-  private async lock(): Promise<{ release: () => Promise<void>; stillOurs: () => Promise<boolean> }> {
+  private async lock(): Promise<HeldLock> {
     let compromised = false;
     const release = await this.acquire(() => (compromised = true));
     const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
-    await writeFile(this.ownerFile, token).catch(async (error: unknown) => {
+    await writeFile(this.ownerFile, token, { mode: 0o600 }).catch(async (error: unknown) => {
       await release().catch(() => undefined);
       throw error;
     });
     const owner = () => readFile(this.ownerFile, 'utf8').catch(() => '');
     return {
+      token,
       stillOurs: async () => !compromised && (await owner()) === token,
       release: async () => {
         if ((await owner()) === token) await rm(this.ownerFile, { force: true });
@@ -171,22 +203,48 @@ export class StateStore {
    * mutated). Everything `change` does on disk happens while no other process can commit.
    */
   async transaction<T>(change: (state: InstalledState) => Promise<T>): Promise<T> {
-    await mkdir(this.home.root, { recursive: true });
+    return this.exclusive((lease) => this.commitUnder(lease, change));
+  }
+
+  /**
+   * Holds the lock while `work` runs: every transaction `work` makes (in its async flow) commits
+   * under this one holding, and no other process — nor another flow of this one — commits
+   * meanwhile; they wait, or give up with LOCK_TIMEOUT. Re-entrant: inside a lease, runs `work`
+   * under it.
+   */
+  async exclusive<T>(work: (lease: StateLease) => Promise<T>): Promise<T> {
+    const current = this.leases.getStore();
+    if (current !== undefined) return work(current);
+    await mkdir(this.home.root, { recursive: true, mode: 0o700 });
     const lock = await this.lock();
+    const lease: StateLease = { token: lock.token, stillOurs: lock.stillOurs };
     try {
-      const state = await this.read();
-      const before = JSON.stringify(state);
-      const result = await change(state);
-      const after = JSON.stringify(state, null, 2);
-      if (JSON.stringify(state) !== before) {
-        if (!(await lock.stillOurs())) {
-          throw new RegistryError('LOCK_TIMEOUT', `this process stalled and another marathon process took over ${this.home.root}: nothing was changed; try again`);
-        }
-        await writeFileAtomic(this.home.stateFile, `${after}\n`);
-      }
-      return result;
+      return await this.leases.run(lease, () => work(lease));
     } finally {
       await lock.release().catch(() => undefined);
     }
+  }
+
+  /** Runs `work` as if no lease were held here: to take the lock afresh after this process lost it. */
+  outsideLease<T>(work: () => Promise<T>): Promise<T> {
+    return this.leases.exit(work);
+  }
+
+  private lost(): RegistryError {
+    return new RegistryError('LOCK_TIMEOUT', `this process stalled and another marathon process took over ${this.home.root}: nothing was changed; try again`);
+  }
+
+  private async commitUnder<T>(lease: StateLease, change: (state: InstalledState) => Promise<T>): Promise<T> {
+    if (!(await lease.stillOurs())) throw this.lost();
+    const state = await this.read();
+    const before = JSON.stringify(state);
+    const result = await change(state);
+    const after = JSON.stringify(state, null, 2);
+    if (JSON.stringify(state) !== before) {
+      if (!(await lease.stillOurs())) throw this.lost();
+      await lease.beforeCommit?.(nameTable((JSON.parse(before) as InstalledState).plugins), state.plugins);
+      await writeFileAtomic(this.home.stateFile, `${after}\n`);
+    }
+    return result;
   }
 }

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover, lockTimeoutFromEnv, marathonHome, RegistryError, searchPaths, StateStore, writeFileAtomic } from '@marathon/registry';
+import { stateRecord } from './state-record';
 
 let root: string;
 beforeEach(() => {
@@ -67,9 +68,9 @@ describe('state store', () => {
     await store.transaction(async () => undefined);
     expect(() => readFileSync(home.stateFile)).toThrow();
     await store.transaction(async (state) => {
-      state.plugins.x = { name: 'x' } as never;
+      state.plugins.x = stateRecord('x');
     });
-    expect((await store.read()).plugins.x).toEqual({ name: 'x' });
+    expect((await store.read()).plugins.x).toEqual(stateRecord('x'));
   });
 
   it('refuses a state file that is not one, saying what to do', async () => {
@@ -88,12 +89,12 @@ describe('state store', () => {
     const waiter = new StateStore(home, { onWait: (message) => void said.push(message) });
     let release!: () => void;
     const held = holder.transaction(async (state) => {
-      state.plugins.first = { name: 'first' } as never;
+      state.plugins.first = stateRecord('first');
       await new Promise<void>((resolve) => (release = resolve));
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const waiting = waiter.transaction(async (state) => {
-      state.plugins.second = { name: 'second' } as never;
+      state.plugins.second = stateRecord('second');
     });
     await new Promise((resolve) => setTimeout(resolve, 1300));
     expect(said).toEqual([`waiting for another marathon process to finish with ${home.root}…`]);
@@ -113,7 +114,7 @@ describe('state store', () => {
     const held = new StateStore(home).transaction(() => new Promise<void>((resolve) => (release = resolve)));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const refused = new StateStore(home, { lockTimeoutMs: lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '200' }) }).transaction(async (state) => {
-      state.plugins.lost = { name: 'lost' } as never;
+      state.plugins.lost = stateRecord('lost');
     });
     await expect(refused).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringMatching(/^another marathon process has held .+; try again later$/) });
     release();
@@ -125,16 +126,16 @@ describe('state store', () => {
     const home = marathonHome(join(root, 'home'));
     const store = new StateStore(home);
     const stalled = store.transaction(async (state) => {
-      state.plugins.stalled = { name: 'stalled' } as never;
+      state.plugins.stalled = stateRecord('stalled');
       // What another process does once this one's lock has gone stale: take it over, then commit.
       writeFileSync(`${home.stateFile}.lock-owner`, 'another-process');
-      await writeFileAtomic(home.stateFile, JSON.stringify({ version: 1, plugins: { other: { name: 'other' } } }));
+      await writeFileAtomic(home.stateFile, JSON.stringify({ version: 1, plugins: { other: stateRecord('other') } }));
     });
     await expect(stalled).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining('another marathon process took over') });
     expect(Object.keys((await store.read()).plugins)).toEqual(['other']);
     // The lock was released all the same, and the next transaction commits.
     await store.transaction(async (state) => {
-      state.plugins.next = { name: 'next' } as never;
+      state.plugins.next = stateRecord('next');
     });
     expect(Object.keys((await store.read()).plugins).sort()).toEqual(['next', 'other']);
   });
@@ -145,7 +146,7 @@ describe('state store', () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(`${home.stateFile}.lock`, old, old);
     await new StateStore(home, { lockTimeoutMs: 5000 }).transaction(async (state) => {
-      state.plugins.after = { name: 'after' } as never;
+      state.plugins.after = stateRecord('after');
     });
     expect(Object.keys((await new StateStore(home).read()).plugins)).toEqual(['after']);
   });

@@ -9,9 +9,11 @@
 // each change) and regenerates it when they differ, so it is never stale. Command classes are then
 // built only for the command that runs. When the cache cannot be written (a read-only home), the
 // plugin's own command table builds the plugin commands at start instead, as it does in any other
-// oclif CLI that adds @marathon/oclif-plugin.
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+// oclif CLI that adds @marathon/oclif-plugin. oclif runs code named by these files, so they are
+// checked at every start and rebuilt when they are not exactly Marathon's (cache-integrity.ts).
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { commandsModuleText, currentCache, dataDirPackageText, strayEntries, unsafeFolder, type CacheInfo } from './cache-integrity';
 import { homeDir, stateFile, stateSnapshot } from './marathon-state';
 
 const CACHE_PLUGIN = '@marathon/installed-plugin-commands';
@@ -19,11 +21,6 @@ const TARGET = join(__dirname, 'cached-commands.js');
 // Bumped when the layout or the content rules of the generated files change, so old caches are
 // rebuilt (2: plugin descriptions and usage neutralised for the terminal).
 const CACHE_FORMAT = 2;
-
-interface CacheInfo {
-  fingerprint: string;
-  cliCommandHook: boolean;
-}
 
 let active: CacheInfo | undefined;
 let dataDirVariable: string | undefined;
@@ -51,13 +48,16 @@ async function fingerprintOf(home: string): Promise<string> {
 
 async function writeAtomically(file: string, text: string): Promise<void> {
   const temporary = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(temporary, text);
+  await writeFile(temporary, text, { mode: 0o600, flag: 'wx' });
   await rename(temporary, file);
 }
 
 async function regenerate(pluginDir: string, fingerprint: string): Promise<CacheInfo> {
   const snapshot = stateSnapshot();
-  await mkdir(pluginDir, { recursive: true });
+  await mkdir(pluginDir, { recursive: true, mode: 0o700 });
+  // Whatever else is in the folder (a tsconfig.json, a module) goes: oclif may look at it. The
+  // folder itself stays, so that a process starting meanwhile still finds the files it checked.
+  for (const path of await strayEntries(pluginDir)) await rm(path, { recursive: true, force: true });
   const topics = Object.fromEntries(snapshot.plugins.filter((plugin) => plugin.description !== '').map((plugin) => [plugin.name, { description: plugin.description }]));
   const info: CacheInfo = { fingerprint, cliCommandHook: snapshot.cliCommandHook };
   const pjson = {
@@ -71,7 +71,7 @@ async function regenerate(pluginDir: string, fingerprint: string): Promise<Cache
   // First a package.json without the fingerprint: Node reads it when oclif loads commands.js below
   // (a damaged one would stop that), and it does not yet vouch for anything.
   await writeAtomically(join(pluginDir, 'package.json'), `${JSON.stringify({ ...pjson, marathon: { ...info, fingerprint: 'building' } }, null, 2)}\n`);
-  await writeAtomically(join(pluginDir, 'commands.js'), `'use strict';\nmodule.exports = require(${JSON.stringify(TARGET)});\n`);
+  await writeAtomically(join(pluginDir, 'commands.js'), commandsModuleText(TARGET));
   // The manifest is made by oclif itself from the command classes, exactly as `oclif manifest` does.
   const { Plugin } = await import('@oclif/core');
   const plugin = new Plugin({ root: pluginDir, type: 'link', name: CACHE_PLUGIN, ignoreManifest: true, pjson: pjson as never, isRoot: true });
@@ -79,9 +79,15 @@ async function regenerate(pluginDir: string, fingerprint: string): Promise<Cache
   await writeAtomically(join(pluginDir, 'oclif.manifest.json'), JSON.stringify({ ...plugin.manifest, version: pjson.version }));
   // package.json last: its fingerprint vouches for the files written before it.
   await writeAtomically(join(pluginDir, 'package.json'), `${JSON.stringify(pjson, null, 2)}\n`);
-  const dataDir = dirname(pluginDir);
-  await writeAtomically(join(dataDir, 'package.json'), `${JSON.stringify({ private: true, oclif: { schema: 1, plugins: [{ type: 'link', name: CACHE_PLUGIN, root: pluginDir }] } }, null, 2)}\n`);
   return info;
+}
+
+/** cli/package.json names the generated plugin and nothing else (a link added there would run at every start). */
+async function ensureDataDirPackage(dataDir: string, pluginDir: string): Promise<void> {
+  const expected = dataDirPackageText(CACHE_PLUGIN, pluginDir);
+  const file = join(dataDir, 'package.json');
+  const current = await readFile(file, 'utf8').catch(() => undefined);
+  if (current !== expected) await writeAtomically(file, expected);
 }
 
 /**
@@ -94,15 +100,12 @@ export async function useCommandCache(bin = 'marathon', env: NodeJS.ProcessEnv =
   const dataDir = join(home, 'cli');
   const pluginDir = join(dataDir, 'plugin-commands');
   try {
+    // Someone else's home or cache folder, or a link: not used (the manager says why, and how to fix it).
+    if ((await unsafeFolder(home, true)) !== undefined || (await unsafeFolder(dataDir, false)) !== undefined || (await unsafeFolder(pluginDir, false)) !== undefined) return false;
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const fingerprint = await fingerprintOf(home);
-    let info: CacheInfo | undefined;
-    try {
-      const current = JSON.parse(await readFile(join(pluginDir, 'package.json'), 'utf8')) as { marathon?: CacheInfo };
-      if (current.marathon?.fingerprint === fingerprint) info = current.marathon;
-    } catch {
-      // No cache yet.
-    }
-    info ??= await regenerate(pluginDir, fingerprint);
+    const info = (await currentCache(pluginDir, CACHE_PLUGIN, TARGET, fingerprint)) ?? (await regenerate(pluginDir, fingerprint));
+    await ensureDataDirPackage(dataDir, pluginDir);
     dataDirVariable = `${bin.toUpperCase().replace(/-/g, '_')}_DATA_DIR`;
     env[dataDirVariable] = dataDir;
     active = info;

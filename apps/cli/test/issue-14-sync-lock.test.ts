@@ -1,0 +1,120 @@
+// Issue 14, part 4, through the binary: `plugin sync` held no lock across its steps and rolled
+// back by writing the whole state it started from, and a dead sync was found by its pid. Each test
+// catches a sync mid-way by holding its download on a loopback server, and runs another marathon
+// process meanwhile.
+import { readFileSync, renameSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { exitedOrWaiting, heldServer, startMarathon, type HeldServer } from './held-download';
+import { workspace, type Workspace } from './marathon-binary';
+import { writePluginFolder } from './plugin-folder';
+
+let ws: Workspace;
+let prep: Workspace;
+let server: HeldServer;
+/** hello-world enabled and `slow` (from the held server); git-info enabled. */
+let lockSlow: string;
+let lockGit: string;
+
+beforeEach(async () => {
+  ws = workspace();
+  prep = workspace();
+  const folder = writePluginFolder(prep.plugins, { name: 'slow', body: '{}' });
+  const packed = JSON.parse((await prep.ok(['plugin', 'pack', folder, '--output', join(prep.root, 'out'), '--json'])).stdout) as { file: string };
+  server = await heldServer(packed.file, 'slow-1.0.0.tgz');
+  await prep.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
+  await prep.ok(['plugin', 'install', server.url, '--yes']);
+  lockSlow = join(ws.root, 'slow.lock.json');
+  await prep.ok(['plugin', 'export', '--output', lockSlow]);
+  await prep.ok(['plugin', 'uninstall', 'slow']);
+  await prep.ok(['plugin', 'uninstall', 'hello-world']);
+  await prep.ok(['plugin', 'install', 'git-info', '--yes', '--enable']);
+  lockGit = join(ws.root, 'git.lock.json');
+  await prep.ok(['plugin', 'export', '--output', lockGit]);
+  server.holding = true;
+}, 120_000);
+afterEach(async () => {
+  await server.close();
+  ws.cleanup();
+  prep.cleanup();
+});
+
+/** stderr without the line a process prints when it waits for the lock (expected here). */
+const besidesWaiting = (stderr: string) => stderr.replace(/^waiting for another marathon process to finish with .+\n/m, '');
+
+const statuses = async (): Promise<string[]> =>
+  (JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ name: string; status: string }> }).plugins.map((plugin) => `${plugin.name} ${plugin.status}`);
+
+test("an install by another process while a sync runs is not erased by the sync's rollback", async () => {
+  await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
+  const sync = startMarathon(ws, ['plugin', 'sync', lockSlow]);
+  await server.held();
+  const install = startMarathon(ws, ['plugin', 'install', 'git-info', '--yes']);
+  await exitedOrWaiting(install);
+  server.release(500);
+  const synced = await sync.done;
+  expect(synced.code).toBe(1);
+  expect(synced.stderr).toContain('the sync failed and this host was put back as it was');
+  expect((await install.done).code).toBe(0);
+  expect(await statuses()).toEqual(['git-info disabled', 'hello-world disabled']);
+});
+
+test("an operator's disable during a failing sync is not undone by its rollback", async () => {
+  await ws.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
+  const sync = startMarathon(ws, ['plugin', 'sync', lockSlow]);
+  await server.held();
+  const disable = startMarathon(ws, ['plugin', 'disable', 'hello-world']);
+  await exitedOrWaiting(disable);
+  server.release(500);
+  expect((await sync.done).code).toBe(1);
+  expect((await disable.done).code).toBe(0);
+  expect(await statuses()).toEqual(['hello-world disabled']);
+});
+
+test('two syncs at once: each that says the host matches its lockfile was right when it said so, and the last one still is', async () => {
+  const first = startMarathon(ws, ['plugin', 'sync', lockSlow]);
+  await server.held();
+  const second = startMarathon(ws, ['plugin', 'sync', lockGit]);
+  await exitedOrWaiting(second);
+  server.release('tarball');
+  const finished: string[] = [];
+  const [a, b] = await Promise.all([first.done.then((outcome) => (finished.push(lockSlow), outcome)), second.done.then((outcome) => (finished.push(lockGit), outcome))]);
+  expect([a.code, besidesWaiting(a.stderr), b.code, besidesWaiting(b.stderr)]).toEqual([0, '', 0, '']);
+  expect(a.stdout).toContain('✅ This host matches');
+  expect(b.stdout).toContain('✅ This host matches');
+  const last = finished[1]!;
+  const again = JSON.parse((await ws.ok(['plugin', 'sync', last, '--json'])).stdout) as { changed: boolean };
+  expect({ last, changed: again.changed }).toEqual({ last, changed: false });
+});
+
+test('a sync killed mid-way is rolled back before the next sync, even when its pid is reused, and never after it', async () => {
+  await ws.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
+  const sync = startMarathon(ws, ['plugin', 'sync', lockSlow]);
+  await server.held();
+  sync.kill();
+  await sync.done;
+  const staging = join(ws.home, 'staging');
+  const journal = () => readdirSync(staging).find((name) => /^stage-\d+-sync-/.test(name));
+  // Its pid now belongs to a live process (this test's): a pid says nothing about the sync.
+  const killed = journal()!;
+  renameSync(join(staging, killed), join(staging, killed.replace(/^stage-\d+-/, `stage-${process.pid}-`)));
+  const next = await ws.run(['plugin', 'sync', lockGit]);
+  expect({ code: next.code, stderr: besidesWaiting(next.stderr) }).toEqual({ code: 0, stderr: '' });
+  // Were the killed sync's journal still there, its "dead" pid would now get it rolled back over the newer sync.
+  const left = existsSync(staging) ? journal() : undefined;
+  if (left !== undefined) renameSync(join(staging, left), join(staging, left.replace(/^stage-\d+-/, 'stage-999999-')));
+  expect(await statuses()).toEqual(['git-info enabled']);
+  expect(JSON.parse((await ws.ok(['plugin', 'sync', lockGit, '--json'])).stdout)).toMatchObject({ changed: false });
+});
+
+test('a sync that is alive holds the home: another command waits, or gives the busy refusal, and rolls nothing back', async () => {
+  const sync = startMarathon(ws, ['plugin', 'sync', lockSlow]);
+  await server.held();
+  const list = await ws.run(['plugin', 'list'], { env: { MARATHON_LOCK_TIMEOUT_MS: '1000' } });
+  expect(list.code).toBe(1);
+  expect(list.stderr).toMatch(/another marathon process has held .+ try again later/);
+  server.release('tarball');
+  const synced = await sync.done;
+  expect({ code: synced.code, stderr: synced.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(await statuses()).toEqual(['hello-world enabled', 'slow disabled']);
+  expect(readFileSync(lockSlow, 'utf8')).toContain(server.url);
+});
