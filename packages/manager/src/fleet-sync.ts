@@ -102,7 +102,9 @@ export async function applySync(target: SyncTarget, lock: Lockfile, steps: reado
     const entry = ownEntry(lock.plugins, step.name);
     if (entry === undefined) continue;
     const { request, integrity } = requestOf(step.name, entry);
-    const options: InstallOptions = { confirm: lockConsent(entry), ...(integrity === undefined ? {} : { integrity }) };
+    // The lockfile names the source, so following it to another one is what the operator asked
+    // for; a weaker signature than the installed copy's still needs its own consent.
+    const options: InstallOptions = { confirm: lockConsent(entry), allowSourceChange: true, ...(integrity === undefined ? {} : { integrity }) };
     if (step.action === 'install') await target.install(request, options);
     else if (step.action === 'upgrade' || step.action === 'downgrade' || step.action === 'reinstall') await target.update(step.name, request, options);
     else continue;

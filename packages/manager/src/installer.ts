@@ -279,7 +279,7 @@ export class Installer {
   /** Renames the staged copy into installed/ (inside the caller's state transaction) and says what the state records of it. */
   private async placeCopy(staged: Staged, folder: string): Promise<Pick<InstalledPlugin, 'source' | 'installed_at' | 'folder' | 'integrity'>> {
     const target = join(this.context.home.installedDir, folder);
-    await mkdir(this.context.home.installedDir, { recursive: true });
+    await mkdir(this.context.home.installedDir, { recursive: true, mode: 0o700 });
     await rename(staged.dir, target);
     return {
       source: recordedSource(staged),

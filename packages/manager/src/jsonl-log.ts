@@ -79,7 +79,7 @@ export class JsonlLog<T> {
 
   async append(records: readonly T[]): Promise<void> {
     if (records.length === 0) return;
-    await mkdir(dirname(this.file), { recursive: true });
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
     let size = 0;
     try {
       size = (await stat(this.file)).size;
@@ -105,7 +105,7 @@ export class JsonlLog<T> {
       size = statSync(this.file).size;
     } catch (error) {
       if (!missing(error)) throw error;
-      mkdirSync(dirname(this.file), { recursive: true });
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     }
     const { segments, oversized } = plan(this.lines(records), size, this.maxFileBytes);
     this.oversized += oversized;

@@ -10,7 +10,7 @@ import type { SignatureStatus } from '@marathon/security';
 import { ManagerError } from './errors';
 
 /** A source as recorded in the state: for a search-path install, also the folder it was found in. */
-export type RecordedSource = InstalledPlugin['source'] & { location?: string };
+export type RecordedSource = InstalledPlugin['source'];
 
 export interface TrustChangeOptions {
   /** Accept an update whose source (kind or location) differs from the installed one's. */
@@ -30,7 +30,7 @@ export interface TrustChange {
 const RANK: Record<SignatureStatus, number> = { valid: 3, untrusted: 2, unsigned: 1, modified: 0, invalid: 0 };
 
 export function locationOf(source: InstalledPlugin['source']): string | undefined {
-  return (source as RecordedSource).location;
+  return source.location;
 }
 
 function npmPackage(spec: string): string {

@@ -96,7 +96,7 @@ function checkIntegrity(expected: string | undefined, actual: string, what: stri
 
 /** Stages an install request into a fresh folder under `stagingDir`. Removes the folder if staging fails. */
 export async function stageSource(request: string, options: StageOptions): Promise<StagedSource> {
-  await mkdir(options.stagingDir, { recursive: true });
+  await mkdir(options.stagingDir, { recursive: true, mode: 0o700 });
   const stagingRoot = await mkdtemp(join(options.stagingDir, stagingPrefix(process.pid)));
   try {
     return await stageInto(request, stagingRoot, options);

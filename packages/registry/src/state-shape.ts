@@ -77,6 +77,7 @@ export function recordProblems(key: string, record: unknown, at = `plugins[${JSO
     if (!KINDS.has(record.source.kind as string)) problems.push(`${at}.source.kind is ${JSON.stringify(record.source.kind)}, not a source kind`);
     expectString(problems, `${at}.source.spec`, record.source.spec);
     if (record.source.integrity !== undefined) expectString(problems, `${at}.source.integrity`, record.source.integrity);
+    if (record.source.location !== undefined) expectString(problems, `${at}.source.location`, record.source.location);
   }
   expectString(problems, `${at}.installed_at`, record.installed_at);
   if (expectString(problems, `${at}.folder`, record.folder) && versionOk && nameProblem === undefined) {

@@ -26,7 +26,11 @@ export interface InstalledPlugin {
   /** Why the plugin is in the error state. */
   error?: string;
   /** Where it came from; `integrity` is the SRI digest of the archive, for tgz, URL and npm sources. */
-  source: { kind: SourceKind; spec: string; integrity?: string };
+  /**
+   * `location`: for a search-path install, the folder the plugin was found in (updates come from
+   * there only). Read to copy from and compare against, never to delete.
+   */
+  source: { kind: SourceKind; spec: string; integrity?: string; location?: string };
   installed_at: string;
   /** The installed copy's folder name, inside MARATHON_HOME/installed. */
   folder: string;

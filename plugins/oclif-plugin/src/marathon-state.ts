@@ -81,7 +81,7 @@ export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): Inst
   }
   try {
     const state = JSON.parse(text) as Partial<InstalledState>;
-    if (state.version !== 1 || typeof state.plugins !== 'object' || state.plugins === null) return undefined;
+    if (state.version !== 1 || typeof state.plugins !== 'object' || state.plugins === null || Array.isArray(state.plugins)) return undefined;
     return Object.values(state.plugins).sort((a, b) => (a.name < b.name ? -1 : 1));
   } catch {
     return undefined;

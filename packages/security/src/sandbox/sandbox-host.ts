@@ -110,7 +110,7 @@ export class SandboxHost {
   /** Loads a plugin's code into a fresh instance and checks it implements what its manifest declares. Does not run init. */
   async load(source: PluginSource): Promise<SandboxedPlugin> {
     const { manifest } = source;
-    await mkdir(source.dataDir, { recursive: true });
+    await mkdir(source.dataDir, { recursive: true, mode: 0o700 });
     const env = this.options.env ?? process.env;
     const envAllowed = manifest.env_vars?.allowed ?? [];
     const record: PluginRecord = {

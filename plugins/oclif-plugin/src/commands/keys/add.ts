@@ -12,8 +12,11 @@ export default class KeysAdd extends MarathonCommand {
   async run() {
     const { args } = await this.parse(KeysAdd);
     const { addTrustedKey } = await import('@marathon/security');
-    const { marathonHome } = await import('@marathon/registry');
-    const { keyId } = await addTrustedKey(marathonHome().keysDir, args.file);
+    const { marathonHome, secureHome } = await import('@marathon/registry');
+    // The first command of a new home may be this one: the home is made private (or refused) first.
+    const home = marathonHome();
+    await secureHome(home);
+    const { keyId } = await addTrustedKey(home.keysDir, args.file);
     this.say(`✅ Trusted key ${keyId} added`);
     return { key_id: keyId };
   }

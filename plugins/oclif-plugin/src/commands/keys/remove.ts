@@ -10,9 +10,12 @@ export default class KeysRemove extends MarathonCommand {
 
   async run() {
     const { args } = await this.parse(KeysRemove);
-    const { marathonHome } = await import('@marathon/registry');
+    const { marathonHome, secureHome } = await import('@marathon/registry');
     const { removeTrustedKey } = await import('@marathon/security');
-    const files = await removeTrustedKey(marathonHome().keysDir, args.id);
+    // Files are removed only from a home no other user could have written in.
+    const home = marathonHome();
+    await secureHome(home);
+    const files = await removeTrustedKey(home.keysDir, args.id);
     this.say(`✅ Key ${args.id} is no longer trusted${files.length > 1 ? ` (removed ${files.length} files that held it: ${files.join(', ')})` : ''}`);
     return { removed: args.id, files };
   }
