@@ -12,7 +12,8 @@ export type { CapabilityStubs, FetchStub, ExecStub } from './capabilities/capabi
 export type { SandboxErrorCode } from './errors';
 export { hostAllowed } from './capabilities/host-allowlist';
 export { isPrivateAddress } from './capabilities/address-guard';
-export { DEFAULT_POLICY, DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_DANGEROUS_COMBOS, EXTENSIONLESS_FILES, loadPolicy, parsePolicy, policyLimits } from './trust/security-policy';
+export { CONFIG_KEYS, DEFAULT_POLICY, DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_DANGEROUS_COMBOS, EXTENSIONLESS_FILES, loadPolicy, parseConfigText, parsePolicy, PolicyError, policyLimits } from './trust/security-policy';
+export type { PolicyIssue } from './trust/security-policy';
 export type { SecurityPolicy, SecurityPolicyInput } from './trust/security-policy';
 export { TrustError } from './trust/trust-error';
 export type { TrustErrorCode } from './trust/trust-error';

@@ -17,6 +17,27 @@ interface TypedError extends Error {
   details?: readonly string[];
 }
 
+/**
+ * The problems behind a typed error, one line each, as --json's `details` — in this one place, the
+ * same for every kind. Each typed error lists its problems under its message's first line, one a
+ * line: ManifestError its `issues` ("  hooks[0].priority: …"), the security policy's PolicyError
+ * its issues ("  limits.max_memory: …"), ManagerError, RegistryError and ScaffoldError their
+ * `details`. Those lines are taken, not the structured fields, because the message is what was
+ * finished for the operator (an install names the folder they gave instead of its staging copy,
+ * in the message only): --json shows exactly what the terminal shows. A structured `details` no
+ * message lists is used as it is.
+ */
+function errorDetails(error: Error): string[] {
+  const listed = error.message
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (listed.length > 0) return listed;
+  const { details } = error as Error & { details?: unknown };
+  return Array.isArray(details) ? details.filter((line): line is string => typeof line === 'string') : [];
+}
+
 function isTypedError(error: unknown): error is TypedError {
   if (!(error instanceof Error)) return false;
   const { code } = error as Error & { code?: unknown };
@@ -168,7 +189,7 @@ export abstract class MarathonCommand extends Command {
       return super.catch(error);
     }
     if (this.jsonEnabled()) {
-      this.logJson({ error: { code: error.code, message: error.message.split('\n')[0], details: error.details ?? [] } });
+      this.logJson({ error: { code: error.code, message: error.message.split('\n')[0], details: errorDetails(error) } });
     } else {
       this.sayError(`❌ ${error.message}`);
       if (process.env.DEBUG !== undefined && error.stack !== undefined) this.sayError(error.stack);

@@ -1,15 +1,18 @@
 // The security policy every install passes: the seed's SecurityPolicy, typed and validated with
 // zod (security-policy-schema.ts, loaded on first validation), read from MARATHON_HOME/config.json.
-// Keys of config.json that are not policy (other settings) are left to their owners; policy keys
-// with wrong values are refused with their path.
+// config.json is shared: its top-level policy keys are the policy's, other keys are left to their
+// owners; every top-level key must be one of CONFIG_KEYS (an unknown one is refused as the typo it
+// most likely is, with the closest known key), and policy keys with wrong values are refused with
+// their path — every problem at once.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_LIMITS, type Permission, type ResourceLimits } from '@marathon/plugin-api';
+import { DEFAULT_LIMITS, type JsonObject, type Permission, type ResourceLimits } from '@marathon/plugin-api';
 import { DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_DANGEROUS_COMBOS } from './policy-defaults';
 import type * as PolicySchema from './security-policy-schema';
-import { TrustError } from './trust-error';
+import { PolicyError, type PolicyIssue } from './policy-error';
 
 export { DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_DANGEROUS_COMBOS, EXTENSIONLESS_FILES } from './policy-defaults';
+export { PolicyError, type PolicyIssue } from './policy-error';
 
 export interface SecurityPolicy {
   require_signatures: boolean;
@@ -57,17 +60,99 @@ export function policyLimits(policy: SecurityPolicy): ResourceLimits & { call_de
   return { ...DEFAULT_LIMITS, ...policy.limits };
 }
 
-/** Validates a policy object; throws TrustError listing every problem with its path. */
-export function parsePolicy(input: unknown, source = 'policy'): SecurityPolicy {
+/**
+ * The top-level keys of config.json, and who reads each. The file is shared — the security policy
+ * owns its keys, other settings belong to their owners — but a key nobody reads is a typo
+ * (`requre_signatures` would silently leave signatures off), so any key not listed here is refused,
+ * with the closest listed one. A component that reads a top-level key of its own adds it here.
+ */
+export const CONFIG_KEYS: Readonly<Record<string, string>> = Object.freeze({
+  ...Object.fromEntries(Object.keys(DEFAULT_POLICY).map((key) => [key, 'the security policy'])),
+  plugins: "plugins' own settings, by plugin name (an object; checked by their config_validate hooks, not here)",
+});
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A JSON path as plugin.json's problems show it: `limits.max_memory`, `dangerous_permission_combos[0][1]`, `(root)`. */
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (typeof segment === 'string' && IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(String(segment))}]`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+const closestMatch = (word: string, candidates: readonly string[]): string | undefined =>
+  (require('@marathon/manifest') as typeof import('@marathon/manifest')).closestMatch(word, candidates);
+
+function unknownKey(key: string, known: readonly string[]): string {
+  const match = closestMatch(key, known);
+  return match === undefined ? `unknown key '${key}'; known keys are ${known.join(', ')}` : `unknown key '${key}' (did you mean '${match}'?)`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** Every problem of a config.json object: unknown top-level keys, and policy keys with wrong values. */
+function configIssues(input: unknown): { issues: PolicyIssue[]; policy?: SecurityPolicy } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { issues: [{ path: '(root)', message: 'config.json must hold a JSON object, like { "require_signatures": true }' }] };
+  }
   const { securityPolicySchema } = schema();
   const policyKeys = Object.keys(securityPolicySchema.shape);
-  const known = typeof input === 'object' && input !== null && !Array.isArray(input)
-    ? Object.fromEntries(Object.entries(input).filter(([key]) => policyKeys.includes(key)))
-    : input;
+  const issues: PolicyIssue[] = [];
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (!Object.hasOwn(CONFIG_KEYS, key)) issues.push({ path: formatPath([key]), message: unknownKey(key, Object.keys(CONFIG_KEYS)) });
+    else if (policyKeys.includes(key)) known[key] = value;
+    else if (key === 'plugins' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      issues.push({ path: 'plugins', message: `expected an object of settings by plugin name, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` });
+    }
+  }
   const result = securityPolicySchema.safeParse(known);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new TrustError('POLICY_INVALID', `${source} has an invalid security policy:\n  ${problems.join('\n  ')}`);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        const shape = issue.path.length === 1 && issue.path[0] === 'limits' ? Object.keys(securityPolicySchema.shape.limits.unwrap().shape) : [];
+        for (const key of issue.keys) issues.push({ path: formatPath([...issue.path, key]), message: unknownKey(key, shape) });
+      } else {
+        issues.push({ path: formatPath(issue.path), message: issue.message });
+      }
+    }
+  }
+  return issues.length === 0 && result.success ? { issues, policy: result.data } : { issues };
+}
+
+/**
+ * Validates config.json's content (a parsed object): every top-level key must be one of
+ * CONFIG_KEYS, and the policy keys must have the right values. Throws PolicyError (POLICY_INVALID)
+ * listing every problem with its path; returns the policy, defaults filled in.
+ */
+export function parsePolicy(input: unknown, source = 'policy'): SecurityPolicy {
+  const { issues, policy } = configIssues(input);
+  if (policy !== undefined) return policy;
+  const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`);
+  throw new PolicyError(`${source} has ${plural(issues.length, 'problem')}:\n${lines.join('\n')}`, issues);
+}
+
+/**
+ * Reads config.json's text: strict JSON (a syntax error or a repeated key is refused with its line
+ * and column), then parsePolicy. Returns the whole configuration (for config_validate hooks) and
+ * the policy.
+ */
+export function parseConfigText(text: string, file: string): { config: JsonObject; policy: SecurityPolicy } {
+  const { strictJsonProblem } = require('@marathon/manifest') as typeof import('@marathon/manifest');
+  const problem = text.trim() === '' ? { message: 'the file is empty; write {} for the defaults', line: 1, column: 1 } : strictJsonProblem(text, 'config.json');
+  if (problem !== undefined) {
+    const where = `line ${problem.line}, column ${problem.column}`;
+    throw new PolicyError(`${file} is not valid JSON: ${where}: ${problem.message}`, [{ path: where, message: problem.message }], problem);
+  }
+  const config = JSON.parse(text) as unknown;
+  const policy = parsePolicy(config, file);
+  return { config: config as JsonObject, policy };
 }
 
 /** The policy in `<home>/config.json`, or the defaults when there is no such file. */
@@ -78,13 +163,7 @@ export async function loadPolicy(home: string): Promise<SecurityPolicy> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaults();
-    throw new TrustError('POLICY_INVALID', `cannot read ${file}: ${(error as Error).message}`);
+    throw new PolicyError(`cannot read ${file}: ${(error as Error).message}`, []);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new TrustError('POLICY_INVALID', `${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  return parsePolicy(parsed, file);
+  return parseConfigText(text, file).policy;
 }

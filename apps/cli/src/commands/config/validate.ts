@@ -2,8 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Args } from '@oclif/core';
 import { MarathonCommand } from '@marathon/oclif-plugin';
-import type { JsonObject } from '@marathon/plugin-api';
 import { RefusalError } from '../../refusal-error';
+
+/** No config.json where one was looked for: not "valid" — the operator may have written it elsewhere. */
+class ConfigMissingError extends Error {
+  override readonly name = 'ConfigMissingError';
+  readonly code = 'CONFIG_NOT_FOUND';
+
+  constructor(
+    message: string,
+    /** The defaults that apply, one `key: value` a line. */
+    readonly details: readonly string[],
+  ) {
+    super(`${message}\n${details.map((line) => `  ${line}`).join('\n')}`);
+  }
+}
 
 export default class ConfigValidate extends MarathonCommand {
   static override id = 'config:validate';
@@ -17,35 +30,25 @@ export default class ConfigValidate extends MarathonCommand {
 
   async run(): Promise<{ file: string; valid: true }> {
     const { args } = await this.parse(ConfigValidate);
+    const file = args.file === undefined ? (await this.manager()).home.configFile : resolve(args.file);
+    const { DEFAULT_POLICY, parseConfigText } = await import('@marathon/security');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && args.file === undefined) {
+        const defaults = Object.entries(DEFAULT_POLICY).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+        throw new ConfigMissingError(`no config.json at ${file}; the defaults apply (write the keys to change into it, or {} to keep them):`, defaults);
+      }
+      throw new RefusalError('CONFIG_NOT_FOUND', `cannot read ${file}: ${code ?? (error as Error).message}. Check the path.`);
+    }
+    // Strict JSON (line and column of a syntax error), known top-level keys, policy values: every problem at once.
+    const { config } = parseConfigText(text, file);
     const manager = await this.manager();
-    const file = args.file === undefined ? manager.home.configFile : resolve(args.file);
-    const config = await readConfig(file, args.file === undefined);
-    const { parsePolicy } = await import('@marathon/security');
-    parsePolicy(config, file);
     const outcome = await manager.dispatch('config_validate', { config });
     if (outcome.vetoed) throw new RefusalError('CONFIG_VETOED', `${file} was refused: ${outcome.vetoReason ?? 'a plugin refused it'}`);
     this.say(`✅ Configuration '${file}' is valid`);
     return { file, valid: true };
   }
-}
-
-async function readConfig(file: string, isDefault: boolean): Promise<JsonObject> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    // No config.json in MARATHON_HOME means the defaults, which are valid by construction — but plugins still get a say.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && isDefault) return {};
-    throw new RefusalError('CONFIG_NOT_FOUND', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the path.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new RefusalError('CONFIG_INVALID', `${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new RefusalError('CONFIG_INVALID', `${file} must hold a JSON object`);
-  }
-  return parsed as JsonObject;
 }
