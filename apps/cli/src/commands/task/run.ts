@@ -6,6 +6,7 @@ import { currentUser } from '../../current-user';
 import { RefusalError } from '../../refusal-error';
 import { timeoutRefusal } from '../../task-timeout';
 import { runTaskProcess } from '../../task-process';
+import { splitTaskArgv } from '../../task-argv';
 
 function isTask(value: unknown): value is Task {
   if (typeof value !== 'object' || value === null) return false;
@@ -35,8 +36,13 @@ export default class TaskRun extends MarathonCommand {
   };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(TaskRun);
-    const [command, ...args] = argv as string[];
+    // After the first `--`, the raw argv as given (see task-argv.ts); oclif parses only what is before it.
+    const split = splitTaskArgv(this.argv);
+    const { argv: parsed, flags } = await this.parse(TaskRun, split.flags);
+    if (split.command !== undefined && parsed.length > 0) {
+      throw new RefusalError('TASK_COMMAND_MISSING', `the command goes after --, and '${String(parsed[0])}' came before it: marathon task run [--name <value>] -- <command> [args...]`);
+    }
+    const [command, ...args] = split.command ?? (parsed as string[]);
     if (command === undefined || command === '') {
       throw new RefusalError('TASK_COMMAND_MISSING', 'no command given. Put it after --, e.g.: marathon task run -- echo hello');
     }
