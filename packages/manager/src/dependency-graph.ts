@@ -21,6 +21,45 @@ export function dependencyProblems(name: string, dependencies: Readonly<Record<s
 }
 
 /**
+ * The DEPENDENCY_CYCLE refusal when `dependency`, needed by the last plugin of `chain` (each of
+ * which needs the next), is already in the chain: the cycle is named from where it starts,
+ * "a → b → a". Undefined when it is not.
+ */
+export function dependencyCycle(chain: readonly string[], dependency: string): ManagerError | undefined {
+  const start = chain.indexOf(dependency);
+  if (start === -1) return undefined;
+  const cycle = [...chain.slice(start), dependency].join(' → ');
+  return new ManagerError('DEPENDENCY_CYCLE', `plugins depend on each other in a cycle: ${cycle}; break it by removing one dependency`);
+}
+
+/**
+ * The first cycle reachable from `name` in a graph given by `dependenciesOf` (undefined for a
+ * plugin whose dependencies are not followed), as a DEPENDENCY_CYCLE refusal; undefined if none.
+ * Dependencies are followed in sorted order, so the cycle named does not depend on manifest order.
+ */
+export function findDependencyCycle(name: string, dependenciesOf: (plugin: string) => readonly string[] | undefined): ManagerError | undefined {
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (current: string): ManagerError | undefined => {
+    if (done.has(current)) return undefined;
+    const cycle = dependencyCycle(path, current);
+    if (cycle !== undefined) return cycle;
+    const dependencies = dependenciesOf(current);
+    if (dependencies !== undefined) {
+      path.push(current);
+      for (const dependency of [...dependencies].sort()) {
+        const found = visit(dependency);
+        if (found !== undefined) return found;
+      }
+      path.pop();
+    }
+    done.add(current);
+    return undefined;
+  };
+  return visit(name);
+}
+
+/**
  * `name` and everything it needs, dependencies first (a topological order). Throws on a missing or
  * incompatible dependency, and on a cycle, naming it: "a → b → a".
  */
@@ -30,11 +69,8 @@ export function enableOrder(name: string, installed: Installed): string[] {
   const path: string[] = [];
   const visit = (current: string): void => {
     if (done.has(current)) return;
-    const cycleStart = path.indexOf(current);
-    if (cycleStart !== -1) {
-      const cycle = [...path.slice(cycleStart), current].join(' → ');
-      throw new ManagerError('DEPENDENCY_CYCLE', `plugins depend on each other in a cycle: ${cycle}; break it by removing one dependency`);
-    }
+    const cycle = dependencyCycle(path, current);
+    if (cycle !== undefined) throw cycle;
     const plugin = ownEntry(installed, current);
     if (plugin === undefined) throw new ManagerError('NOT_INSTALLED', `plugin '${current}' is not installed`);
     const problem = dependencyProblems(current, plugin.manifest.dependencies, installed);

@@ -33,7 +33,7 @@ import {
 } from '@marathon/security';
 import type { Permission } from '@marathon/plugin-api';
 import { needsConsent, permissionChanges, updateNeedsConsent, type PermissionChanges } from './consent-rules';
-import { dependencyProblems, dependentsOf } from './dependency-graph';
+import { dependencyCycle, dependencyProblems, dependentsOf, findDependencyCycle } from './dependency-graph';
 import { ManagerError } from './errors';
 import { gateSource } from './gate-source';
 import { consentToTrustChange, locationOf, trustChange, type RecordedSource, type TrustChangeOptions } from './trust-change';
@@ -225,11 +225,12 @@ export class Installer {
    * Installs missing dependencies of `manifest` from the same kind of source, when asked to. Each
    * is a whole install of its own — the same gate, and its own consent prompt (said to be needed
    * by `manifest`) — and what each was granted, and how it is signed, is returned for the
-   * operator to see: a dependency is code they did not name.
+   * operator to see: a dependency is code they did not name. `chain` is the plugins being
+   * installed that need `manifest`, outermost first: a dependency already in it is a cycle, refused.
    */
-  private async pullDependencies(manifest: Manifest, kind: StagedSource['kind'], options: InstallOptions): Promise<InstalledDependency[]> {
+  private async pullDependencies(manifest: Manifest, kind: StagedSource['kind'], options: InstallOptions, chain: readonly string[]): Promise<InstalledDependency[]> {
     if (options.withDependencies !== true) return [];
-    const installed = (await this.context.store.read()).plugins;
+    const needing = [...chain, manifest.name];
     const pulled: InstalledDependency[] = [];
     const confirm = options.confirm;
     const dependencyOptions: InstallOptions = {
@@ -237,20 +238,42 @@ export class Installer {
       ...(confirm === undefined ? {} : { confirm: (summary: ConsentSummary) => confirm({ ...summary, lines: [`'${manifest.name}' needs '${summary.plugin}', which is not installed:`, ...summary.lines] }) }),
     };
     for (const [name, range] of Object.entries(manifest.dependencies)) {
-      if (ownEntry(installed, name) !== undefined) continue;
+      // Read again for each: an earlier dependency may have pulled this one in already.
+      if (ownEntry((await this.context.store.read()).plugins, name) !== undefined) continue;
+      const cycle = dependencyCycle(needing, name);
+      if (cycle !== undefined) throw cycle;
       if (kind !== 'search-path' && kind !== 'npm') {
         throw new ManagerError('DEPENDENCY_MISSING', `plugin '${manifest.name}' needs '${name}' (${range}); dependencies can only be fetched for plugins from the search paths or npm: install '${name}' first`);
       }
-      const result = await this.install(kind === 'npm' ? `npm:${name}@${range}` : name, dependencyOptions);
+      const result = await this.installNeeded(kind === 'npm' ? `npm:${name}@${range}` : name, dependencyOptions, needing);
       pulled.push(...result.dependency_details, { name: result.name, version: result.version, signature: result.signature, permissions: result.permissions, warnings: result.warnings, needed_by: manifest.name });
     }
     return pulled;
   }
 
   async install(request: string, options: InstallOptions = {}): Promise<InstallResult> {
+    if (options.withDependencies === true) {
+      // A cycle among the search paths' plugins is refused before anything is staged or asked.
+      const installed = (await this.context.store.read()).plugins;
+      const found = new Map((await discover(this.context.paths())).plugins.map((plugin) => [plugin.name, plugin] as const));
+      if (found.has(request)) {
+        const cycle = findDependencyCycle(request, (name) =>
+          ownEntry(installed, name) === undefined ? Object.keys(found.get(name)?.manifest.dependencies ?? {}) : undefined,
+        );
+        if (cycle !== undefined) throw cycle;
+      }
+    }
+    return this.installNeeded(request, options, []);
+  }
+
+  /** Installs `request`, needed by the plugins of `chain` (outermost first; empty for the operator's own request). */
+  private async installNeeded(request: string, options: InstallOptions, chain: readonly string[]): Promise<InstallResult> {
     const { staged, manifest, signature, warnings } = await this.admit(request, options);
     try {
-      const pulled = await this.pullDependencies(manifest, staged.kind, options);
+      // Whatever the request was called, the plugin staged may be one the chain is installing.
+      const cycle = dependencyCycle(chain, manifest.name);
+      if (cycle !== undefined) throw cycle;
+      const pulled = await this.pullDependencies(manifest, staged.kind, options, chain);
       const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));
       await this.context.store.transaction(async (state) => {
         const current = ownEntry(state.plugins, manifest.name);
