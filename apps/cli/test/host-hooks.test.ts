@@ -114,7 +114,9 @@ test('with task_write a pre_task_submit plugin rewrites the task; post_task_exec
 });
 
 test('config validate checks JSON, the security policy and config_validate plugins', async () => {
-  expect((await ws.ok(['config', 'validate'])).stdout).toContain('is valid');
+  const none = await ws.run(['config', 'validate']);
+  expect(none.code).toBe(1);
+  expect(none.stderr).toContain('no config.json at');
   const file = join(ws.root, 'config.json');
   const write = (text: string) => require('node:fs').writeFileSync(file, text);
   write('{ "max_plugin_size": 1048576 }');
@@ -135,14 +137,14 @@ test('config validate checks JSON, the security policy and config_validate plugi
     writePluginFolder(ws.plugins, {
       name: 'strict-config',
       hooks: ['config_validate'],
-      body: `{ hooks: { config_validate: (ctx, event) => event.config.owner === undefined ? failure('every config needs an owner') : success() } }`,
+      body: `{ hooks: { config_validate: (ctx, event) => event.config.plugins?.['strict-config']?.owner === undefined ? failure('every config needs an owner') : success() } }`,
     }),
   );
   write('{}');
   const vetoed = await ws.run(['config', 'validate', file]);
   expect(vetoed.code).toBe(1);
   expect(vetoed.stderr).toContain("plugin 'strict-config' vetoed config_validate: every config needs an owner");
-  write('{ "owner": "ops" }');
+  write('{ "plugins": { "strict-config": { "owner": "ops" } } }');
   await ws.ok(['config', 'validate', file]);
 });
 

@@ -2,7 +2,7 @@
 // `plugin uninstall` and every other command that would get rid of it (the only way back was
 // editing state.json), and it was handed the command line — a task's, secrets included — without
 // task_read. Now the recovery commands never reach cli_command, and argv needs task_read.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspace, type Workspace } from './marathon-binary';
 import { writePluginFolder } from './plugin-folder';
@@ -37,6 +37,7 @@ test('a zero-permission plugin that vetoes every command cannot block disabling 
   expect(existsSync(marker)).toBe(false);
 
   // Everything an operator needs to find out what it is and what it did still works.
+  writeFileSync(join(ws.home, 'config.json'), '{}'); // config validate refuses a missing one (issue 15)
   for (const command of [
     ['plugin', 'priority', 'lockout', 'cli_command', '-5'],
     ['plugin', 'list'],
