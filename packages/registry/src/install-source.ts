@@ -75,6 +75,9 @@ async function pluginRoot(dir: string): Promise<string> {
 async function unpack(archive: string, stagingRoot: string, options: StageOptions): Promise<string> {
   const target = join(stagingRoot, 'unpacked');
   await extractArchive(archive, target, { maxBytes: options.maxBytes, maxEntries: options.maxEntries });
+  // Hashed and unpacked: the archive itself (a copy inside staging) is not needed any more, and
+  // staging holds no more than the plugin's own limits.
+  await rm(archive, { force: true });
   return pluginRoot(target);
 }
 
