@@ -1,7 +1,7 @@
 import { terminalText } from '@marathon/oclif-plugin';
 
 /** Why the CLI refused an operation: a plugin vetoed it, or the input was unusable. */
-export type RefusalCode = 'TASK_VETOED' | 'TASK_TIMEOUT_INVALID' | 'TASK_COMMAND_MISSING' | 'CONFIG_NOT_FOUND' | 'CONFIG_INVALID' | 'CONFIG_VETOED';
+export type RefusalCode = 'TASK_VETOED' | 'TASK_TIMEOUT_INVALID' | 'TASK_COMMAND_MISSING' | 'CONFIG_NOT_FOUND' | 'CONFIG_VETOED';
 
 /** Shown as one line on stderr (or as `{ error: { code, message } }` with --json); exit code 1. */
 export class RefusalError extends Error {

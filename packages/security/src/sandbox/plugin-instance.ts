@@ -352,7 +352,7 @@ export class PluginInstance implements EngineInstance {
         this.free(evaluated.error);
         throw new Breach('LOAD_FAILED', `plugin '${this.spec.name}' failed to load: ${text}`);
       }
-      const namespace = await this.settle(evaluated.value, call, 'load');
+      const namespace = await this.settleLoad(evaluated.value, call);
       const described = this.callBridge('register', namespace);
       if (described.error) {
         const text = this.describeError(described.error);
@@ -372,13 +372,13 @@ export class PluginInstance implements EngineInstance {
     }
   }
 
-  /** Waits for a guest promise (or plain value) to settle; returns its value handle. */
-  private async settle(handle: QuickJSHandle, call: ActiveCall, what: string): Promise<QuickJSHandle> {
+  /** Waits for the module's evaluation to settle; a rejection fails the load with its description. */
+  private async settleLoad(handle: QuickJSHandle, call: ActiveCall): Promise<QuickJSHandle> {
     const settled = await this.settleEither(handle, call);
     if (!settled.rejected) return settled.handle;
     const text = this.describeError(settled.handle);
     this.free(settled.handle);
-    throw new Breach(what === 'load' ? 'LOAD_FAILED' : 'HANDLER_FAILED', `plugin '${this.spec.name}' failed to ${what}: ${text}`);
+    throw new Breach('LOAD_FAILED', `plugin '${this.spec.name}' failed to load: ${text}`);
   }
 
   /**
