@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractArchive, listPluginFiles } from '@marathon/security';
-import { closestMatch } from '@marathon/manifest';
+import { closestMatch, packageNameProblem } from '@marathon/manifest';
 import { discover } from './discovery';
 import { RegistryError } from './errors';
 import { copyLocalArchive } from './local-archive';
@@ -164,7 +164,9 @@ async function stageInto(request: string, stagingRoot: string, options: StageOpt
     const suggestion = closestMatch(request, plugins.map((plugin) => plugin.name));
     const hint = suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
     const where = options.paths.map((path) => path.path).join(', ');
-    throw new RegistryError('SOURCE_NOT_FOUND', `no plugin named '${request}' in the search paths${hint}; searched ${where}`);
+    // A name `plugin search` listed is a package on the registry, not a folder here: say how to get it.
+    const npm = packageNameProblem(request) === undefined ? `; to install it from the npm registry: marathon plugin install npm:${request}` : '';
+    throw new RegistryError('SOURCE_NOT_FOUND', `no plugin named '${request}' in the search paths${hint}; searched ${where}${npm}`);
   }
   return { kind: 'search-path', spec: found.name, dir: await copyFolder(found.dir, stagingRoot, options.maxBytes), stagingRoot };
 }

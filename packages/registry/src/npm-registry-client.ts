@@ -8,15 +8,18 @@
 // what was asked for (plugin-package.ts), credentials stay on their origin (credential-guard.ts),
 // and errors are RegistryErrors that say what to do, with every credential redacted.
 import { dirname } from 'node:path';
-import { isApiCompatible, packageNameProblem } from '@marathon/manifest';
+import { isApiCompatible } from '@marathon/manifest';
 import { credentialGuard } from './credential-guard';
 import { blockModules, deferModules } from './deferred-modules';
 import { RegistryError } from './errors';
 import type { NpmClient } from './install-source';
 import { readNpmConfig, redact, registryFor, type NpmConfigInput, type NpmSettings } from './npm-config';
-import { assertPackageBinding, PLUGIN_KEYWORD, type PackageMarathonField } from './plugin-package';
+import { assertPackageBinding, type PackageMarathonField } from './plugin-package';
 import { assertPackageName, isBareSpec, parseRegistrySpec, type RegistrySpec } from './registry-spec';
+import { searchPlugins, type SearchRequest, type SearchResult } from './plugin-search';
 import { readTarballIdentity } from './tarball-identity';
+
+export type { SearchResult } from './plugin-search';
 
 type RegistryFetcher = import('pacote/lib/registry.js');
 
@@ -57,13 +60,6 @@ export interface PackageVersion {
   version: string;
   deprecated?: string;
   marathon?: PackageMarathonField;
-}
-
-export interface SearchResult {
-  name: string;
-  version: string;
-  description: string;
-  keywords: string[];
 }
 
 function marathonField(value: unknown): PackageMarathonField | undefined {
@@ -282,33 +278,18 @@ export class NpmRegistryClient implements NpmClient {
   }
 
   /**
-   * The registry's search API, limited to packages with the marathon-plugin keyword. npmjs
-   * understands `keywords:marathon-plugin`; registries that do not (Verdaccio searches names and
-   * descriptions only) are asked for the words alone, and the keyword is checked here.
+   * Up to `limit` Marathon plugins (packages with the marathon-plugin keyword) matching `text`,
+   * through the registry's search API, however many other packages it holds (plugin-search.ts).
    */
-  async search(text: string, size = 50): Promise<SearchResult[]> {
-    const words = text.trim();
-    const query = async (q: string) => {
+  async search(text: string, limit = 50): Promise<SearchResult[]> {
+    const request: SearchRequest = async (q, from, size) => {
       try {
-        return (await registryFetch().json(`/-/v1/search?text=${encodeURIComponent(q)}&size=${size}`, this.options)) as { objects?: Array<{ package?: Record<string, unknown> }> };
+        const answer = (await registryFetch().json(`/-/v1/search?text=${encodeURIComponent(q)}&size=${size}&from=${from}`, this.options)) as { objects?: unknown };
+        return Array.isArray(answer.objects) ? answer.objects : [];
       } catch (error) {
         throw this.failure(error, '', text);
       }
     };
-    let objects = (await query(`keywords:${PLUGIN_KEYWORD}${words === '' ? '' : ` ${words}`}`)).objects ?? [];
-    if (objects.length === 0) objects = (await query(words)).objects ?? [];
-    return objects
-      .map((entry) => entry.package ?? {})
-      // A result that could not be installed (its name is no package name) is not shown.
-      .filter((pkg) => Array.isArray(pkg.keywords) && pkg.keywords.includes(PLUGIN_KEYWORD) && typeof pkg.name === 'string' && packageNameProblem(pkg.name) === undefined)
-      .map((pkg) => {
-        const tags = pkg['dist-tags'] as Record<string, string> | undefined;
-        return {
-          name: String(pkg.name),
-          version: typeof pkg.version === 'string' ? pkg.version : (tags?.latest ?? ''),
-          description: typeof pkg.description === 'string' ? pkg.description : '',
-          keywords: (pkg.keywords as unknown[]).filter((word): word is string => typeof word === 'string'),
-        };
-      });
+    return searchPlugins(request, text, limit);
   }
 }

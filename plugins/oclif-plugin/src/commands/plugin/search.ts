@@ -22,7 +22,9 @@ export default class PluginSearch extends MarathonCommand {
     const installed = new Map((await manager.list()).map((plugin) => [plugin.name, plugin.version]));
     // A registry URL may carry user:password: shown, and in --json, without it.
     const registry = npm.redact(npm.settings.registry);
-    const results = found.map((result) => ({ ...result, installed: installed.get(result.name) ?? null }));
+    // `plugin install <name>` looks in the search paths: a registry package is installed as npm:<name>.
+    const from = flags.registry === undefined ? '' : ` --registry ${registry}`;
+    const results = found.map((result) => ({ ...result, installed: installed.get(result.name) ?? null, install: `marathon plugin install npm:${result.name}${from}` }));
     if (results.length === 0) this.say(`No Marathon plugins found in ${registry}${args.text === undefined ? '' : ` for '${args.text}'`}.`);
     else {
       // Whoever published a package wrote its name, version and description: each stays in its column.
@@ -35,6 +37,8 @@ export default class PluginSearch extends MarathonCommand {
       const width = Math.max(4, ...rows.map((row) => row.name.length)) + 2;
       this.say(`${'Name'.padEnd(width)}${'Version'.padEnd(11)}${'Installed'.padEnd(12)}Description`);
       for (const row of rows) this.say(`${row.name.padEnd(width)}${row.version.padEnd(11)}${row.mark.padEnd(12)}${row.description}`.trimEnd());
+      this.say('');
+      this.say(`Install with: marathon plugin install npm:<name>${from}, e.g. ${terminalText(results[0]?.install ?? '')}`);
     }
     return { registry, results };
   }
