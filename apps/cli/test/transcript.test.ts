@@ -124,7 +124,8 @@ test('disabling a plugin removes its commands; enabling brings them back', async
   expect((await ws.ok(['plugin', 'disable', 'hello-world'])).stdout).toBe("✅ Plugin 'hello-world' disabled successfully\n");
   const gone = await ws.run(['hello-world:hello']);
   expect(gone.code).not.toBe(0);
-  expect(gone.stderr).toContain('not found');
+  // Gone from the command table; running one says why (issue 15), not oclif's "not found".
+  expect(gone.stderr).toContain("plugin 'hello-world' is disabled: run marathon plugin enable hello-world");
   const viaRun = await ws.run(['plugin', 'run', 'hello-world', 'hello']);
   expect(viaRun.code).toBe(1);
   expect(viaRun.stderr).toContain('hello-world');

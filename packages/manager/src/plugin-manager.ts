@@ -456,7 +456,7 @@ export class PluginManager {
       clearTimeout(timer);
       timer = setTimeout(() => {
         running = running.then(() =>
-          this.update(name, folder, options).then(
+          this.rebuild(name, folder, options).then(
             () => onChange(),
             (error: Error) => onChange(error),
           ),
@@ -467,6 +467,23 @@ export class PluginManager {
       clearTimeout(timer);
       watcher.close();
     };
+  }
+
+  /**
+   * One change under watch: the update, then the new code loaded and initialised here and now, so
+   * that a build that cannot run fails this call (and puts the plugin in error) instead of being
+   * reported as reloaded; a plugin an earlier build left in error is enabled again by a good one.
+   * Disabled stays disabled.
+   */
+  private async rebuild(name: string, folder: string, options: InstallOptions): Promise<void> {
+    const record = await this.update(name, folder, options);
+    if (record.status === 'error') {
+      await this.enable(name);
+      // The instance of the last good build may still be loaded: swapped for this one.
+      if (this.runtime.isLoaded(name)) await this.runtime.reload(name);
+    } else if (record.status !== 'enabled') return;
+    // Loaded once, each later update reloads it (update swaps a loaded instance for a fresh one).
+    await this.runtime.ensureLoaded(name);
   }
 
   /** The persisted event history (all processes), newest last. */
