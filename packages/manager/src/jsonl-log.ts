@@ -4,7 +4,7 @@
 // meant to rotate at 1 MiB). Rotated files are kept as `<file>.1` (newest) … `<file>.N` (oldest),
 // so the whole log stays under `maxTotalBytes`.
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface JsonlLogOptions {
@@ -147,6 +147,70 @@ export class JsonlLog<T> {
     }
   }
 
+  /**
+   * Calls `onRecords` with the records appended to the log from now on, by any process, polling
+   * the current file every `intervalMs` (`marathon plugin logs --follow`). A rotation (the file
+   * moved away, a fresh one started) is followed into the new file from its start. Returns a
+   * function that stops following.
+   */
+  follow(onRecords: (records: T[]) => void, intervalMs = 250): () => void {
+    let position: { inode: number; offset: number } | undefined;
+    try {
+      const info = statSync(this.file);
+      position = { inode: info.ino, offset: info.size };
+    } catch (error) {
+      if (!missing(error)) throw error;
+      position = { inode: -1, offset: 0 }; // whatever file appears is new
+    }
+    let partial = '';
+    let polling = false;
+    const poll = async (): Promise<void> => {
+      if (polling) return;
+      polling = true;
+      try {
+        const info = await stat(this.file).catch(() => undefined);
+        if (info === undefined || position === undefined) return;
+        if (info.ino !== position.inode || info.size < position.offset) {
+          position = { inode: info.ino, offset: 0 };
+          partial = '';
+        }
+        if (info.size === position.offset) return;
+        const handle = await open(this.file, 'r');
+        let text: string;
+        try {
+          const buffer = Buffer.alloc(info.size - position.offset);
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, position.offset);
+          position.offset += bytesRead;
+          text = partial + buffer.subarray(0, bytesRead).toString('utf8');
+        } finally {
+          await handle.close();
+        }
+        // A line is complete at its newline: the rest waits for the next poll.
+        const lines = text.split('\n');
+        partial = lines.pop() ?? '';
+        const records = this.parse(lines);
+        if (records.length > 0) onRecords(records);
+      } finally {
+        polling = false;
+      }
+    };
+    const timer = setInterval(() => void poll().catch(() => undefined), intervalMs);
+    return () => clearInterval(timer);
+  }
+
+  private parse(lines: readonly string[]): T[] {
+    const records: T[] = [];
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      try {
+        records.push(JSON.parse(line) as T);
+      } catch {
+        // A line cut short by a crash mid-append.
+      }
+    }
+    return records;
+  }
+
   /** Every record kept, oldest file first, skipping lines a crash left half-written. */
   async read(): Promise<T[]> {
     const records: T[] = [];
@@ -157,14 +221,7 @@ export class JsonlLog<T> {
       } catch {
         continue;
       }
-      for (const line of text.split('\n')) {
-        if (line.trim() === '') continue;
-        try {
-          records.push(JSON.parse(line) as T);
-        } catch {
-          // A line cut short by a crash mid-append.
-        }
-      }
+      for (const record of this.parse(text.split('\n'))) records.push(record);
     }
     return records;
   }

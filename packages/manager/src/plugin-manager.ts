@@ -502,6 +502,19 @@ export class PluginManager {
     );
   }
 
+  /** The lines plugins wrote with ctx.log (all processes), oldest first. */
+  async pluginLogs(filter: { plugin?: string } = {}): Promise<LogEntry[]> {
+    await this.history.flush(this.bus);
+    return (await this.history.logs.read()).filter((entry) => filter.plugin === undefined || entry.plugin === filter.plugin);
+  }
+
+  /** Calls `onEntry` with each line plugins write with ctx.log from now on, in any process; returns a function that stops. */
+  followPluginLogs(filter: { plugin?: string }, onEntry: (entry: LogEntry) => void): () => void {
+    return this.history.logs.follow((entries) => {
+      for (const entry of entries) if (filter.plugin === undefined || entry.plugin === filter.plugin) onEntry(entry);
+    });
+  }
+
   /** How many sandboxes this manager has started (lazy loading, measured). */
   get sandboxesStarted(): number {
     return this.runtime.startedCount;

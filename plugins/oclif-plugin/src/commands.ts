@@ -14,6 +14,7 @@ import PluginExport from './commands/plugin/export';
 import PluginInfo from './commands/plugin/info';
 import PluginInstall from './commands/plugin/install';
 import PluginList from './commands/plugin/list';
+import PluginLogs from './commands/plugin/logs';
 import PluginNew from './commands/plugin/new';
 import PluginPack from './commands/plugin/pack';
 import PluginPriority from './commands/plugin/priority';
@@ -40,6 +41,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:verify': PluginVerify,
   'plugin:events': PluginEvents,
   'plugin:audit': PluginAudit,
+  'plugin:logs': PluginLogs,
   'plugin:sign': PluginSign,
   'plugin:dev': PluginDev,
   'plugin:new': PluginNew,

@@ -16,6 +16,7 @@ export const RECOVERY_COMMANDS: ReadonlySet<string> = new Set([
   'plugin:info',
   'plugin:events',
   'plugin:audit',
+  'plugin:logs',
   'plugin:verify',
   // Which plugins run.
   'plugin:install',

@@ -537,10 +537,22 @@ export class PluginInstance implements EngineInstance {
       case 'error': {
         const breach = this.classifyMessage(envelope.message);
         if (breach !== undefined) throw breach;
-        const prefix = envelope.code === 'HANDLER_FAILED' ? `plugin '${this.spec.name}' failed: ` : `plugin '${this.spec.name}' `;
-        return { ok: false, code: envelope.code, message: prefix + envelope.message, durationNs };
+        return { ok: false, code: envelope.code, message: this.guestErrorText(envelope.code, envelope.message), durationNs };
       }
     }
+  }
+
+  /**
+   * A guest's error as the operator reads it, naming the plugin once. The prelude words a missing
+   * handler as "the plugin has no command named d": that becomes "plugin 'mist' has no command
+   * named 'd' in its code" (it was "plugin 'mist' the plugin has no command named d").
+   */
+  private guestErrorText(code: 'BAD_RESULT' | 'HANDLER_FAILED' | 'NO_SUCH_HANDLER', message: string): string {
+    const plugin = `plugin '${this.spec.name}'`;
+    if (code === 'HANDLER_FAILED') return `${plugin} failed: ${message}`;
+    const missing = code === 'NO_SUCH_HANDLER' ? /^the plugin has no (\S+) named ([\s\S]*)$/.exec(message) : null;
+    if (missing !== null) return `${plugin} has no ${missing[1]} named '${missing[2]}' in its code`;
+    return `${plugin} ${message}`;
   }
 
   /**

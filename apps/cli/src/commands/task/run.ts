@@ -63,7 +63,7 @@ export default class TaskRun extends MarathonCommand {
     if (!isTask(task)) throw new RefusalError('TASK_VETOED', `the task was rewritten by pre_task_submit into something that cannot run (it needs a command, string arguments and a positive timeout_ms if any)`);
     const timeoutRefused = timeoutRefusal(task.timeout_ms, lastWriter(submit));
     if (timeoutRefused !== undefined) throw timeoutRefused;
-    await manager.dispatch('post_task_submit', { task });
+    this.reportFailures(await manager.dispatch('post_task_submit', { task }));
 
     const execute = await manager.dispatch('pre_task_execute', { task });
     if (execute.vetoed) throw refused(execute.vetoReason);
@@ -72,8 +72,22 @@ export default class TaskRun extends MarathonCommand {
     // The command and the task's name may be a plugin's (task_write): each stays on its line.
     if (result.startError !== undefined) this.sayError(`❌ ${terminalText(result.startError)}`);
     if (result.timedOut === true) this.sayError(`⏱️  task '${terminalText(task.name)}' was stopped after its timeout of ${task.timeout_ms} ms`);
-    await manager.dispatch('post_task_execute', { task, result: { exit_code: result.exit_code, duration_ms: result.duration_ms } });
+    this.reportFailures(await manager.dispatch('post_task_execute', { task, result: { exit_code: result.exit_code, duration_ms: result.duration_ms } }));
     process.exitCode = result.exit_code;
+  }
+
+  /**
+   * A post_* hook cannot refuse anything, so its failures change nothing — but a plugin that did
+   * not do its job (a notification not sent) is said on stderr, naming it; `plugin logs` and
+   * `plugin events` tell more. The task's exit code stays the command's.
+   */
+  private reportFailures(outcome: { hook: string; results: ReadonlyArray<{ plugin: string; result: { success: boolean; message?: string } }> }): void {
+    for (const { plugin, result } of outcome.results) {
+      if (result.success) continue;
+      // The message is the plugin's (or the sandbox's, naming it already): one line.
+      const reason = (result.message ?? 'no reason given').replace(`plugin '${plugin}' failed: `, '');
+      this.sayError(`⚠️  plugin '${terminalText(plugin)}' failed in ${outcome.hook}: ${terminalText(reason)}`);
+    }
   }
 }
 

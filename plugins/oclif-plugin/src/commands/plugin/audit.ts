@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { MarathonCommand } from '../../marathon-command';
+import { isoTime, withIsoTime } from '../../json-time';
 import { terminalText } from '../../terminal-text';
 
 export default class PluginAudit extends MarathonCommand {
@@ -21,8 +22,8 @@ export default class PluginAudit extends MarathonCommand {
     for (const entry of entries) {
       // The target (a path, a host, a variable name) and the reason hold what the plugin asked for.
       const verdict = entry.allowed ? '✅ allowed' : `❌ denied (${terminalText(entry.reason ?? 'no reason')})`;
-      this.say(`${new Date(entry.time).toISOString()}  ${terminalText(entry.capability).padEnd(12)} ${terminalText(entry.target)}  ${verdict}`);
+      this.say(`${isoTime(entry.time)}  ${terminalText(entry.capability).padEnd(12)} ${terminalText(entry.target)}  ${verdict}`);
     }
-    return { audit: entries };
+    return { audit: entries.map((entry) => withIsoTime(entry, 'time')) };
   }
 }

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { HOOK_TYPES, type HookType } from '@marathon/plugin-api';
 import { MarathonCommand } from '../../marathon-command';
+import { isoTime, withIsoTime } from '../../json-time';
 import { terminalText } from '../../terminal-text';
 
 export default class PluginEvents extends MarathonCommand {
@@ -22,9 +23,9 @@ export default class PluginEvents extends MarathonCommand {
     ).slice(-flags.limit);
     if (records.length === 0) this.say('No events recorded yet.');
     for (const record of records) {
-      const when = new Date(record.timestamp).toISOString();
+      const when = isoTime(record.timestamp);
       this.say(`${when}  ${record.success ? '✅' : '❌'} ${record.hook_type.padEnd(18)} ${terminalText(record.plugin_name).padEnd(20)} ${(record.duration_ns / 1e6).toFixed(2).padStart(8)} ms  ${terminalText(record.result_message ?? '')}`.trimEnd());
     }
-    return { events: records };
+    return { events: records.map((record) => withIsoTime(record, 'timestamp')) };
   }
 }
