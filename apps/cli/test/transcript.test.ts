@@ -1,4 +1,8 @@
-// The seed's CLI transcript, character for character, and the commands operators use every day.
+// The CLI transcript of docs/design.md ("CLI output"), character for character, and the commands
+// operators use every day. The transcript is read from the design page itself, so the page and
+// the binary cannot drift apart.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { workspace, type Workspace } from './marathon-binary';
 
 let ws: Workspace;
@@ -7,37 +11,47 @@ beforeEach(() => {
 });
 afterEach(() => ws.cleanup());
 
-const SEED_TRANSCRIPT = [
-  "✅ Plugin 'hello-world' installed successfully",
-  "✅ Plugin 'hello-world' enabled successfully",
-  'Hello, World!',
-  'Hello, Marathon! Greetings from the hello-world plugin.',
-  'Plugins:',
-  '=========',
-  'Name                 Version    Status       Description',
-  '----                 -------    ------       -----------',
-  'hello-world          1.0.0      ✅ enabled   A simple hello world plugin',
-  '',
-  'Summary: 1 total, 1 enabled, 0 disabled, 0 errors',
-  '',
-].join('\n');
+interface TranscriptStep {
+  command: string[];
+  stdout: string;
+}
 
-test('the seed transcript, exactly', async () => {
-  const steps = [
-    ['plugin', 'install', 'hello-world'],
-    ['plugin', 'enable', 'hello-world'],
-    ['plugin', 'run', 'hello-world', 'hello'],
-    ['plugin', 'run', 'hello-world', 'greet', 'Marathon'],
-    ['plugin', 'list'],
-  ];
-  let stdout = '';
+/**
+ * The steps of the first console block under "## CLI output" in docs/design.md: each `$ marathon …`
+ * line and the lines up to the next one. A blank line right before a `$` line only separates steps.
+ */
+function designTranscript(): TranscriptStep[] {
+  const design = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'design.md'), 'utf8');
+  const section = design.split(/^## /m).find((part) => part.startsWith('CLI output\n'));
+  if (section === undefined) throw new Error('docs/design.md has no "## CLI output" section');
+  const block = /^```console\n([\s\S]*?)^```$/m.exec(section)?.[1];
+  if (block === undefined) throw new Error('the "CLI output" section of docs/design.md has no console block');
+  const steps: TranscriptStep[] = [];
+  for (const chunk of block.split(/^\$ /m).slice(1)) {
+    const [line, ...output] = chunk.split('\n');
+    const words = line!.split(' ');
+    if (words[0] !== 'marathon') throw new Error(`docs/design.md's transcript runs something other than marathon: ${line}`);
+    steps.push({ command: words.slice(1), stdout: output.join('\n').replace(/\n\n$/, '\n') });
+  }
+  return steps;
+}
+
+test('the transcript of docs/design.md ("CLI output"), exactly', async () => {
+  const steps = designTranscript();
+  expect(steps.map((step) => step.command.join(' '))).toEqual([
+    'plugin install hello-world',
+    'plugin enable hello-world',
+    'plugin run hello-world hello',
+    'plugin run hello-world greet Marathon',
+    'plugin list',
+  ]);
   const stderrs: string[] = [];
   for (const step of steps) {
-    const outcome = await ws.ok(step);
-    stdout += outcome.stdout;
+    const outcome = await ws.ok(step.command);
+    expect([step.command.join(' '), outcome.stdout]).toEqual([step.command.join(' '), step.stdout]);
     stderrs.push(outcome.stderr);
   }
-  expect(stdout).toBe(SEED_TRANSCRIPT);
+  expect(steps.at(-1)!.stdout).toContain('Summary: 1 total, 1 enabled, 0 disabled, 0 errors\n');
   // The unsigned warning goes to stderr, where it does not disturb the transcript.
   expect(stderrs[0]).toContain('not signed');
   expect(stderrs.slice(1).join('')).toBe('');

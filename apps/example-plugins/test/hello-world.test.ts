@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => plugin.close());
 
-test('says the seed\'s lines, character for character', async () => {
+test('says the lines of docs/design.md\'s transcript, character for character', async () => {
   expect(await plugin.command('hello')).toBe('Hello, World!');
   expect(await plugin.command('greet', ['Marathon'])).toBe('Hello, Marathon! Greetings from the hello-world plugin.');
 });
@@ -18,7 +18,7 @@ test('logs every finished task', async () => {
   expect(plugin.logs.at(-1)).toMatchObject({ level: 'info', message: 'task finished', fields: JSON.stringify({ id: 't-42', exit_code: 0 }) });
 });
 
-test('has exactly the seed\'s manifest', () => {
+test('has exactly the manifest of docs/design.md\'s transcript', () => {
   expect(plugin.manifest).toMatchObject({
     name: 'hello-world',
     version: '1.0.0',

@@ -21,7 +21,7 @@ function busyWait(ms: number): void {
 }
 
 describe('event history', () => {
-  it('records each handler call as the seed\'s EventRecord', async () => {
+  it('records each handler call as the EventRecord of docs/design.md (Hooks)', async () => {
     const bus = new HookBus();
     const before = Date.now();
     bus.register('post_task_execute', () => success('logged'), { owner: 'logger' });

@@ -1,7 +1,7 @@
 import { DEFAULT_LIMITS } from '@marathon/plugin-api';
 import { ManifestError, parseManifest, safeParseManifest, type ManifestIssue } from '@marathon/manifest';
 
-// The seed's hello-world manifest: the base every case below changes one thing of.
+// The hello-world manifest (docs/design.md, "plugin.json"): the base every case below changes one thing of.
 const base = {
   name: 'hello-world',
   version: '1.0.0',
@@ -23,7 +23,7 @@ const ROOT_KEYS =
   '$schema, name, version, description, author, api_version, main, permissions, hooks, commands, dependencies, network, env_vars, exec, limits';
 
 const valid: Array<[string, unknown]> = [
-  ['the seed\'s hello-world', base],
+  ['the hello-world manifest', base],
   ['only the required fields', { name: 'minimal', version: '0.1.0', api_version: '1.0.0' }],
   ['a scoped name', with_({ name: '@acme/audit-log' })],
   ['a prerelease version', with_({ version: '2.0.0-beta.3+build.7' })],

@@ -22,7 +22,7 @@ expectTypeOf<Permission>().toEqualTypeOf<
   'task_read' | 'task_write' | 'user_auth' | 'network' | 'filesystem' | 'env_vars' | 'exec'
 >();
 
-// The seed's hello-world, as DESIGN.md writes it, compiles; handler parameters are inferred.
+// The hello-world plugin, as docs/design.md ("A plugin's code") writes it, compiles; handler parameters are inferred.
 definePlugin({
   async init(ctx) {
     expectTypeOf(ctx).toEqualTypeOf<Context>();

@@ -22,7 +22,7 @@ import {
 } from '@marathon/plugin-api';
 
 describe('vocabulary', () => {
-  it('has the seed\'s seven permissions and ten hooks, each described', () => {
+  it('has the seven permissions and ten hooks of docs/design.md, each described', () => {
     expect(PERMISSIONS).toEqual(['task_read', 'task_write', 'user_auth', 'network', 'filesystem', 'env_vars', 'exec']);
     expect(HOOK_TYPES).toEqual([
       'pre_task_submit',
@@ -69,7 +69,7 @@ describe('vocabulary', () => {
     expect(isHookType('constructor')).toBe(false);
   });
 
-  it('states the seed\'s limits and a semver API version', () => {
+  it('states the default limits of docs/design.md and a semver API version', () => {
     expect(DEFAULT_LIMITS).toEqual({
       max_memory: 67_108_864,
       max_cpu_time_ms: 10_000,

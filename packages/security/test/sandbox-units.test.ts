@@ -62,7 +62,7 @@ describe('private addresses', () => {
 });
 
 describe('limits', () => {
-  it('are the seed\'s by default, lowered by the manifest, never raised', () => {
+  it('are the defaults of docs/design.md by default, lowered by the manifest, never raised', () => {
     expect(effectiveLimits()).toMatchObject(DEFAULT_LIMITS);
     expect(effectiveLimits({ max_cpu_time_ms: 2000, max_network_connections: 50 })).toMatchObject({ max_cpu_time_ms: 2000, max_network_connections: 10 });
   });

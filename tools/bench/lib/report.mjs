@@ -1,4 +1,4 @@
-// Output shared by every benchmark: a table for people, RESULT lines for scripts (DESIGN.md:
+// Output shared by every benchmark: a table for people, RESULT lines for scripts (docs/design.md, Benchmarks:
 // `RESULT <id> <measure>=<value> goal<op><value> PASS|FAIL`), and docs/benchmarks.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, arch } from 'node:os';
@@ -31,7 +31,7 @@ export function table(rows) {
 export function result(id, measureName, value, op, goal) {
   const pass = op === '>=' ? value >= goal : value <= goal;
   const shown = Number.isInteger(value) ? String(value) : value.toFixed(2);
-  // Ratio goals read as DESIGN.md writes them (goal>=1.0); counts and milliseconds as integers.
+  // Ratio goals read as docs/design.md writes them (goal>=1.0); counts and milliseconds as integers.
   const goalShown = Number.isInteger(goal) && goal < 10 ? goal.toFixed(1) : String(goal);
   return { line: `RESULT ${id} ${measureName}=${shown} goal${op}${goalShown} ${pass ? 'PASS' : 'FAIL'}`, pass };
 }
@@ -39,7 +39,7 @@ export function result(id, measureName, value, op, goal) {
 const HEADER =
   '# Benchmarks\n\nWritten by `npm run bench` (tools/bench); `npm run bench -- <name>` rewrites that benchmark\'s section\n' +
   'and the summary. Each section is one run, with its date and the machine it ran on. Figures from shared, busy\n' +
-  'machines move between runs; compare rows of the same run. Goals are DESIGN.md\'s (P1–P6).\n';
+  'machines move between runs; compare rows of the same run. Goals: docs/design.md (Benchmarks).\n';
 
 const sectionPattern = /<!-- bench:([a-z-]+) -->\n([\s\S]*?)<!-- \/bench:\1 -->/g;
 

@@ -1,10 +1,11 @@
 import { codeBlocks, outputMatches, shellWords } from './doc-blocks';
 
-test('code blocks carry their language, file and line', () => {
-  const blocks = codeBlocks('intro\n```ts file=src/index.ts\nconst a = 1;\n```\n\n```console\n$ marathon --help\n```\n');
+test('code blocks carry their language, file, flags and line', () => {
+  const blocks = codeBlocks('intro\n```ts file=src/index.ts\nconst a = 1;\n```\n\n```console\n$ marathon --help\n```\n```ts no-run\nawait start();\n```\n');
   expect(blocks).toEqual([
     { lang: 'ts', file: 'src/index.ts', body: 'const a = 1;\n', line: 2 },
     { lang: 'console', body: '$ marathon --help\n', line: 6 },
+    { lang: 'ts', flags: ['no-run'], body: 'await start();\n', line: 9 },
   ]);
 });
 

@@ -5,6 +5,8 @@ export interface CodeBlock {
   lang: string;
   /** `file=<path>` in the fence's info string: the block is that file's content. */
   file?: string;
+  /** The other words of the fence's info string (e.g. `no-run` in ```ts no-run), when there are any. */
+  flags?: string[];
   body: string;
   /** 1-based line of the opening fence. */
   line: number;
@@ -19,8 +21,16 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && lines[i] !== '```'; i++) body.push(lines[i]!);
-    const file = /\bfile=(\S+)/.exec(open[2] ?? '')?.[1];
-    blocks.push({ lang: open[1] ?? '', ...(file === undefined ? {} : { file }), body: `${body.join('\n')}\n`, line: start + 1 });
+    const words = (open[2] ?? '').split(/\s+/).filter((word) => word !== '');
+    const file = words.find((word) => word.startsWith('file='))?.slice('file='.length);
+    const flags = words.filter((word) => !word.startsWith('file='));
+    blocks.push({
+      lang: open[1] ?? '',
+      ...(file === undefined ? {} : { file }),
+      ...(flags.length === 0 ? {} : { flags }),
+      body: `${body.join('\n')}\n`,
+      line: start + 1,
+    });
   }
   return blocks;
 }

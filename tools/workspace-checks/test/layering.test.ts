@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJson, workspacePackages, workspaceRoot } from './workspace';
 
-// DESIGN.md: plugin-api ← manifest ← events/security ← registry ← manager ← oclif-plugin ← cli,
+// docs/design.md (Layout): plugin-api ← manifest ← events/security ← registry ← manager ← oclif-plugin ← cli,
 // with plugin-testing beside registry, on security. A package may depend only on lower layers.
 const LAYERS: Record<string, number> = {
   '@marathon/plugin-api': 0,
@@ -50,7 +50,7 @@ describe('the Nx project graph', () => {
     expect(Object.keys(graph.nodes).sort()).toEqual(names);
   });
 
-  it('places every published package in a layer of DESIGN.md', () => {
+  it('places every published package in a layer of docs/design.md', () => {
     const unplaced = workspacePackages()
       .filter((pkg) => pkg.json.private !== true && !(pkg.json.name in LAYERS))
       .map((pkg) => pkg.json.name);
@@ -84,7 +84,7 @@ describe('the Nx project graph', () => {
     expect(upward).toEqual([]);
   });
 
-  it('shows the arrows DESIGN.md draws between the packages that exist', () => {
+  it('shows the arrows docs/design.md draws between the packages that exist', () => {
     const edges = new Set(
       Object.values(graph.dependencies).flatMap((list) => list.map(({ source, target }) => `${source} → ${target}`)),
     );

@@ -1,4 +1,4 @@
-// The seed's hello-world plugin: two commands and a hook that logs every finished task.
+// The hello-world plugin of docs/design.md: two commands and a hook that logs every finished task.
 import { definePlugin, success } from '@marathon/plugin-api';
 
 export default definePlugin({

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The Quick start's first command: the seed's demo, run with the real `marathon` binary in a
-// throwaway MARATHON_HOME — install, enable and run hello-world, then list. Each step is shown as
-// `$ marathon …` followed by what the binary printed; the home is removed at the end.
+// The Quick start's first command: the hello-world demo, run with the real `marathon` binary in a
+// throwaway MARATHON_HOME — install, enable and run hello-world, then list: the transcript of
+// docs/design.md ("CLI output"). Each step is shown as `$ marathon …` followed by what the binary
+// printed; the home is removed at the end.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
