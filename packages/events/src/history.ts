@@ -1,7 +1,7 @@
 import { isHookType, type HookType } from '@marathon/plugin-api';
 import { EventsError } from './errors';
 
-/** One handler call, as the seed's EventRecord. */
+/** One handler call: the EventRecord of docs/design.md ("Hooks"). */
 export interface EventRecord {
   /** Milliseconds since the epoch when the call started. */
   timestamp: number;

@@ -1,7 +1,7 @@
 import type { JsonValue } from './json';
 
 /**
- * What a hook handler returns (the seed's HookResult).
+ * What a hook handler returns (the HookResult of docs/design.md, "Hooks").
  *
  * - `success: false` fails the call; on veto-capable hooks (pre_*, user_auth, user_authz,
  *   cli_command, config_validate) it vetoes the operation, with `message` as the reason shown to the

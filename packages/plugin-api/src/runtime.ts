@@ -89,7 +89,7 @@ export interface ResourceLimits {
   max_file_descriptors: number;
 }
 
-/** The seed's policy defaults. A manifest's `limits` may only lower them. */
+/** The default limits (docs/design.md, "The sandbox and ctx"). A manifest's `limits` may only lower them. */
 export const DEFAULT_LIMITS: Readonly<ResourceLimits> = Object.freeze({
   max_memory: 64 * 1024 * 1024,
   max_cpu_time_ms: 10_000,
@@ -142,14 +142,14 @@ export function failure(message: string, data?: JsonValue): HookResult {
   return result;
 }
 
-/** Whether ctx's plugin was granted `permission` (the seed's utils.hasPermission). */
+/** Whether ctx's plugin was granted `permission` (docs/design.md, "The sandbox and ctx"). */
 export function hasPermission(ctx: Pick<Context, 'permissions'>, permission: Permission): boolean {
   return ctx.permissions.includes(permission);
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-/** Structured logging through ctx (the seed's utils.log). */
+/** Structured logging through ctx (docs/design.md, "The sandbox and ctx"). */
 export function log(ctx: Pick<Context, 'log'>, level: LogLevel, message: string, fields?: LogFields): void {
   if (!LOG_LEVELS.includes(level)) {
     throw new PluginApiError('INVALID_ARGUMENT', `log(): unknown level '${String(level)}'; use one of ${LOG_LEVELS.join(', ')}`);

@@ -1,4 +1,4 @@
-// The seed's `marathon plugin list` output, character for character:
+// `marathon plugin list` as docs/design.md ("CLI output") shows it, character for character:
 //
 //   Plugins:
 //   =========
@@ -13,7 +13,7 @@ import { terminalText } from './terminal-text';
 const WIDTHS = [21, 11, 13] as const;
 export const STATUS_LABELS: Record<PluginStatus, string> = { enabled: '✅ enabled', disabled: '⚪ disabled', error: '❌ error' };
 
-// The status emoji take two terminal columns each; the seed's table pads by columns, not by characters.
+// The status emoji take two terminal columns each; the reference table pads by columns, not by characters.
 const WIDE = /[\u2705\u26AA\u274C]/g;
 
 function pad(text: string, width: number): string {
