@@ -97,6 +97,25 @@ export interface ExecResult {
  */
 export type PluginExec = (command: string, args?: string[], options?: ExecOptions) => Promise<ExecResult>;
 
+export type HashAlgorithm = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+/** How a digest is written: hex (lowercase, the default), base64, or base64url without padding. */
+export type DigestEncoding = 'hex' | 'base64' | 'base64url';
+/** Text (taken as UTF-8) or raw bytes. */
+export type CryptoInput = string | ArrayBuffer | ArrayBufferView;
+
+/**
+ * HMAC and hashes, computed by the host (node:crypto), e.g. to sign a webhook's body. Needs no
+ * permission. Synchronous; keys and data up to 4 MiB each.
+ */
+export interface PluginCrypto {
+  /** HMAC of `data` under `key`: `ctx.crypto.hmac('sha256', secret, body)` → 64 hex digits. */
+  hmac(algorithm: HashAlgorithm, key: CryptoInput, data: CryptoInput, encoding?: DigestEncoding): string;
+  /** Hash of `data`. */
+  hash(algorithm: HashAlgorithm, data: CryptoInput, encoding?: DigestEncoding): string;
+  /** Shorthand for `hash('sha256', data, encoding)`. */
+  sha256(data: CryptoInput, encoding?: DigestEncoding): string;
+}
+
 /**
  * All a sandboxed plugin can reach. Every method is a host function that checks the plugin's
  * permissions and counts its resources; calling one without the permission rejects with an error
@@ -112,4 +131,5 @@ export interface Context {
   readonly net: PluginNetwork;
   readonly env: PluginEnv;
   readonly exec: PluginExec;
+  readonly crypto: PluginCrypto;
 }

@@ -26,6 +26,10 @@ export type {
   ExecOptions,
   ExecResult,
   PluginExec,
+  PluginCrypto,
+  HashAlgorithm,
+  DigestEncoding,
+  CryptoInput,
 } from './context';
 export type {
   HookHandler,

@@ -1,7 +1,8 @@
 // ctx.net.fetch: HTTP(S) to the manifest's allowed hosts only. Every hop of a redirect is checked
 // again; the name is resolved here and the connection pinned to the address that was checked (no
 // DNS rebinding between check and connect); loopback, link-local and private addresses are refused
-// unless the policy allows private networks. Response size and time are capped.
+// unless the policy allows private networks. Response size and time are capped. URLs are audited
+// and quoted in errors with their secrets masked (url-redaction.ts).
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -11,6 +12,7 @@ import { isPrivateAddress } from './address-guard';
 import { CapabilityError } from './capability-error';
 import { matchFetchStub, type FetchStub } from './capability-stubs';
 import { hostAllowed, normalisedHost } from './host-allowlist';
+import { redactedTarget, redactedUrl } from './url-redaction';
 import type { PluginScope } from './plugin-scope';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -29,11 +31,6 @@ interface FetchInit {
   timeoutMs: number;
 }
 
-/** The URL as the audit trail shows it: no query or fragment, which may carry secrets. */
-function shown(url: URL | string): string {
-  if (typeof url === 'string') return url.length > 200 ? `${url.slice(0, 197)}...` : url;
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}
 
 function readInit(raw: unknown, scope: PluginScope): FetchInit {
   const init = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -62,14 +59,14 @@ function readInit(raw: unknown, scope: PluginScope): FetchInit {
 function checkUrl(scope: PluginScope, url: URL): string {
   const capability = 'net.fetch';
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw scope.deny(capability, shown(url), 'EPERM', `net.fetch: only http and https URLs are allowed, not ${url.protocol}`);
+    throw scope.deny(capability, redactedUrl(url), 'EPERM', `net.fetch: only http and https URLs are allowed, not ${url.protocol}`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw scope.deny(capability, shown(url), 'EPERM', 'net.fetch: URLs with a user name or password are not allowed');
+    throw scope.deny(capability, redactedUrl(url), 'EPERM', 'net.fetch: URLs with a user name or password are not allowed');
   }
   const host = normalisedHost(url);
   if (!hostAllowed(host, scope.spec.allowedHosts)) {
-    throw scope.deny(capability, shown(url), 'EPERM', `net.fetch: host '${host}' is not in network.allowed_hosts`);
+    throw scope.deny(capability, redactedUrl(url), 'EPERM', `net.fetch: host '${host}' is not in network.allowed_hosts`);
   }
   return host;
 }
@@ -86,17 +83,17 @@ async function checkTarget(scope: PluginScope, url: URL): Promise<{ address: str
     try {
       addresses = await lookup(host, { all: true, verbatim: true });
     } catch {
-      throw scope.deny(capability, shown(url), 'ENOTFOUND', `net.fetch: host '${host}' could not be resolved`);
+      throw scope.deny(capability, redactedUrl(url), 'ENOTFOUND', `net.fetch: host '${host}' could not be resolved`);
     }
   }
   if (!scope.spec.allowPrivateNetwork) {
     const inside = addresses.find((entry) => isPrivateAddress(entry.address));
     if (inside !== undefined) {
-      throw scope.deny(capability, shown(url), 'EPERM', `net.fetch: host '${host}' resolves to a private or loopback address, which the policy does not allow`);
+      throw scope.deny(capability, redactedUrl(url), 'EPERM', `net.fetch: host '${host}' resolves to a private or loopback address, which the policy does not allow`);
     }
   }
   const first = addresses[0];
-  if (first === undefined) throw scope.deny(capability, shown(url), 'ENOTFOUND', `net.fetch: host '${host}' has no address`);
+  if (first === undefined) throw scope.deny(capability, redactedUrl(url), 'ENOTFOUND', `net.fetch: host '${host}' has no address`);
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
 }
 
@@ -110,7 +107,7 @@ function send(url: URL, init: FetchInit, target: { address: string; family: 4 | 
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(url, { method: init.method, headers: init.headers, lookup: pinned, timeout: Math.max(1, deadline - Date.now()) }, resolve);
-    req.on('timeout', () => req.destroy(new CapabilityError('ETIMEDOUT', `net.fetch: ${shown(url)} did not answer in time`)));
+    req.on('timeout', () => req.destroy(new CapabilityError('ETIMEDOUT', `net.fetch: ${redactedUrl(url)} did not answer in time`)));
     req.on('error', reject);
     req.end(init.body);
   });
@@ -120,11 +117,11 @@ function readBody(response: IncomingMessage, url: URL, deadline: number): Promis
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const timer = setTimeout(() => response.destroy(new CapabilityError('ETIMEDOUT', `net.fetch: ${shown(url)} took too long to send its response`)), Math.max(1, deadline - Date.now()));
+    const timer = setTimeout(() => response.destroy(new CapabilityError('ETIMEDOUT', `net.fetch: ${redactedUrl(url)} took too long to send its response`)), Math.max(1, deadline - Date.now()));
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_RESPONSE_BYTES) {
-        response.destroy(new CapabilityError('EFBIG', `net.fetch: the response of ${shown(url)} is larger than ${MAX_RESPONSE_BYTES} bytes`));
+        response.destroy(new CapabilityError('EFBIG', `net.fetch: the response of ${redactedUrl(url)} is larger than ${MAX_RESPONSE_BYTES} bytes`));
         return;
       }
       chunks.push(chunk);
@@ -152,8 +149,8 @@ function headersOf(response: IncomingMessage): Record<string, string> {
 function stubbedFetch(scope: PluginScope, url: URL, method: string, stubs: readonly FetchStub[]): JsonValue {
   checkUrl(scope, url);
   const stub = matchFetchStub(stubs, url, method);
-  if (stub === undefined) throw new CapabilityError('ENOSTUB', `net.fetch: the test stubs no response for ${method} ${shown(url)}`);
-  scope.audit('net.fetch', shown(url), true, 'stubbed');
+  if (stub === undefined) throw new CapabilityError('ENOSTUB', `net.fetch: the test stubs no response for ${method} ${redactedUrl(url)}`);
+  scope.audit('net.fetch', redactedUrl(url), true, 'stubbed');
   const status = stub.response.status ?? 200;
   return { ok: status >= 200 && status < 300, status, url: url.href, headers: { ...stub.response.headers }, body: method === 'HEAD' ? '' : (stub.response.body ?? '') };
 }
@@ -162,18 +159,18 @@ function stubbedFetch(scope: PluginScope, url: URL, method: string, stubs: reado
 export async function netFetch(scope: PluginScope, args: readonly unknown[]): Promise<JsonValue> {
   const capability = 'net.fetch';
   const raw = args[0];
-  scope.require('network', capability, typeof raw === 'string' ? shown(raw) : String(raw));
+  scope.require('network', capability, redactedTarget(raw));
   let url: URL;
   try {
     if (typeof raw !== 'string') throw new TypeError('not a string');
     url = new URL(raw);
   } catch {
-    throw scope.deny(capability, String(raw), 'EINVAL', `net.fetch: '${String(raw)}' is not a valid absolute URL`);
+    throw scope.deny(capability, redactedTarget(raw), 'EINVAL', `net.fetch: ${redactedTarget(raw)} is not a valid absolute URL`);
   }
   const init = readInit(args[1], scope);
   const deadline = Date.now() + init.timeoutMs;
   if (scope.openConnections >= scope.spec.limits.max_network_connections) {
-    throw scope.deny(capability, shown(url), 'EMFILE', `net.fetch: too many connections open at once (limit ${scope.spec.limits.max_network_connections})`);
+    throw scope.deny(capability, redactedUrl(url), 'EMFILE', `net.fetch: too many connections open at once (limit ${scope.spec.limits.max_network_connections})`);
   }
   const stubs = scope.spec.stubs?.fetch;
   if (stubs !== undefined) return stubbedFetch(scope, url, init.method, stubs);
@@ -186,14 +183,14 @@ export async function netFetch(scope: PluginScope, args: readonly unknown[]): Pr
         response = await send(url, init, target, deadline);
       } catch (error) {
         if (error instanceof CapabilityError) throw error;
-        throw new CapabilityError('ECONNREFUSED', `net.fetch: could not reach ${shown(url)} (${(error as NodeJS.ErrnoException).code ?? 'network error'})`);
+        throw new CapabilityError('ECONNREFUSED', `net.fetch: could not reach ${redactedUrl(url)} (${(error as NodeJS.ErrnoException).code ?? 'network error'})`);
       }
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (status >= 300 && status < 400 && location !== undefined) {
         response.resume();
-        if (hop >= MAX_REDIRECTS) throw new CapabilityError('ELOOP', `net.fetch: more than ${MAX_REDIRECTS} redirects from ${shown(url)}`);
-        scope.audit(capability, shown(url), true, `redirected (${status})`);
+        if (hop >= MAX_REDIRECTS) throw new CapabilityError('ELOOP', `net.fetch: more than ${MAX_REDIRECTS} redirects from ${redactedUrl(url)}`);
+        scope.audit(capability, redactedUrl(url), true, `redirected (${status})`);
         url = new URL(location, url);
         if (status === 303 || ((status === 301 || status === 302) && init.method === 'POST')) {
           init.method = 'GET';
@@ -202,7 +199,7 @@ export async function netFetch(scope: PluginScope, args: readonly unknown[]): Pr
         continue;
       }
       const body = init.method === 'HEAD' ? '' : await readBody(response, url, deadline);
-      scope.audit(capability, shown(url), true);
+      scope.audit(capability, redactedUrl(url), true);
       return { ok: status >= 200 && status < 300, status, url: url.href, headers: headersOf(response), body };
     }
   } finally {

@@ -17,8 +17,14 @@
 // species lookup a plugin could redirect).
 //
 // Host functions: hostSync(op, argsJson) → '{"value":…}' | '{"error":{"code","message"}}', and
-// hostAsync(op, argsJson) → a promise of the same text.
-export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson) {
+// hostAsync(op, argsJson) → a promise of the same text; hostLoad(name) → a guest module's function
+// of (exports, require) (guest-modules.ts); hostSetTimer(callback, delay, repeat) → an id, and
+// hostClearTimer(id) (guest-timers.ts).
+//
+// The standard globals (console, timers, URL, TextEncoder, crypto, …) are guest modules written in
+// TypeScript (guest/*.ts), loaded on first use through `load`; this prelude only hands them the
+// host functions they are built on (`guestHost`, typed as GuestHost in guest/guest-host.ts).
+export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson, hostLoad, hostSetTimer, hostClearTimer) {
   'use strict';
   var stringify = JSON.stringify, parse = JSON.parse, freeze = Object.freeze, keys = Object.keys;
   var apply = Reflect.apply, then = Promise.prototype.then, PromiseCtor = Promise, resolved = Promise.resolve.bind(Promise);
@@ -48,6 +54,40 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
       return PromiseCtor.reject(error);
     }
     return apply(then, pending, [unwrap]);
+  }
+
+  // Guest modules, each evaluated once, on first use; their require('./name') loads another.
+  var modules = Object.create(null), sliceText = String.prototype.slice;
+  function load(name) {
+    var exports = modules[name];
+    if (exports !== undefined) return exports;
+    exports = {};
+    modules[name] = exports;
+    try {
+      apply(hostLoad(name), undefined, [exports, requireModule]);
+    } catch (error) {
+      delete modules[name];
+      throw error;
+    }
+    return exports;
+  }
+  function requireModule(specifier) {
+    var name = StringCtor(specifier);
+    return load(apply(sliceText, name, [0, 2]) === './' ? apply(sliceText, name, [2]) : name);
+  }
+  var guestHost = freeze({
+    log: function (level, message) { sync('log', [level, message, null]); },
+    randomHex: function (length) { return sync('crypto.random', [length]); },
+    digest: function (request) { return sync('crypto.digest', [request]); },
+    setTimer: hostSetTimer,
+    clearTimer: hostClearTimer,
+  });
+  var pluginCrypto;
+  function cryptoMethod(name) {
+    return function () {
+      if (pluginCrypto === undefined) pluginCrypto = load('ctx-crypto').createPluginCrypto(guestHost);
+      return apply(pluginCrypto[name], undefined, arguments);
+    };
   }
 
   var permissions = freeze(info.permissions.slice());
@@ -94,7 +134,9 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
       get: function (name) { var value = sync('env.get', [name]); return value === null ? undefined : value; },
     }),
     exec: function (command, args, options) { return async('exec', [command, args === undefined ? [] : args, options]); },
+    crypto: freeze({ hmac: cryptoMethod('hmac'), hash: cryptoMethod('hash'), sha256: cryptoMethod('sha256') }),
   });
+  apply(load('install').install, undefined, [guestHost, load]);
 
   function encode(value) {
     var text;

@@ -4,6 +4,7 @@
 // no host path or host error text reaches the guest.
 import type { JsonValue } from '@marathon/plugin-api';
 import { CapabilityError } from '../capabilities/capability-error';
+import { digest, randomHex } from '../capabilities/crypto-capability';
 import { envGet } from '../capabilities/env-capability';
 import { execCommand } from '../capabilities/exec-capability';
 import { fsCall, type FsOp } from '../capabilities/fs-capability';
@@ -35,13 +36,15 @@ export class HostCalls {
     private readonly log: (entry: LogEntry) => void,
   ) {}
 
-  /** Operations that answer at once: ctx.log and ctx.env.get. */
+  /** Operations that answer at once: ctx.log (and console), ctx.env.get, random bytes and ctx.crypto. */
   sync(op: string, argsJson: string): string {
     try {
       const args = parseArgs(argsJson);
       let value: JsonValue;
       if (op === 'log') value = this.logCall(args);
       else if (op === 'env.get') value = envGet(this.scope, args);
+      else if (op === 'crypto.random') value = randomHex(args);
+      else if (op === 'crypto.digest') value = digest(args);
       else throw new CapabilityError('ENOSYS', `unknown operation ${op}`);
       return JSON.stringify({ value });
     } catch (error) {

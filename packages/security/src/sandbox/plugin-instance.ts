@@ -17,6 +17,7 @@ import type { SandboxErrorCode } from '../errors';
 import type { PluginScope } from '../capabilities/plugin-scope';
 import { GUEST_PRELUDE } from './guest-prelude';
 import type { Engine, EngineInstance } from './engine';
+import { GuestTimers, MAX_PENDING_TIMERS } from './guest-timers';
 import type { HostCalls } from './host-calls';
 import { formatBytes } from './limits';
 import { loadModuleSource, normalizeImport } from './module-resolution';
@@ -36,6 +37,8 @@ function nanosecondsSince(started: number): number {
 export interface EngineAssets {
   wasmModule: WebAssembly.Module;
   apiSource: string;
+  /** The compiled guest modules behind the standard globals, by name (guest-modules.ts). */
+  guestModules: ReadonlyMap<string, string>;
   /**
    * Shared with the host's watchdog (worker-progress.ts): slot ACTIVITY_SLOT holds the key of the instance running
    * guest code at this moment (0 when none), so a worker stopped for an overrun blames the plugin
@@ -74,6 +77,11 @@ export class PluginInstance implements EngineInstance {
   /** The engine trapped (a WebAssembly-level failure): nothing may call into it any more. */
   private trapped = false;
   private invokeFn: QuickJSHandle | undefined;
+  /** The guest's setTimeout/setInterval timers: they fire only inside a call (guest-timers.ts). */
+  private readonly timers = new GuestTimers(
+    (handle) => this.free(handle),
+    () => this.fireTimers(),
+  );
 
   private constructor(
     readonly spec: WorkerPluginSpec,
@@ -144,19 +152,83 @@ export class PluginInstance implements EngineInstance {
     );
     const hostSync = vm.newFunction('hostSync', (op, args) => vm.newString(this.host.sync(vm.getString(op), vm.getString(args))));
     const hostAsync = vm.newFunction('hostAsync', (op, args) => this.startAsync(vm.getString(op), vm.getString(args)));
+    const hostLoad = vm.newFunction('hostLoad', (name) => this.loadGuestModule(name));
+    const hostSetTimer = vm.newFunction('hostSetTimer', (callback, delay, repeat) => this.setTimer(callback, delay, repeat));
+    const hostClearTimer = vm.newFunction('hostClearTimer', (id) => {
+      if (vm.typeof(id) === 'number') this.timers.clear(vm.getNumber(id));
+    });
     const info = vm.newString(
       JSON.stringify({ name: this.spec.name, version: this.spec.version, permissions: this.spec.permissions, maxChars: this.spec.limits.max_result_bytes }),
     );
     try {
       const factory = vm.unwrapResult(vm.evalCode(GUEST_PRELUDE, 'marathon:prelude', { type: 'global' }));
-      this.bridge = vm.unwrapResult(vm.callFunction(factory, vm.undefined, hostSync, hostAsync, info));
+      this.bridge = vm.unwrapResult(vm.callFunction(factory, vm.undefined, hostSync, hostAsync, info, hostLoad, hostSetTimer, hostClearTimer));
       factory.dispose();
       this.invokeFn = vm.getProp(this.bridge, 'invoke');
     } finally {
       hostSync.dispose();
       hostAsync.dispose();
+      hostLoad.dispose();
+      hostSetTimer.dispose();
+      hostClearTimer.dispose();
       info.dispose();
     }
+  }
+
+  /** A guest module's function of (exports, require), compiled now: the prelude asks once per module. */
+  private loadGuestModule(name: QuickJSHandle) {
+    const key = this.vm.typeof(name) === 'string' ? this.vm.getString(name) : '';
+    const source = this.assets.guestModules.get(key);
+    if (source === undefined) return { error: this.vm.newError({ name: 'Error', message: `no sandbox module named '${key.slice(0, 64)}'` }) };
+    return this.vm.evalCode(source, `marathon:${key}.js`, { type: 'global' });
+  }
+
+  /** setTimeout/setInterval: a timer owned by the calls running now (guest/timers.ts validated the arguments). */
+  private setTimer(callback: QuickJSHandle, delay: QuickJSHandle, repeat: QuickJSHandle) {
+    const vm = this.vm;
+    if (vm.typeof(callback) !== 'function' || this.activeCalls.size === 0) {
+      return { error: vm.newError({ name: 'TypeError', message: 'a timer needs a function, set during a call' }) };
+    }
+    const ms = vm.typeof(delay) === 'number' ? vm.getNumber(delay) : 0;
+    const every = vm.typeof(repeat) === 'boolean' && vm.dump(repeat) === true;
+    const id = this.timers.add(callback, ms > 0 ? Math.min(ms, 2_147_483_647) : 0, every, [...this.activeCalls]);
+    if (id === undefined) {
+      return { error: vm.newError({ name: 'RangeError', message: `too many pending timers: at most ${MAX_PENDING_TIMERS} at once` }) };
+    }
+    return vm.newNumber(id);
+  }
+
+  /**
+   * Runs the guest timers that are due, one callback at a time with its promise jobs after it, under
+   * the running calls' deadline; never when no call is running. An exception a callback does not
+   * catch is written to the plugin's log, as a browser reports it, and the call goes on.
+   */
+  private fireTimers(): void {
+    if (this.disposed !== undefined || this.trapped || this.activeCalls.size === 0) return;
+    this.timers.runDue(performance.now(), (callback) => {
+      try {
+        // A slice that starts past the deadline could finish before the interrupt handler is
+        // polled: a chain of tiny callbacks would then run on after it.
+        if (performance.now() >= this.earliestDeadline()) {
+          throw this.drop(new Breach('DEADLINE_EXCEEDED', `plugin '${this.spec.name}' did not finish within its deadline of ${this.spec.limits.call_deadline_ms} ms`));
+        }
+        const result = this.runGuest(() => this.vm.callFunction(callback, this.vm.undefined));
+        if (result.error) {
+          const breach = this.classify(result.error);
+          if (breach === undefined) {
+            const text = this.describeError(result.error);
+            this.host.sync('log', JSON.stringify(['error', `uncaught exception in a timer callback: ${text}`, null]));
+          }
+          this.free(result.error);
+          if (breach !== undefined) throw this.drop(breach);
+        } else this.free(result.value);
+        this.pump();
+      } catch (error) {
+        if (!(error instanceof Breach)) throw error;
+      }
+      return this.disposed === undefined;
+    });
+    this.notifyProgress();
   }
 
   /** A cached handle for a value passed on every call; past the cache's size, a temporary one for `temporaries`. */
@@ -198,14 +270,19 @@ export class PluginInstance implements EngineInstance {
     for (const wake of waiters) wake();
   }
 
+  private earliestDeadline(): number {
+    let deadline = Number.POSITIVE_INFINITY;
+    for (const call of this.activeCalls) deadline = Math.min(deadline, call.deadline);
+    return deadline;
+  }
+
   /** Runs guest code under the earliest active deadline and the remaining CPU budget. */
   private runGuest<T>(run: () => T): T {
     if (this.disposed !== undefined) throw this.disposed;
     // Guest code runs only inside a call, under that call's deadline; there is no other budget.
     if (this.activeCalls.size === 0) throw new Breach('HANDLER_FAILED', `plugin '${this.spec.name}' tried to run outside a call`);
     const started = performance.now();
-    let deadline = Number.POSITIVE_INFINITY;
-    for (const call of this.activeCalls) deadline = Math.min(deadline, call.deadline);
+    const deadline = this.earliestDeadline();
     const activity = this.assets.activity;
     const before = activity === undefined ? 0 : Atomics.exchange(activity, ACTIVITY_SLOT, this.spec.key);
     const cpuLeft = this.spec.limits.max_cpu_time_ms - this.cpuMs;
@@ -291,7 +368,7 @@ export class PluginInstance implements EngineInstance {
           return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
         });
       } finally {
-        this.activeCalls.delete(guard);
+        this.leave(guard);
       }
     } catch {
       return 'Error: (could not be described)';
@@ -328,6 +405,7 @@ export class PluginInstance implements EngineInstance {
    * dropping the references frees them all at the next garbage collection.
    */
   private release(): void {
+    this.timers.abandon();
     this.deferreds.clear();
     this.invokeFn = undefined;
     this.bridge = undefined;
@@ -499,8 +577,14 @@ export class PluginInstance implements EngineInstance {
 
   /** A call is over: when it was the last one running, its audit summary goes out with it. */
   private endCall(call: ActiveCall): void {
-    this.activeCalls.delete(call);
+    this.leave(call);
     if (this.activeCalls.size === 0) this.scope.endCall();
+  }
+
+  /** A call (or a guard) stops running: the timers only it owned are dropped, never to fire. */
+  private leave(call: ActiveCall): void {
+    this.activeCalls.delete(call);
+    if (this.timers.size > 0 && this.disposed === undefined) this.timers.sweep((owner) => this.activeCalls.has(owner as ActiveCall));
   }
 
   /**

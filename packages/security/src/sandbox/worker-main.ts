@@ -11,6 +11,7 @@ import type { AuditEntry } from '../audit-trail';
 import { PluginScope } from '../capabilities/plugin-scope';
 import { HostCalls } from './host-calls';
 import type { EngineInstance } from './engine';
+import { readGuestModules } from './guest-modules';
 import { Breach, quickJsEngine } from './plugin-instance';
 import type { CallRequest, CallResult, ChainRules, LogEntry, MainToWorker, WorkerPluginSpec, WorkerToMain } from './protocol';
 import { applyChain } from './chain-rules';
@@ -29,6 +30,7 @@ const engine = quickJsEngine({
   // Compiled once by the host and shared by its workers.
   wasmModule: workerData.wasmModule as WebAssembly.Module,
   apiSource: readFileSync(require.resolve('@marathon/plugin-api/runtime.mjs'), 'utf8'),
+  guestModules: readGuestModules(),
   activity: progress,
 });
 

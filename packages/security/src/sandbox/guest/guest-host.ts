@@ -1,0 +1,56 @@
+// Types shared by the guest modules: what the prelude (guest-prelude.ts) hands them. These modules
+// run inside a plugin's QuickJS engine, not in Node: they are compiled with the package and their
+// CommonJS output is loaded into the engine one module at a time, on first use of a global that
+// needs it (guest-modules.ts on the host side, `load` in the prelude). Only type imports may cross
+// between them and host code; value imports between guest modules become guest `require` calls.
+
+export type GuestLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** The host functions the guest globals are built on. Every one is bounded by the host. */
+export interface GuestHost {
+  /** One log line of the plugin's, at `level` (cut and rate-limited by the host like ctx.log). */
+  log(level: GuestLogLevel, message: string): void;
+  /** `length` (at most 65,536) bytes from the host's CSPRNG, as lowercase hex. */
+  randomHex(length: number): string;
+  /** A digest computed by the host: see ctx-crypto.ts for the arguments. */
+  digest(request: DigestRequest): string;
+  /**
+   * Runs `callback` after `delay` ms (again every `delay` ms when `repeat`), only while a call of
+   * the plugin is running; returns the timer's id. Throws a RangeError past the pending-timer cap.
+   */
+  setTimer(callback: () => unknown, delay: number, repeat: boolean): number;
+  clearTimer(id: number): void;
+}
+
+/** Bytes crossing to the host: text as UTF-8, or base64 of raw bytes. */
+export type DigestInput = string | { base64: string };
+
+export interface DigestRequest {
+  algorithm: string;
+  data: DigestInput;
+  /** With a key: an HMAC; without: a plain hash. */
+  key?: DigestInput;
+  encoding: string;
+}
+
+/** Every guest module by its file name, for a typed, lazy `load`. */
+export interface GuestModules {
+  install: typeof import('./install');
+  console: typeof import('./console');
+  inspect: typeof import('./inspect');
+  timers: typeof import('./timers');
+  'dom-exception': typeof import('./dom-exception');
+  base64: typeof import('./base64');
+  'text-encoding': typeof import('./text-encoding');
+  'structured-clone': typeof import('./structured-clone');
+  'web-crypto': typeof import('./web-crypto');
+  'ctx-crypto': typeof import('./ctx-crypto');
+  'byte-source': typeof import('./byte-source');
+  url: typeof import('./url');
+  'url-parser': typeof import('./url-parser');
+  'url-host': typeof import('./url-host');
+  'url-percent': typeof import('./url-percent');
+  'url-search-params': typeof import('./url-search-params');
+}
+
+export type LoadModule = <K extends keyof GuestModules>(name: K) => GuestModules[K];
