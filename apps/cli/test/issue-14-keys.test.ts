@@ -43,7 +43,8 @@ test('keys add refuses a 300 MB file, and stores only the parsed public key', as
   const padded = join(ws.root, 'padded.pem');
   writeFileSync(padded, `# acme's key\n${readFileSync(key.public_key, 'utf8')}\nsome junk that must not be stored\n`);
   expect((await ws.ok(['keys', 'add', padded])).stdout).toBe(`✅ Trusted key ${key.key_id} added\n`);
-  expect(stored()).toEqual([`${key.key_id}.pem`]);
+  // The key, and beside it what keys list shows of it (its name and when it was added).
+  expect(stored()).toEqual([`${key.key_id}.json`, `${key.key_id}.pem`]);
   expect(readFileSync(join(ws.home, 'keys', `${key.key_id}.pem`), 'utf8')).toBe(readFileSync(key.public_key, 'utf8'));
 });
 

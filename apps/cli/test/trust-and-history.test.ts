@@ -24,7 +24,7 @@ test('keys generate, sign, keys add: a signed plugin installs as valid; verify c
   await ws.ok(['plugin', 'uninstall', 'signed']);
 
   expect((await ws.ok(['keys', 'add', generated.public_key])).stdout).toBe(`✅ Trusted key ${generated.key_id} added\n`);
-  expect((await ws.ok(['keys', 'list'])).stdout).toBe(`${generated.key_id}\n`);
+  expect((await ws.ok(['keys', 'list'])).stdout).toMatch(new RegExp(`^✅ ${generated.key_id}  acme  added `));
   const install = await ws.ok(['plugin', 'install', dir]);
   expect(install.stderr).toBe('');
   expect((await ws.ok(['plugin', 'info', 'signed'])).stdout).toContain('Signature:    valid');

@@ -19,7 +19,13 @@ export type ManagerErrorCode =
   | 'LOCKFILE_INVALID'
   | 'SYNC_FAILED'
   | 'HOOK_NOT_DECLARED'
-  | 'PRIORITY_INVALID';
+  | 'PRIORITY_INVALID'
+  /** `plugin repair`: the recorded source is gone. */
+  | 'SOURCE_GONE'
+  /** `plugin repair`: the recorded source no longer holds what was installed. */
+  | 'SOURCE_CHANGED'
+  /** `plugin install .` in a plugin project's root: the plugin is its build (dist/). */
+  | 'PLUGIN_PROJECT';
 
 /**
  * A lifecycle operation refused or failed. `message` says what happened and what to do next;

@@ -1,5 +1,6 @@
 export { PluginManager } from './plugin-manager';
-export type { PluginManagerOptions, PluginInfo, RefreshResult } from './plugin-manager';
+export type { PluginManagerOptions, PluginInfo, RefreshResult, RepairResult } from './plugin-manager';
+export { repairHint } from './repair-source';
 export type { InstallOptions, InstallResult, InstalledDependency } from './installer';
 export type { TrustChangeOptions } from './trust-change';
 export { ManagerError } from './errors';

@@ -15,6 +15,7 @@ import {
   removeInHome,
   stageSource,
   type InstalledPlugin,
+  type InstalledState,
   type MarathonHome,
   type NpmClient,
   type SearchPath,
@@ -22,6 +23,8 @@ import {
   type StateStore,
 } from '@marathon/registry';
 import {
+  checkIntegrity,
+  firstDifference,
   inspectPlugin,
   loadPolicy,
   loadTrustedKeys,
@@ -32,11 +35,13 @@ import {
   type SignatureStatus,
 } from '@marathon/security';
 import type { Permission } from '@marathon/plugin-api';
-import { needsConsent, permissionChanges, updateNeedsConsent, type PermissionChanges } from './consent-rules';
+import { ask, needsConsent, permissionChanges, updateNeedsConsent, updateSummary } from './consent-rules';
 import { dependencyCycle, dependencyProblems, dependentsOf, findDependencyCycle } from './dependency-graph';
 import { ManagerError } from './errors';
 import { gateSource } from './gate-source';
-import { consentToTrustChange, locationOf, trustChange, type RecordedSource, type TrustChangeOptions } from './trust-change';
+import { pluginProjectRefusal } from './plugin-project';
+import { repairHint, repairRequest } from './repair-source';
+import { consentToTrustChange, describeSource, locationOf, trustChange, type RecordedSource, type TrustChangeOptions } from './trust-change';
 import type { Trash } from './trash';
 
 export interface InstallOptions extends TrustChangeOptions {
@@ -50,6 +55,12 @@ export interface InstallOptions extends TrustChangeOptions {
   integrity?: string;
   /** Install missing dependencies from the search paths (or npm) first. */
   withDependencies?: boolean;
+  /**
+   * Told what the trust gate warns about a plugin (unsigned, medium findings) once it is admitted
+   * and before its consent is asked, so the operator reads them before answering. The result's
+   * `warnings` carries them too.
+   */
+  onWarnings?: (plugin: string, warnings: readonly string[]) => void;
 }
 
 export interface InstallResult {
@@ -88,14 +99,6 @@ export interface InstallerContext {
   reservedNames?: readonly string[];
 }
 
-async function ask(summary: ConsentSummary, dangerous: string[], options: InstallOptions, name: string, action = 'installed'): Promise<void> {
-  if (options.yes === true) return;
-  const accepted = options.confirm !== undefined && (await options.confirm(summary));
-  if (accepted) return;
-  const why = options.confirm === undefined ? 'run again with --yes to accept them' : 'consent was not given';
-  throw new ManagerError('CONSENT_REQUIRED', `plugin '${name}' was not ${action}: its permissions need your consent (${why})`, [...summary.lines.slice(1).map((line) => line.trim()), ...dangerous]);
-}
-
 /**
  * Findings name files in the staging copy, a folder the operator never sees and that is gone by
  * the time they read the message: name the source they asked for instead.
@@ -115,20 +118,6 @@ function recordedSource(staged: Staged): RecordedSource {
     ...(staged.integrity === undefined ? {} : { integrity: staged.integrity }),
     ...(staged.location === undefined ? {} : { location: staged.location }),
   };
-}
-
-/** The consent summary of an update: what changes, then the whole new request. */
-function updateSummary(summary: ConsentSummary, previous: InstalledPlugin, next: Manifest, changes: PermissionChanges): ConsentSummary {
-  const described = new Map(summary.items.map((item) => [item.permission, `${item.description}${item.scope.length > 0 ? `: ${item.scope.join(', ')}` : ''}`]));
-  const lines = [
-    `${next.name} ${previous.version} → ${next.version} asks for more than you granted:`,
-    ...changes.added.map((permission) => `  + ${permission} — ${described.get(permission) ?? permission}`),
-    ...changes.widened.map((entry) => `  + ${entry}`),
-    ...changes.removed.map((permission) => `  - ${permission} (no longer asked for)`),
-    // What the new version can do beyond its permissions is shown again, whatever changed.
-    ...summary.lines.slice(1).filter((line) => line.includes('dangerous combination') || line.includes('amounts to a shell') || (summary.signature !== undefined && line.includes(`signature ${summary.signature.status}:`))),
-  ];
-  return { ...summary, lines };
 }
 
 export class Installer {
@@ -202,18 +191,20 @@ export class Installer {
       }
       const incompatible = apiIncompatibilityReason(manifest.api_version, undefined, manifest.name);
       if (incompatible !== undefined) throw new ManagerError('API_INCOMPATIBLE', incompatible);
+      const warnings = [...problems, ...decision.warnings];
+      if (warnings.length > 0) options.onWarnings?.(manifest.name, warnings);
       if (previous === undefined) {
-        if (needsConsent(manifest) || decision.needsConsent.length > 0) await ask(inspection.consent, decision.needsConsent, options, manifest.name);
+        if (needsConsent(manifest) || decision.needsConsent.length > 0) await ask(inspection.consent, options, manifest.name);
       } else {
         // Where it comes from and who vouches for it first: permissions granted to a copy from
         // somewhere else would be granted to someone else.
         await consentToTrustChange(manifest.name, trustChange(previous, { source: recordedSource(staged), signature: inspection.signature.status }), options);
         const changes = permissionChanges(previous.manifest, previous.granted_permissions, manifest);
         if (updateNeedsConsent(changes)) {
-          await ask(updateSummary(inspection.consent, previous, manifest, changes), decision.needsConsent, options, manifest.name, 'updated');
+          await ask(updateSummary(inspection.consent, previous, manifest, changes), options, manifest.name, 'updated');
         }
       }
-      return { staged, manifest, signature: inspection.signature.status, warnings: [...problems, ...decision.warnings] };
+      return { staged, manifest, signature: inspection.signature.status, warnings };
     } catch (error) {
       await rm(staged.stagingRoot, { recursive: true, force: true });
       // The recorded spec: a URL without its credentials and query.
@@ -252,6 +243,8 @@ export class Installer {
   }
 
   async install(request: string, options: InstallOptions = {}): Promise<InstallResult> {
+    const project = await pluginProjectRefusal(request, this.context.cwd);
+    if (project !== undefined) throw project;
     if (options.withDependencies === true) {
       // A cycle among the search paths' plugins is refused before anything is staged or asked.
       const installed = (await this.context.store.read()).plugins;
@@ -278,7 +271,9 @@ export class Installer {
       await this.context.store.transaction(async (state) => {
         const current = ownEntry(state.plugins, manifest.name);
         if (current !== undefined) {
-          throw new ManagerError('ALREADY_INSTALLED', `plugin '${manifest.name}' ${current.version} is already installed: use marathon plugin update ${manifest.name}, or uninstall it first`);
+          // A plugin in error (its files changed, say) is mended in place, its settings kept.
+          const way = current.status === 'error' ? `it is in error (${current.error ?? 'unknown'}); marathon plugin repair ${manifest.name} restores its files` : `use marathon plugin update ${manifest.name}, or uninstall it first`;
+          throw new ManagerError('ALREADY_INSTALLED', `plugin '${manifest.name}' ${current.version} is already installed: ${way}`);
         }
         const problem = dependencyProblems(manifest.name, manifest.dependencies, state.plugins);
         if (problem !== undefined) throw problem;
@@ -313,6 +308,29 @@ export class Installer {
   }
 
   /**
+   * Swaps a staged copy in for an installed plugin's, under the state lock: `build` checks the
+   * committed state and makes the new record, calling `place` to rename the copy in. The old copy
+   * is removed once the state points at the new one.
+   */
+  private async swapIn(
+    staged: Staged,
+    name: string,
+    version: string,
+    build: (previous: InstalledPlugin, state: InstalledState, place: () => ReturnType<Installer['placeCopy']>) => Promise<InstalledPlugin>,
+  ): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
+    const folder = installFolderName(name, version, randomBytes(4).toString('hex'));
+    const result = await this.context.store.transaction(async (state) => {
+      const previous = ownEntry(state.plugins, name);
+      if (previous === undefined) throw await this.notInstalled(name);
+      const record = await build(previous, state, () => this.placeCopy(staged, folder));
+      state.plugins[name] = record;
+      return { record, previous };
+    });
+    await this.discard(join(this.context.home.installedDir, result.previous.folder));
+    return result;
+  }
+
+  /**
    * Installs a new version over an installed plugin, from `request` or its recorded source. The
    * status is kept; the old copy is removed once the state points at the new one.
    */
@@ -326,25 +344,55 @@ export class Installer {
     const { staged, manifest, signature } = await this.admit(request ?? current.source.spec, options, current, at);
     try {
       if (manifest.name !== name) throw new ManagerError('NOT_FOUND', `the update source holds plugin '${manifest.name}', not '${name}'`);
-      const folder = installFolderName(manifest.name, manifest.version, randomBytes(4).toString('hex'));
-      const result = await this.context.store.transaction(async (state) => {
-        const previous = ownEntry(state.plugins, name);
-        if (previous === undefined) throw await this.notInstalled(name);
+      return await this.swapIn(staged, name, manifest.version, async (previous, state, place) => {
         const problem = dependencyProblems(name, manifest.dependencies, state.plugins);
         if (problem !== undefined) throw problem;
-        const record: InstalledPlugin = {
-          ...previous,
-          version: manifest.version,
-          ...(await this.placeCopy(staged, folder)),
-          signature,
-          granted_permissions: [...manifest.permissions],
-          manifest,
-        };
-        state.plugins[name] = record;
-        return { record, previous };
+        return { ...previous, version: manifest.version, ...(await place()), signature, granted_permissions: [...manifest.permissions], manifest };
       });
-      await this.discard(join(this.context.home.installedDir, result.previous.folder));
-      return result;
+    } finally {
+      await rm(staged.stagingRoot, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Puts back the files of an installed plugin as they were installed: its recorded source fetched
+   * again (repair-source.ts), through the same trust gate, and taken only when every file matches
+   * the digests recorded at install — a repair restores, it never updates. Status, granted
+   * permissions, priorities and data are kept; a plugin in error comes back disabled (the manager
+   * enables it again). Undefined when the installed copy is intact: nothing to do.
+   */
+  async repair(name: string, options: InstallOptions = {}): Promise<{ record: InstalledPlugin; previous: InstalledPlugin } | undefined> {
+    const current = ownEntry((await this.context.store.read()).plugins, name);
+    if (current === undefined) throw await this.notInstalled(name);
+    const intact = await checkIntegrity(join(this.context.home.installedDir, current.folder), current.integrity, `plugin '${name}'`, repairHint(name));
+    if (intact.ok) return undefined;
+    const from = describeSource(current.source);
+    const { request, at, integrity } = repairRequest(current.source);
+    const admitted = await this.admit(request, { ...options, ...(integrity === undefined ? {} : { integrity }) }, current, at).catch((error: unknown) => {
+      if (error instanceof ManagerError && error.code === 'NOT_FOUND') {
+        throw new ManagerError('SOURCE_GONE', `plugin '${name}' cannot be repaired: it was installed from ${from}, which is gone (${error.message}); install it from where it is now with marathon plugin update ${name} <source> --allow-source-change (its settings and data are kept)`);
+      }
+      if (error instanceof RegistryError && error.code === 'DOWNLOAD_FAILED' && error.message.includes('does not match --integrity')) {
+        throw new ManagerError('SOURCE_CHANGED', `plugin '${name}' cannot be repaired: ${from} no longer holds what was installed (${error.message})`);
+      }
+      throw error;
+    });
+    const { staged, signature } = admitted;
+    try {
+      const change = firstDifference(current.integrity, await recordIntegrity(staged.dir));
+      if (change !== undefined) {
+        throw new ManagerError(
+          'SOURCE_CHANGED',
+          `plugin '${name}' cannot be repaired from ${from}: it no longer holds the ${current.version} that was installed (${change.path} was ${change.change} there since); to install what it holds now, run marathon plugin update ${name} ${current.source.kind === 'npm' ? '' : request}`.trimEnd(),
+        );
+      }
+      return await this.swapIn(staged, name, current.version, async (previous, _state, place) => {
+        if (previous.folder !== current.folder) throw new ManagerError('SOURCE_CHANGED', `plugin '${name}' was changed by another marathon process during the repair: run marathon plugin repair ${name} again`);
+        const record: InstalledPlugin = { ...previous, ...(await place()), signature };
+        if (record.status === 'error') record.status = 'disabled';
+        delete record.error;
+        return record;
+      });
     } finally {
       await rm(staged.stagingRoot, { recursive: true, force: true });
     }

@@ -30,8 +30,10 @@ import { reconcileHome } from './home-reconciler';
 import { ManagerError } from './errors';
 import { HistoryStore } from './history-store';
 import { Installer, type InstallOptions, type InstallResult } from './installer';
+import { describeSource } from './trust-change';
 import { ManagerEvents } from './manager-events';
 import { PluginRuntime, type PluginTimings } from './plugin-runtime';
+import { repairHint } from './repair-source';
 import { applyPriorityOverride, hookPriorities, type HookPriority } from './priority-overrides';
 
 export interface PluginManagerOptions {
@@ -69,6 +71,16 @@ export interface PluginInfo {
   loaded: boolean;
   timings?: PluginTimings;
   metrics: HookMetrics[];
+}
+
+export interface RepairResult {
+  name: string;
+  version: string;
+  /** False when its files were as installed: nothing was fetched. */
+  repaired: boolean;
+  /** Its status afterwards. */
+  status: PluginStatus;
+  message: string;
 }
 
 export interface RefreshResult extends Discovery {
@@ -293,6 +305,29 @@ export class PluginManager {
     return record;
   }
 
+  /**
+   * Puts back a plugin's files as installed, from its recorded source (Installer.repair). Its
+   * enabled state, settings and data are kept; a plugin that was in error is enabled again (it is
+   * in error because it failed to load, or refresh found its files changed).
+   */
+  async repair(name: string, options: InstallOptions = {}): Promise<RepairResult> {
+    const repaired = await this.installer.repair(name, options);
+    if (repaired === undefined) {
+      const record = ownEntry((await this.store.read()).plugins, name)!;
+      const error = record.status === 'error' ? `; it is in error for another reason (${record.error ?? 'unknown'}): marathon plugin enable ${name} tries it again` : '';
+      return { name, version: record.version, repaired: false, status: record.status, message: `plugin '${name}' ${record.version} has its files as installed: nothing to repair${error}` };
+    }
+    const { record, previous } = repaired;
+    if (record.status === 'enabled') {
+      this.runtime.activate(record);
+      await this.runtime.reload(name);
+    } else if (previous.status === 'error') {
+      await this.enable(name);
+    }
+    const status = ownEntry((await this.store.read()).plugins, name)?.status ?? record.status;
+    return { name, version: record.version, repaired: true, status, message: `plugin '${name}' ${record.version} repaired from ${describeSource(record.source)}` };
+  }
+
   /** This host's plugins as a lockfile (marathon-plugins.lock.json). */
   async exportLock(): Promise<Lockfile> {
     return lockfileOf(Object.values((await this.store.read()).plugins));
@@ -394,7 +429,7 @@ export class PluginManager {
     const discovery = await discover(this.searchPaths());
     const modified: RefreshResult['modified'] = [];
     for (const record of Object.values((await this.store.read()).plugins)) {
-      const result = await checkIntegrity(join(this.home.installedDir, record.folder), record.integrity, `plugin '${record.name}'`);
+      const result = await checkIntegrity(join(this.home.installedDir, record.folder), record.integrity, `plugin '${record.name}'`, repairHint(record.name));
       if (!result.ok) {
         modified.push({ name: record.name, reason: result.message });
         await this.setStatus(record.name, 'error', result.message);

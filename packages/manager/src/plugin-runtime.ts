@@ -10,6 +10,7 @@ import type { InstalledPlugin, MarathonHome } from '@marathon/registry';
 import { checkIntegrity, mayWrite, SandboxError, type SandboxedPlugin, type SandboxHost } from '@marathon/security';
 import { ManagerError } from './errors';
 import { signatureAtLoad } from './load-signature';
+import { repairHint } from './repair-source';
 import type { ManagerEvents } from './manager-events';
 import { effectivePriority } from './priority-overrides';
 
@@ -154,7 +155,7 @@ export class PluginRuntime {
       throw new ManagerError(code, reason);
     };
     const started = performance.now();
-    const integrity = await checkIntegrity(folder, record.integrity, `plugin '${name}'`);
+    const integrity = await checkIntegrity(folder, record.integrity, `plugin '${name}'`, repairHint(name));
     if (!integrity.ok) return fail('INTEGRITY_FAILED', integrity.message);
     // Trust is decided now, not only at install: a key removed since (or a policy tightened since)
     // applies to plugins already installed.

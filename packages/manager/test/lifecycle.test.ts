@@ -92,7 +92,6 @@ describe('typed errors', () => {
       '⚠️ env_vars — Read the environment variables it lists: HOOK_TOKEN',
       '⚠️  network + env_vars together is a dangerous combination: it needs your explicit consent',
       '⚠️  signature unsigned: the plugin is not signed (no SIGNATURE.json)',
-      'network + env_vars together is a dangerous combination and needs explicit consent',
     ]);
     expect(await manager.list()).toEqual([]);
     const asked: string[] = [];
@@ -124,7 +123,7 @@ describe('typed errors', () => {
     appendFileSync(join(sandbox.home, 'installed', record.folder, 'index.js'), '\n// tampered\n');
     const error = await managerError(() => manager.run('p', 'x'));
     expect(error.code).toBe('INTEGRITY_FAILED');
-    expect(error.message).toBe("plugin 'p' was modified after install: index.js was changed; reinstall it");
+    expect(error.message).toBe("plugin 'p' was modified after install: index.js was changed; run marathon plugin repair p");
     expect((await manager.list())[0]).toMatchObject({ status: 'error', error: error.message });
   });
 
@@ -174,5 +173,5 @@ it('refresh reports discovery errors and conflicts, and catches modified install
   expect(refreshed.plugins.map((p) => p.name)).toEqual(['ok-plugin']);
   expect(refreshed.errors.map((e) => e.dir.split('/').pop())).toEqual(['broken']);
   expect(refreshed.conflicts).toEqual([{ name: 'ok-plugin', winner: join(sandbox.plugins, 'duplicate'), shadowed: [join(sandbox.plugins, 'ok-plugin')] }]);
-  expect(refreshed.modified).toEqual([{ name: 'ok-plugin', reason: "plugin 'ok-plugin' was modified after install: extra.js was added; reinstall it" }]);
+  expect(refreshed.modified).toEqual([{ name: 'ok-plugin', reason: "plugin 'ok-plugin' was modified after install: extra.js was added; run marathon plugin repair ok-plugin" }]);
 });

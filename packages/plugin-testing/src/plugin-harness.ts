@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readManifest, type Manifest } from '@marathon/manifest';
+import type { Manifest } from '@marathon/manifest';
 import type { HookEventMap, HookResult, HookType, JsonValue, ResourceLimits } from '@marathon/plugin-api';
-import { SandboxHost, type AuditEntry, type ExecStub, type FetchStub, type LogEntry, type SandboxedPlugin } from '@marathon/security';
+import { DEFAULT_POLICY, inspectPlugin, SandboxHost, type AuditEntry, type ExecStub, type FetchStub, type LogEntry, type SandboxedPlugin } from '@marathon/security';
 import { PluginTestError } from './plugin-test-error';
 
 export interface LoadPluginOptions {
@@ -26,6 +26,11 @@ export interface LoadPluginOptions {
   limits?: Partial<ResourceLimits> & { call_deadline_ms?: number };
   /** Run the plugin's init (default true). */
   init?: boolean;
+  /**
+   * Load despite high-severity code-scanner findings, as `marathon plugin install --force`
+   * installs them (size, file-type and signature rules still apply). Default false.
+   */
+  force?: boolean;
 }
 
 /** A plugin loaded for a test. Call close() when done (it removes the temporary data). */
@@ -43,10 +48,16 @@ export class TestPlugin {
     private readonly root: string,
   ) {}
 
-  /** Loads the plugin folder (plugin.json + built code) and, unless told not to, runs its init. */
+  /**
+   * Loads the plugin folder (plugin.json + built code) and, unless told not to, runs its init.
+   * First the folder goes through the checks `marathon plugin install` runs — the same trust gate
+   * (manifest, policy: size and file types, code scanner, signature) under the default policy — so
+   * a plugin whose tests pass is not refused at install: INSTALL_REFUSED lists what install would say.
+   */
   static async load(folder: string, options: LoadPluginOptions = {}): Promise<TestPlugin> {
     const dir = resolve(folder);
-    const manifest = await readManifest(dir);
+    const { manifest, decision } = await inspectPlugin(dir, { policy: DEFAULT_POLICY, trustedKeys: new Map(), source: 'folder', force: options.force === true });
+    if (!decision.allowed) throw new PluginTestError('INSTALL_REFUSED', `${manifest.name} would be refused by marathon plugin install:`, decision.refusals);
     const root = mkdtempSync(join(tmpdir(), `marathon-test-${manifest.name.replace(/[^a-z0-9-]/g, '-')}-`));
     const logs: LogEntry[] = [];
     const host = new SandboxHost({

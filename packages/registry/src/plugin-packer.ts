@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readManifest } from '@marathon/manifest';
-import { inspectPlugin, listPluginFiles, signPlugin, SIGNATURE_FILE, type SecurityPolicy } from '@marathon/security';
+import { inspectPlugin, listPluginFiles, signPlugin, SIGNATURE_FILE, verifyPlugin, type SecurityPolicy } from '@marathon/security';
 import { RegistryError } from './errors';
 import { selectPackFiles } from './pack-selection';
 import { pluginPackageJson } from './plugin-package';
@@ -44,6 +44,37 @@ function tarballName(name: string, version: string): string {
   return `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`;
 }
 
+/**
+ * A signature that no longer matches the author's own files — most often, the folder was rebuilt
+ * after `plugin sign` — is refused here, with how to sign again, rather than packed into a package
+ * every install would refuse. A difference pack itself makes (a file left out by the ignore list)
+ * is not the author's: dropSignatureBrokenByPack deals with those.
+ */
+async function refuseStaleSignature(copy: string, source: string, ignored: readonly string[], trusted: ReadonlyMap<string, KeyObject>, plugin: { name: string; version: string }): Promise<void> {
+  const check = await verifyPlugin(copy, trusted, plugin);
+  if (check.status !== 'modified') return;
+  const leftOut = ignored.some((path) => check.file === path || (path.endsWith('/') && check.file?.startsWith(path) === true));
+  if (leftOut) return;
+  throw new RegistryError(
+    'PACK_REFUSED',
+    `${source}/${SIGNATURE_FILE} no longer matches the files (${check.message}): sign it again with marathon plugin sign ${source} --key <your key>, or pack it signed in one step: marathon plugin pack ${source} --key <your key>`,
+  );
+}
+
+/**
+ * Pack writes package.json from plugin.json and leaves out the default ignore list, so the packed
+ * files can differ from the ones the author signed. Such a signature would make every install
+ * refuse the package: it is left out, and the warning says how to publish it signed.
+ */
+async function dropSignatureBrokenByPack(copy: string, trusted: ReadonlyMap<string, KeyObject>, plugin: { name: string; version: string }): Promise<string[]> {
+  const check = await verifyPlugin(copy, trusted, plugin);
+  if (check.status !== 'modified') return [];
+  await rm(join(copy, SIGNATURE_FILE), { force: true });
+  return [
+    `${SIGNATURE_FILE} was left out: it does not cover the files as packed (${check.message}; pack writes package.json from plugin.json and leaves out the default ignore list), and an install would refuse the package for it; to publish it signed, pack with --key <your key>`,
+  ];
+}
+
 export async function packPlugin(folder: string, options: PackOptions): Promise<PackResult> {
   const source = resolve(folder);
   const manifest = await readManifest(source);
@@ -77,8 +108,12 @@ export async function packPlugin(folder: string, options: PackOptions): Promise<
         throw new RegistryError('PACK_REFUSED', `package.json says ${field} ${String(existing[field])} but plugin.json says ${manifest[field]}; make them the same (or remove it from package.json)`);
       }
     }
+    // Without a key, the folder's own signature is packed — if it still holds once pack has written package.json.
+    const keptSignature = options.privateKeyPem === undefined && files.some((file) => file.path === SIGNATURE_FILE);
+    if (keptSignature) await refuseStaleSignature(copy, source, ignored, options.trustedKeys, manifest);
     await writeFile(join(copy, 'package.json'), `${JSON.stringify(pluginPackageJson(manifest, existing), null, 2)}\n`);
     if (options.privateKeyPem !== undefined) await signPlugin(copy, options.privateKeyPem, manifest);
+    const dropped = keptSignature ? await dropSignatureBrokenByPack(copy, options.trustedKeys, manifest) : [];
     const inspection = await inspectPlugin(copy, { policy: options.policy, trustedKeys: options.trustedKeys, source: 'archive', force: false });
     if (!inspection.decision.allowed) throw new RegistryError('PACK_REFUSED', `${manifest.name} ${manifest.version} would be refused at install:`, inspection.decision.refusals);
     const packed = (await listPluginFiles(copy)).files.map((file) => file.path).sort();
@@ -87,7 +122,7 @@ export async function packPlugin(folder: string, options: PackOptions): Promise<
     const tar = require('tar') as typeof import('tar');
     await tar.create({ gzip: true, cwd: copy, prefix: 'package/', portable: true, mtime: FIXED_MTIME, file }, packed);
     const integrity = `sha512-${createHash('sha512').update(await readFile(file)).digest('base64')}`;
-    return { file, name: manifest.name, version: manifest.version, integrity, files: packed, signed: options.privateKeyPem !== undefined, warnings: inspection.decision.warnings, ignored };
+    return { file, name: manifest.name, version: manifest.version, integrity, files: packed, signed: options.privateKeyPem !== undefined, warnings: [...dropped, ...inspection.decision.warnings], ignored };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

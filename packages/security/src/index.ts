@@ -28,11 +28,13 @@ export type { SignatureCheck, SignatureStatus, SignatureDocument, SigningKey } f
 export { MAX_KEY_FILE_BYTES, parsePublicKey, readKeyFile } from './trust/public-key';
 export type { ParsedPublicKey } from './trust/public-key';
 export { addTrustedKey, removeTrustedKey } from './trust/key-store';
+export { listTrustedKeys } from './trust/key-list';
+export type { KeyListing, TrustedKeyEntry } from './trust/key-list';
 export { recordIntegrity, checkIntegrity } from './trust/integrity';
 export type { IntegrityResult } from './trust/integrity';
 export { extractArchive } from './trust/safe-archive';
 export type { ArchiveLimits, ExtractedArchive } from './trust/safe-archive';
 export { consentSummary } from './trust/consent';
 export type { ConsentItem, ConsentSummary } from './trust/consent';
-export { inspectPlugin, signatureRefusal } from './trust/trust-gate';
+export { inspectPlugin, RESIGN_HINT, signatureRefusal } from './trust/trust-gate';
 export type { InspectOptions, InstallSource, Inspection, TrustDecision } from './trust/trust-gate';

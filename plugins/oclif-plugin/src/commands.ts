@@ -19,6 +19,7 @@ import PluginNew from './commands/plugin/new';
 import PluginPack from './commands/plugin/pack';
 import PluginPriority from './commands/plugin/priority';
 import PluginRefresh from './commands/plugin/refresh';
+import PluginRepair from './commands/plugin/repair';
 import PluginRun from './commands/plugin/run';
 import PluginSearch from './commands/plugin/search';
 import PluginSign from './commands/plugin/sign';
@@ -49,6 +50,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:priority': PluginPriority,
   'plugin:search': PluginSearch,
   'plugin:update': PluginUpdate,
+  'plugin:repair': PluginRepair,
   'plugin:export': PluginExport,
   'plugin:sync': PluginSync,
   'keys:add': KeysAdd,

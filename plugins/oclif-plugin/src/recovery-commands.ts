@@ -21,6 +21,7 @@ export const RECOVERY_COMMANDS: ReadonlySet<string> = new Set([
   // Which plugins run.
   'plugin:install',
   'plugin:update',
+  'plugin:repair',
   'plugin:sync',
   'plugin:enable',
   'plugin:disable',

@@ -17,6 +17,7 @@ import type {
   Property,
   PropertyDefinition,
   SequenceExpression,
+  UnaryExpression,
   VariableDeclarator,
 } from 'acorn';
 import type { PluginFile } from './plugin-files';
@@ -107,6 +108,11 @@ function isReference(node: Identifier, ancestors: Node[]): boolean {
     return (parent as PropertyDefinition | MethodDefinition).key !== node;
   }
   return !['LabeledStatement', 'BreakStatement', 'ContinueStatement', 'ExportSpecifier', 'ImportSpecifier'].includes(parent.type);
+}
+
+function isTypeofOperand(node: Identifier, ancestors: readonly Node[]): boolean {
+  const parent = ancestors[ancestors.length - 2];
+  return parent?.type === 'UnaryExpression' && (parent as UnaryExpression).operator === 'typeof' && (parent as UnaryExpression).argument === node;
 }
 
 /** Whether the node at the end of `ancestors` is what a call or `new` calls (through `(0, x)` if `throughSequences`). */
@@ -306,6 +312,9 @@ export function scanSource(file: string, source: string): ScanFinding[] {
       const holder = globalObjectName(identifier, context.refs);
       if (holder !== undefined) checkGlobalEscape(context, holder, ancestors);
       if (!context.refs.scopes.isGlobal(identifier)) return;
+      // `typeof process` asks whether the name exists and reads nothing through it (bundlers emit
+      // it to tell Node from a browser). Only the bare operand: `typeof process.env` reads process.
+      if (isTypeofOperand(identifier, ancestors)) return;
       if (identifier.name === 'process') report(context, identifier, 'process', 'high', "refers to process, the host's process object");
       else if (identifier.name === 'WebAssembly') report(context, identifier, 'webassembly', 'high', 'uses WebAssembly, which can hide code from review');
       else if (identifier.name === 'eval' && !isCallee(ancestors, true)) {

@@ -45,8 +45,7 @@ function scopeOf(manifest: Manifest, permission: Permission): string[] {
       return [...(manifest.env_vars?.allowed ?? [])];
     case 'exec':
       return (manifest.exec?.allowed_commands ?? []).map(describeExecCommand);
-    case 'filesystem':
-      return ['its own data folder'];
+    // filesystem: its description already says where (its own data folder), and nothing else is reachable.
     default:
       return [];
   }

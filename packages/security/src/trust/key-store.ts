@@ -4,13 +4,17 @@
 // file can never end up in the folder that decides trust. Removal is by key id, whatever the file
 // is called: every file that holds the key goes, since loadTrustedKeys trusts any of them.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keyNoteFile, type KeyNote } from './key-list';
 import { parsePublicKey, readKeyFile, type ParsedPublicKey } from './public-key';
 import { TrustError } from './trust-error';
 
-/** Trusts the public key in `file`: writes its canonical PEM as `<key id>.pem` in `keysDir`. */
-export async function addTrustedKey(keysDir: string, file: string, what = file): Promise<ParsedPublicKey> {
+/**
+ * Trusts the public key in `file`: writes its canonical PEM as `<key id>.pem` in `keysDir`, and
+ * beside it a note of `name` (for `keys list`; never part of what decides trust) and the date.
+ */
+export async function addTrustedKey(keysDir: string, file: string, what = file, name?: string): Promise<ParsedPublicKey> {
   const parsed = parsePublicKey(await readKeyFile(file, what), what);
   await mkdir(keysDir, { recursive: true });
   // Written beside its final name and renamed, so a reader never sees half a key.
@@ -28,6 +32,8 @@ export async function addTrustedKey(keysDir: string, file: string, what = file):
     await rm(temporary, { force: true });
     throw error;
   }
+  const note: KeyNote = { ...(name === undefined || name === '' ? {} : { name }), added_at: new Date().toISOString() };
+  await writeFile(join(keysDir, keyNoteFile(parsed.keyId)), `${JSON.stringify(note)}\n`, { mode: 0o644 });
   return parsed;
 }
 
@@ -59,5 +65,6 @@ export async function removeTrustedKey(keysDir: string, keyId: string): Promise<
     }
   }
   if (removed.length === 0) throw new TrustError('KEY_INVALID', `no trusted key ${keyId}: see marathon keys list`);
+  await rm(join(keysDir, keyNoteFile(keyId)), { force: true });
   return removed;
 }

@@ -3,11 +3,12 @@
 // signer's public key and key id, and an ed25519 signature over the canonical JSON of all that.
 // Trust is by key id: the public keys in MARATHON_HOME/keys/ are the trusted ones.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from './canonical-json';
 import { digestPluginFiles, firstDifference, type FileDigests } from './plugin-files';
-import { keyIdOf, parsePublicKey, readKeyFile } from './public-key';
+import { readKeyFiles } from './key-list';
+import { keyIdOf } from './public-key';
 import { TrustError } from './trust-error';
 
 export { keyIdOf } from './public-key';
@@ -93,22 +94,9 @@ export async function signPlugin(dir: string, privateKeyPem: string, plugin: { n
 export async function loadTrustedKeys(dir: string): Promise<{ keys: Map<string, KeyObject>; problems: string[] }> {
   const keys = new Map<string, KeyObject>();
   const problems: string[] = [];
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.pem')).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { keys, problems };
-    throw new TrustError('UNREADABLE', `cannot read the trusted keys in ${dir}: ${(error as Error).message}`);
-  }
-  for (const name of names) {
-    // Parsed as `keys add` parses: bounded, ed25519 public keys only. A private key left here by
-    // an older `keys add` is reported, not trusted, so that its owner moves it out of the home.
-    try {
-      const { keyId, key } = parsePublicKey(await readKeyFile(join(dir, name), name), name);
-      keys.set(keyId, key);
-    } catch (error) {
-      problems.push(error instanceof TrustError ? error.message : `${name} is not a PEM public key`);
-    }
+  for (const entry of await readKeyFiles(dir)) {
+    if (entry.parsed === undefined) problems.push(entry.problem);
+    else keys.set(entry.parsed.keyId, entry.parsed.key);
   }
   return { keys, problems };
 }

@@ -44,6 +44,9 @@ export interface Inspection {
   decision: TrustDecision;
 }
 
+/** What the author of a plugin whose files changed after signing does about it. */
+export const RESIGN_HINT = 'if you built or changed it since signing, sign it again with marathon plugin sign <folder> --key <your key> (or pack it signed: marathon plugin pack <folder> --key <your key>); otherwise get a copy from its author that is signed as it is';
+
 /**
  * Why the policy refuses a plugin with this signature, or undefined when it does not. One rule for
  * the install gate and for every load (plugin-runtime), so that a key removed since install, or a
@@ -51,7 +54,8 @@ export interface Inspection {
  */
 export function signatureRefusal(signature: Pick<SignatureCheck, 'status' | 'message'>, name: string, source: InstallSource, policy: SecurityPolicy): string | undefined {
   // Grafana's rule: a plugin changed after signing never loads, whatever else the policy allows.
-  if (signature.status === 'modified') return `the signature does not match the files: ${signature.message}`;
+  // Most often its author rebuilt or edited the folder after signing it: say how to sign again.
+  if (signature.status === 'modified') return `the signature no longer matches these files (${signature.message}): ${RESIGN_HINT}`;
   if (signature.status === 'invalid') return `the signature is invalid: ${signature.message}`;
   if (signature.status === 'valid' || !policy.require_signatures) return undefined;
   const exempt = policy.unsigned_allowlist.includes(name) || (signature.status === 'unsigned' && source === 'folder' && policy.allow_unsigned_dev);

@@ -16,6 +16,7 @@ import {
   loadPolicy,
   parsePolicy,
   recordIntegrity,
+  RESIGN_HINT,
   signPlugin,
   TrustError,
   type SecurityPolicy,
@@ -115,7 +116,7 @@ describe('consent', () => {
       'deployer 2.0.0 asks for:',
       '  - task_read — Read task data',
       '  ⚠️ exec — Run the system commands it lists: git, make',
-      '  ⚠️ filesystem — Read and write files in its own data folder: its own data folder',
+      '  ⚠️ filesystem — Read and write files in its own data folder',
       '  ⚠️ network — Network access to the hosts it lists: hooks.example.com',
       '  ⚠️  exec: git (unpinned: git can run any program through its config — this amounts to a shell)',
       '  ⚠️  exec: make (unpinned: make runs the commands its Makefile and arguments give it — this amounts to a shell)',
@@ -188,7 +189,7 @@ describe('the install gate', () => {
     appendFileSync(join(dir, 'index.js'), '\n');
     const inspection = await inspectPlugin(dir, { policy: policy(), trustedKeys: trusted, source: 'folder', force: true });
     expect(inspection.decision.allowed).toBe(false);
-    expect(inspection.decision.refusals).toEqual(['the signature does not match the files: index.js was changed after signing']);
+    expect(inspection.decision.refusals).toEqual([`the signature no longer matches these files (index.js was changed after signing): ${RESIGN_HINT}`]);
   });
 
   it('refuses high scanner findings unless forced, and shows every finding either way', async () => {

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { MarathonCommand } from '../../marathon-command';
+import { terminalText } from '../../terminal-text';
 
 export default class PluginExport extends MarathonCommand {
   static override id = 'plugin:export';
@@ -19,6 +20,12 @@ export default class PluginExport extends MarathonCommand {
     const lock = await manager.exportLock();
     const text = `${JSON.stringify(lock, null, 2)}\n`;
     const count = Object.keys(lock.plugins).length;
+    // A folder or archive is recorded by its absolute path on this host: another host syncing the
+    // lockfile finds it only if it has the same file at the same path.
+    const warnings = Object.entries(lock.plugins)
+      .filter(([, entry]) => entry.source.kind === 'folder' || entry.source.kind === 'tgz')
+      .map(([name, entry]) => `'${name}' is recorded from ${entry.source.kind === 'folder' ? 'a folder' : 'an archive'} on this host, ${entry.source.spec}: the lockfile records that absolute path, which other hosts won't have unless they hold the same ${entry.source.kind === 'folder' ? 'folder' : 'file'} there (publish the plugin to a registry and install it with marathon plugin install npm:${name} to make the lockfile portable)`);
+    if (!this.jsonEnabled()) for (const warning of warnings) this.sayError(`⚠️  ${terminalText(warning)}`);
     if (flags.output === '-') {
       if (!this.jsonEnabled()) process.stdout.write(text);
       return lock;
@@ -26,6 +33,6 @@ export default class PluginExport extends MarathonCommand {
     const file = resolve(flags.output);
     await writeFile(file, text);
     this.say(`✅ Wrote ${file} (${count} plugin${count === 1 ? '' : 's'})`);
-    return { file, ...lock };
+    return { file, ...lock, ...(warnings.length === 0 ? {} : { warnings }) };
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import type { ConsentSummary } from '@marathon/security';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
-import { terminalText } from '../../terminal-text';
+import { gateWarningPrinter } from '../../gate-warnings';
 
 export default class PluginInstall extends MarathonCommand {
   static override id = 'plugin:install';
@@ -36,14 +36,14 @@ export default class PluginInstall extends MarathonCommand {
         force: flags.force,
         withDependencies: flags['with-dependencies'],
         ...(flags.integrity === undefined ? {} : { integrity: flags.integrity }),
+        // Before any consent prompt, naming the plugin (a dependency's come before its own prompt).
+        onWarnings: gateWarningPrinter(this.jsonEnabled()),
         // Without a terminal there is nobody to ask: the manager then refuses, naming --yes.
         ...(process.stdin.isTTY === true ? { confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Install it with these permissions?') } : {}),
       }),
     );
-    for (const warning of result.warnings) if (!this.jsonEnabled()) this.sayError(`⚠️  ${terminalText(warning)}`);
     // A dependency is code the operator did not name: say what each one got and who signed it.
     for (const dependency of result.dependency_details) {
-      if (!this.jsonEnabled()) for (const warning of dependency.warnings) this.sayError(`⚠️  ${dependency.name}: ${terminalText(warning)}`);
       const permissions = dependency.permissions.length === 0 ? 'no permissions' : `permissions ${dependency.permissions.join(', ')}`;
       this.say(`✅ Plugin '${dependency.name}' ${dependency.version} installed successfully (needed by '${dependency.needed_by}'): signature ${dependency.signature}, ${permissions}`);
     }

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import type { ConsentSummary } from '@marathon/security';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
+import { gateWarningPrinter } from '../../gate-warnings';
 import { terminalText } from '../../terminal-text';
 
 interface UpdateOutcome {
@@ -45,6 +46,7 @@ export default class PluginUpdate extends MarathonCommand {
       force: flags.force,
       allowSourceChange: flags['allow-source-change'],
       allowSignatureDowngrade: flags['allow-signature-downgrade'],
+      onWarnings: gateWarningPrinter(this.jsonEnabled()),
       ...(process.stdin.isTTY === true
         ? {
             confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Update it with these permissions?'),
@@ -62,11 +64,15 @@ export default class PluginUpdate extends MarathonCommand {
           outcomes.push({ name, from: current, to: null, updated: false, reason: available?.reason ?? 'up to date' });
           // The reason may quote the registry (a deprecation message its publisher wrote).
           this.say(`✅ Plugin '${name}' is ${available?.reason === 'up to date' ? `up to date (${current})` : `at ${current}: ${terminalText(available?.reason ?? '')}`}`);
+          // Up to date is not the same as working: a plugin in error says why, and that says what to run.
+          const { record } = await manager.info(name);
+          if (record.status === 'error') this.sayError(`⚠️  ${name} is in error: ${terminalText(record.error ?? 'unknown')}`);
           continue;
         }
         const record = await this.withProgress(`Updating ${name}`, () => manager.update(name, request, options));
         outcomes.push({ name, from: current, to: record.version, updated: true, reason: available?.reason ?? `from ${request}` });
-        this.say(`✅ Plugin '${name}' updated ${current} → ${record.version}`);
+        // The same version again (an explicit source, a rebuilt folder) is a replacement, not an update.
+        this.say(record.version === current ? `✅ Plugin '${name}' ${current} replaced with the copy from ${terminalText(record.source.spec)} (same version)` : `✅ Plugin '${name}' updated ${current} → ${record.version}`);
       } catch (error) {
         // With several plugins, one that fails does not stop the others; the exit code tells.
         if (names.length === 1) throw error;

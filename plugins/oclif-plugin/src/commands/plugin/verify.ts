@@ -13,12 +13,13 @@ export default class PluginVerify extends MarathonCommand {
     const { args } = await this.parse(PluginVerify);
     const manager = await this.manager();
     const { checkIntegrity, loadTrustedKeys, verifyPlugin } = await import('@marathon/security');
+    const { repairHint } = await import('@marathon/manager');
     const { keys } = await loadTrustedKeys(manager.home.keysDir);
     const plugins = args.name === undefined ? await manager.list() : [(await manager.info(args.name)).record];
     const results = [];
     for (const plugin of plugins) {
       const folder = join(manager.home.installedDir, plugin.folder);
-      const integrity = await checkIntegrity(folder, plugin.integrity, `plugin '${plugin.name}'`);
+      const integrity = await checkIntegrity(folder, plugin.integrity, `plugin '${plugin.name}'`, repairHint(plugin.name));
       const signature = await verifyPlugin(folder, keys, plugin);
       this.say(`${integrity.ok ? '✅' : '❌'} ${plugin.name.padEnd(20)} ${integrity.ok ? 'files unchanged' : integrity.message}; signature ${signature.status}`);
       results.push({ name: plugin.name, integrity: integrity.ok ? 'ok' : 'modified', ...(integrity.ok ? {} : { file: integrity.change.path }), signature: signature.status, signature_message: signature.message });
