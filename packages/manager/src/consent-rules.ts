@@ -7,7 +7,7 @@ import { ManagerError } from './errors';
 /**
  * Permissions that install without asking: reading task data only. Anything that changes tasks,
  * sees credentials, or reaches files, the network, the environment or commands is asked for — as
- * the seed's hello-world (task_read) installs without a prompt.
+ * the hello-world of docs/design.md (task_read) installs without a prompt.
  */
 export const UNPROMPTED_PERMISSIONS: readonly Permission[] = ['task_read'];
 

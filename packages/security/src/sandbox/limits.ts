@@ -22,7 +22,7 @@ export const DEFAULT_CALL_LIMITS: Readonly<CallLimits> = Object.freeze({
 export type EffectiveLimits = ResourceLimits & CallLimits;
 
 /**
- * The limits a plugin runs under: the policy's (default: the seed's), lowered — never raised — by
+ * The limits a plugin runs under: the policy's (default: docs/design.md's, "The sandbox and ctx"), lowered — never raised — by
  * its manifest. Memory below the engine's floor is raised to it, the one case where a manifest's
  * wish cannot be met exactly.
  */

@@ -12,7 +12,7 @@ export const EXTENSIONLESS_FILES: readonly string[] = ['LICENSE', 'LICENCE', 'RE
 
 /**
  * Permissions that together reach further than either alone, so they need explicit consent:
- * exec + filesystem (write a script, then run it — the seed's example), exec + network (fetch a
+ * exec + filesystem (write a script, then run it — the example in docs/design.md, "Trust at install"), exec + network (fetch a
  * payload and run it), network + env_vars (read secrets and send them away).
  */
 export const DEFAULT_DANGEROUS_COMBOS: readonly (readonly Permission[])[] = [

@@ -1,4 +1,4 @@
-// The security policy every install passes: the seed's SecurityPolicy, typed and validated with
+// The security policy every install passes: the SecurityPolicy of docs/design.md ("Trust at install"), typed and validated with
 // zod (security-policy-schema.ts, loaded on first validation), read from MARATHON_HOME/config.json.
 // config.json is shared: its top-level policy keys are the policy's, other keys are left to their
 // owners; every top-level key must be one of CONFIG_KEYS (an unknown one is refused as the typo it
@@ -55,7 +55,7 @@ export const DEFAULT_POLICY: Readonly<SecurityPolicy> = Object.freeze(defaults()
 let schemaModule: typeof PolicySchema | undefined;
 const schema = (): typeof PolicySchema => (schemaModule ??= require('./security-policy-schema') as typeof PolicySchema);
 
-/** The limits a sandbox should use under this policy: the seed's defaults, overridden by the policy. */
+/** The limits a sandbox should use under this policy: docs/design.md's defaults, overridden by the policy. */
 export function policyLimits(policy: SecurityPolicy): ResourceLimits & { call_deadline_ms?: number } {
   return { ...DEFAULT_LIMITS, ...policy.limits };
 }

@@ -48,7 +48,7 @@ describe('policy', () => {
     expect(await loadPolicy(root)).toEqual(securityPolicySchema.parse({}));
   });
 
-  it('defaults to the seed\'s', async () => {
+  it('defaults to the policy of docs/design.md', async () => {
     expect(await loadPolicy(root)).toEqual({
       require_signatures: false,
       allow_unsigned_dev: true,
