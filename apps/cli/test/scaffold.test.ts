@@ -11,9 +11,13 @@ beforeEach(() => {
 });
 afterEach(() => ws.cleanup());
 
-// The repository's node_modules stand in for `npm install` (no registry here); it holds the same
-// @marathon packages and TypeScript the generated package.json asks for.
+// The repository's node_modules stand in for `npm install` here: they hold the same @marathon
+// packages, TypeScript and esbuild the generated package.json asks for. The real `npm install` of a
+// scaffold, from a registry the workspace's packages are published to by changesets, is the docs
+// test's (docs/plugin-development.md, tools/workspace-checks/test/docs.test.ts): publishing takes
+// most of a minute, once is enough.
 const repoModules = resolve(__dirname, '..', '..', '..', 'node_modules');
+const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(repoModules, pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 test('creates a project that builds, passes its own test and installs', async () => {
   const created = await ws.ok(['plugin', 'new', 'build-notifier', '--hooks', 'pre_task_submit,post_task_execute', '--permissions', 'task_read,network']);
@@ -22,6 +26,18 @@ test('creates a project that builds, passes its own test and installs', async ()
   expect(readdirSync(folder).sort()).toEqual(['.gitignore', 'README.md', 'package.json', 'plugin.json', 'scripts', 'src', 'test', 'tsconfig.json']);
   const manifest = JSON.parse(readFileSync(join(folder, 'plugin.json'), 'utf8'));
   expect(manifest).toMatchObject({ $schema: './node_modules/@marathon/manifest/plugin.schema.json', name: 'build-notifier', permissions: ['task_read', 'network'], hooks: ['pre_task_submit', 'post_task_execute'], network: { allowed_hosts: ['api.example.com'] } });
+
+  // It asks for the @marathon packages the CLI ships with (the docs test installs esbuild and
+  // TypeScript from a registry serving only this workspace's: its ranges must hold those).
+  const pkg = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  expect(pkg.devDependencies).toEqual({
+    '@marathon/manifest': `^${versionOf('@marathon/manifest')}`,
+    '@marathon/plugin-api': `^${versionOf('@marathon/plugin-api')}`,
+    '@marathon/plugin-testing': `^${versionOf('@marathon/plugin-testing')}`,
+    esbuild: expect.stringMatching(/^\^/),
+    typescript: expect.stringMatching(/^\^/),
+  });
+  expect(readFileSync(join(folder, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'dist/', 'keys/']));
 
   symlinkSync(repoModules, join(folder, 'node_modules'));
   const npmTest = spawnSync('npm', ['test'], { cwd: folder, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
@@ -37,6 +53,45 @@ test('creates a project that builds, passes its own test and installs', async ()
     ['pre_task_submit', true],
     ['post_task_execute', true],
   ]);
+});
+
+test('bundles the npm packages a plugin imports into dist/index.js, which installs and runs', async () => {
+  await ws.ok(['plugin', 'new', 'did-you-mean']);
+  const folder = join(ws.root, 'did-you-mean');
+  writeFileSync(
+    join(folder, 'src', 'index.ts'),
+    `import { definePlugin } from '@marathon/plugin-api';
+import { closest } from 'fastest-levenshtein';
+
+export default definePlugin({
+  commands: { hello: (ctx, args) => \`Did you mean \${closest(args[0] ?? '', ['build', 'deploy'])}?\` },
+});
+`,
+  );
+  symlinkSync(repoModules, join(folder, 'node_modules'));
+  const build = spawnSync('npm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  expect(`${build.stdout}${build.stderr}`).not.toMatch(/error/i);
+  expect(build.status).toBe(0);
+  // One ES module: the package's code is inside, and the only import left is the one the host provides.
+  const bundle = readFileSync(join(folder, 'dist', 'index.js'), 'utf8');
+  expect([...bundle.matchAll(/^import .* from ["'](.+)["'];?$/gm)].map((match) => match[1])).toEqual(['@marathon/plugin-api']);
+  expect(bundle).toContain('node_modules/fastest-levenshtein');
+  expect(readdirSync(join(folder, 'dist')).sort()).toEqual(['README.md', 'index.js', 'package.json', 'plugin.json']);
+
+  await ws.ok(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
+  expect((await ws.ok(['did-you-mean', 'hello', 'biuld'])).stdout).toBe('Did you mean build?\n');
+});
+
+test('a Node built-in in the plugin fails the build, not the load', async () => {
+  await ws.ok(['plugin', 'new', 'reads-files']);
+  const folder = join(ws.root, 'reads-files');
+  writeFileSync(join(folder, 'src', 'index.ts'), `import { readFileSync } from 'node:fs';\nimport { definePlugin } from '@marathon/plugin-api';\n\nexport default definePlugin({ commands: { hello: () => String(readFileSync) } });\n`);
+  symlinkSync(repoModules, join(folder, 'node_modules'));
+  const build = spawnSync('node', ['scripts/build.mjs'], { cwd: folder, encoding: 'utf8' });
+  expect(build.status).toBe(1);
+  expect(build.stderr).toContain('Could not resolve "node:fs"');
+  expect(build.stderr).toContain('the Marathon sandbox, which has no Node built-ins');
+  expect(existsSync(join(folder, 'dist', 'index.js'))).toBe(false);
 });
 
 test('refuses bad names, reserved names and folders in use, writing nothing', async () => {

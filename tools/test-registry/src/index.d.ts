@@ -3,13 +3,20 @@ export interface TestRegistry {
   url: string;
   /** Its temporary folder (storage, config). */
   root: string;
-  /** Publishes a package folder (or .tgz) with the real npm; `token` for private scopes. */
-  publish(folder: string, options?: { token?: string }): void;
+  /** An npm userconfig (registry and a token line) that publishes to it anonymously. */
+  userconfig: string;
+  /** Publishes a package folder (or .tgz) with the real npm; `token` for private scopes, `tag` for a dist-tag. */
+  publish(folder: string, options?: { token?: string; tag?: string }): void;
+  /** Publishes several package folders, of different names, with one npm process. */
+  publishMany(folders: string[], options?: { token?: string; tag?: string }): void;
   /** Creates a user and returns its auth token. */
   addUser(name: string, password: string): Promise<string>;
   stop(): Promise<void>;
   log(): string;
 }
 
-/** Starts Verdaccio on 127.0.0.1; `privateScopes` need a logged-in user to read or publish. */
-export function startRegistry(options?: { privateScopes?: string[] }): Promise<TestRegistry>;
+/**
+ * Starts Verdaccio on 127.0.0.1 (on `port`, refused when in use; else any free port);
+ * `privateScopes` need a logged-in user to read or publish.
+ */
+export function startRegistry(options?: { privateScopes?: string[]; port?: number }): Promise<TestRegistry>;

@@ -1,13 +1,15 @@
 // Every code block in docs/ works: JSON parses (and plugin.json examples validate), TypeScript
 // compiles, and `console` sessions run, command by command, against the real marathon binary in
 // a throwaway MARATHON_HOME, printing what the doc says they print. Blocks with `file=<path>`
-// are written to that file of the session before the commands after them run.
+// are written to that file of the session before the commands after them run. A session that runs
+// npm gets the real npm and a real registry on 127.0.0.1 (doc-registry.ts), nothing else.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { safeParseManifest } from '@marathon/manifest';
 import { codeBlocks, outputMatches, shellWords, type CodeBlock } from './doc-blocks';
+import { installsPackages, namedInstalls, scaffoldNeeds, startDocRegistry, type DocRegistry } from './doc-registry';
 import { workspaceRoot } from './workspace';
 
 const docsDir = join(workspaceRoot, 'docs');
@@ -15,7 +17,6 @@ const docsDir = join(workspaceRoot, 'docs');
 const RECORDS = new Set(['benchmarks.md', 'cli-commands.md']);
 const docs = readdirSync(docsDir).filter((file) => file.endsWith('.md') && !RECORDS.has(file));
 const marathon = join(workspaceRoot, 'apps', 'cli', 'bin', 'run.js');
-const modules = join(workspaceRoot, 'node_modules');
 const KNOWN = new Set(['console', 'json', 'ts', 'js', 'text']);
 
 interface Session {
@@ -27,11 +28,6 @@ function run(session: Session, words: string[]): { status: number | null; output
   const [command, ...args] = words;
   if (command === 'cd') {
     session.cwd = resolve(session.cwd, args[0] ?? '.');
-    return { status: 0, output: '' };
-  }
-  if (command === 'npm' && args[0] === 'install') {
-    // No registry here: the repository's node_modules hold the same packages.
-    if (!existsSync(join(session.cwd, 'node_modules'))) symlinkSync(modules, join(session.cwd, 'node_modules'));
     return { status: 0, output: '' };
   }
   const [file, argv] = command === 'marathon' ? [process.execPath, [marathon, ...args]] : [command!, args];
@@ -96,14 +92,24 @@ describe.each(docs)('docs/%s', (doc) => {
   });
 
   const sessionBlocks = blocks.filter((block) => block.lang === 'console' || block.file !== undefined);
-  // Only docs with sessions get this test: the others have nothing to run.
-  if (sessionBlocks.length > 0) it('runs its console sessions as written', () => {
+  const commands = sessionBlocks
+    .filter((block) => block.lang === 'console')
+    .flatMap((block) => block.body.split('\n').filter((line) => line.startsWith('$ ')).map((line) => shellWords(line.slice(2))));
+  // Only docs with sessions get this test: the others have nothing to run. Publishing to the
+  // registry and installing from it take a while: the timeout is the test's, not the preset's.
+  if (sessionBlocks.length > 0) it('runs its console sessions as written', async () => {
     const root = mkdtempSync(join(tmpdir(), 'marathon-docs-'));
     const session: Session = {
       cwd: root,
       env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: root, MARATHON_HOME: join(root, 'marathon-home'), NO_COLOR: '1', npm_config_update_notifier: 'false' },
     };
+    let registry: DocRegistry | undefined;
     try {
+      if (installsPackages(commands)) {
+        const scaffolds = commands.some(([command, topic, verb]) => command === 'marathon' && topic === 'plugin' && verb === 'new');
+        registry = await startDocRegistry([...(scaffolds ? scaffoldNeeds(marathon) : []), ...namedInstalls(commands)], root);
+        session.env = { ...session.env, ...registry.env };
+      }
       for (const block of sessionBlocks) {
         if (block.file !== undefined) {
           mkdirSync(dirname(join(session.cwd, block.file)), { recursive: true });
@@ -111,7 +117,8 @@ describe.each(docs)('docs/%s', (doc) => {
         } else runConsole(doc, block, session);
       }
     } finally {
+      await registry?.registry.stop();
       rmSync(root, { recursive: true, force: true });
     }
-  });
+  }, 600_000);
 });

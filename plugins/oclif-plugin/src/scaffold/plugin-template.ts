@@ -2,6 +2,9 @@
 // source with a handler for each chosen hook and a `hello` command, a build that writes the
 // installable folder (dist/: plugin.json, index.js, README.md — no TypeScript, which the install
 // policy refuses), and a test that loads dist/ in the real sandbox with @marathon/plugin-testing.
+// The build bundles: the sandbox resolves no packages (only files of the plugin's folder and
+// @marathon/plugin-api), so esbuild writes src/ and every npm package it imports into one
+// dist/index.js — also the one file that is hashed, signed and scanned. tsc only type-checks.
 import { HOOK_DESCRIPTIONS, VETO_HOOK_TYPES, type HookType, type Permission } from '@marathon/plugin-api';
 
 export interface TemplateOptions {
@@ -9,7 +12,7 @@ export interface TemplateOptions {
   hooks: HookType[];
   permissions: Permission[];
   /** Version ranges of the packages the project depends on. */
-  versions: { pluginApi: string; pluginTesting: string; manifest: string; typescript: string };
+  versions: { pluginApi: string; pluginTesting: string; manifest: string; typescript: string; esbuild: string };
 }
 
 /** Scope blocks the manifest needs for some permissions: placeholders the author edits. */
@@ -76,14 +79,48 @@ test('hello greets', async () => {
 `;
 }
 
-const BUILD_SCRIPT = `// Writes the installable plugin folder: tsc put index.js in dist/; plugin.json and README.md join
-// it, with a package.json so that \`npm pack ./dist\` (or npm publish ./dist) ships exactly this folder.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+const BUILD_SCRIPT = `// Writes the installable plugin folder, dist/: index.js, plugin.json, README.md and a package.json
+// (so that \`npm pack ./dist\` or npm publish ./dist ships exactly this folder).
+// index.js is src/index.ts bundled by esbuild with every npm package it imports, as one ES module:
+// the sandbox has no node_modules and resolves no packages, and this one file is what is hashed,
+// signed and scanned at install. Only @marathon/plugin-api stays an import: the host provides it.
+// \`node scripts/build.mjs --watch\` rebuilds on every change (beside \`marathon plugin dev ./dist\`).
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
 
+const options = {
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.js',
+  bundle: true,
+  format: 'esm',
+  // No Node built-ins in the sandbox: importing one fails here, at build time, not at load.
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  target: 'es2022',
+  external: ['@marathon/plugin-api'],
+  logLevel: 'warning',
+};
+
+mkdirSync('dist', { recursive: true });
 for (const file of ['plugin.json', 'README.md']) copyFileSync(file, \`dist/\${file}\`);
 const { name, version, description } = JSON.parse(readFileSync('plugin.json', 'utf8'));
 const pkg = { name, version, description, type: 'module', keywords: ['marathon-plugin'] };
 writeFileSync('dist/package.json', \`\${JSON.stringify(pkg, null, 2)}\\n\`);
+
+if (process.argv.includes('--watch')) {
+  const context = await esbuild.context(options);
+  await context.watch();
+  console.log('watching src/ (Ctrl-C to stop)');
+} else {
+  try {
+    await esbuild.build(options);
+  } catch {
+    // esbuild printed what failed; its advice to build for Node does not apply here.
+    console.error('dist/index.js runs in the Marathon sandbox, which has no Node built-ins (node:fs, …):');
+    console.error('reach files, the network, variables and commands through ctx (ctx.fs, ctx.net, ctx.env, ctx.exec).');
+    process.exitCode = 1;
+  }
+}
 `;
 
 function packageJson(options: TemplateOptions): string {
@@ -95,18 +132,24 @@ function packageJson(options: TemplateOptions): string {
     description: `The ${options.name} Marathon plugin`,
     scripts: {
       build: 'tsc -p tsconfig.json && node scripts/build.mjs',
+      watch: 'node scripts/build.mjs --watch',
       test: 'npm run build && node --test test/',
     },
     devDependencies: {
       '@marathon/manifest': options.versions.manifest,
       '@marathon/plugin-api': options.versions.pluginApi,
       '@marathon/plugin-testing': options.versions.pluginTesting,
+      esbuild: options.versions.esbuild,
       typescript: options.versions.typescript,
     },
+    // esbuild's postinstall only checks for (or downloads) its binary, which npm already installs as
+    // an optional dependency: denied, and npm stops asking about it.
+    allowScripts: { esbuild: false },
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
+// Type-checking only (esbuild writes dist/), resolving imports the way the bundler does.
 const TSCONFIG = `${JSON.stringify(
   {
     compilerOptions: {
@@ -116,8 +159,8 @@ const TSCONFIG = `${JSON.stringify(
       lib: ['es2022'],
       types: [],
       strict: true,
-      rootDir: 'src',
-      outDir: 'dist',
+      noEmit: true,
+      isolatedModules: true,
       skipLibCheck: true,
     },
     include: ['src/**/*.ts'],
@@ -132,7 +175,10 @@ function readme(options: TemplateOptions): string {
 A Marathon plugin.
 
 - \`npm install\`, then \`npm test\`: builds \`dist/\` and runs its test in the real sandbox.
-- \`marathon plugin install ./dist --enable\`: installs it (\`marathon plugin dev ./dist\` reloads on change).
+- \`npm run build\` type-checks with tsc and bundles \`src/\` with the npm packages it imports into
+  \`dist/index.js\` (esbuild): the sandbox loads that one file and resolves no packages.
+- \`marathon plugin install ./dist --enable\`: installs it (\`marathon plugin dev ./dist\` reloads on
+  change; \`npm run watch\` rebuilds beside it).
 - \`marathon ${options.name} hello Ada\`: runs its command.
 
 Permissions: ${options.permissions.join(', ') || 'none'}. Hooks: ${options.hooks.join(', ') || 'none'}.
@@ -149,6 +195,7 @@ export function pluginProjectFiles(options: TemplateOptions): Record<string, str
     'package.json': packageJson(options),
     'tsconfig.json': TSCONFIG,
     'README.md': readme(options),
-    '.gitignore': 'node_modules/\ndist/\n',
+    // keys/ is where the guide's `marathon keys generate --out keys` puts the private signing key.
+    '.gitignore': 'node_modules/\ndist/\nkeys/\n',
   };
 }

@@ -7,8 +7,10 @@ import { MarathonCommand } from '../../marathon-command';
 import { ScaffoldError } from '../../scaffold/scaffold-error';
 import { pluginProjectFiles, type TemplateOptions } from '../../scaffold/plugin-template';
 
-// The TypeScript the generated project builds with (the release this repository is built and tested with).
+// The TypeScript and esbuild the generated project builds with (the releases this repository is
+// built and tested with; the docs test installs the scaffold with exactly these).
 const TYPESCRIPT_RANGE = '^6.0.3';
+const ESBUILD_RANGE = '^0.28.2';
 
 function rangeOf(pkg: string): string {
   return `^${(require(`${pkg}/package.json`) as { version: string }).version}`;
@@ -41,6 +43,7 @@ export default class PluginNew extends MarathonCommand {
         pluginTesting: rangeOf('@marathon/plugin-testing'),
         manifest: rangeOf('@marathon/manifest'),
         typescript: TYPESCRIPT_RANGE,
+        esbuild: ESBUILD_RANGE,
       },
     };
     const files = pluginProjectFiles(options);
