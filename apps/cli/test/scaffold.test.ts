@@ -82,6 +82,44 @@ export default definePlugin({
   expect((await ws.ok(['did-you-mean', 'hello', 'biuld'])).stdout).toBe('Did you mean build?\n');
 });
 
+test("the project type-checks against the sandbox's globals, and a rebuild drops a stale signature", async () => {
+  await ws.ok(['plugin', 'new', 'uses-globals']);
+  const folder = join(ws.root, 'uses-globals');
+  // console, URL and TextEncoder exist in the sandbox; tsc (types: [] of Node) must know them too.
+  writeFileSync(
+    join(folder, 'src', 'index.ts'),
+    `import { definePlugin } from '@marathon/plugin-api';
+
+export default definePlugin({
+  commands: {
+    hello: (ctx, args) => {
+      console.info('hello called');
+      const url = new URL(args[0] ?? 'https://example.com/a?b=1');
+      return \`\${url.hostname} \${new TextEncoder().encode(url.search).length}\`;
+    },
+  },
+});
+`,
+  );
+  symlinkSync(repoModules, join(folder, 'node_modules'));
+  const env = { ...process.env, npm_config_update_notifier: 'false' };
+  const build = spawnSync('npm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env });
+  expect(`${build.stdout}${build.stderr}`).not.toMatch(/error/i);
+  expect(build.status).toBe(0);
+
+  await ws.ok(['keys', 'generate', '--out', join(folder, 'keys'), '--name', 'me']);
+  const keyFile = readdirSync(join(folder, 'keys')).find((file) => file.endsWith('.key'))!;
+  await ws.ok(['plugin', 'sign', join(folder, 'dist'), '--key', join(folder, 'keys', keyFile)]);
+  expect(existsSync(join(folder, 'dist', 'SIGNATURE.json'))).toBe(true);
+  const rebuild = spawnSync('npm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env });
+  expect(rebuild.status).toBe(0);
+  expect(rebuild.stderr).toContain('removed dist/SIGNATURE.json');
+  expect(existsSync(join(folder, 'dist', 'SIGNATURE.json'))).toBe(false);
+
+  await ws.ok(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
+  expect((await ws.ok(['uses-globals', 'hello', 'https://hooks.example.com/x?y=2'])).stdout).toBe('hooks.example.com 4\n');
+});
+
 test('a Node built-in in the plugin fails the build, not the load', async () => {
   await ws.ok(['plugin', 'new', 'reads-files']);
   const folder = join(ws.root, 'reads-files');

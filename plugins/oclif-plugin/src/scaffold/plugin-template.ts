@@ -85,7 +85,7 @@ const BUILD_SCRIPT = `// Writes the installable plugin folder, dist/: index.js, 
 // the sandbox has no node_modules and resolves no packages, and this one file is what is hashed,
 // signed and scanned at install. Only @marathon/plugin-api stays an import: the host provides it.
 // \`node scripts/build.mjs --watch\` rebuilds on every change (beside \`marathon plugin dev ./dist\`).
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const options = {
@@ -102,6 +102,12 @@ const options = {
 };
 
 mkdirSync('dist', { recursive: true });
+// A signature covers the files it was made for; this build rewrites them, so a SIGNATURE.json from
+// an earlier \`marathon plugin sign\` would only make install refuse. Sign again after building.
+if (existsSync('dist/SIGNATURE.json')) {
+  rmSync('dist/SIGNATURE.json');
+  console.warn('removed dist/SIGNATURE.json: it signed the previous build; sign this one again (marathon plugin sign ./dist --key …)');
+}
 for (const file of ['plugin.json', 'README.md']) copyFileSync(file, \`dist/\${file}\`);
 const { name, version, description } = JSON.parse(readFileSync('plugin.json', 'utf8'));
 const pkg = { name, version, description, type: 'module', keywords: ['marathon-plugin'] };
@@ -157,7 +163,8 @@ const TSCONFIG = `${JSON.stringify(
       moduleResolution: 'bundler',
       target: 'es2022',
       lib: ['es2022'],
-      types: [],
+      // The sandbox's standard globals (console, URL, setTimeout, …) and nothing of Node's.
+      types: ['@marathon/plugin-api/globals'],
       strict: true,
       noEmit: true,
       isolatedModules: true,
