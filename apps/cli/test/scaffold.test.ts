@@ -19,6 +19,18 @@ afterEach(() => ws.cleanup());
 const repoModules = resolve(__dirname, '..', '..', '..', 'node_modules');
 const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(repoModules, pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** A project made by `marathon plugin new <name>` with `source` as its src/index.ts, built. */
+async function builtProject(name: string, source: string): Promise<string> {
+  await ws.ok(['plugin', 'new', name]);
+  const folder = join(ws.root, name);
+  writeFileSync(join(folder, 'src', 'index.ts'), source);
+  symlinkSync(repoModules, join(folder, 'node_modules'));
+  const build = spawnSync('npm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  expect(`${build.stdout}${build.stderr}`).not.toMatch(/error/i);
+  expect(build.status).toBe(0);
+  return folder;
+}
+
 test('creates a project that builds, passes its own test and installs', async () => {
   const created = await ws.ok(['plugin', 'new', 'build-notifier', '--hooks', 'pre_task_submit,post_task_execute', '--permissions', 'task_read,network']);
   expect(created.stdout).toContain("✅ Created plugin 'build-notifier' in build-notifier");
@@ -56,10 +68,8 @@ test('creates a project that builds, passes its own test and installs', async ()
 });
 
 test('bundles the npm packages a plugin imports into dist/index.js, which installs and runs', async () => {
-  await ws.ok(['plugin', 'new', 'did-you-mean']);
-  const folder = join(ws.root, 'did-you-mean');
-  writeFileSync(
-    join(folder, 'src', 'index.ts'),
+  const folder = await builtProject(
+    'did-you-mean',
     `import { definePlugin } from '@marathon/plugin-api';
 import { closest } from 'fastest-levenshtein';
 
@@ -68,10 +78,6 @@ export default definePlugin({
 });
 `,
   );
-  symlinkSync(repoModules, join(folder, 'node_modules'));
-  const build = spawnSync('npm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
-  expect(`${build.stdout}${build.stderr}`).not.toMatch(/error/i);
-  expect(build.status).toBe(0);
   // One ES module: the package's code is inside, and the only import left is the one the host provides.
   const bundle = readFileSync(join(folder, 'dist', 'index.js'), 'utf8');
   expect([...bundle.matchAll(/^import .* from ["'](.+)["'];?$/gm)].map((match) => match[1])).toEqual(['@marathon/plugin-api']);
@@ -83,11 +89,9 @@ export default definePlugin({
 });
 
 test("the project type-checks against the sandbox's globals, and a rebuild drops a stale signature", async () => {
-  await ws.ok(['plugin', 'new', 'uses-globals']);
-  const folder = join(ws.root, 'uses-globals');
   // console, URL and TextEncoder exist in the sandbox; tsc (types: [] of Node) must know them too.
-  writeFileSync(
-    join(folder, 'src', 'index.ts'),
+  const folder = await builtProject(
+    'uses-globals',
     `import { definePlugin } from '@marathon/plugin-api';
 
 export default definePlugin({
@@ -101,11 +105,7 @@ export default definePlugin({
 });
 `,
   );
-  symlinkSync(repoModules, join(folder, 'node_modules'));
   const env = { ...process.env, npm_config_update_notifier: 'false' };
-  const build = spawnSync('npm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env });
-  expect(`${build.stdout}${build.stderr}`).not.toMatch(/error/i);
-  expect(build.status).toBe(0);
 
   await ws.ok(['keys', 'generate', '--out', join(folder, 'keys'), '--name', 'me']);
   const keyFile = readdirSync(join(folder, 'keys')).find((file) => file.endsWith('.key'))!;
