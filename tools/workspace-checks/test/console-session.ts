@@ -17,8 +17,8 @@ export interface ConsoleSession {
 }
 
 /** A session in a new temporary folder, with MARATHON_HOME and HOME inside it. */
-export function newSession(): ConsoleSession {
-  const root = mkdtempSync(join(tmpdir(), 'marathon-readme-'));
+export function newSession(prefix = 'marathon-session-'): ConsoleSession {
+  const root = mkdtempSync(join(tmpdir(), prefix));
   return {
     cwd: root,
     env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: root, MARATHON_HOME: join(root, 'marathon-home'), NO_COLOR: '1', npm_config_update_notifier: 'false' },
@@ -30,15 +30,9 @@ export interface CommandOutcome {
   output: string;
 }
 
-/**
- * Runs a command of a session the file needs run its own way (e.g. docs/'s `npm install`);
- * undefined leaves it to the default: `cd`, `marathon`, or the program of that name.
- */
-export type CommandOverride = (session: ConsoleSession, words: string[]) => CommandOutcome | undefined;
-
-function run(session: ConsoleSession, words: string[], override?: CommandOverride): CommandOutcome {
-  const overridden = override?.(session, words);
-  if (overridden !== undefined) return overridden;
+// Every command runs for real: `npm install` included (a session that needs packages points npm at a
+// registry through its env, see doc-registry.ts) — a stand-in here would hide what users hit.
+function run(session: ConsoleSession, words: string[]): CommandOutcome {
   const [command, ...args] = words;
   if (command === 'cd') {
     session.cwd = resolve(session.cwd, args[0] ?? '.');
@@ -50,14 +44,14 @@ function run(session: ConsoleSession, words: string[], override?: CommandOverrid
 }
 
 /** Runs one console block in `session`; throws naming the file and line of the first mismatch. */
-export function runConsoleBlock(file: string, block: CodeBlock, session: ConsoleSession, override?: CommandOverride): void {
+export function runConsoleBlock(file: string, block: CodeBlock, session: ConsoleSession): void {
   const lines = block.body.trimEnd().split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (!line.startsWith('$ ')) throw new Error(`${file}:${block.line + 1 + i}: output without a command before it: ${line}`);
     const expected: string[] = [];
     while (i + 1 < lines.length && !lines[i + 1]!.startsWith('$ ')) expected.push(lines[++i]!);
-    const { status, output } = run(session, shellWords(line.slice(2)), override);
+    const { status, output } = run(session, shellWords(line.slice(2)));
     const where = `${file}:${block.line + 1 + i - expected.length}: ${line}`;
     const refused = expected.some((text) => text.startsWith('❌'));
     if (refused ? status === 0 : status !== 0) throw new Error(`${where}\nexited ${status}, the file says it ${refused ? 'fails' : 'succeeds'}:\n${output}`);

@@ -5,10 +5,10 @@
 // npm gets the real npm and a real registry on 127.0.0.1 (doc-registry.ts), nothing else.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { safeParseManifest } from '@marathon/manifest';
-import { codeBlocks, outputMatches, shellWords, type CodeBlock } from './doc-blocks';
+import { codeBlocks, shellWords, type CodeBlock } from './doc-blocks';
+import { newSession, runConsoleBlock } from './console-session';
 import { installsPackages, namedInstalls, scaffoldNeeds, startDocRegistry, type DocRegistry } from './doc-registry';
 import { workspaceRoot } from './workspace';
 
@@ -18,40 +18,6 @@ const RECORDS = new Set(['benchmarks.md', 'cli-commands.md']);
 const docs = readdirSync(docsDir).filter((file) => file.endsWith('.md') && !RECORDS.has(file));
 const marathon = join(workspaceRoot, 'apps', 'cli', 'bin', 'run.js');
 const KNOWN = new Set(['console', 'json', 'ts', 'js', 'text']);
-
-interface Session {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-}
-
-function run(session: Session, words: string[]): { status: number | null; output: string } {
-  const [command, ...args] = words;
-  if (command === 'cd') {
-    session.cwd = resolve(session.cwd, args[0] ?? '.');
-    return { status: 0, output: '' };
-  }
-  const [file, argv] = command === 'marathon' ? [process.execPath, [marathon, ...args]] : [command!, args];
-  const outcome = spawnSync(file, argv, { cwd: session.cwd, env: session.env, encoding: 'utf8', timeout: 120_000 });
-  return { status: outcome.status, output: `${outcome.stdout ?? ''}${outcome.stderr ?? ''}${outcome.error?.message ?? ''}` };
-}
-
-function runConsole(doc: string, block: CodeBlock, session: Session): void {
-  const lines = block.body.trimEnd().split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.startsWith('$ ')) throw new Error(`${doc}:${block.line + 1 + i}: output without a command before it: ${line}`);
-    const expected: string[] = [];
-    while (i + 1 < lines.length && !lines[i + 1]!.startsWith('$ ')) expected.push(lines[++i]!);
-    const { status, output } = run(session, shellWords(line.slice(2)));
-    const where = `${doc}:${block.line + 1 + i - expected.length}: ${line}`;
-    const refused = expected.some((text) => text.startsWith('❌'));
-    if (refused ? status === 0 : status !== 0) throw new Error(`${where}\nexited ${status}, the doc says it ${refused ? 'fails' : 'succeeds'}:\n${output}`);
-    const actual = output.split('\n');
-    for (const text of expected.filter((entry) => entry.trim() !== '')) {
-      if (!actual.some((candidate) => outputMatches(text, candidate))) throw new Error(`${where}\nthe doc shows '${text}', the command printed:\n${output}`);
-    }
-  }
-}
 
 function typecheck(doc: string, block: CodeBlock): void {
   const dir = mkdtempSync(join(workspaceRoot, 'tools', 'workspace-checks', '.doc-ts-'));
@@ -98,11 +64,8 @@ describe.each(docs)('docs/%s', (doc) => {
   // Only docs with sessions get this test: the others have nothing to run. Publishing to the
   // registry and installing from it take a while: the timeout is the test's, not the preset's.
   if (sessionBlocks.length > 0) it('runs its console sessions as written', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'marathon-docs-'));
-    const session: Session = {
-      cwd: root,
-      env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: root, MARATHON_HOME: join(root, 'marathon-home'), NO_COLOR: '1', npm_config_update_notifier: 'false' },
-    };
+    const session = newSession('marathon-docs-');
+    const root = session.cwd;
     let registry: DocRegistry | undefined;
     try {
       if (installsPackages(commands)) {
@@ -114,7 +77,7 @@ describe.each(docs)('docs/%s', (doc) => {
         if (block.file !== undefined) {
           mkdirSync(dirname(join(session.cwd, block.file)), { recursive: true });
           writeFileSync(join(session.cwd, block.file), block.body);
-        } else runConsole(doc, block, session);
+        } else runConsoleBlock(doc, block, session);
       }
     } finally {
       await registry?.registry.stop();

@@ -111,7 +111,7 @@ describe.each(files)('%s', (file) => {
 
   const consoles = blocks.filter((block) => block.lang === 'console');
   if (consoles.length > 0) it('runs its console sessions as written', () => {
-    const session = newSession();
+    const session = newSession('marathon-readme-');
     const root = session.cwd;
     try {
       for (const block of consoles) runConsoleBlock(file, block, session);

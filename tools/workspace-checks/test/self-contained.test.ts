@@ -38,7 +38,7 @@ test('no tracked file references a path outside the repository', () => {
   expect(OUTSIDE.flatMap((pattern) => linesMatching(pattern))).toEqual([]);
 });
 
-test('no tracked file cites "the seed": the design is docs/design.md', () => {
+test('no tracked file cites the outside source document by name: the design is docs/design.md', () => {
   expect(linesMatching(SEED)).toEqual([]);
 });
 
