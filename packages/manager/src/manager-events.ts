@@ -1,4 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
+import type { HookType } from '@marathon/plugin-api';
+import type { SandboxError } from '@marathon/security';
 
 /** What a host can observe of the plugin lifecycle. */
 export interface ManagerEventMap {
@@ -7,6 +9,12 @@ export interface ManagerEventMap {
   disabled: [event: { plugin: string }];
   loaded: [event: { plugin: string; load_ms: number; init_ms: number }];
   failed: [event: { plugin: string; reason: string }];
+  /**
+   * A hook call failed rather than the plugin returning a failed result (it threw, broke a limit,
+   * returned something that is not a HookResult). `error.pluginStack` is where in the plugin's
+   * code it threw, when it did: the plugin's text, to be escaped before it is printed.
+   */
+  hook_failed: [event: { plugin: string; hook: HookType; error: SandboxError }];
   reloaded: [event: { plugin: string }];
   uninstalled: [event: { plugin: string }];
 }

@@ -86,7 +86,11 @@ export class PluginRuntime {
     const loaded = await this.ensureLoaded(name);
     loaded.inFlight += 1;
     try {
-      return (await loaded.plugin.callHook(hook, data)).result;
+      const called = await loaded.plugin.callHook(hook, data);
+      // The bus keeps only the HookResult; the error behind a failed call (with the plugin's own
+      // stack, which the CLI prints under DEBUG) goes to whoever listens, and is kept nowhere.
+      if (called.error !== undefined) this.options.events.emit('hook_failed', { plugin: name, hook, error: called.error });
+      return called.result;
     } finally {
       this.settle(loaded, name);
     }
@@ -98,7 +102,11 @@ export class PluginRuntime {
     loaded.inFlight += 1;
     try {
       const result = await loaded.plugin.runCommand(command, args);
-      if (!result.ok) throw new ManagerError('COMMAND_FAILED', result.error.message);
+      if (!result.ok) {
+        const failure = new ManagerError('COMMAND_FAILED', result.error.message);
+        failure.cause = result.error; // its pluginStack: where in the plugin's code it threw
+        throw failure;
+      }
       return result.output;
     } finally {
       this.settle(loaded, name);
@@ -152,7 +160,9 @@ export class PluginRuntime {
       // finding it in the error state for good.
       if (options.markFailed !== false && cause?.code !== 'WORKER_LOST') await this.options.markFailed(name, reason);
       this.options.events.emit('failed', { plugin: name, reason });
-      throw new ManagerError(code, reason);
+      const failure = new ManagerError(code, reason);
+      if (cause !== undefined) failure.cause = cause;
+      throw failure;
     };
     const started = performance.now();
     const integrity = await checkIntegrity(folder, record.integrity, `plugin '${name}'`, repairHint(name));

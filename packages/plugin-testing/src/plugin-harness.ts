@@ -95,7 +95,7 @@ export class TestPlugin {
   /** Runs a command; returns what it printed. Throws PluginTestError when the command fails. */
   async command(name: string, args: readonly string[] = []): Promise<string | undefined> {
     const result = await this.plugin.runCommand(name, args);
-    if (!result.ok) throw new PluginTestError('COMMAND_FAILED', `${this.manifest.name} ${name}: ${result.error.message}`);
+    if (!result.ok) throw new PluginTestError('COMMAND_FAILED', `${this.manifest.name} ${name}: ${result.error.message}`, [], result.error.pluginStack);
     return result.output;
   }
 

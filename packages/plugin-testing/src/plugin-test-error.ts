@@ -4,7 +4,12 @@ export type PluginTestErrorCode =
   /** The folder fails the checks `marathon plugin install` runs: `details` lists each refusal. */
   | 'INSTALL_REFUSED';
 
-/** A plugin call that failed in a test: the message names the plugin, the call and why (each finding on a line of its own). */
+/**
+ * A plugin call that failed in a test: the message names the plugin, the call and why (each finding
+ * on a line of its own). `pluginStack`: where in the plugin's code a command threw, one frame a line
+ * ("at greet (index.js:4:18)"); the error's `stack`, which test runners print, shows those frames
+ * first and then the test's own.
+ */
 export class PluginTestError extends Error {
   override readonly name = 'PluginTestError';
 
@@ -12,7 +17,13 @@ export class PluginTestError extends Error {
     readonly code: PluginTestErrorCode,
     message: string,
     readonly details: readonly string[] = [],
+    readonly pluginStack?: string,
   ) {
     super(details.length === 0 ? message : `${message}\n${details.map((line) => `  ${line}`).join('\n')}`);
+    if (pluginStack !== undefined && this.stack !== undefined) {
+      const header = `${this.name}: ${this.message}`;
+      const frames = pluginStack.split('\n').map((frame) => `    ${frame}`).join('\n');
+      if (this.stack.startsWith(header)) this.stack = `${header}\n${frames}${this.stack.slice(header.length)}`;
+    }
   }
 }

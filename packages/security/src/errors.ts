@@ -22,7 +22,12 @@ export type SandboxErrorCode =
   /** The sandbox or plugin was already disposed. */
   | 'DISPOSED';
 
-/** A sandboxed call or load that failed; `plugin` names whose, `message` says what happened. */
+/**
+ * A sandboxed call or load that failed; `plugin` names whose, `message` says what happened.
+ * `pluginStack` (HANDLER_FAILED only) is where in the plugin's code it threw, one frame a line
+ * ("at greet (index.js:4:18)", files relative to the plugin folder) — `stack` stays the host's.
+ * It is the plugin's text: bounded, but escape it before printing it to a terminal.
+ */
 export class SandboxError extends Error {
   override readonly name = 'SandboxError';
 
@@ -30,6 +35,7 @@ export class SandboxError extends Error {
     readonly code: SandboxErrorCode,
     readonly plugin: string,
     message: string,
+    readonly pluginStack?: string,
   ) {
     super(message);
   }

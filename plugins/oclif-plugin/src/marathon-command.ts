@@ -1,5 +1,6 @@
 // The base of every marathon command (MARATHON_HOME, default ~/.marathon, says where state lives): one way to open the manager, to report errors (a line on
-// stderr that says what to do next, or JSON with --json; a stack trace only with DEBUG), to ask
+// stderr that says what to do next, or JSON with --json; a stack trace only with DEBUG — for a
+// plugin's failure, the plugin's own frames, see plugin-stack.ts), to ask
 // for consent, and to show progress without corrupting piped or --json output. Everything it prints
 // for humans goes through terminalText: much of it is a plugin's text (see terminal-text.ts).
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import type { PluginManager, PluginManagerOptions } from '@marathon/manager';
 import type { NpmRegistryClient } from '@marathon/registry';
 import { builtInPluginFolders } from './built-in-plugins';
 import { stateSnapshot } from './marathon-state';
+import { debugEnabled, pluginStackLines, pluginStackOf } from './plugin-stack';
 import { terminalJson, terminalText } from './terminal-text';
 
 /** Errors whose message is written for the operator: shown as they are, with their code in --json. */
@@ -192,7 +194,12 @@ export abstract class MarathonCommand extends Command {
       this.logJson({ error: { code: error.code, message: error.message.split('\n')[0], details: errorDetails(error) } });
     } else {
       this.sayError(`❌ ${error.message}`);
-      if (process.env.DEBUG !== undefined && error.stack !== undefined) this.sayError(error.stack);
+      if (debugEnabled()) {
+        // A plugin's failure: where in the plugin's code it threw, not where the CLI reported it.
+        const pluginStack = pluginStackOf(error);
+        if (pluginStack !== undefined) for (const line of pluginStackLines(pluginStack)) this.sayError(line);
+        else if (error.stack !== undefined) this.sayError(error.stack);
+      }
     }
     process.exitCode = 1;
     return undefined;

@@ -12,6 +12,10 @@
 //   'U'                      the handler returned nothing
 //   'V' + JSON text          the handler's value
 //   'E' + code + '\n' + text  the call failed (BAD_RESULT, HANDLER_FAILED, NO_SUCH_HANDLER)
+//   'E' + code + ' ' + n + '\n' + stack + text
+//                            a handler threw an Error with a stack: its first n characters (n at
+//                            most MAX_STACK_CHARS, counted here) are the stack, the rest the message.
+//                            The length is the prelude's, so neither text can pass for the other.
 // An async handler's call answers a promise made by the captured Promise constructor; the host
 // reads its state itself and then asks `encode` or `encodeError` for the text (no `then`, whose
 // species lookup a plugin could redirect).
@@ -24,6 +28,8 @@
 // The standard globals (console, timers, URL, TextEncoder, crypto, …) are guest modules written in
 // TypeScript (guest/*.ts), loaded on first use through `load`; this prelude only hands them the
 // host functions they are built on (`guestHost`, typed as GuestHost in guest/guest-host.ts).
+import { MAX_STACK_CHARS } from './guest-stack';
+
 export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson, hostLoad, hostSetTimer, hostClearTimer) {
   'use strict';
   var stringify = JSON.stringify, parse = JSON.parse, freeze = Object.freeze, keys = Object.keys;
@@ -159,8 +165,20 @@ export const GUEST_PRELUDE = String.raw`(function (hostSync, hostAsync, infoJson
     }
     return message.length > 2000 ? message.slice(0, 2000) + '...' : message;
   }
+  // An Error's stack, for DEBUG (guest-stack.ts reads it on the host). It is an ordinary property
+  // the plugin may have replaced: only a string is taken, cut with the slice captured before the
+  // plugin's code ran, so that its length, written into the envelope, is the text's.
+  function stackOf(error) {
+    try {
+      var stack = error instanceof ErrorCtor ? error.stack : undefined;
+      return typeof stack === 'string' ? apply(sliceText, stack, [0, ${MAX_STACK_CHARS}]) : '';
+    } catch (e) {
+      return '';
+    }
+  }
   function encodeError(error) {
-    return 'EHANDLER_FAILED\n' + describe(error);
+    var message = describe(error), stack = stackOf(error);
+    return stack === '' ? 'EHANDLER_FAILED\n' + message : 'EHANDLER_FAILED ' + stack.length + '\n' + stack + message;
   }
   /** JSON text of a list of names, written without consulting any prototype. */
   function nameList(names) {

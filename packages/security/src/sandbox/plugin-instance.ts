@@ -606,8 +606,9 @@ export class PluginInstance implements EngineInstance {
   /** The bridge's tagged answer (see guest-prelude.ts), checked by result-envelope.ts. */
   private decode(text: string, started: number): CallResult {
     const durationNs = nanosecondsSince(started);
-    // Counting bytes scans the text; a text this short cannot be over the cap.
-    if (text.length * 3 > this.spec.limits.max_result_bytes && Buffer.byteLength(text) > this.spec.limits.max_result_bytes + 64) {
+    // Counting bytes scans the text; a text this short cannot be over the cap. An error's text is
+    // bounded by the prelude and cut again by readEnvelope: the cap is for values.
+    if (text.charCodeAt(0) !== 0x45 /* E */ && text.length * 3 > this.spec.limits.max_result_bytes && Buffer.byteLength(text) > this.spec.limits.max_result_bytes + 64) {
       return { ok: false, code: 'BAD_RESULT', message: `plugin '${this.spec.name}' returned more than ${this.spec.limits.max_result_bytes} bytes`, durationNs };
     }
     const envelope = readEnvelope(text);
@@ -621,7 +622,8 @@ export class PluginInstance implements EngineInstance {
       case 'error': {
         const breach = this.classifyMessage(envelope.message);
         if (breach !== undefined) throw breach;
-        return { ok: false, code: envelope.code, message: this.guestErrorText(envelope.code, envelope.message), durationNs };
+        const message = this.guestErrorText(envelope.code, envelope.message);
+        return { ok: false, code: envelope.code, message, durationNs, ...(envelope.stack === undefined ? {} : { stack: envelope.stack }) };
       }
     }
   }

@@ -66,6 +66,8 @@ export interface FailedCall {
   message: string;
   durationNs: number;
   notRun?: true;
+  /** HANDLER_FAILED: the plugin's frames where it threw, "at greet (index.js:4:18)" a line (guest-stack.ts); plugin-controlled text. */
+  stack?: string;
 }
 
 export type CallResult =

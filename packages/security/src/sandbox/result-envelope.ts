@@ -4,6 +4,7 @@
 // MAX_RESULT_DEPTH, so that the text the worker splices into its reply can never make the host's
 // parse fail and nothing that walks the value on the host can run out of stack.
 import type { SandboxErrorCode } from '../errors';
+import { MAX_STACK_CHARS, readGuestStack } from './guest-stack';
 
 /** How deeply a result may nest arrays and objects (a HookResult with a task needs four). */
 export const MAX_RESULT_DEPTH = 64;
@@ -14,10 +15,19 @@ const GUEST_ERROR_CODES: ReadonlySet<string> = new Set(['BAD_RESULT', 'HANDLER_F
 /** Characters of a guest's error message the host keeps. */
 const MAX_MESSAGE_CHARS = 2000;
 
+/** An error answer's first line after the tag: its code, and the length of the stack before the message. */
+const ERROR_HEADER = /^([A-Z_]+)(?: ([1-9]\d{0,3}))?$/;
+
 export type Envelope =
   | { kind: 'nothing' }
   | { kind: 'value'; json: string }
-  | { kind: 'error'; code: Extract<SandboxErrorCode, 'BAD_RESULT' | 'HANDLER_FAILED' | 'NO_SUCH_HANDLER'>; message: string }
+  | {
+      kind: 'error';
+      code: Extract<SandboxErrorCode, 'BAD_RESULT' | 'HANDLER_FAILED' | 'NO_SUCH_HANDLER'>;
+      message: string;
+      /** The plugin's frames where it threw (guest-stack.ts), when it threw an Error that had any. */
+      stack?: string;
+    }
   /** Not an answer the prelude writes: the call fails with BAD_RESULT, saying why. */
   | { kind: 'malformed'; message: string };
 
@@ -68,14 +78,20 @@ export function readEnvelope(text: unknown): Envelope {
     return problem === undefined ? { kind: 'value', json } : { kind: 'malformed', message: problem };
   }
   if (tag === 0x45 /* E */) {
+    // 'E' + code + '\n' + message, or 'E' + code + ' ' + n + '\n' + n characters of stack + message.
     const newline = text.indexOf('\n');
-    const code = newline < 0 ? '' : text.slice(1, newline);
-    if (!GUEST_ERROR_CODES.has(code)) return { kind: 'malformed', message: 'answered an error the sandbox does not know' };
-    const message = text.slice(newline + 1);
+    const header = ERROR_HEADER.exec(newline < 0 ? '' : text.slice(1, newline));
+    const stackChars = header?.[2] === undefined ? 0 : Number(header[2]);
+    if (header === null || !GUEST_ERROR_CODES.has(header[1]!) || stackChars > MAX_STACK_CHARS || newline + 1 + stackChars > text.length) {
+      return { kind: 'malformed', message: 'answered an error the sandbox does not know' };
+    }
+    const message = text.slice(newline + 1 + stackChars);
+    const stack = stackChars === 0 ? undefined : readGuestStack(text.slice(newline + 1, newline + 1 + stackChars));
     return {
       kind: 'error',
-      code: code as 'BAD_RESULT' | 'HANDLER_FAILED' | 'NO_SUCH_HANDLER',
+      code: header[1] as 'BAD_RESULT' | 'HANDLER_FAILED' | 'NO_SUCH_HANDLER',
       message: message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}...` : message,
+      ...(stack === undefined ? {} : { stack }),
     };
   }
   return { kind: 'malformed', message: 'answered something that is not a result' };

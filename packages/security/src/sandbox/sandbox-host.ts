@@ -20,7 +20,7 @@ import { adoptPrewarmedWorker } from './prewarm';
 import { engineModule, SandboxWorker, WorkerLost } from './sandbox-worker';
 
 export interface SandboxPolicy {
-  /** Raise or lower the defaults (the seed's: 64 MiB, 10 s CPU, 10 connections, 20 files; 5 s per call). */
+  /** Raise or lower the defaults (docs/design.md, "The sandbox and ctx": 64 MiB, 10 s CPU, 10 connections, 20 files; 5 s per call). */
   limits?: Partial<ResourceLimits & CallLimits>;
   /** Let ctx.net.fetch reach loopback, link-local and private addresses. Default false (SSRF). */
   allowPrivateNetwork?: boolean;
@@ -277,7 +277,7 @@ export class SandboxHost {
     await this.instantiate(record);
     if (record.initialized) {
       const [result] = await this.run([record], [{ key: record.key, kind: 'init', name: 'init', payload: 'null' }], null);
-      if (result !== undefined && !result.ok) throw new SandboxError(result.code, record.name, result.message);
+      if (result !== undefined && !result.ok) throw new SandboxError(result.code, record.name, result.message, result.stack);
     }
     return record.worker!;
   }
@@ -320,7 +320,7 @@ export class SandboxHost {
   /** Turns a call's result into a HookResult for `hook`, applying what the plugin may change. */
   toHookResult(record: PluginRecord, hook: HookType, result: ReceivedResult): HookCallResult {
     if (!result.ok) {
-      const error = new SandboxError(result.code, record.name, result.message);
+      const error = new SandboxError(result.code, record.name, result.message, result.stack);
       return { result: { success: false, message: result.message, continue_chain: true }, error, durationNs: result.durationNs };
     }
     const value = result.value;
@@ -433,14 +433,14 @@ export class SandboxedPlugin {
   /** Runs the plugin's init (if it has one); throws SandboxError when it fails. */
   async init(): Promise<void> {
     const result = await this.call('init', 'init', 'null');
-    if (!result.ok) throw new SandboxError(result.code, this.name, result.message);
+    if (!result.ok) throw new SandboxError(result.code, this.name, result.message, result.stack);
     this.record.initialized = true;
   }
 
   async deinit(): Promise<void> {
     const result = await this.call('deinit', 'deinit', 'null');
     this.record.initialized = false;
-    if (!result.ok) throw new SandboxError(result.code, this.name, result.message);
+    if (!result.ok) throw new SandboxError(result.code, this.name, result.message, result.stack);
   }
 
   /** Calls a hook handler with the event as this plugin may see it. */
@@ -452,7 +452,7 @@ export class SandboxedPlugin {
   /** Runs a command: its text output, or the error that failed it (a failed HookResult included). */
   async runCommand(name: string, args: readonly string[]): Promise<CommandResult> {
     const result = await this.call('command', name, JSON.stringify(args));
-    if (!result.ok) return { ok: false, error: new SandboxError(result.code, this.name, result.message) };
+    if (!result.ok) return { ok: false, error: new SandboxError(result.code, this.name, result.message, result.stack) };
     const value = result.value;
     if (value === undefined || value === null) return { ok: true };
     if (typeof value === 'string') return { ok: true, output: value };

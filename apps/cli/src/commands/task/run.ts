@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Flags } from '@oclif/core';
-import { MarathonCommand, terminalText } from '@marathon/oclif-plugin';
+import { debugEnabled, MarathonCommand, pluginStackLines, pluginStackOf, terminalText } from '@marathon/oclif-plugin';
 import type { Task } from '@marathon/plugin-api';
 import { currentUser } from '../../current-user';
 import { RefusalError } from '../../refusal-error';
@@ -35,6 +35,9 @@ export default class TaskRun extends MarathonCommand {
     name: Flags.string({ description: 'Task name shown to plugins (default: the command).' }),
   };
 
+  /** "plugin hook" → the error of that plugin's failed call (collected only with DEBUG). */
+  private readonly hookErrors = new Map<string, Error>();
+
   async run(): Promise<void> {
     // After the first `--`, the raw argv as given (see task-argv.ts); oclif parses only what is before it.
     const split = splitTaskArgv(this.argv);
@@ -47,15 +50,17 @@ export default class TaskRun extends MarathonCommand {
       throw new RefusalError('TASK_COMMAND_MISSING', 'no command given. Put it after --, e.g.: marathon task run -- echo hello');
     }
     const manager = await this.manager();
+    // With DEBUG, the error behind each failed hook call, for the plugin's own stack (plugin-stack.ts).
+    if (debugEnabled()) manager.events.on('hook_failed', ({ plugin, hook, error }) => this.hookErrors.set(`${plugin} ${hook}`, error));
     const user = currentUser();
     const name = flags.name ?? command;
 
     const authz = await manager.dispatch('user_authz', { username: user, action: 'task.submit', resource: name });
-    if (authz.vetoed) throw refused(authz.vetoReason);
+    if (authz.vetoed) throw this.refused(authz);
 
     const submitted: Task = { id: randomUUID(), name, command, args, submitted_by: user, submitted_at: new Date().toISOString() };
     const submit = await manager.dispatch('pre_task_submit', { task: submitted });
-    if (submit.vetoed) throw refused(submit.vetoReason);
+    if (submit.vetoed) throw this.refused(submit);
     // A plugin with task_write may have rewritten the task (its result_data is the new event,
     // `{ task }`; a bare task is accepted too). It must still be something we can run.
     const rewritten: unknown = submit.data;
@@ -66,7 +71,7 @@ export default class TaskRun extends MarathonCommand {
     this.reportFailures(await manager.dispatch('post_task_submit', { task }));
 
     const execute = await manager.dispatch('pre_task_execute', { task });
-    if (execute.vetoed) throw refused(execute.vetoReason);
+    if (execute.vetoed) throw this.refused(execute);
 
     const result = await runTaskProcess(task.command, task.args, task.timeout_ms === undefined ? {} : { timeoutMs: task.timeout_ms });
     // The command and the task's name may be a plugin's (task_write): each stays on its line.
@@ -87,15 +92,21 @@ export default class TaskRun extends MarathonCommand {
       // The message is the plugin's (or the sandbox's, naming it already): one line.
       const reason = (result.message ?? 'no reason given').replace(`plugin '${plugin}' failed: `, '');
       this.sayError(`⚠️  plugin '${terminalText(plugin)}' failed in ${outcome.hook}: ${terminalText(reason)}`);
+      const stack = pluginStackOf(this.hookErrors.get(`${plugin} ${outcome.hook}`));
+      if (stack !== undefined) for (const line of pluginStackLines(stack)) this.sayError(line);
     }
+  }
+
+  /** The refusal of a vetoed hook; with DEBUG, the error of a veto that threw is its cause, for its stack. */
+  private refused(outcome: { hook: string; vetoedBy?: string; vetoReason?: string }): RefusalError {
+    const refusal = new RefusalError('TASK_VETOED', `task refused: ${outcome.vetoReason ?? 'a plugin refused it'}. Nothing was run.`);
+    const cause = this.hookErrors.get(`${outcome.vetoedBy ?? ''} ${outcome.hook}`);
+    if (cause !== undefined) refusal.cause = cause;
+    return refusal;
   }
 }
 
 /** The plugin whose result_data the task came from (the last one that wrote), if any did. */
 function lastWriter(outcome: { results: ReadonlyArray<{ plugin: string; result: { result_data?: unknown } }> }): string | undefined {
   return [...outcome.results].reverse().find((entry) => entry.result.result_data !== undefined)?.plugin;
-}
-
-function refused(reason: string | undefined): RefusalError {
-  return new RefusalError('TASK_VETOED', `task refused: ${reason ?? 'a plugin refused it'}. Nothing was run.`);
 }
