@@ -74,8 +74,10 @@ describe('addTrustedKey', () => {
     const given = file('acme.pem', `comment: from acme\n${author.publicKeyPem}trailing junk\n`);
     const parsed = await addTrustedKey(keys, given);
     expect(parsed.keyId).toBe(author.keyId);
-    expect(stored()).toEqual([`${author.keyId}.pem`]);
+    // The key, and beside it the note `keys list` shows (never part of what decides trust).
+    expect(stored().sort()).toEqual([`${author.keyId}.json`, `${author.keyId}.pem`]);
     expect(readFileSync(join(keys, `${author.keyId}.pem`), 'utf8')).toBe(author.publicKeyPem);
+    expect(Object.keys(JSON.parse(readFileSync(join(keys, `${author.keyId}.json`), 'utf8')))).toEqual(['added_at']);
   });
 });
 
