@@ -61,3 +61,5 @@ export {
 export type { ResourceLimits, PluginApiErrorCode } from './runtime';
 export { ChainAction, chainAction, isEventData } from './chain-rules';
 export { AUTHOR_PRIORITY_RANGE, OPERATOR_PRIORITY_RANGE, isPriorityIn } from './hook-priority';
+export { MarathonError } from './marathon-error';
+export type { MarathonErrorLike, MarathonErrorJson, MarathonErrorOptions } from './marathon-error';
