@@ -1,5 +1,6 @@
 // The formats of plugin.json's string fields. Each check returns a problem in words, or undefined.
 import { posix } from 'node:path';
+import { isCommandName, MAX_COMMAND_NAME_LENGTH } from '@marathon/plugin-api';
 import semver from 'semver';
 import validatePackageName from 'validate-npm-package-name';
 import { quote } from './describe-value';
@@ -42,12 +43,10 @@ export function normalizeMain(main: string): string {
   return posix.normalize(main);
 }
 
-/** Command names become CLI words (`marathon plugin run hello-world greet`): lowercase, no spaces. */
-export const COMMAND_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
-
+/** The rule is plugin-api's (definePlugin checks a plugin's code against the same one); this is its message. */
 export function commandNameProblem(name: string): string | undefined {
-  if (COMMAND_NAME_PATTERN.test(name)) return undefined;
-  return `${quote(name)} is not a valid command name: use lowercase letters, digits, - and _, starting with a letter (at most 64)`;
+  if (isCommandName(name)) return undefined;
+  return `${quote(name)} is not a valid command name: use lowercase letters, digits, - and _, starting with a letter (at most ${MAX_COMMAND_NAME_LENGTH})`;
 }
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';

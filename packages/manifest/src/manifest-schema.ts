@@ -4,6 +4,7 @@
 // that already have problems, and every problem must be listed at once.
 import {
   AUTHOR_PRIORITY_RANGE,
+  COMMAND_NAME_PATTERN,
   HOOK_DESCRIPTIONS,
   HOOK_TYPES,
   PERMISSIONS,
@@ -52,7 +53,7 @@ const permission = oneOf<Permission>(PERMISSIONS, 'permission').meta({
 const hookName = oneOf<HookType>(HOOK_TYPES, 'hook').meta({
   description: HOOK_TYPES.map((h) => `${h}: ${HOOK_DESCRIPTIONS[h]}`).join('\n'),
 });
-const commandName = formattedString(commandNameProblem).meta({ pattern: '^[a-z][a-z0-9_-]{0,63}$' });
+const commandName = formattedString(commandNameProblem).meta({ pattern: COMMAND_NAME_PATTERN.source });
 
 const NAME_PATTERN = '^(?:@[a-z0-9-*~][a-z0-9-*._~]*/)?[a-z0-9-~][a-z0-9-._~]*$';
 const SEMVER_PATTERN = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z-.]+)?(?:\\+[0-9A-Za-z-.]+)?$';

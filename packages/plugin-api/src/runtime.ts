@@ -185,7 +185,19 @@ function checkHandlerTable(
   return Object.freeze({ ...table });
 }
 
-const COMMAND_NAME = /^[a-z][a-z0-9_-]*$/;
+/** The longest command name a plugin may declare or implement. */
+export const MAX_COMMAND_NAME_LENGTH = 64;
+
+/**
+ * The command-name rule, written once: the manifest (and its JSON schema) and definePlugin ask it. Command
+ * names become CLI words (`marathon hello-world greet`): lowercase letters, digits, - and _,
+ * starting with a letter, at most MAX_COMMAND_NAME_LENGTH characters.
+ */
+export const COMMAND_NAME_PATTERN: RegExp = new RegExp(`^[a-z][a-z0-9_-]{0,${MAX_COMMAND_NAME_LENGTH - 1}}$`);
+
+export function isCommandName(value: unknown): value is string {
+  return typeof value === 'string' && COMMAND_NAME_PATTERN.test(value);
+}
 
 /**
  * Declares a plugin: its lifecycle functions, hook handlers and commands. Checks the shape at once,
@@ -219,8 +231,8 @@ export function definePlugin(definition: PluginDefinition): PluginDefinition {
     result.commands = checkHandlerTable(
       definition.commands,
       'commands',
-      (name) => COMMAND_NAME.test(name),
-      'command names are lowercase letters, digits, - and _, starting with a letter',
+      isCommandName,
+      `command names are lowercase letters, digits, - and _, starting with a letter, at most ${MAX_COMMAND_NAME_LENGTH} characters`,
     ) as PluginDefinition['commands'];
   }
   return Object.freeze(result);

@@ -162,6 +162,7 @@ describe('definePlugin', () => {
     ['a hook that is not a function', { hooks: { user_auth: 'allow' } }, /hooks.user_auth must be a function/],
     ['commands that is not an object', { commands: 'hello' }, /'commands' must be an object/],
     ['a command name with a space', { commands: { 'say hi': hello } }, /unknown command name 'say hi'/],
+    ['a command name of 65 characters', { commands: { [`c${'x'.repeat(64)}`]: hello } }, /unknown command name 'cx+'; .+ at most 64 characters/],
     ['a command that is not a function', { commands: { hello: 'Hello' } }, /commands.hello must be a function/],
   ];
   it.each(refusals)('refuses %s with a clear TypeError', (_label, input, message) => {
