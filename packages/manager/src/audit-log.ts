@@ -4,7 +4,7 @@
 // entries away, never the denials an operator looks for with `plugin audit <name> --denied`; and
 // written at once so that a host that crashes right after a denial still has it on disk.
 import { join } from 'node:path';
-import type { AuditEntry } from '@marathon/security';
+import type { AuditEntry } from '@marathon/security/sandbox';
 import { JsonlLog, type JsonlLogOptions } from './jsonl-log';
 
 /** Denials kept in memory when writing them failed, to try again with the next batch. */

@@ -1,7 +1,7 @@
 import type { Permission } from '@marathon/plugin-api';
 import { describeExecCommand, type Manifest } from '@marathon/manifest';
 import type { InstalledPlugin } from '@marathon/registry';
-import type { ConsentSummary } from '@marathon/security';
+import type { ConsentSummary } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 
 /**

@@ -7,7 +7,7 @@ import { isAbsolute } from 'node:path';
 import { packageNameProblem, strictJsonProblem, versionProblem } from '@marathon/manifest';
 import { PERMISSIONS, type Permission } from '@marathon/plugin-api';
 import { nameTable, publicUrl, type InstalledPlugin, type SourceKind } from '@marathon/registry';
-import type { FileDigests } from '@marathon/security';
+import type { FileDigests } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 
 export const LOCKFILE_NAME = 'marathon-plugins.lock.json';

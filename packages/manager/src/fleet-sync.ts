@@ -5,7 +5,7 @@
 // those, checked against the current state (sync-journal.ts) — so the host is as it was before.
 import semver from 'semver';
 import { ownEntry, type InstalledPlugin } from '@marathon/registry';
-import type { ConsentSummary } from '@marathon/security';
+import type { ConsentSummary } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 import { contentIntegrity, type LockEntry, type Lockfile } from './fleet-lock';
 import type { InstallOptions, InstallResult } from './installer';

@@ -3,7 +3,7 @@
 // `search-path`, because a search path can be a folder someone else wrote (a cloned repository).
 // Used at install and at every load, so that both apply one rule.
 import type { SourceKind } from '@marathon/registry';
-import type { InstallSource } from '@marathon/security';
+import type { InstallSource } from '@marathon/security/trust';
 
 const GATE_SOURCE: Record<SourceKind, InstallSource> = { 'search-path': 'search-path', folder: 'folder', tgz: 'archive', url: 'url', npm: 'registry' };
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventRecord, HookBus, HookMetrics } from '@marathon/events';
 import { writeFileAtomic, type MarathonHome } from '@marathon/registry';
-import type { AuditEntry, LogEntry } from '@marathon/security';
+import type { AuditEntry, LogEntry } from '@marathon/security/sandbox';
 import { AuditLog } from './audit-log';
 import { JsonlLog } from './jsonl-log';
 

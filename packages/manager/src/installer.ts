@@ -33,7 +33,7 @@ import {
   type ConsentSummary,
   type SecurityPolicy,
   type SignatureStatus,
-} from '@marathon/security';
+} from '@marathon/security/trust';
 import type { Permission } from '@marathon/plugin-api';
 import { ask, needsConsent, permissionChanges, updateNeedsConsent, updateSummary } from './consent-rules';
 import { dependencyCycle, dependencyProblems, dependentsOf, findDependencyCycle } from './dependency-graph';

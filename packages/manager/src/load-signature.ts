@@ -3,7 +3,7 @@
 // signed from loading, rather than leaving them trusted by what was true at install. Without
 // require_signatures nothing is checked here (the install gate warned, and integrity still holds).
 import type { InstalledPlugin, MarathonHome } from '@marathon/registry';
-import { loadPolicy, loadTrustedKeys, signatureRefusal, verifyPlugin } from '@marathon/security';
+import { loadPolicy, loadTrustedKeys, signatureRefusal, verifyPlugin } from '@marathon/security/trust';
 import { gateSource } from './gate-source';
 
 /** Why `record` may not load under the current policy and keys, or undefined when it may. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { HookType } from '@marathon/plugin-api';
-import type { SandboxError } from '@marathon/security';
+import type { SandboxError } from '@marathon/security/sandbox';
 
 /** What a host can observe of the plugin lifecycle. */
 export interface ManagerEventMap {

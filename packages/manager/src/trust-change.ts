@@ -6,7 +6,7 @@
 // --yes accepts permissions only: it is what scripts pass, and scripts are where a planted copy
 // would otherwise slip through unseen.
 import type { InstalledPlugin, SourceKind } from '@marathon/registry';
-import type { SignatureStatus } from '@marathon/security';
+import type { SignatureStatus } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 
 /** A source as recorded in the state: for a search-path install, also the folder it was found in. */

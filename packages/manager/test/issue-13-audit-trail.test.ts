@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { HookBus } from '@marathon/events';
 import type { PluginManager } from '@marathon/manager';
 import type { MarathonHome } from '@marathon/registry';
-import type { AuditEntry } from '@marathon/security';
+import type { AuditEntry } from '@marathon/security/sandbox';
 import { HistoryStore } from '../src/history-store';
 import { JsonlLog } from '../src/jsonl-log';
 import { open, tempRoot, writePlugin, type Sandbox } from './helpers';

@@ -3,7 +3,7 @@
 // watch() now updates with the caller's consent options: a widening change is refused unless
 // they accept it.
 import type { PluginManager } from '@marathon/manager';
-import type { ConsentSummary } from '@marathon/security';
+import type { ConsentSummary } from '@marathon/security/trust';
 import { open, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 let sandbox: Sandbox;

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PluginManager } from '@marathon/manager';
-import { generateSigningKey, removeTrustedKey, signPlugin } from '@marathon/security';
+import { generateSigningKey, removeTrustedKey, signPlugin } from '@marathon/security/trust';
 import { managerError, open, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 let sandbox: Sandbox;

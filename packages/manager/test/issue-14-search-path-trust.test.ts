@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PluginManager } from '@marathon/manager';
-import { generateSigningKey, signPlugin, type ConsentSummary } from '@marathon/security';
+import { generateSigningKey, signPlugin, type ConsentSummary } from '@marathon/security/trust';
 import { managerError, open, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 let sandbox: Sandbox;

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PluginManager } from '@marathon/manager';
-import type { SandboxError } from '@marathon/security';
+import type { SandboxError } from '@marathon/security/sandbox';
 import { managerError, open, task, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 let sandbox: Sandbox;

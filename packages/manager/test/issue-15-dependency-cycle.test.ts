@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PluginManager } from '@marathon/manager';
-import type { ConsentSummary } from '@marathon/security';
+import type { ConsentSummary } from '@marathon/security/trust';
 import { managerError, open, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 let sandbox: Sandbox;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateStore, marathonHome } from '@marathon/registry';
-import { checkIntegrity } from '@marathon/security';
+import { checkIntegrity } from '@marathon/security/trust';
 import { open, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 const script = join(__dirname, 'fixtures', 'mutate-home.cjs');

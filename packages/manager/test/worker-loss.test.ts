@@ -1,7 +1,7 @@
 // Regression (found by the soak in tools/reliability): when the sandbox worker was stopped because
 // of another plugin while this one was loading, the manager put this one in the error state — for
 // good, in MARATHON_HOME — although nothing was wrong with it.
-import { SandboxError, SandboxHost, type SandboxedPlugin } from '@marathon/security';
+import { SandboxError, SandboxHost, type SandboxedPlugin } from '@marathon/security/sandbox';
 import type { PluginManager } from '@marathon/manager';
 import { open, task, tempRoot, writePlugin, type Sandbox } from './helpers';
 

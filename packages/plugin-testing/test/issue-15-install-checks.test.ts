@@ -4,7 +4,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_POLICY, inspectPlugin } from '@marathon/security';
+import { DEFAULT_POLICY, inspectPlugin } from '@marathon/security/trust';
 import { loadPlugin, PluginTestError } from '@marathon/plugin-testing';
 
 let root: string;

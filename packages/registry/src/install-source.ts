@@ -5,7 +5,7 @@
 import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { extractArchive, listPluginFiles } from '@marathon/security';
+import { extractArchive, listPluginFiles } from '@marathon/security/trust';
 import { closestMatch, packageNameProblem } from '@marathon/manifest';
 import { discover } from './discovery';
 import { RegistryError } from './errors';

@@ -5,7 +5,7 @@
 // a secret stops the pack — unless the author names it with --include, the only way in for either.
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileProblem, PluginFile } from '@marathon/security';
+import type { FileProblem, PluginFile } from '@marathon/security/trust';
 
 /**
  * Left out of every pack, matched against each name in a path (so at any depth). Folders:

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readManifest } from '@marathon/manifest';
-import { inspectPlugin, listPluginFiles, signPlugin, SIGNATURE_FILE, verifyPlugin, type SecurityPolicy } from '@marathon/security';
+import { inspectPlugin, listPluginFiles, signPlugin, SIGNATURE_FILE, verifyPlugin, type SecurityPolicy } from '@marathon/security/trust';
 import { RegistryError } from './errors';
 import { selectPackFiles } from './pack-selection';
 import { pluginPackageJson } from './plugin-package';

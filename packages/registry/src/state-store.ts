@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { HookType, Permission } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
-import type { FileDigests, SignatureStatus } from '@marathon/security';
+import type { FileDigests, SignatureStatus } from '@marathon/security/trust';
 import lockfile from 'proper-lockfile';
 import { writeFileAtomic } from './atomic-file';
 import { RegistryError } from './errors';

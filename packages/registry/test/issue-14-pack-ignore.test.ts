@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packPlugin, RegistryError } from '@marathon/registry';
-import { DEFAULT_POLICY } from '@marathon/security';
+import { DEFAULT_POLICY } from '@marathon/security/trust';
 
 let root: string;
 let folder: string;

@@ -15,7 +15,7 @@ export default class KeysGenerate extends MarathonCommand {
 
   async run() {
     const { flags } = await this.parse(KeysGenerate);
-    const { generateSigningKey } = await import('@marathon/security');
+    const { generateSigningKey } = await import('@marathon/security/trust');
     const key = generateSigningKey();
     const folder = resolve(flags.out);
     await mkdir(folder, { recursive: true });

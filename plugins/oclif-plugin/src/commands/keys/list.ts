@@ -10,7 +10,7 @@ export default class KeysList extends MarathonCommand {
   async run() {
     await this.parse(KeysList);
     const { marathonHome } = await import('@marathon/registry');
-    const { listTrustedKeys } = await import('@marathon/security');
+    const { listTrustedKeys } = await import('@marathon/security/trust');
     const { trusted, untrusted } = await listTrustedKeys(marathonHome().keysDir);
     if (trusted.length === 0) this.say('No trusted keys. Add one with: marathon keys add <public-key.pem>');
     for (const key of trusted) {

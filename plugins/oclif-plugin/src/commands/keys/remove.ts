@@ -11,7 +11,7 @@ export default class KeysRemove extends MarathonCommand {
   async run() {
     const { args } = await this.parse(KeysRemove);
     const { marathonHome, secureHome } = await import('@marathon/registry');
-    const { removeTrustedKey } = await import('@marathon/security');
+    const { removeTrustedKey } = await import('@marathon/security/trust');
     // Files are removed only from a home no other user could have written in.
     const home = marathonHome();
     await secureHome(home);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import type { ConsentSummary } from '@marathon/security';
+import type { ConsentSummary } from '@marathon/security/trust';
 import { MarathonCommand } from '../../marathon-command';
 
 export default class PluginDev extends MarathonCommand {

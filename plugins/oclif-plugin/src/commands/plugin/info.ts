@@ -23,7 +23,7 @@ export default class PluginInfo extends MarathonCommand {
     const { manifest } = record;
     // The status against the keys trusted now, not the one recorded at install: a key removed
     // since makes a plugin it signed untrusted, and this is where the operator looks.
-    const { loadTrustedKeys, verifyPlugin } = await import('@marathon/security');
+    const { loadTrustedKeys, verifyPlugin } = await import('@marathon/security/trust');
     const signature = await verifyPlugin(join(manager.home.installedDir, record.folder), (await loadTrustedKeys(manager.home.keysDir)).keys, record);
     const recorded = signature.status === record.signature ? '' : ` (${record.signature} at install)`;
     // A search-path install records the folder it was found in: updates come from there only.

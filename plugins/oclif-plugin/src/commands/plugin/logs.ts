@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import type { LogEntry } from '@marathon/security';
+import type { LogEntry } from '@marathon/security/sandbox';
 import { isoTime, withIsoTime } from '../../json-time';
 import { MarathonCommand } from '../../marathon-command';
 import { terminalJson, terminalText } from '../../terminal-text';

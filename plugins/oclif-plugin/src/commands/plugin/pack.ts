@@ -23,7 +23,7 @@ export default class PluginPack extends MarathonCommand {
   async run() {
     const { args, flags } = await this.parse(PluginPack);
     const { marathonHome, packPlugin } = await import('@marathon/registry');
-    const { loadPolicy, loadTrustedKeys } = await import('@marathon/security');
+    const { loadPolicy, loadTrustedKeys } = await import('@marathon/security/trust');
     const home = marathonHome();
     const result = await packPlugin(args.folder, {
       outputDir: flags.output,

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import type { ConsentSummary } from '@marathon/security';
+import type { ConsentSummary } from '@marathon/security/trust';
 import { gateWarningPrinter } from '../../gate-warnings';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
 

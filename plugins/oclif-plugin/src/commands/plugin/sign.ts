@@ -13,7 +13,7 @@ export default class PluginSign extends MarathonCommand {
   async run() {
     const { args, flags } = await this.parse(PluginSign);
     const { readManifest } = await import('@marathon/manifest');
-    const { signPlugin } = await import('@marathon/security');
+    const { signPlugin } = await import('@marathon/security/trust');
     const manifest = await readManifest(args.folder);
     const document = await signPlugin(args.folder, await readFile(flags.key, 'utf8'), manifest);
     this.say(`✅ Signed '${manifest.name}' ${manifest.version} (${Object.keys(document.files).length} files) with key ${document.key_id}`);

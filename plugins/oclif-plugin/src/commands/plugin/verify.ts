@@ -12,7 +12,7 @@ export default class PluginVerify extends MarathonCommand {
   async run() {
     const { args } = await this.parse(PluginVerify);
     const manager = await this.manager();
-    const { checkIntegrity, loadTrustedKeys, verifyPlugin } = await import('@marathon/security');
+    const { checkIntegrity, loadTrustedKeys, verifyPlugin } = await import('@marathon/security/trust');
     const { repairHint } = await import('@marathon/manager');
     const { keys } = await loadTrustedKeys(manager.home.keysDir);
     const plugins = args.name === undefined ? await manager.list() : [(await manager.info(args.name)).record];
