@@ -31,7 +31,7 @@ export default class ConfigValidate extends MarathonCommand {
   async run(): Promise<{ file: string; valid: true }> {
     const { args } = await this.parse(ConfigValidate);
     const file = args.file === undefined ? (await this.manager()).home.configFile : resolve(args.file);
-    const { DEFAULT_POLICY, parseConfigText } = await import('@marathon/security');
+    const { DEFAULT_POLICY, parseConfigText } = await import('@marathon/security/trust');
     let text: string;
     try {
       text = await readFile(file, 'utf8');
