@@ -187,18 +187,13 @@ export class PluginRuntime {
     const loadMs = elapsedMs(started);
     const initStarted = performance.now();
     if (init) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SandboxError('DEADLINE_EXCEEDED', name, `plugin '${name}' did not finish init within ${this.options.initTimeoutMs} ms`)), this.options.initTimeoutMs);
-      });
       try {
-        await Promise.race([plugin.init(), timeout]);
+        // init's deadline is the init timeout, not the (shorter) call deadline hooks and commands run under.
+        await plugin.init({ deadlineMs: this.options.initTimeoutMs });
       } catch (error) {
         await plugin.unload();
         if (error instanceof SandboxError) return fail('INIT_FAILED', `plugin '${name}' failed to initialise: ${error.message}`, error);
         throw error;
-      } finally {
-        clearTimeout(timer);
       }
     }
     return { plugin, folder, inFlight: 0, retired: false, loadMs, initMs: init ? elapsedMs(initStarted) : 0 };

@@ -11,8 +11,11 @@ export interface EngineInstance {
   readonly alive: boolean;
   /** Evaluates the main module; returns the hooks and commands the code implements. */
   load(): Promise<{ hooks: string[]; commands: string[] }>;
-  /** Calls a hook, a command, init or deinit; never throws for what the plugin does. Synchronous handlers answer at once. */
-  call(kind: CallKind, name: string, payload: string): CallResult | Promise<CallResult>;
+  /**
+   * Calls a hook, a command, init or deinit; never throws for what the plugin does. Synchronous
+   * handlers answer at once. `deadlineMs`: this call's deadline instead of the plugin's call_deadline_ms.
+   */
+  call(kind: CallKind, name: string, payload: string, deadlineMs?: number): CallResult | Promise<CallResult>;
   usage(): PluginUsage;
   dispose(): void;
 }

@@ -60,6 +60,8 @@ export class Breach extends Error {
 
 interface ActiveCall {
   deadline: number;
+  /** The deadline as a duration, for the message that reports it. */
+  ms: number;
 }
 
 export class PluginInstance implements EngineInstance {
@@ -210,7 +212,7 @@ export class PluginInstance implements EngineInstance {
         // A slice that starts past the deadline could finish before the interrupt handler is
         // polled: a chain of tiny callbacks would then run on after it.
         if (performance.now() >= this.earliestDeadline()) {
-          throw this.drop(new Breach('DEADLINE_EXCEEDED', `plugin '${this.spec.name}' did not finish within its deadline of ${this.spec.limits.call_deadline_ms} ms`));
+          throw this.drop(this.deadlineBreach());
         }
         const result = this.runGuest(() => this.vm.callFunction(callback, this.vm.undefined));
         if (result.error) {
@@ -270,6 +272,14 @@ export class PluginInstance implements EngineInstance {
     for (const wake of waiters) wake();
   }
 
+  /** The breach of the call whose deadline passed (the earliest active one unless `call` is given). */
+  private deadlineBreach(call?: ActiveCall): Breach {
+    let due = call;
+    if (due === undefined) for (const active of this.activeCalls) if (due === undefined || active.deadline < due.deadline) due = active;
+    const ms = due?.ms ?? this.spec.limits.call_deadline_ms;
+    return new Breach('DEADLINE_EXCEEDED', `plugin '${this.spec.name}' did not finish within its deadline of ${ms} ms`);
+  }
+
   private earliestDeadline(): number {
     let deadline = Number.POSITIVE_INFINITY;
     for (const call of this.activeCalls) deadline = Math.min(deadline, call.deadline);
@@ -303,7 +313,7 @@ export class PluginInstance implements EngineInstance {
       throw this.drop(
         cpuBound
           ? new Breach('CPU_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its CPU time limit of ${this.spec.limits.max_cpu_time_ms} ms`)
-          : new Breach('DEADLINE_EXCEEDED', `plugin '${this.spec.name}' did not finish within its deadline of ${this.spec.limits.call_deadline_ms} ms`),
+          : this.deadlineBreach(),
       );
     }
     return result;
@@ -356,7 +366,7 @@ export class PluginInstance implements EngineInstance {
   /** Reads an error's name and message inside the VM, under a short deadline of its own. */
   private describeError(error: QuickJSHandle): string {
     try {
-      const guard: ActiveCall = { deadline: performance.now() + 50 };
+      const guard: ActiveCall = { deadline: performance.now() + 50, ms: 50 };
       this.activeCalls.add(guard);
       try {
         return this.runGuest(() => {
@@ -417,7 +427,7 @@ export class PluginInstance implements EngineInstance {
 
   /** Evaluates the main module and registers its default export; returns the names it implements. */
   async load(): Promise<{ hooks: string[]; commands: string[] }> {
-    const call: ActiveCall = { deadline: performance.now() + this.spec.limits.call_deadline_ms };
+    const call: ActiveCall = { deadline: performance.now() + this.spec.limits.call_deadline_ms, ms: this.spec.limits.call_deadline_ms };
     this.activeCalls.add(call);
     this.scope.startCall(this.spec.limits.call_deadline_ms);
     try {
@@ -481,7 +491,7 @@ export class PluginInstance implements EngineInstance {
         }
         const timedOut = await this.waitForProgress(call.deadline);
         if (timedOut && this.disposed === undefined) {
-          throw this.drop(new Breach('DEADLINE_EXCEEDED', `plugin '${this.spec.name}' did not finish within its deadline of ${this.spec.limits.call_deadline_ms} ms`));
+          throw this.drop(this.deadlineBreach(call));
         }
       }
     } finally {
@@ -506,13 +516,14 @@ export class PluginInstance implements EngineInstance {
   /**
    * Calls a hook, a command, init or deinit. A synchronous handler's result comes back at once;
    * an async one's as a promise. Breaches become a failed result and drop the instance.
+   * `deadlineMs` replaces the plugin's call deadline for this call (init's comes from the host).
    */
-  call(kind: CallKind, name: string, payload: string): CallResult | Promise<CallResult> {
+  call(kind: CallKind, name: string, payload: string, deadlineMs = this.spec.limits.call_deadline_ms): CallResult | Promise<CallResult> {
     const started = performance.now();
-    const call: ActiveCall = { deadline: started + this.spec.limits.call_deadline_ms };
+    const call: ActiveCall = { deadline: started + deadlineMs, ms: deadlineMs };
     if (this.disposed !== undefined) return { ok: false, code: this.disposed.code, message: this.disposed.message, durationNs: 0 };
     this.activeCalls.add(call);
-    this.scope.startCall(this.spec.limits.call_deadline_ms);
+    this.scope.startCall(deadlineMs);
     this.calls += 1;
     let pending = false;
     try {

@@ -51,6 +51,8 @@ export interface CallRequest {
   payload: string;
   /** Hook calls only: whether a successful result's result_data replaces the event for the next call. */
   canWrite?: boolean;
+  /** This call's wall-time deadline in ms instead of the plugin's call_deadline_ms (init runs under the host's init timeout). */
+  deadlineMs?: number;
 }
 
 /** Hook chain rules for a batch, as @marathon/events applies them. */

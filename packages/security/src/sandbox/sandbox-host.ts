@@ -78,6 +78,8 @@ interface PluginRecord {
   worker: SandboxWorker | undefined;
   /** init ran on the current instance's predecessors: a reload runs it again. */
   initialized: boolean;
+  /** The deadline init ran under, so that a reload's init gets the same one. */
+  initDeadlineMs?: number;
   breaches: number;
   unloaded: boolean;
 }
@@ -276,7 +278,7 @@ export class SandboxHost {
     this.forget(record);
     await this.instantiate(record);
     if (record.initialized) {
-      const [result] = await this.run([record], [{ key: record.key, kind: 'init', name: 'init', payload: 'null' }], null);
+      const [result] = await this.run([record], [{ key: record.key, kind: 'init', name: 'init', payload: 'null', deadlineMs: record.initDeadlineMs }], null);
       if (result !== undefined && !result.ok) throw new SandboxError(result.code, record.name, result.message, result.stack);
     }
     return record.worker!;
@@ -290,7 +292,7 @@ export class SandboxHost {
    */
   async run(records: PluginRecord[], calls: CallRequest[], veto: boolean | null): Promise<ReceivedResult[]> {
     const worker = records[0]!.worker!;
-    const budget = calls.length * Math.max(...records.map((record) => record.spec.limits.call_deadline_ms));
+    const budget = calls.length * Math.max(...records.map((record) => record.spec.limits.call_deadline_ms), ...calls.map((call) => call.deadlineMs ?? 0));
     let reply;
     try {
       reply = await worker.request({ type: 'call', calls, chain: veto === null ? null : { veto } }, budget);
@@ -418,21 +420,25 @@ export class SandboxedPlugin {
     return this.record.spec.limits;
   }
 
-  private async call(kind: CallKind, name: string, payload: string): Promise<ReceivedResult> {
+  private async call(kind: CallKind, name: string, payload: string, deadlineMs?: number): Promise<ReceivedResult> {
     await this.host.ensureLoaded(this.record);
-    let [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload }], null);
+    let [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload, deadlineMs }], null);
     if (result?.ok === false && result.notRun === true) {
       // Queued behind a call of this plugin that broke a limit: it never ran, so it runs once on
       // the fresh instance the host loads now, as it would have had it come a moment later.
       await this.host.ensureLoaded(this.record);
-      [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload }], null);
+      [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload, deadlineMs }], null);
     }
     return result ?? { ok: false, code: 'WORKER_LOST', message: `plugin '${this.name}' did not run`, durationNs: 0 };
   }
 
-  /** Runs the plugin's init (if it has one); throws SandboxError when it fails. */
-  async init(): Promise<void> {
-    const result = await this.call('init', 'init', 'null');
+  /**
+   * Runs the plugin's init (if it has one); throws SandboxError when it fails. `deadlineMs` gives
+   * init a deadline of its own (a host's init timeout) instead of the plugin's call deadline.
+   */
+  async init(options: { deadlineMs?: number } = {}): Promise<void> {
+    this.record.initDeadlineMs = options.deadlineMs;
+    const result = await this.call('init', 'init', 'null', options.deadlineMs);
     if (!result.ok) throw new SandboxError(result.code, this.name, result.message, result.stack);
     this.record.initialized = true;
   }

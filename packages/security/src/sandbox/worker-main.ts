@@ -105,7 +105,7 @@ async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | nu
     } else if (loaded === undefined || !loaded.instance.alive) {
       result = { ok: false, code: 'WORKER_LOST', message: 'the plugin is not loaded in this worker', durationNs: 0 };
     } else {
-      const answer = loaded.instance.call(call.kind, call.name, payload ?? call.payload);
+      const answer = loaded.instance.call(call.kind, call.name, payload ?? call.payload, call.deadlineMs);
       result = answer instanceof Promise ? await answer : answer;
       if (!loaded.instance.alive) forget(call.key, { code: result.ok ? 'DISPOSED' : result.code, message: result.ok ? '' : result.message });
     }
