@@ -1,4 +1,5 @@
 import type { Permission } from '@marathon/plugin-api';
+import type { SecurityPolicy } from './security-policy';
 
 /**
  * What a plugin may ship. JavaScript the engine runs (.js .mjs .cjs), data it reads (.json), and
@@ -20,3 +21,22 @@ export const DEFAULT_DANGEROUS_COMBOS: readonly (readonly Permission[])[] = [
   ['exec', 'network'],
   ['network', 'env_vars'],
 ];
+
+/**
+ * The policy when config.json says nothing, written once: DEFAULT_POLICY is a frozen copy and the
+ * zod schema fills each key a config.json leaves out from it. A fresh object on every call, so a
+ * caller that changes a list changes only its own.
+ */
+export function defaultPolicy(): SecurityPolicy {
+  return {
+    require_signatures: false,
+    allow_unsigned_dev: true,
+    max_plugin_size: 10 * 1024 * 1024,
+    allowed_extensions: [...DEFAULT_ALLOWED_EXTENSIONS],
+    dangerous_permission_combos: DEFAULT_DANGEROUS_COMBOS.map((combo) => [...combo]),
+    limits: {},
+    allow_private_network: false,
+    unsigned_allowlist: [],
+    max_archive_entries: 10_000,
+  };
+}

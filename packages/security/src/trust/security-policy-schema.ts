@@ -3,17 +3,20 @@
 // or running a plugin command without a config.json) never validate a policy.
 import { PERMISSIONS, type Permission } from '@marathon/plugin-api';
 import { z } from 'zod';
-import { DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_DANGEROUS_COMBOS } from './policy-defaults';
+import { defaultPolicy } from './policy-defaults';
+import type { SecurityPolicy } from './security-policy';
 
 const permission = z.enum(PERMISSIONS as [Permission, ...Permission[]]);
 const positiveInt = z.int().positive();
+/** A key's default, read from the one default policy (a fresh copy each parse: lists are not shared). */
+const fromDefaults = <K extends keyof SecurityPolicy>(key: K) => (): SecurityPolicy[K] => defaultPolicy()[key];
 
 export const securityPolicySchema = z.object({
-  require_signatures: z.boolean().default(false),
-  allow_unsigned_dev: z.boolean().default(true),
-  max_plugin_size: positiveInt.default(10 * 1024 * 1024),
-  allowed_extensions: z.array(z.string().regex(/^\.[a-z0-9.]+$/, { error: 'an extension starts with a dot, like .js' })).default([...DEFAULT_ALLOWED_EXTENSIONS]),
-  dangerous_permission_combos: z.array(z.array(permission).min(2)).default(DEFAULT_DANGEROUS_COMBOS.map((combo) => [...combo])),
+  require_signatures: z.boolean().default(fromDefaults('require_signatures')),
+  allow_unsigned_dev: z.boolean().default(fromDefaults('allow_unsigned_dev')),
+  max_plugin_size: positiveInt.default(fromDefaults('max_plugin_size')),
+  allowed_extensions: z.array(z.string().regex(/^\.[a-z0-9.]+$/, { error: 'an extension starts with a dot, like .js' })).default(fromDefaults('allowed_extensions')),
+  dangerous_permission_combos: z.array(z.array(permission).min(2)).default(fromDefaults('dangerous_permission_combos')),
   limits: z
     .strictObject({
       max_memory: positiveInt.optional(),
@@ -22,10 +25,10 @@ export const securityPolicySchema = z.object({
       max_file_descriptors: positiveInt.optional(),
       call_deadline_ms: positiveInt.optional(),
     })
-    .default({}),
-  allow_private_network: z.boolean().default(false),
-  unsigned_allowlist: z.array(z.string()).default([]),
-  max_archive_entries: positiveInt.default(10_000),
+    .default(fromDefaults('limits')),
+  allow_private_network: z.boolean().default(fromDefaults('allow_private_network')),
+  unsigned_allowlist: z.array(z.string()).default(fromDefaults('unsigned_allowlist')),
+  max_archive_entries: positiveInt.default(fromDefaults('max_archive_entries')),
 });
 
 export type SecurityPolicySchemaOutput = z.output<typeof securityPolicySchema>;

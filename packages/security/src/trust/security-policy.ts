@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type JsonObject, type Permission, type ResourceLimits } from '@marathon/plugin-api';
-import { DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_DANGEROUS_COMBOS } from './policy-defaults';
+import { defaultPolicy } from './policy-defaults';
 import type * as PolicySchema from './security-policy-schema';
 import { PolicyError, type PolicyIssue } from './policy-error';
 
@@ -35,22 +35,8 @@ export interface SecurityPolicy {
 /** A policy as written in config.json: every key optional. */
 export type SecurityPolicyInput = PolicySchema.SecurityPolicySchemaInput;
 
-function defaults(): SecurityPolicy {
-  return {
-    require_signatures: false,
-    allow_unsigned_dev: true,
-    max_plugin_size: 10 * 1024 * 1024,
-    allowed_extensions: [...DEFAULT_ALLOWED_EXTENSIONS],
-    dangerous_permission_combos: DEFAULT_DANGEROUS_COMBOS.map((combo) => [...combo]),
-    limits: {},
-    allow_private_network: false,
-    unsigned_allowlist: [],
-    max_archive_entries: 10_000,
-  };
-}
-
-/** The policy when config.json says nothing (a test checks it equals the schema's defaults). */
-export const DEFAULT_POLICY: Readonly<SecurityPolicy> = Object.freeze(defaults());
+/** The policy when config.json says nothing (policy-defaults.ts, which the schema's defaults read too). */
+export const DEFAULT_POLICY: Readonly<SecurityPolicy> = Object.freeze(defaultPolicy());
 
 let schemaModule: typeof PolicySchema | undefined;
 const schema = (): typeof PolicySchema => (schemaModule ??= require('./security-policy-schema') as typeof PolicySchema);
@@ -162,7 +148,7 @@ export async function loadPolicy(home: string): Promise<SecurityPolicy> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaults();
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaultPolicy();
     throw new PolicyError(`cannot read ${file}: ${(error as Error).message}`, []);
   }
   return parseConfigText(text, file).policy;
