@@ -236,13 +236,10 @@ describe('lifecycle notifications', () => {
     expect(faults).toEqual([{ plugin: 'broken', hook: 'post_task_execute', fault: 'threw', message: 'threw: oops' }]);
   });
 
-  it('carries the manager\'s plugin events, typed', () => {
+  it('declares no plugin lifecycle events: the manager owns and emits those, on manager.events', () => {
     const bus = new HookBus();
-    const seen: string[] = [];
-    bus.lifecycle.on('plugin:enabled', ({ plugin }) => void seen.push(`enabled ${plugin}`));
-    bus.lifecycle.on('plugin:failed', ({ plugin, reason }) => void seen.push(`failed ${plugin}: ${reason}`));
-    bus.lifecycle.emit('plugin:enabled', { plugin: 'hello-world' });
-    bus.lifecycle.emit('plugin:failed', { plugin: 'broken', reason: 'manifest invalid' });
-    expect(seen).toEqual(['enabled hello-world', 'failed broken: manifest invalid']);
+    // The check is the compiler's (typecheck covers test/): it used to declare four that nothing emitted.
+    // @ts-expect-error the bus has no plugin:* events
+    bus.lifecycle.on('plugin:enabled', () => undefined);
   });
 });
