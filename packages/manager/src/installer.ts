@@ -121,13 +121,11 @@ function recordedSource(staged: Staged): RecordedSource {
 }
 
 export class Installer {
-  /** While set (during a sync), what installs and uninstalls remove is kept here for a rollback. */
-  trash: Trash | undefined;
-
   constructor(private readonly context: InstallerContext) {}
 
-  private async discard(path: string): Promise<void> {
-    if (this.trash !== undefined) await this.trash.keep(path);
+  /** Removes `path`, or keeps it in `trash` when one is given (a sync, which may roll back). */
+  private async discard(path: string, trash: Trash | undefined): Promise<void> {
+    if (trash !== undefined) await trash.keep(path);
     // Never through a link, never outside the home: the path is built from a state record.
     else await removeInHome(this.context.home.root, path);
   }
@@ -317,6 +315,7 @@ export class Installer {
     name: string,
     version: string,
     build: (previous: InstalledPlugin, state: InstalledState, place: () => ReturnType<Installer['placeCopy']>) => Promise<InstalledPlugin>,
+    trash?: Trash,
   ): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
     const folder = installFolderName(name, version, randomBytes(4).toString('hex'));
     const result = await this.context.store.transaction(async (state) => {
@@ -326,15 +325,16 @@ export class Installer {
       state.plugins[name] = record;
       return { record, previous };
     });
-    await this.discard(join(this.context.home.installedDir, result.previous.folder));
+    await this.discard(join(this.context.home.installedDir, result.previous.folder), trash);
     return result;
   }
 
   /**
    * Installs a new version over an installed plugin, from `request` or its recorded source. The
-   * status is kept; the old copy is removed once the state points at the new one.
+   * status is kept; the old copy is removed once the state points at the new one (into `trash`,
+   * during a sync).
    */
-  async update(name: string, request: string | undefined, options: InstallOptions = {}): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
+  async update(name: string, request: string | undefined, options: InstallOptions = {}, trash?: Trash): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
     const current = ownEntry((await this.context.store.read()).plugins, name);
     if (current === undefined) throw await this.notInstalled(name);
     // Its recorded source: a search-path install updates from the folder it was found in, not from
@@ -348,7 +348,7 @@ export class Installer {
         const problem = dependencyProblems(name, manifest.dependencies, state.plugins);
         if (problem !== undefined) throw problem;
         return { ...previous, version: manifest.version, ...(await place()), signature, granted_permissions: [...manifest.permissions], manifest };
-      });
+      }, trash);
     } finally {
       await rm(staged.stagingRoot, { recursive: true, force: true });
     }
@@ -398,8 +398,8 @@ export class Installer {
     }
   }
 
-  /** Removes a plugin's state, then its folder and (unless kept) its data. */
-  async uninstall(name: string, keepData: boolean): Promise<InstalledPlugin> {
+  /** Removes a plugin's state, then its folder and (unless kept) its data; into `trash` during a sync. */
+  async uninstall(name: string, keepData: boolean, trash?: Trash): Promise<InstalledPlugin> {
     const removed = await this.context.store.transaction(async (state) => {
       const record = ownEntry(state.plugins, name);
       if (record === undefined) throw await this.notInstalled(name);
@@ -410,10 +410,10 @@ export class Installer {
       delete state.plugins[name];
       return record;
     });
-    await this.discard(join(this.context.home.installedDir, removed.folder));
+    await this.discard(join(this.context.home.installedDir, removed.folder), trash);
     if (!keepData) {
-      await this.discard(this.context.home.dataDir(name));
-      await this.discard(this.context.home.storageFile(name));
+      await this.discard(this.context.home.dataDir(name), trash);
+      await this.discard(this.context.home.storageFile(name), trash);
     }
     return removed;
   }

@@ -26,6 +26,7 @@ import { findUpdate, type AvailableUpdate } from './update-finder';
 import { lockfileOf, type Lockfile } from './fleet-lock';
 import { applySync, planSync, type SyncStep } from './fleet-sync';
 import { rollBackInterruptedSyncs, SyncJournal, undoSync, type UndoReport } from './sync-journal';
+import type { Trash } from './trash';
 import { reconcileHome } from './home-reconciler';
 import { ManagerError } from './errors';
 import { HistoryStore } from './history-store';
@@ -277,12 +278,17 @@ export class PluginManager {
   }
 
   /** Uninstalls a plugin: deinit, plugin_uninstall, state, folder, and its data unless kept. */
-  async uninstall(name: string, options: { keepData?: boolean } = {}): Promise<void> {
+  uninstall(name: string, options: { keepData?: boolean } = {}): Promise<void> {
+    return this.remove(name, options, undefined);
+  }
+
+  /** Uninstalls; what it removes goes to `trash` when one is given (a sync's). */
+  private async remove(name: string, options: { keepData?: boolean }, trash: Trash | undefined): Promise<void> {
     const record = ownEntry((await this.store.read()).plugins, name);
     if (record === undefined) throw await this.notInstalled(name);
     this.runtime.deactivate(name);
     await this.runtime.unload(name);
-    await this.installer.uninstall(name, options.keepData === true);
+    await this.installer.uninstall(name, options.keepData === true, trash);
     this.events.emit('uninstalled', { plugin: name });
     await this.dispatch('plugin_uninstall', { plugin: { name, version: record.version } });
   }
@@ -296,8 +302,13 @@ export class PluginManager {
   }
 
   /** Installs a new version from `request` or the recorded source; a loaded plugin is reloaded. */
-  async update(name: string, request?: string, options: InstallOptions = {}): Promise<InstalledPlugin> {
-    const { record } = await this.installer.update(name, request, options);
+  update(name: string, request?: string, options: InstallOptions = {}): Promise<InstalledPlugin> {
+    return this.replace(name, request, options, undefined);
+  }
+
+  /** Updates; the old copy goes to `trash` when one is given (a sync's). */
+  private async replace(name: string, request: string | undefined, options: InstallOptions, trash: Trash | undefined): Promise<InstalledPlugin> {
+    const { record } = await this.installer.update(name, request, options, trash);
     if (record.status === 'enabled') {
       this.runtime.activate(record);
       await this.runtime.reload(name);
@@ -347,16 +358,13 @@ export class PluginManager {
       if (steps.length === 0) return steps;
       const journal = await SyncJournal.begin(this.home, lease);
       lease.beforeCommit = (previous, next) => journal.recordCommit(previous, next);
-      this.installer.trash = journal.trash;
       try {
-        await this.applyLock(lock, steps);
+        await this.applyLock(lock, steps, journal.trash);
       } catch (error) {
         lease.beforeCommit = undefined;
-        this.installer.trash = undefined;
         throw await this.rolledBack(journal, error, await lease.stillOurs());
       } finally {
         lease.beforeCommit = undefined;
-        this.installer.trash = undefined;
       }
       if (!(await lease.stillOurs())) throw await this.rolledBack(journal, new Error('this process stalled and lost its lock on MARATHON_HOME'), false);
       await journal.finish();
@@ -364,13 +372,14 @@ export class PluginManager {
     });
   }
 
-  private applyLock(lock: Lockfile, steps: readonly SyncStep[]): Promise<void> {
+  /** Applies a sync's steps; what they remove goes to the sync's `trash`, for a rollback. */
+  private applyLock(lock: Lockfile, steps: readonly SyncStep[], trash: Trash): Promise<void> {
     return applySync(
       {
         plugins: async () => (await this.store.read()).plugins,
         install: (request, options) => this.install(request, options),
-        update: (name, request, options) => this.update(name, request, options),
-        uninstall: (name) => this.uninstall(name),
+        update: (name, request, options) => this.replace(name, request, options, trash),
+        uninstall: (name) => this.remove(name, {}, trash),
         enable: (name) => this.enable(name),
         disable: (name) => this.disable(name, { cascade: true }),
       },
