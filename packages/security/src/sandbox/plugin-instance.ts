@@ -19,7 +19,7 @@ import { GUEST_PRELUDE } from './guest-prelude';
 import type { Engine, EngineInstance } from './engine';
 import { GuestTimers, MAX_PENDING_TIMERS } from './guest-timers';
 import type { HostCalls } from './host-calls';
-import { formatBytes } from './limits';
+import { cpuLimitMessage, deadlineMessage, memoryLimitMessage, stackLimitMessage } from './breach-message';
 import { loadModuleSource, normalizeImport } from './module-resolution';
 import type { CallKind, CallResult, PluginUsage, WorkerPluginSpec } from './protocol';
 import { readDescription, readEnvelope } from './result-envelope';
@@ -277,7 +277,7 @@ export class PluginInstance implements EngineInstance {
     let due = call;
     if (due === undefined) for (const active of this.activeCalls) if (due === undefined || active.deadline < due.deadline) due = active;
     const ms = due?.ms ?? this.spec.limits.call_deadline_ms;
-    return new Breach('DEADLINE_EXCEEDED', `plugin '${this.spec.name}' did not finish within its deadline of ${ms} ms`);
+    return new Breach('DEADLINE_EXCEEDED', deadlineMessage(this.spec.name, ms));
   }
 
   private earliestDeadline(): number {
@@ -312,7 +312,7 @@ export class PluginInstance implements EngineInstance {
     if (this.interrupted) {
       throw this.drop(
         cpuBound
-          ? new Breach('CPU_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its CPU time limit of ${this.spec.limits.max_cpu_time_ms} ms`)
+          ? new Breach('CPU_LIMIT_EXCEEDED', cpuLimitMessage(this.spec.name, this.spec.limits))
           : this.deadlineBreach(),
       );
     }
@@ -342,7 +342,7 @@ export class PluginInstance implements EngineInstance {
     if (error instanceof Breach) return error;
     this.trapped = true;
     if (this.nearMemoryCap() || /OOM|out of memory|memory/i.test(String((error as Error)?.message))) {
-      return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
+      return new Breach('MEMORY_LIMIT_EXCEEDED', memoryLimitMessage(this.spec.name, this.spec.limits));
     }
     return new Breach('HANDLER_FAILED', `plugin '${this.spec.name}' crashed its engine`);
   }
@@ -391,10 +391,10 @@ export class PluginInstance implements EngineInstance {
     // Out of memory, QuickJS may fail to build the error itself: an empty or null one near the cap.
     const hollow = text === 'Error: ' || text === 'Error: (could not be described)' || this.vm.typeof(error) !== 'object';
     if (/^InternalError: out of memory/.test(text) || (hollow && this.nearMemoryCap())) {
-      return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
+      return new Breach('MEMORY_LIMIT_EXCEEDED', memoryLimitMessage(this.spec.name, this.spec.limits));
     }
     if (/^InternalError: stack overflow/.test(text) || /^RangeError: Maximum call stack/.test(text)) {
-      return new Breach('STACK_OVERFLOW', `plugin '${this.spec.name}' recursed too deeply (stack limit ${this.spec.limits.max_stack_bytes / 1024} KiB)`);
+      return new Breach('STACK_OVERFLOW', stackLimitMessage(this.spec.name, this.spec.limits));
     }
     return undefined;
   }
@@ -660,10 +660,10 @@ export class PluginInstance implements EngineInstance {
   private classifyMessage(message: string): Breach | undefined {
     // Only near the cap: a plugin throwing new Error('out of memory') is just failing.
     if ((message === 'out of memory' || message === 'null') && this.nearMemoryCap()) {
-      return new Breach('MEMORY_LIMIT_EXCEEDED', `plugin '${this.spec.name}' exceeded its memory limit of ${formatBytes(this.spec.limits.max_memory)}`);
+      return new Breach('MEMORY_LIMIT_EXCEEDED', memoryLimitMessage(this.spec.name, this.spec.limits));
     }
     if (message === 'stack overflow') {
-      return new Breach('STACK_OVERFLOW', `plugin '${this.spec.name}' recursed too deeply (stack limit ${this.spec.limits.max_stack_bytes / 1024} KiB)`);
+      return new Breach('STACK_OVERFLOW', stackLimitMessage(this.spec.name, this.spec.limits));
     }
     return undefined;
   }

@@ -10,6 +10,7 @@ import { ChainAction, chainAction, isEventData, isVetoHook } from '@marathon/plu
 import type { Manifest } from '@marathon/manifest';
 import { AuditTrail, type AuditEntry } from '../audit-trail';
 import { SandboxError, type SandboxErrorCode } from '../errors';
+import { deadlineMessage, lostCallMessage, workerLossReason } from './breach-message';
 import { filterEvent, mayWrite, stripWrite } from './event-filter';
 import { asHookResult, describeValue } from './guest-value';
 import { effectiveLimits, type CallLimits, type EffectiveLimits } from './limits';
@@ -185,14 +186,12 @@ export class SandboxHost {
   }
 
   private overranMessage(record: PluginRecord): string {
-    return `plugin '${record.name}' did not finish within its deadline of ${record.spec.limits.call_deadline_ms} ms (its worker was stopped)`;
+    return deadlineMessage(record.name, record.spec.limits.call_deadline_ms, true);
   }
 
   /** Why a worker was lost, for the plugins that were not the cause. */
   private lossReason(error: WorkerLost): string {
-    const culprit = this.culprit(error);
-    if (culprit !== undefined) return `its sandbox worker was stopped because plugin '${culprit.name}' overran its deadline`;
-    return error.code === 'DEADLINE_EXCEEDED' ? 'its sandbox worker was stopped' : `its sandbox worker was lost (${error.message})`;
+    return workerLossReason({ culprit: this.culprit(error)?.name, stopped: error.code === 'DEADLINE_EXCEEDED', lostBecause: error.message });
   }
 
   /** Loads the record's code into a new instance in some worker. */
@@ -242,7 +241,7 @@ export class SandboxHost {
     if (error instanceof WorkerLost) {
       this.forget(record);
       if (error.culpritKey === key) return new SandboxError('DEADLINE_EXCEEDED', record.name, this.overranMessage(record));
-      return new SandboxError('WORKER_LOST', record.name, `plugin '${record.name}' could not load: ${this.lossReason(error)}`);
+      return new SandboxError('WORKER_LOST', record.name, lostCallMessage(record.name, 'not_loaded', this.lossReason(error)));
     }
     throw error;
   }
@@ -307,10 +306,10 @@ export class SandboxHost {
         if (call.key === error.culpritKey && index === error.started - 1) {
           results.push({ ok: false, code: 'DEADLINE_EXCEEDED', message: this.overranMessage(record), durationNs: 0 });
         } else if (index >= error.started) {
-          results.push({ ok: false, code: 'WORKER_LOST', message: `plugin '${record.name}' did not run: ${reason}`, durationNs: 0, notRun: true });
+          results.push({ ok: false, code: 'WORKER_LOST', message: lostCallMessage(record.name, 'not_run', reason), durationNs: 0, notRun: true });
         } else {
-          const what = index < error.started - 1 ? 'ran, but its result was lost' : 'was interrupted';
-          results.push({ ok: false, code: 'WORKER_LOST', message: `plugin '${record.name}' ${what}: ${reason}`, durationNs: 0 });
+          const fate = index < error.started - 1 ? 'result_lost' : 'interrupted';
+          results.push({ ok: false, code: 'WORKER_LOST', message: lostCallMessage(record.name, fate, reason), durationNs: 0 });
         }
       }
       return results;
@@ -429,7 +428,7 @@ export class SandboxedPlugin {
       await this.host.ensureLoaded(this.record);
       [result] = await this.host.run([this.record], [{ key: this.record.key, kind, name, payload, deadlineMs }], null);
     }
-    return result ?? { ok: false, code: 'WORKER_LOST', message: `plugin '${this.name}' did not run`, durationNs: 0 };
+    return result ?? { ok: false, code: 'WORKER_LOST', message: lostCallMessage(this.name, 'not_run'), durationNs: 0 };
   }
 
   /**

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { SandboxErrorCode } from '../errors';
 import { readFileSync } from 'node:fs';
 import type { AuditEntry } from '../audit-trail';
+import { WORKER_OVERRUN_MESSAGE } from './breach-message';
 import { parseGuestJson } from './guest-value';
 import type { MainToWorker, WorkerToMain } from './protocol';
 import { ACTIVITY_SLOT, progressBuffer, startedSlot } from './worker-progress';
@@ -170,7 +171,7 @@ export class SandboxWorker {
       return;
     }
     const culpritKey = Atomics.load(this.slots, ACTIVITY_SLOT);
-    this.fail(new WorkerLost('DEADLINE_EXCEEDED', 'a plugin overran its deadline and the sandbox worker was stopped', culpritKey, 0));
+    this.fail(new WorkerLost('DEADLINE_EXCEEDED', WORKER_OVERRUN_MESSAGE, culpritKey, 0));
     void this.worker.terminate();
   }
 

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditEntry } from '../audit-trail';
 import { PluginScope } from '../capabilities/plugin-scope';
+import { stoppedEarlierMessage } from './breach-message';
 import { HostCalls } from './host-calls';
 import type { EngineInstance } from './engine';
 import { readGuestModules } from './guest-modules';
@@ -71,7 +72,7 @@ function forget(key: number, breach: { code: Breach['code']; message: string }):
   const name = plugins.get(key)?.spec.name ?? 'the plugin';
   plugins.delete(key);
   dropped.push({ key, code: breach.code, message: breach.message });
-  stopped.set(key, `plugin '${name}' was stopped by an earlier call (${breach.message || breach.code}) before this call ran`);
+  stopped.set(key, stoppedEarlierMessage(name, breach.message || breach.code));
   if (stopped.size > STOPPED_KEPT) stopped.delete(stopped.keys().next().value!);
 }
 
