@@ -1,3 +1,5 @@
+import { MarathonError } from '@marathon/plugin-api';
+
 export type ManagerErrorCode =
   | 'NOT_FOUND'
   | 'NOT_INSTALLED'
@@ -31,14 +33,10 @@ export type ManagerErrorCode =
  * A lifecycle operation refused or failed. `message` says what happened and what to do next;
  * `details` carries the findings behind it (trust findings, the consent summary, a cycle).
  */
-export class ManagerError extends Error {
+export class ManagerError extends MarathonError<ManagerErrorCode> {
   override readonly name = 'ManagerError';
 
-  constructor(
-    readonly code: ManagerErrorCode,
-    message: string,
-    readonly details: readonly string[] = [],
-  ) {
-    super(details.length === 0 ? message : `${message}\n${details.map((line) => `  ${line}`).join('\n')}`);
+  constructor(code: ManagerErrorCode, message: string, details: readonly string[] = []) {
+    super(code, message, { details });
   }
 }

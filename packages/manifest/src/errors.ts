@@ -1,3 +1,5 @@
+import { MarathonError } from '@marathon/plugin-api';
+
 /** One problem in a manifest: where (a JSON path such as `hooks[1].priority`) and what. */
 export interface ManifestIssue {
   path: string;
@@ -28,9 +30,8 @@ function plural(count: number, word: string): string {
 }
 
 /** A manifest was refused. `issues` holds every problem found, not only the first. */
-export class ManifestError extends Error {
+export class ManifestError extends MarathonError<ManifestErrorCode> {
   override readonly name = 'ManifestError';
-  readonly code: ManifestErrorCode;
   readonly issues: readonly ManifestIssue[];
   /** The plugin.json the problems are in, when read from disk. */
   readonly file: string | undefined;
@@ -39,28 +40,26 @@ export class ManifestError extends Error {
   readonly column: number | undefined;
 
   constructor(code: ManifestErrorCode, issues: readonly ManifestIssue[], options: ManifestErrorOptions = {}) {
-    super(ManifestError.describe(code, issues, options.file), options.cause === undefined ? {} : { cause: options.cause });
-    this.code = code;
+    super(code, ManifestError.headline(code, issues, options.file), {
+      // A schema refusal lists every issue under its headline, with its path ("  hooks[1].priority: …").
+      details: code === 'MANIFEST_INVALID' ? issues.map((issue) => `${issue.path}: ${issue.message}`) : [],
+      cause: options.cause,
+    });
     this.issues = Object.freeze(issues.map((issue) => Object.freeze({ ...issue })));
     this.file = options.file;
     this.line = options.line;
     this.column = options.column;
   }
 
-  private static describe(code: ManifestErrorCode, issues: readonly ManifestIssue[], file: string | undefined): string {
-    const subject = file ?? 'plugin.json';
-    if (code !== 'MANIFEST_INVALID') {
-      return issues.map((issue) => issue.message).join('\n');
-    }
-    const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`);
-    return `${subject} has ${plural(issues.length, 'problem')}:\n${lines.join('\n')}`;
+  private static headline(code: ManifestErrorCode, issues: readonly ManifestIssue[], file: string | undefined): string {
+    if (code !== 'MANIFEST_INVALID') return issues.map((issue) => issue.message).join('\n');
+    return `${file ?? 'plugin.json'} has ${plural(issues.length, 'problem')}:`;
   }
 }
 
 /** A plugin needs a plugin API this host does not provide. */
-export class ApiIncompatibleError extends Error {
+export class ApiIncompatibleError extends MarathonError<'API_INCOMPATIBLE'> {
   override readonly name = 'ApiIncompatibleError';
-  readonly code = 'API_INCOMPATIBLE' as const;
 
   constructor(
     message: string,
@@ -68,6 +67,6 @@ export class ApiIncompatibleError extends Error {
     readonly pluginApi: string,
     readonly hostApi: string,
   ) {
-    super(message);
+    super('API_INCOMPATIBLE', message);
   }
 }

@@ -1,3 +1,5 @@
+import { MarathonError } from '@marathon/plugin-api';
+
 export type PluginTestErrorCode =
   /** A plugin command failed. */
   | 'COMMAND_FAILED'
@@ -10,16 +12,16 @@ export type PluginTestErrorCode =
  * ("at greet (index.js:4:18)"); the error's `stack`, which test runners print, shows those frames
  * first and then the test's own.
  */
-export class PluginTestError extends Error {
+export class PluginTestError extends MarathonError<PluginTestErrorCode> {
   override readonly name = 'PluginTestError';
 
   constructor(
-    readonly code: PluginTestErrorCode,
+    code: PluginTestErrorCode,
     message: string,
-    readonly details: readonly string[] = [],
+    details: readonly string[] = [],
     readonly pluginStack?: string,
   ) {
-    super(details.length === 0 ? message : `${message}\n${details.map((line) => `  ${line}`).join('\n')}`);
+    super(code, message, { details });
     if (pluginStack !== undefined && this.stack !== undefined) {
       const header = `${this.name}: ${this.message}`;
       const frames = pluginStack.split('\n').map((frame) => `    ${frame}`).join('\n');

@@ -1,3 +1,5 @@
+import { MarathonError } from '@marathon/plugin-api';
+
 export type RegistryErrorCode =
   /** Nothing answers to an install request (no such name in the search paths, no such file). */
   | 'SOURCE_NOT_FOUND'
@@ -26,15 +28,11 @@ export type RegistryErrorCode =
   /** `marathon plugin pack` found what an install would refuse. */
   | 'PACK_REFUSED';
 
-export class RegistryError extends Error {
+export class RegistryError extends MarathonError<RegistryErrorCode> {
   override readonly name = 'RegistryError';
 
-  constructor(
-    readonly code: RegistryErrorCode,
-    message: string,
-    /** The findings behind it, one per line. */
-    readonly details: readonly string[] = [],
-  ) {
-    super(details.length === 0 ? message : `${message}\n${details.map((line) => `  ${line}`).join('\n')}`);
+  /** `details`: the findings behind it, one per line. */
+  constructor(code: RegistryErrorCode, message: string, details: readonly string[] = []) {
+    super(code, message, { details });
   }
 }

@@ -1,3 +1,5 @@
+import { MarathonError } from '@marathon/plugin-api';
+
 export type SandboxErrorCode =
   /** The plugin's code could not be loaded: a syntax error, a forbidden import, a missing default export. */
   | 'LOAD_FAILED'
@@ -28,16 +30,16 @@ export type SandboxErrorCode =
  * ("at greet (index.js:4:18)", files relative to the plugin folder) — `stack` stays the host's.
  * It is the plugin's text: bounded, but escape it before printing it to a terminal.
  */
-export class SandboxError extends Error {
+export class SandboxError extends MarathonError<SandboxErrorCode> {
   override readonly name = 'SandboxError';
 
   constructor(
-    readonly code: SandboxErrorCode,
+    code: SandboxErrorCode,
     readonly plugin: string,
     message: string,
     readonly pluginStack?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

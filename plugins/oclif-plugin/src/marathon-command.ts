@@ -8,43 +8,12 @@ import { createInterface } from 'node:readline/promises';
 import { Command, Flags, ux } from '@oclif/core';
 import type { PluginManager, PluginManagerOptions } from '@marathon/manager';
 import type { NpmRegistryClient } from '@marathon/registry';
+import { MarathonError } from '@marathon/plugin-api';
 import { builtInPluginFolders } from './built-in-plugins';
+import { errorKind, unexpectedErrorLine } from './error-kind';
 import { stateSnapshot } from './marathon-state';
 import { debugEnabled, pluginStackLines, pluginStackOf } from './plugin-stack';
 import { terminalJson, terminalText } from './terminal-text';
-
-/** Errors whose message is written for the operator: shown as they are, with their code in --json. */
-interface TypedError extends Error {
-  code: string;
-  details?: readonly string[];
-}
-
-/**
- * The problems behind a typed error, one line each, as --json's `details` — in this one place, the
- * same for every kind. Each typed error lists its problems under its message's first line, one a
- * line: ManifestError its `issues` ("  hooks[0].priority: …"), the security policy's PolicyError
- * its issues ("  limits.max_memory: …"), ManagerError, RegistryError and ScaffoldError their
- * `details`. Those lines are taken, not the structured fields, because the message is what was
- * finished for the operator (an install names the folder they gave instead of its staging copy,
- * in the message only): --json shows exactly what the terminal shows. A structured `details` no
- * message lists is used as it is.
- */
-function errorDetails(error: Error): string[] {
-  const listed = error.message
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  if (listed.length > 0) return listed;
-  const { details } = error as Error & { details?: unknown };
-  return Array.isArray(details) ? details.filter((line): line is string => typeof line === 'string') : [];
-}
-
-function isTypedError(error: unknown): error is TypedError {
-  if (!(error instanceof Error)) return false;
-  const { code } = error as Error & { code?: unknown };
-  return typeof code === 'string' && /^[A-Z_]+$/.test(code);
-}
 
 /** Names oclif CLIs commonly give their own commands, reserved even when this CLI lacks them. */
 const WELL_KNOWN_NAMES: readonly string[] = ['plugin', 'plugins', 'help', 'commands', 'version', 'autocomplete', 'update'];
@@ -179,7 +148,19 @@ export abstract class MarathonCommand extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    if (!isTypedError(error)) {
+    const kind = errorKind(error);
+    if (kind === 'unexpected') {
+      // Node's own errors (ENOENT …) name a path or an argument but say nothing of what to do.
+      const line = unexpectedErrorLine(error);
+      if (this.jsonEnabled()) this.logJson({ error: { code: 'UNEXPECTED_ERROR', message: line, details: [] } });
+      else {
+        this.sayError(`❌ ${line}`);
+        if (debugEnabled() && error.stack !== undefined) this.sayError(error.stack);
+      }
+      process.exitCode = 1;
+      return undefined;
+    }
+    if (!MarathonError.is(error)) {
       // oclif prints the message itself; many carry a plugin's text (what its code threw).
       if (!this.jsonEnabled()) {
         try {
@@ -191,9 +172,11 @@ export abstract class MarathonCommand extends Command {
       return super.catch(error);
     }
     if (this.jsonEnabled()) {
-      this.logJson({ error: { code: error.code, message: error.message.split('\n')[0], details: errorDetails(error) } });
+      // The --json shape ({ code, message: its first line, details: the lines under it }) is the
+      // base class's, the same for every kind of Marathon error.
+      this.logJson({ error: MarathonError.toJSON(error) });
     } else {
-      this.sayError(`❌ ${error.message}`);
+      this.sayError(`❌ ${MarathonError.format(error)}`);
       if (debugEnabled()) {
         // A plugin's failure: where in the plugin's code it threw, not where the CLI reported it.
         const pluginStack = pluginStackOf(error);

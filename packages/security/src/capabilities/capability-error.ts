@@ -1,15 +1,14 @@
+import { MarathonError } from '@marathon/plugin-api';
+
 /**
  * A capability call refused or failed. Its message goes to the plugin, so it names what the plugin
  * asked for (a relative path, a URL, a name) and never a host path or a host error's text.
  */
-export class CapabilityError extends Error {
+export class CapabilityError extends MarathonError {
   override readonly name = 'CapabilityError';
 
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: string, message: string) {
+    super(code, message);
   }
 }
 

@@ -1,3 +1,5 @@
+import { MarathonError } from '@marathon/plugin-api';
+
 export type TrustErrorCode =
   /** config.json's security policy is malformed. */
   | 'POLICY_INVALID'
@@ -11,13 +13,10 @@ export type TrustErrorCode =
   | 'UNREADABLE';
 
 /** A trust check that could not run, or an archive that was refused; the message says what to fix. */
-export class TrustError extends Error {
+export class TrustError extends MarathonError<TrustErrorCode> {
   override readonly name = 'TrustError';
 
-  constructor(
-    readonly code: TrustErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: TrustErrorCode, message: string) {
+    super(code, message);
   }
 }

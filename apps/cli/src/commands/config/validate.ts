@@ -2,19 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Args } from '@oclif/core';
 import { MarathonCommand } from '@marathon/oclif-plugin';
+import { MarathonError } from '@marathon/plugin-api';
 import { RefusalError } from '../../refusal-error';
 
 /** No config.json where one was looked for: not "valid" — the operator may have written it elsewhere. */
-class ConfigMissingError extends Error {
+class ConfigMissingError extends MarathonError<'CONFIG_NOT_FOUND'> {
   override readonly name = 'ConfigMissingError';
-  readonly code = 'CONFIG_NOT_FOUND';
 
-  constructor(
-    message: string,
-    /** The defaults that apply, one `key: value` a line. */
-    readonly details: readonly string[],
-  ) {
-    super(`${message}\n${details.map((line) => `  ${line}`).join('\n')}`);
+  /** `details`: the defaults that apply, one `key: value` a line. */
+  constructor(message: string, details: readonly string[]) {
+    super('CONFIG_NOT_FOUND', message, { details });
   }
 }
 
