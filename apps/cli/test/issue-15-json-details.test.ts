@@ -24,7 +24,9 @@ async function both(args: readonly string[]): Promise<{ json: JsonError; listed:
   const human = await ws.run(args);
   expect({ json: json.code, human: human.code }).toEqual({ json: 1, human: 1 });
   const error = JSON.parse(json.stdout).error as JsonError;
-  const lines = human.stderr.trimEnd().split('\n');
+  // Warnings (e.g. an unsigned plugin, said before consent) may come first; the error starts at ❌.
+  const all = human.stderr.trimEnd().split('\n');
+  const lines = all.slice(Math.max(0, all.findIndex((line) => line.startsWith('❌'))));
   expect(lines[0]).toBe(`❌ ${error.message}`);
   return { json: error, listed: lines.slice(1).map((line) => line.trim()) };
 }
