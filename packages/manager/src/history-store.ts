@@ -1,10 +1,13 @@
 // What a later process can show of this one: the bus's event history (JSON Lines, rotated), its
 // metrics (summed across processes), the sandbox's audit trail (JSON Lines, rotated, denials in a
-// log of their own), and plugin logs. Everything lives under MARATHON_HOME/history.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// log of their own), and plugin logs. Everything lives under MARATHON_HOME/history. The summed
+// files (metrics, timings) are read, merged and replaced under a lock of their own, so that two
+// processes flushing at once both count; the bus's own metrics are never reset (a host may have
+// passed its bus in and read them): what was written of them is remembered, and the rest added.
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { EventRecord, HookBus, HookMetrics } from '@marathon/events';
-import { writeFileAtomic, type MarathonHome } from '@marathon/registry';
+import { withFileLock, writeFileAtomic, type MarathonHome } from '@marathon/registry';
 import type { AuditEntry, LogEntry } from '@marathon/security/sandbox';
 import { AuditLog } from './audit-log';
 import { JsonlLog } from './jsonl-log';
@@ -19,6 +22,13 @@ export interface PersistedTiming {
 /** Metrics as persisted: counts and totals add up across processes; percentiles are the latest process's. */
 export type PersistedMetrics = Record<string, HookMetrics>;
 
+/** The sums of one plugin × hook already added to metrics.json by this process. */
+interface Written {
+  calls: number;
+  failures: number;
+  total_ns: number;
+}
+
 export class HistoryStore {
   readonly events: JsonlLog<EventRecord>;
   readonly audit: AuditLog;
@@ -32,6 +42,7 @@ export class HistoryStore {
   private pendingLogs: LogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private readonly written = new Map<string, Written>();
 
   constructor(home: MarathonHome) {
     this.events = new JsonlLog(join(home.historyDir, 'events.jsonl'));
@@ -103,15 +114,33 @@ export class HistoryStore {
     this.pendingAudit = [];
     this.pendingLogs = [];
     this.pendingTimings = Object.create(null) as Record<string, PersistedTiming>;
-    const snapshot = bus.metrics.snapshot();
-    bus.metrics.reset();
+    const unsaved = this.unsavedMetrics(bus.metrics.snapshot());
     await this.events.append(records);
     await this.audit.append(audit);
     await this.logs.append(logs);
+    // The locks are folders beside the files: their folder must be there first.
+    if (Object.keys(timings).length > 0 || unsaved.length > 0) await mkdir(dirname(this.metricsFile), { recursive: true, mode: 0o700 });
     if (Object.keys(timings).length > 0) {
-      await writeFileAtomic(this.timingsFile, `${JSON.stringify({ ...(await this.timings()), ...timings }, null, 2)}\n`);
+      await withFileLock(this.timingsFile, { held: this.timingsFile }, async () => {
+        await writeFileAtomic(this.timingsFile, `${JSON.stringify({ ...(await this.timings()), ...timings }, null, 2)}\n`);
+      });
     }
-    if (snapshot.length > 0) await this.saveMetrics(snapshot);
+    if (unsaved.length > 0) await withFileLock(this.metricsFile, { held: this.metricsFile }, () => this.saveMetrics(unsaved));
+  }
+
+  /** What the bus counted since the last write: its rows less what was written of them. */
+  private unsavedMetrics(snapshot: HookMetrics[]): HookMetrics[] {
+    const unsaved: HookMetrics[] = [];
+    for (const row of snapshot) {
+      const key = `${row.plugin} ${row.hook}`;
+      // Fewer calls than written: the host reset its bus's metrics, and counting starts again.
+      const before = this.written.get(key);
+      const base = before === undefined || row.calls < before.calls ? { calls: 0, failures: 0, total_ns: 0 } : before;
+      this.written.set(key, { calls: row.calls, failures: row.failures, total_ns: row.total_ns });
+      if (row.calls === base.calls) continue;
+      unsaved.push({ ...row, calls: row.calls - base.calls, failures: row.failures - base.failures, total_ns: row.total_ns - base.total_ns });
+    }
+    return unsaved;
   }
 
   async metrics(): Promise<PersistedMetrics> {
@@ -122,18 +151,15 @@ export class HistoryStore {
     }
   }
 
+  /** Adds `snapshot` to metrics.json; runs under the metrics lock. */
   private async saveMetrics(snapshot: HookMetrics[]): Promise<void> {
     const saved = await this.metrics();
     for (const row of snapshot) {
       const key = `${row.plugin} ${row.hook}`;
       const before = saved[key];
-      if (before === undefined) {
-        saved[key] = row;
-        continue;
-      }
-      const calls = before.calls + row.calls;
-      const failures = before.failures + row.failures;
-      const total = before.total_ns + row.total_ns;
+      const calls = (before?.calls ?? 0) + row.calls;
+      const failures = (before?.failures ?? 0) + row.failures;
+      const total = (before?.total_ns ?? 0) + row.total_ns;
       saved[key] = {
         ...row,
         calls,
@@ -141,7 +167,7 @@ export class HistoryStore {
         success_rate: (calls - failures) / calls,
         total_ns: total,
         mean_ns: total / calls,
-        max_ns: Math.max(before.max_ns, row.max_ns),
+        max_ns: Math.max(before?.max_ns ?? 0, row.max_ns),
       };
     }
     await writeFileAtomic(this.metricsFile, `${JSON.stringify(saved, null, 2)}\n`);

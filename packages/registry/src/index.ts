@@ -10,6 +10,8 @@ export type { SearchPath, SearchPathKind, SearchPathOptions } from './search-pat
 export { discover } from './discovery';
 export type { Discovery, DiscoveredPlugin, DiscoveryConflict, DiscoveryError } from './discovery';
 export { StateStore, lockTimeoutFromEnv, nameTable, ownEntry } from './state-store';
+export { acquireFileLock, withFileLock } from './file-lock';
+export type { FileLockOptions } from './file-lock';
 export type { InstalledPlugin, InstalledState, PluginStatus, SourceKind, StateLease, StateStoreOptions } from './state-store';
 export { stageSource } from './install-source';
 export { publicUrl } from './source-spec';

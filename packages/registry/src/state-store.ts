@@ -10,8 +10,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { HookType, Permission } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import type { FileDigests, SignatureStatus } from '@marathon/security/trust';
-import lockfile from 'proper-lockfile';
 import { writeFileAtomic } from './atomic-file';
+import { acquireFileLock } from './file-lock';
 import { RegistryError } from './errors';
 import type { MarathonHome } from './marathon-home';
 import { pluginTableProblems } from './state-shape';
@@ -68,8 +68,6 @@ export function lockTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number
   return Number(value.trim());
 }
 
-const STALE_MS = 2000;
-
 /** The state lock held across several transactions (see StateStore.exclusive). */
 export interface StateLease {
   /** Names this holding of the lock (it is written beside the lock): records made under it can later tell whether it is still held. */
@@ -107,9 +105,6 @@ function emptyState(): InstalledState {
   return { version: 1, plugins: nameTable() };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 export class StateStore {
   /** The lease of the async flow that holds one: its transactions commit under it instead of locking again. */
@@ -153,8 +148,8 @@ export class StateStore {
 
   /**
    * Takes the lock; `stillOurs` says whether it is still held by this process at commit time. A
-   * process stalled for longer than STALE_MS (a suspended laptop, a starved CPU) has its lock taken
-   * over; committing then would overwrite the new holder's commit, a lost update.
+   * process stalled for longer than STALE_MS (file-lock.ts; a suspended laptop, a starved CPU) has
+   * its lock taken over; committing then would overwrite the new holder's commit, a lost update.
    */
   private async lock(): Promise<HeldLock> {
     let compromised = false;
@@ -175,31 +170,14 @@ export class StateStore {
     };
   }
 
-  private async acquire(onCompromised: () => void): Promise<() => Promise<void>> {
-    const started = Date.now();
-    let told = false;
-    const timeout = this.options.lockTimeoutMs ?? 60_000;
-    for (;;) {
-      try {
-        return await lockfile.lock(this.home.stateFile, {
-          realpath: false,
-          stale: STALE_MS,
-          update: STALE_MS / 2,
-          retries: 0,
-          // A lock lost to staleness while still held (a stalled process) fails its commit, not the process.
-          onCompromised,
-        });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-        const waited = Date.now() - started;
-        if (waited > timeout) throw new RegistryError('LOCK_TIMEOUT', `another marathon process has held ${this.home.root} for ${Math.round(waited / 1000)} s; try again later`);
-        if (!told && waited >= 1000) {
-          told = true;
-          this.options.onWait?.(`waiting for another marathon process to finish with ${this.home.root}…`);
-        }
-        await sleep(50 + Math.random() * 100);
-      }
-    }
+  private acquire(onCompromised: () => void): Promise<() => Promise<void>> {
+    const { lockTimeoutMs, onWait } = this.options;
+    return acquireFileLock(this.home.stateFile, {
+      held: this.home.root,
+      onCompromised,
+      ...(lockTimeoutMs === undefined ? {} : { timeoutMs: lockTimeoutMs }),
+      ...(onWait === undefined ? {} : { onWait }),
+    });
   }
 
   /**
