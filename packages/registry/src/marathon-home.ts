@@ -69,18 +69,25 @@ function pluginPathSegments(plugin: string): string[] {
 }
 
 /**
- * The start of a staging folder's name. The pid in it lets a later process tell a dead process's
- * leftovers from a live one's work; `purpose` ('sync') marks what the folder is for.
+ * The start of a staging folder's name. The pid and, where known, the process's start time
+ * (process-start.ts) in it let a later process tell a dead process's leftovers from a live one's
+ * work, even when a new process got the dead one's pid (pid 1 in every container); `purpose`
+ * ('sync') marks what the folder is for.
  */
-export function stagingPrefix(pid: number, purpose?: string): string {
-  return purpose === undefined ? `stage-${pid}-` : `stage-${pid}-${purpose}-`;
+export function stagingPrefix(pid: number, purpose?: string, start?: string): string {
+  const owner = start === undefined ? `${pid}` : `${pid}.${start}`;
+  return purpose === undefined ? `stage-${owner}-` : `stage-${owner}-${purpose}-`;
 }
 
-/** The pid that owns a staging folder (see stagingPrefix), and the folder's purpose if it names one. */
-export function stagingOwner(name: string): { pid: number; purpose?: string } | undefined {
-  const match = /^stage-(\d+)-(?:([a-z]+)-)?/.exec(name);
+/** Who owns a staging folder (see stagingPrefix): its pid, the start time if it names one, and its purpose if it names one. */
+export function stagingOwner(name: string): { pid: number; start?: string; purpose?: string } | undefined {
+  const match = /^stage-(\d+)(?:\.(\d+))?-(?:([a-z]+)-)?/.exec(name);
   if (match === null) return undefined;
-  return match[2] === undefined ? { pid: Number(match[1]) } : { pid: Number(match[1]), purpose: match[2] };
+  return {
+    pid: Number(match[1]),
+    ...(match[2] === undefined ? {} : { start: match[2] }),
+    ...(match[3] === undefined ? {} : { purpose: match[3] }),
+  };
 }
 
 /** A folder name for one installed copy: unique, so that an update never overwrites in place. */

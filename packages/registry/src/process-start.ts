@@ -1,0 +1,18 @@
+// When a process started, to tell it from a later one that got the same pid: pids repeat, and in
+// containers every main process is pid 1. Linux only (/proc/<pid>/stat); elsewhere undefined, and
+// the pid alone decides, as before.
+import { readFileSync } from 'node:fs';
+
+/** The start time of process `pid` in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined. */
+export function processStartTime(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces and ')': count from the last one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const start = fields[19];
+  return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+}
