@@ -1,8 +1,8 @@
-import { ChainAction, chainAction, isEventData, type HookResult } from '@marathon/plugin-api';
+import { ChainAction, chainAction, isEventData, isHookResult, type HookResult } from '@marathon/plugin-api';
 import type { CompiledResume } from './compile-dispatch';
 import type { HandlerEntry } from './handler-entry';
 import { invoke } from './handler-entry';
-import { faultResult, isHookResult, isThenable, Thrown, TIMED_OUT } from './handler-result';
+import { faultResult, isThenable, Thrown, TIMED_OUT } from './handler-result';
 import { HandlerWatchdog, type Watched } from './handler-watchdog';
 import { summariseData, type EventHistory } from './history';
 import type { LifecycleEvents } from './lifecycle';

@@ -1,4 +1,4 @@
-import type { HookResult } from '@marathon/plugin-api';
+import { describeResultValue, isHookResult, type HookResult } from '@marathon/plugin-api';
 import type { HandlerFault } from './types';
 
 /** A handler's throw (or rejection), caught so that it becomes a failed result, never an escape. */
@@ -23,23 +23,6 @@ function errorText(error: unknown): string {
   return `a non-error value (${typeof error})`;
 }
 
-export function isHookResult(value: unknown): value is HookResult {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<HookResult>;
-  return (
-    typeof candidate.success === 'boolean' &&
-    (candidate.message === undefined || typeof candidate.message === 'string') &&
-    (candidate.continue_chain === undefined || typeof candidate.continue_chain === 'boolean')
-  );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object without a boolean success' : `a ${typeof value}`;
-}
-
 /**
  * The failed result for what a handler produced when it is neither nothing nor a HookResult (the
  * bus checks those two first, without allocating): a throw, a timeout, or a value of the wrong kind.
@@ -53,10 +36,10 @@ export function faultResult(raw: unknown, timeoutMs: number): ClassifiedResult {
   }
   if (isHookResult(raw)) {
     // The one HookResult that is refused: a writer's result_data that cannot be an event.
-    return { result: { success: false, message: `returned result_data that is not an event object (${describe(raw.result_data)})` }, fault: 'invalid_result' };
+    return { result: { success: false, message: `returned result_data that is not an event object (${describeResultValue(raw.result_data)})` }, fault: 'invalid_result' };
   }
   return {
-    result: { success: false, message: `returned ${describe(raw)} instead of a HookResult` },
+    result: { success: false, message: `returned ${describeResultValue(raw)} instead of a HookResult` },
     fault: 'invalid_result',
   };
 }

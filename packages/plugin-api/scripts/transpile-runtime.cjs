@@ -7,7 +7,7 @@ const path = require('node:path');
  * The source files whose values make up the package's runtime: each must stay self-contained (only
  * type imports), so that together they are the module the sandbox loads as '@marathon/plugin-api'.
  */
-const RUNTIME_SOURCES = ['runtime.ts', 'chain-rules.ts', 'hook-priority.ts', 'marathon-error.ts'];
+const RUNTIME_SOURCES = ['runtime.ts', 'chain-rules.ts', 'hook-priority.ts', 'hook-result.ts', 'marathon-error.ts'];
 
 /** The runtime sources, one after the other, as one TypeScript text. */
 function readRuntimeSource(packageRoot) {

@@ -18,3 +18,35 @@ export interface HookResult {
   continue_chain?: boolean;
   result_data?: JsonValue;
 }
+
+/**
+ * Whether a handler's value is a HookResult, written once: the hook bus (in-process handlers), the
+ * sandbox host and the sandbox worker's batched dispatch all ask this, so a value counts the same
+ * whichever path carried it. `success` must be a boolean; `message`, when present, a string;
+ * `continue_chain`, when present, a boolean. Other keys are ignored.
+ */
+export function isHookResult(value: unknown): value is HookResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const candidate = value as { success?: unknown; message?: unknown; continue_chain?: unknown };
+  return (
+    typeof candidate.success === 'boolean' &&
+    (candidate.message === undefined || typeof candidate.message === 'string') &&
+    (candidate.continue_chain === undefined || typeof candidate.continue_chain === 'boolean')
+  );
+}
+
+/**
+ * What a value is, in words, for "returned … instead of a HookResult" (and for result_data that
+ * cannot be an event): names the field that broke isHookResult's rule.
+ */
+export function describeResultValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const candidate = value as { success?: unknown; message?: unknown; continue_chain?: unknown };
+  if (typeof candidate.success !== 'boolean') return 'an object without a boolean success';
+  if (candidate.message !== undefined && typeof candidate.message !== 'string') return 'an object whose message is not a string';
+  if (candidate.continue_chain !== undefined && typeof candidate.continue_chain !== 'boolean') return 'an object whose continue_chain is not a boolean';
+  return 'an object';
+}

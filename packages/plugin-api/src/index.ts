@@ -1,5 +1,6 @@
 export type { JsonPrimitive, JsonValue, JsonObject } from './json';
 export type { HookResult } from './hook-result';
+export { isHookResult, describeResultValue } from './hook-result';
 export type {
   Task,
   TaskResult,

@@ -1,7 +1,7 @@
 // The hook chain rules (@marathon/plugin-api's chainAction, their one owner) applied inside a
 // worker to a batch of calls, so that a dispatch to several plugins costs one message. A call
 // that failed counts as a failed result; a value that is not a HookResult, too.
-import { ChainAction, chainAction, isEventData, type JsonValue } from '@marathon/plugin-api';
+import { ChainAction, chainAction, isEventData, isHookResult } from '@marathon/plugin-api';
 import type { CallResult, ChainRules } from './protocol';
 
 export interface ChainStep {
@@ -18,10 +18,9 @@ export function applyChain(result: CallResult, canWrite: boolean, rules: ChainRu
   if (!rules.veto && !canWrite && !result.json.includes('"continue_chain":false')) return { stop: false };
   // The text was checked to be JSON of bounded depth when it left the engine (result-envelope.ts).
   const value = JSON.parse(result.json) as unknown;
-  if (typeof value !== 'object' || value === null || typeof (value as { success?: unknown }).success !== 'boolean') {
-    return { stop: chainAction(rules.veto, false, undefined) !== ChainAction.Continue };
-  }
-  const hookResult = value as { success: boolean; continue_chain?: unknown; result_data?: JsonValue };
+  // The host's toHookResult asks the same guard, so a value fails here exactly when it fails there.
+  if (!isHookResult(value)) return { stop: chainAction(rules.veto, false, undefined) !== ChainAction.Continue };
+  const hookResult = value;
   const written = canWrite && hookResult.success && hookResult.result_data !== undefined;
   // A writer's data that cannot be an event fails the call (the host's toHookResult says so).
   const success = hookResult.success && (!written || isEventData(hookResult.result_data));

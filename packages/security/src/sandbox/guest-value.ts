@@ -1,7 +1,7 @@
 // Values that come back from a plugin arrive as JSON text and are rebuilt here as plain data:
 // no getters, no prototypes, and no `__proto__` keys (JSON.parse would keep one as an own
 // property, which a later spread or Object.assign would turn into a prototype).
-import type { HookResult, JsonValue } from '@marathon/plugin-api';
+import { isHookResult, type HookResult, type JsonValue } from '@marathon/plugin-api';
 
 export function parseGuestJson(text: string): JsonValue {
   const value = JSON.parse(text) as JsonValue;
@@ -31,19 +31,13 @@ function withoutProtoKeys(root: JsonValue): JsonValue {
   return root;
 }
 
-/** A HookResult made of the known fields only, or undefined when the value is not one. */
+/** A HookResult made of the known fields only (isHookResult's rule), or undefined when the value is not one. */
 export function asHookResult(value: JsonValue | undefined): HookResult | undefined {
   if (value === undefined) return { success: true, continue_chain: true };
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof value.success !== 'boolean') return undefined;
+  if (!isHookResult(value)) return undefined;
   const result: HookResult = { success: value.success };
-  if (typeof value.message === 'string') result.message = value.message;
+  if (value.message !== undefined) result.message = value.message;
   result.continue_chain = value.continue_chain !== false;
   if (value.result_data !== undefined) result.result_data = value.result_data;
   return result;
-}
-
-export function describeValue(value: JsonValue | undefined): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object without a boolean success' : `a ${typeof value}`;
 }

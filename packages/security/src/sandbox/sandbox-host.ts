@@ -6,13 +6,13 @@
 // way, transparently.
 import { mkdir, realpath } from 'node:fs/promises';
 import type { HookResult, HookType, JsonValue, ResourceLimits } from '@marathon/plugin-api';
-import { ChainAction, chainAction, isEventData, isVetoHook } from '@marathon/plugin-api';
+import { ChainAction, chainAction, describeResultValue, isEventData, isVetoHook } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import { AuditTrail, type AuditEntry } from '../audit-trail';
 import { SandboxError, type SandboxErrorCode } from '../errors';
 import { deadlineMessage, lostCallMessage, workerLossReason } from './breach-message';
 import { filterEvent, mayWrite, stripWrite } from './event-filter';
-import { asHookResult, describeValue } from './guest-value';
+import { asHookResult } from './guest-value';
 import { effectiveLimits, type CallLimits, type EffectiveLimits } from './limits';
 import type { CallKind, CallRequest, LogEntry, PluginUsage, ReceivedResult, WorkerPluginSpec } from './protocol';
 import type { CapabilityStubs } from '../capabilities/capability-stubs';
@@ -327,12 +327,12 @@ export class SandboxHost {
     const value = result.value;
     const hookResult = asHookResult(value);
     if (hookResult === undefined) {
-      const message = `plugin '${record.name}' returned ${describeValue(value)} instead of a HookResult`;
+      const message = `plugin '${record.name}' returned ${describeResultValue(value)} instead of a HookResult`;
       return { result: { success: false, message, continue_chain: true }, error: new SandboxError('BAD_RESULT', record.name, message), durationNs: result.durationNs };
     }
     const writer = mayWrite(hook, record.spec.permissions);
     if (writer && hookResult.success && hookResult.result_data !== undefined && !isEventData(hookResult.result_data)) {
-      const message = `plugin '${record.name}' returned result_data that is not an event object (${describeValue(hookResult.result_data)})`;
+      const message = `plugin '${record.name}' returned result_data that is not an event object (${describeResultValue(hookResult.result_data)})`;
       return { result: { success: false, message, continue_chain: true }, error: new SandboxError('BAD_RESULT', record.name, message), durationNs: result.durationNs };
     }
     const { result: allowed, stripped } = stripWrite(hookResult, writer);
@@ -463,7 +463,7 @@ export class SandboxedPlugin {
     if (typeof value === 'string') return { ok: true, output: value };
     const hookResult = asHookResult(value);
     if (hookResult === undefined) {
-      return { ok: false, error: new SandboxError('BAD_RESULT', this.name, `plugin '${this.name}' command '${name}' returned ${describeValue(value)}; commands return a string, a HookResult or nothing`) };
+      return { ok: false, error: new SandboxError('BAD_RESULT', this.name, `plugin '${this.name}' command '${name}' returned ${describeResultValue(value)}; commands return a string, a HookResult or nothing`) };
     }
     if (!hookResult.success) return { ok: false, error: new SandboxError('HANDLER_FAILED', this.name, hookResult.message ?? `command '${name}' failed`) };
     return hookResult.message === undefined ? { ok: true } : { ok: true, output: hookResult.message };
