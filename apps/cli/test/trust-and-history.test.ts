@@ -62,7 +62,7 @@ test('events shows the persisted hook history, filtered and limited', async () =
   for (const line of lines) expect(line).toMatch(/✅ post_task_execute +hello-world +[\d.]+ ms +logged$/);
   const json = JSON.parse((await ws.ok(['plugin', 'events', '--hook', 'post_task_execute', '--json'])).stdout);
   expect(json.events).toHaveLength(3);
-  expect(json.events[0]).toEqual({ timestamp: expect.any(Number), hook_type: 'post_task_execute', plugin_name: 'hello-world', success: true, duration_ns: expect.any(Number), result_message: 'logged' });
+  expect(json.events[0]).toEqual({ timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), hook_type: 'post_task_execute', plugin_name: 'hello-world', success: true, duration_ns: expect.any(Number), result_message: 'logged' });
   const bad = await ws.run(['plugin', 'events', '--hook', 'post_task_exec']);
   expect(bad.code).toBe(2);
 });
