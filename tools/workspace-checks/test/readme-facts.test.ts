@@ -71,7 +71,7 @@ test("packages/manager/README.md states the init timeout and the call deadline t
   expect(initTimeoutMs).toBeGreaterThan(0);
   const readme = read('packages/manager/README.md');
   expect(readme).toContain(`\`initTimeoutMs\` (${initTimeoutMs / 1000} s by default)`);
-  expect(readme).toContain(`call deadline (${DEFAULT_CALL_LIMITS.call_deadline_ms / 1000} s by default`);
+  expect(readme).toContain(`\`call_deadline_ms\`, ${DEFAULT_CALL_LIMITS.call_deadline_ms / 1000} s by default`);
 });
 
 test("packages/events/README.md names every event of the bus, no plugin event of its own, and the manager's lifecycle events", () => {
