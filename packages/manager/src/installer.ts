@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { apiIncompatibilityReason, closestMatch, type Manifest } from '@marathon/manifest';
+import { apiIncompatibilityReason, didYouMean, type Manifest } from '@marathon/manifest';
 import {
   discover,
   installFolderName,
@@ -421,7 +421,6 @@ export class Installer {
   /** A NOT_INSTALLED error with a did-you-mean over the installed names. */
   async notInstalled(name: string): Promise<ManagerError> {
     const names = Object.keys((await this.context.store.read()).plugins);
-    const close = closestMatch(name, names);
-    return new ManagerError('NOT_INSTALLED', `plugin '${name}' is not installed${close === undefined ? '' : ` (did you mean '${close}'?)`}: see marathon plugin list`);
+    return new ManagerError('NOT_INSTALLED', `plugin '${name}' is not installed${didYouMean(name, names)}: see marathon plugin list`);
   }
 }

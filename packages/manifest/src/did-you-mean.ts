@@ -20,8 +20,12 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   return best;
 }
 
-/** " (did you mean 'x'?)" or nothing. */
+/** " (did you mean 'x'?)" for a suggestion, or nothing: the one wording of the hint everywhere. */
+export function suggestionHint(suggestion: string | undefined): string {
+  return suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
+}
+
+/** " (did you mean 'x'?)" when a candidate is close to `word`, or nothing. */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  const match = closestMatch(word, candidates);
-  return match === undefined ? '' : ` (did you mean '${match}'?)`;
+  return suggestionHint(closestMatch(word, candidates));
 }

@@ -13,5 +13,5 @@ export type { Manifest, Author, HookDeclaration, CommandDeclaration, ExecCommand
 export { execCommandName, execArgumentPrefixes, describeExecCommand, formatArguments } from './exec-commands';
 export { MAX_COMMANDS, MAX_HOOK_ENTRIES } from './manifest-caps';
 export type { ManifestInput } from './manifest-schema';
-export { closestMatch } from './did-you-mean';
+export { closestMatch, didYouMean, suggestionHint } from './did-you-mean';
 export { packageNameProblem, versionProblem } from './formats';

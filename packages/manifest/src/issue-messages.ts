@@ -2,7 +2,7 @@
 // says what to write instead. Messages set on the schema itself pass through unchanged.
 import type { z } from 'zod';
 import { describeValue, quote } from './describe-value';
-import { closestMatch } from './did-you-mean';
+import { didYouMean, suggestionHint } from './did-you-mean';
 import type { ManifestIssue } from './errors';
 import { formatPath, type PathSegment } from './json-path';
 import { manifestSchemaModule } from './lazy-schema';
@@ -29,10 +29,8 @@ function pathPattern(path: readonly PathSegment[]): string {
 function unknownKeyMessage(key: string, objectPath: readonly PathSegment[]): string {
   const { NESTED_KEY_HOMES, OBJECT_KEYS } = manifestSchemaModule();
   const known = OBJECT_KEYS.get(pathPattern(objectPath)) ?? [];
-  let hint = '';
-  const close = closestMatch(key, known);
-  if (close !== undefined) hint = ` (did you mean '${close}'?)`;
-  else if (objectPath.length === 0 && NESTED_KEY_HOMES.has(key)) hint = ` (did you mean '${NESTED_KEY_HOMES.get(key)}'?)`;
+  // A key that belongs inside a nested object (e.g. `allowed_hosts` at the top) points there.
+  const hint = didYouMean(key, known) || (objectPath.length === 0 ? suggestionHint(NESTED_KEY_HOMES.get(key)) : '');
   const allowed = known.length > 0 ? `; allowed here: ${known.join(', ')}` : '';
   return `unknown key ${quote(key)}${hint}${allowed}`;
 }

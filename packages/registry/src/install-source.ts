@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractArchive, listPluginFiles } from '@marathon/security/trust';
-import { closestMatch, packageNameProblem } from '@marathon/manifest';
+import { didYouMean, packageNameProblem } from '@marathon/manifest';
 import { discover } from './discovery';
 import { RegistryError } from './errors';
 import { copyLocalArchive } from './local-archive';
@@ -162,8 +162,7 @@ async function stageInto(request: string, stagingRoot: string, options: StageOpt
   const { plugins } = await discover(options.paths);
   const found = plugins.find((plugin) => plugin.name === request);
   if (found === undefined) {
-    const suggestion = closestMatch(request, plugins.map((plugin) => plugin.name));
-    const hint = suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
+    const hint = didYouMean(request, plugins.map((plugin) => plugin.name));
     const where = options.paths.map((path) => path.path).join(', ');
     // A name `plugin search` listed is a package on the registry, not a folder here: say how to get it.
     const npm = packageNameProblem(request) === undefined ? `; to install it from the npm registry: marathon plugin install npm:${request}` : '';

@@ -70,12 +70,12 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? '(root)' : out;
 }
 
-const closestMatch = (word: string, candidates: readonly string[]): string | undefined =>
-  (require('@marathon/manifest') as typeof import('@marathon/manifest')).closestMatch(word, candidates);
+const didYouMean = (word: string, candidates: readonly string[]): string =>
+  (require('@marathon/manifest') as typeof import('@marathon/manifest')).didYouMean(word, candidates);
 
 function unknownKey(key: string, known: readonly string[]): string {
-  const match = closestMatch(key, known);
-  return match === undefined ? `unknown key '${key}'; known keys are ${known.join(', ')}` : `unknown key '${key}' (did you mean '${match}'?)`;
+  const hint = didYouMean(key, known);
+  return hint === '' ? `unknown key '${key}'; known keys are ${known.join(', ')}` : `unknown key '${key}'${hint}`;
 }
 
 function plural(count: number, word: string): string {
