@@ -196,8 +196,42 @@ export class PluginManager {
     return result;
   }
 
-  /** Enables a plugin and, first, what it needs; checks that each loads. Returns the plugins enabled, dependencies first. */
+  /**
+   * Enables a plugin and, first, what it needs; checks that each loads. Returns the plugins enabled, dependencies first.
+   * The load checks start sandboxes, which is slow: they run before the state lock is taken, and the
+   * commit under it re-checks that each record is the one checked (another process may have changed
+   * it meanwhile; one that changed is checked again there, the rare case).
+   */
   async enable(name: string): Promise<string[]> {
+    const probed = new Map<string, ManagerError | undefined>();
+    // The record as probed, but for its status: what the probe's outcome depends on.
+    const probeKey = (record: InstalledPlugin) => JSON.stringify({ ...record, status: undefined, error: undefined });
+    const probe = async (record: InstalledPlugin): Promise<ManagerError | undefined> => {
+      // Load once (without init) so that a plugin that cannot run is caught now, not at its first event.
+      try {
+        const loaded = await this.runtime.start(record, false, { markFailed: false });
+        await loaded.plugin.unload();
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof ManagerError)) throw error;
+        return error;
+      }
+    };
+    const unlocked = (await this.store.read()).plugins;
+    let planned: string[] = [];
+    try {
+      if (ownEntry(unlocked, name) !== undefined) planned = enableOrder(name, unlocked);
+    } catch (error) {
+      // A missing dependency or a cycle is reported from under the lock, below, as before.
+      if (!(error instanceof ManagerError)) throw error;
+    }
+    for (const plugin of planned) {
+      const record = ownEntry(unlocked, plugin);
+      if (record === undefined || record.status === 'enabled') continue;
+      const failure = await probe(record);
+      probed.set(probeKey(record), failure);
+      if (failure !== undefined) break;
+    }
     const { enabled, failure } = await this.store.transaction(async (state) => {
       if (ownEntry(state.plugins, name) === undefined) throw await this.notInstalled(name);
       const order = enableOrder(name, state.plugins);
@@ -205,12 +239,9 @@ export class PluginManager {
       for (const plugin of order) {
         const record = ownEntry(state.plugins, plugin)!;
         if (record.status === 'enabled') continue;
-        // Load once (without init) so that a plugin that cannot run is caught now, not at its first event.
-        try {
-          const probe = await this.runtime.start(record, false, { markFailed: false });
-          await probe.plugin.unload();
-        } catch (error) {
-          if (!(error instanceof ManagerError)) throw error;
+        const key = probeKey(record);
+        const error = probed.has(key) ? probed.get(key) : await probe(record);
+        if (error !== undefined) {
           // Commit what was enabled so far and the error state, then report the failure.
           record.status = 'error';
           record.error = error.message;

@@ -138,6 +138,7 @@ describe('one lock for the whole sync', () => {
     let other: Promise<unknown> | undefined;
     const install = PluginManager.prototype.install;
     jest.spyOn(PluginManager.prototype, 'install').mockImplementation(async function (this: PluginManager, ...args) {
+      if (this !== manager) return install.apply(this, args);
       // While this sync runs, another process installs gamma: it has to wait for the sync's lock.
       other ??= (async () => {
         const second = await PluginManager.open({ home: sandbox.home, builtInPlugins: [sandbox.plugins], cwd: sandbox.root, env: { PATH: process.env.PATH }, onWait: (message) => void waited.push(message) });
@@ -147,7 +148,8 @@ describe('one lock for the whole sync', () => {
           await second.close();
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Held until the other process says it waits (its open no longer waits: issue 16; its install does).
+      while (waited.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
       return install.apply(this, args);
     });
     const error = await managerError(() => manager.sync(lock));

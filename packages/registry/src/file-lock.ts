@@ -50,6 +50,11 @@ export async function acquireFileLock(file: string, options: FileLockOptions): P
   }
 }
 
+/** Whether a live process holds the lock on `file` now (a lock whose heartbeat stopped does not count). */
+export function fileLockHeld(file: string): Promise<boolean> {
+  return lockfile.check(file, { realpath: false, stale: STALE_MS });
+}
+
 /** Runs `work` holding the lock on `file`; releases it however `work` ends. */
 export async function withFileLock<T>(file: string, options: FileLockOptions, work: () => Promise<T>): Promise<T> {
   const release = await acquireFileLock(file, options);

@@ -16,3 +16,24 @@ export function processStartTime(pid: number): string | undefined {
   const start = fields[19];
   return start !== undefined && /^\d+$/.test(start) ? start : undefined;
 }
+
+/**
+ * Whether the process that recorded (`pid`, `start`) still runs: its pid is taken (EPERM: by
+ * another user's process) and, when both are known, by a process with the same start time.
+ */
+export function processRuns(pid: number, start?: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (start === undefined) return true;
+  const now = processStartTime(pid);
+  return now === undefined || now === start;
+}
+
+/** This process as processRuns identifies it: `<pid>` or `<pid>.<start time>`. */
+export function processIdentity(): string {
+  const start = processStartTime(process.pid);
+  return start === undefined ? `${process.pid}` : `${process.pid}.${start}`;
+}

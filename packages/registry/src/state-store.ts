@@ -11,7 +11,8 @@ import type { HookType, Permission } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import type { FileDigests, SignatureStatus } from '@marathon/security/trust';
 import { writeFileAtomic } from './atomic-file';
-import { acquireFileLock } from './file-lock';
+import { acquireFileLock, fileLockHeld } from './file-lock';
+import { processIdentity, processRuns } from './process-start';
 import { RegistryError } from './errors';
 import type { MarathonHome } from './marathon-home';
 import { pluginTableProblems } from './state-shape';
@@ -154,7 +155,7 @@ export class StateStore {
   private async lock(): Promise<HeldLock> {
     let compromised = false;
     const release = await this.acquire(() => (compromised = true));
-    const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
+    const token = `${processIdentity()}-${randomBytes(8).toString('hex')}`;
     await writeFile(this.ownerFile, token, { mode: 0o600 }).catch(async (error: unknown) => {
       await release().catch(() => undefined);
       throw error;
@@ -205,6 +206,19 @@ export class StateStore {
     } finally {
       await lock.release().catch(() => undefined);
     }
+  }
+
+  /**
+   * Whether another process (or another flow of this one) holds the lock now, without waiting for
+   * it: a reader that would only tidy up after a dead process skips that while the holder lives.
+   */
+  async heldElsewhere(): Promise<boolean> {
+    if (this.leases.getStore() !== undefined) return false;
+    if (!(await fileLockHeld(this.home.stateFile))) return false;
+    // The lock's heartbeat looks alive for a second or two after its holder died; the owner file
+    // (`<pid>[.<start>]-<random>`) says at once. None yet: the holder is between the two steps.
+    const owner = /^(\d+)(?:\.(\d+))?-/.exec(await readFile(this.ownerFile, 'utf8').catch(() => ''));
+    return owner === null || processRuns(Number(owner[1]), owner[2]);
   }
 
   /** Runs `work` as if no lease were held here: to take the lock afresh after this process lost it. */
