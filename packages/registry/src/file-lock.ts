@@ -16,15 +16,25 @@ export interface FileLockOptions {
   onWait?: (message: string) => void;
   /** Called if the lock is taken over while still held (this process stalled past the heartbeat). */
   onCompromised?: () => void;
+  /** How the wait between attempts is timed; the real clock unless a test drives it. */
+  clock?: LockClock;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The time source a waiting process measures its wait by (one second to onWait, timeoutMs to LOCK_TIMEOUT). */
+export interface LockClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
 }
+
+const realClock: LockClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /** Takes the lock on `file` (which need not exist); resolves to its release. */
 export async function acquireFileLock(file: string, options: FileLockOptions): Promise<() => Promise<void>> {
-  const started = Date.now();
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
   let told = false;
   const timeout = options.timeoutMs ?? 60_000;
   for (;;) {
@@ -39,13 +49,13 @@ export async function acquireFileLock(file: string, options: FileLockOptions): P
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-      const waited = Date.now() - started;
+      const waited = clock.now() - started;
       if (waited > timeout) throw new RegistryError('LOCK_TIMEOUT', `another marathon process has held ${options.held} for ${Math.round(waited / 1000)} s; try again later`);
       if (!told && waited >= 1000) {
         told = true;
         options.onWait?.(`waiting for another marathon process to finish with ${options.held}…`);
       }
-      await sleep(50 + Math.random() * 100);
+      await clock.sleep(50 + Math.random() * 100);
     }
   }
 }

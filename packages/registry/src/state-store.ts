@@ -11,7 +11,7 @@ import type { HookType, Permission } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import type { FileDigests, SignatureStatus } from '@marathon/security/trust';
 import { writeFileAtomic } from './atomic-file';
-import { acquireFileLock, fileLockHeld } from './file-lock';
+import { acquireFileLock, fileLockHeld, type LockClock } from './file-lock';
 import { processIdentity, processRuns } from './process-start';
 import { RegistryError } from './errors';
 import type { MarathonHome } from './marathon-home';
@@ -55,6 +55,8 @@ export interface StateStoreOptions {
   onWait?: (message: string) => void;
   /** Give up waiting for the lock after this long. Default 60 s (or $MARATHON_LOCK_TIMEOUT_MS, see lockTimeoutFromEnv). */
   lockTimeoutMs?: number;
+  /** What a wait for the lock is timed by; the real clock unless a test drives it. */
+  lockClock?: LockClock;
 }
 
 /**
@@ -172,12 +174,13 @@ export class StateStore {
   }
 
   private acquire(onCompromised: () => void): Promise<() => Promise<void>> {
-    const { lockTimeoutMs, onWait } = this.options;
+    const { lockTimeoutMs, onWait, lockClock } = this.options;
     return acquireFileLock(this.home.stateFile, {
       held: this.home.root,
       onCompromised,
       ...(lockTimeoutMs === undefined ? {} : { timeoutMs: lockTimeoutMs }),
       ...(onWait === undefined ? {} : { onWait }),
+      ...(lockClock === undefined ? {} : { clock: lockClock }),
     });
   }
 

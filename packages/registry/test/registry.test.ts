@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discover, lockTimeoutFromEnv, marathonHome, RegistryError, searchPaths, StateStore, writeFileAtomic } from '@marathon/registry';
+import { discover, lockTimeoutFromEnv, marathonHome, RegistryError, searchPaths, StateStore, writeFileAtomic, type InstalledState } from '@marathon/registry';
 import { stateRecord } from './state-record';
 
 let root: string;
@@ -13,6 +13,20 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 function plugin(parent: string, folder: string, name = folder, version = '1.0.0'): void {
   mkdirSync(join(parent, folder), { recursive: true });
   writeFileSync(join(parent, folder, 'plugin.json'), JSON.stringify({ name, version, api_version: '1.0.0' }));
+}
+
+/** A transaction on `store` that holds the lock until released: `taken` resolves once it holds it. */
+function holdLock(store: StateStore, change: (state: InstalledState) => void = () => undefined): { taken: Promise<void>; release: () => void; held: Promise<unknown> } {
+  let taken!: () => void;
+  let release!: () => void;
+  const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const held = store.transaction(async (state) => {
+    change(state);
+    taken();
+    await released;
+  });
+  return { taken: lockTaken, release, held };
 }
 
 describe('search paths', () => {
@@ -84,22 +98,35 @@ describe('state store', () => {
 
   it('makes a second writer wait for the lock, and says so after a second', async () => {
     const home = marathonHome(join(root, 'home'));
-    const said: string[] = [];
+    const said: Array<{ message: string; after: number }> = [];
+    let toldWaiting!: () => void;
+    const told = new Promise<void>((resolve) => (toldWaiting = resolve));
+    // The waiter's clock moves by what it sleeps, so its second of waiting passes in a few polls.
+    let now = 0;
+    const lockClock = {
+      now: () => now,
+      sleep: (ms: number) => ((now += ms), new Promise<void>((resolve) => setImmediate(resolve))),
+    };
     const holder = new StateStore(home);
-    const waiter = new StateStore(home, { onWait: (message) => void said.push(message) });
-    let release!: () => void;
-    const held = holder.transaction(async (state) => {
-      state.plugins.first = stateRecord('first');
-      await new Promise<void>((resolve) => (release = resolve));
+    const waiter = new StateStore(home, {
+      lockClock,
+      onWait: (message) => {
+        said.push({ message, after: now });
+        toldWaiting();
+      },
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { taken, release, held } = holdLock(holder, (state) => {
+      state.plugins.first = stateRecord('first');
+    });
+    await taken;
     const waiting = waiter.transaction(async (state) => {
       state.plugins.second = stateRecord('second');
     });
-    await new Promise((resolve) => setTimeout(resolve, 1300));
-    expect(said).toEqual([`waiting for another marathon process to finish with ${home.root}…`]);
+    await told;
     release();
     await Promise.all([held, waiting]);
+    expect(said).toEqual([{ message: `waiting for another marathon process to finish with ${home.root}…`, after: expect.any(Number) }]);
+    expect(said[0]!.after).toBeGreaterThanOrEqual(1000);
     expect(Object.keys((await waiter.read()).plugins).sort()).toEqual(['first', 'second']);
   });
 
@@ -110,9 +137,8 @@ describe('state store', () => {
       expect.objectContaining({ code: 'SETTING_INVALID', message: "MARATHON_LOCK_TIMEOUT_MS must be a whole number of milliseconds, not '2s'" }),
     );
     const home = marathonHome(join(root, 'home'));
-    let release!: () => void;
-    const held = new StateStore(home).transaction(() => new Promise<void>((resolve) => (release = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { taken, release, held } = holdLock(new StateStore(home));
+    await taken;
     const refused = new StateStore(home, { lockTimeoutMs: lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '200' }) }).transaction(async (state) => {
       state.plugins.lost = stateRecord('lost');
     });
