@@ -11,7 +11,12 @@ function watched(timeoutMs: number, onExpire: () => void): Watched {
 }
 
 describe('handler watchdog', () => {
-  it('never expires a handler before its timeout', async () => {
+  // The watchdog's interval and performance.now() run on jest's fake clock: what these tests
+  // check is when, in the watchdog's time, a handler expires, not how late the machine runs it.
+  afterEach(() => jest.useRealTimers());
+
+  it('never expires a handler before its timeout', () => {
+    jest.useFakeTimers();
     const watchdog = new HandlerWatchdog();
     watchdog.need(40);
     const started = performance.now();
@@ -22,30 +27,36 @@ describe('handler watchdog', () => {
     });
     watchdog.watch(item);
     (item as { startedAt: number }).startedAt = watchdog.now;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    jest.advanceTimersByTime(39);
+    expect(expiredAfter).toBe(-1);
+    jest.advanceTimersByTime(161);
     expect(expiredAfter).toBeGreaterThanOrEqual(40);
   });
 
-  it('leaves a handler alone once it is no longer waiting', async () => {
+  it('leaves a handler alone once it is no longer waiting', () => {
+    jest.useFakeTimers();
     const watchdog = new HandlerWatchdog();
     watchdog.need(10);
     let expired = 0;
     const item = watched(10, () => void (expired += 1));
     watchdog.watch(item);
     (item as { waiting: boolean }).waiting = false;
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    jest.advanceTimersByTime(60);
     expect(expired).toBe(0);
     watchdog.unwatch(item);
   });
 
   it('times out several concurrent dispatches independently', async () => {
+    jest.useFakeTimers();
     const bus = new HookBus({ history: false, metrics: false });
     bus.register('post_task_execute', (event) => (event.task.id === 'stuck' ? new Promise<void>(() => {}) : Promise.resolve(success('ok'))), {
       owner: 'p',
       timeoutMs: 30,
     });
     const stuck = { ...task, task: { ...task.task, id: 'stuck' } };
-    const outcomes = await Promise.all([bus.dispatch('post_task_execute', stuck), bus.dispatch('post_task_execute', task), bus.dispatch('post_task_execute', stuck)]);
+    const dispatched = Promise.all([bus.dispatch('post_task_execute', stuck), bus.dispatch('post_task_execute', task), bus.dispatch('post_task_execute', stuck)]);
+    await jest.advanceTimersByTimeAsync(100);
+    const outcomes = await dispatched;
     expect(outcomes.map((outcome) => outcome.results[0]?.fault ?? 'ok')).toEqual(['timeout', 'ok', 'timeout']);
   });
 
