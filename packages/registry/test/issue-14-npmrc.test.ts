@@ -20,7 +20,8 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const userRc = (text: string) => writeFileSync(join(home, '.npmrc'), text);
 const projectRc = (text: string) => writeFileSync(join(project, '.npmrc'), text);
-const read = (env: NodeJS.ProcessEnv = {}) => readNpmConfig({ cwd: project, env: { HOME: home, ...env } });
+// The machine's own global npmrc stays out of these tests: each names one under its root.
+const read = (env: NodeJS.ProcessEnv = {}) => readNpmConfig({ cwd: project, env: { HOME: home, npm_config_globalconfig: join(root, 'global-npmrc'), ...env } });
 
 describe('a project .npmrc', () => {
   test('is not read unless MARATHON_PROJECT_NPMRC=1', () => {
