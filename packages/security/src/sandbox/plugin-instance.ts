@@ -15,7 +15,9 @@ import {
 } from 'quickjs-emscripten-core';
 import type { SandboxErrorCode } from '../errors';
 import type { PluginScope } from '../capabilities/plugin-scope';
-import { GUEST_PRELUDE } from './guest-prelude';
+import { PRELUDE_MODULE } from './guest-modules';
+import type { PreludeInfo, PreludeModule } from './guest/prelude';
+import { MAX_STACK_CHARS } from './guest-stack';
 import type { Engine, EngineInstance } from './engine';
 import { GuestTimers, MAX_PENDING_TIMERS } from './guest-timers';
 import type { HostCalls } from './host-calls';
@@ -159,11 +161,25 @@ export class PluginInstance implements EngineInstance {
     const hostClearTimer = vm.newFunction('hostClearTimer', (id) => {
       if (vm.typeof(id) === 'number') this.timers.clear(vm.getNumber(id));
     });
-    const info = vm.newString(
-      JSON.stringify({ name: this.spec.name, version: this.spec.version, permissions: this.spec.permissions, maxChars: this.spec.limits.max_result_bytes }),
-    );
+    const preludeInfo: PreludeInfo = {
+      name: this.spec.name,
+      version: this.spec.version,
+      permissions: this.spec.permissions,
+      maxChars: this.spec.limits.max_result_bytes,
+      maxStackChars: MAX_STACK_CHARS,
+    };
+    const info = vm.newString(JSON.stringify(preludeInfo));
     try {
-      const factory = vm.unwrapResult(vm.evalCode(GUEST_PRELUDE, 'marathon:prelude', { type: 'global' }));
+      // The prelude is a guest module (guest/prelude.ts) evaluated here, before any plugin code,
+      // and never through hostLoad: its createBridge(hostSync, …) is the bridge's one maker.
+      const source = this.assets.guestModules.get(PRELUDE_MODULE);
+      if (source === undefined) throw new Error(`the sandbox's guest prelude is missing: build @marathon/security`);
+      const wrapper = vm.unwrapResult(vm.evalCode(source, `marathon:${PRELUDE_MODULE}.js`, { type: 'global' }));
+      const exports = vm.newObject();
+      vm.unwrapResult(vm.callFunction(wrapper, vm.undefined, exports)).dispose();
+      wrapper.dispose();
+      const factory = vm.getProp(exports, 'createBridge' satisfies keyof PreludeModule);
+      exports.dispose();
       this.bridge = vm.unwrapResult(vm.callFunction(factory, vm.undefined, hostSync, hostAsync, info, hostLoad, hostSetTimer, hostClearTimer));
       factory.dispose();
       this.invokeFn = vm.getProp(this.bridge, 'invoke');
@@ -180,7 +196,7 @@ export class PluginInstance implements EngineInstance {
   /** A guest module's function of (exports, require), compiled now: the prelude asks once per module. */
   private loadGuestModule(name: QuickJSHandle) {
     const key = this.vm.typeof(name) === 'string' ? this.vm.getString(name) : '';
-    const source = this.assets.guestModules.get(key);
+    const source = key === PRELUDE_MODULE ? undefined : this.assets.guestModules.get(key);
     if (source === undefined) return { error: this.vm.newError({ name: 'Error', message: `no sandbox module named '${key.slice(0, 64)}'` }) };
     return this.vm.evalCode(source, `marathon:${key}.js`, { type: 'global' });
   }
@@ -614,7 +630,7 @@ export class PluginInstance implements EngineInstance {
     return { ok: false, code: error.code, message: error.message, durationNs: nanosecondsSince(started) };
   }
 
-  /** The bridge's tagged answer (see guest-prelude.ts), checked by result-envelope.ts. */
+  /** The bridge's tagged answer (see guest/prelude.ts), checked by result-envelope.ts. */
   private decode(text: string, started: number): CallResult {
     const durationNs = nanosecondsSince(started);
     // Counting bytes scans the text; a text this short cannot be over the cap. An error's text is

@@ -1,5 +1,5 @@
 // What a guest's answer may be, checked in the worker before anything else reads it. The guest
-// prelude tags each answer (see guest-prelude.ts); the text after the tag is the plugin's and is
+// prelude tags each answer (see guest/prelude.ts); the text after the tag is the plugin's and is
 // trusted for nothing until it has been parsed here: it must be JSON, nested no deeper than
 // MAX_RESULT_DEPTH, so that the text the worker splices into its reply can never make the host's
 // parse fail and nothing that walks the value on the host can run out of stack.

@@ -1,4 +1,4 @@
-// Types shared by the guest modules: what the prelude (guest-prelude.ts) hands them. These modules
+// Types shared by the guest modules: what the prelude (prelude.ts) hands them. These modules
 // run inside a plugin's QuickJS engine, not in Node: they are compiled with the package and their
 // CommonJS output is loaded into the engine one module at a time, on first use of a global that
 // needs it (guest-modules.ts on the host side, `load` in the prelude). Only type imports may cross
