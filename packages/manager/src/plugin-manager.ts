@@ -3,7 +3,7 @@
 import { watch as watchFolder } from 'node:fs';
 import { join } from 'node:path';
 import { HookBus, type DispatchOutcome, type EventRecord, type HookMetrics } from '@marathon/events';
-import { closestMatch } from '@marathon/manifest';
+import { didYouMean } from '@marathon/manifest';
 import type { HookEventMap, HookType } from '@marathon/plugin-api';
 import {
   discover,
@@ -488,9 +488,7 @@ export class PluginManager {
     }
     const commands = record.manifest.commands.map((declared) => declared.name);
     if (!commands.includes(command)) {
-      const close = closestMatch(command, commands);
-      const hint = close === undefined ? '' : ` (did you mean '${close}'?)`;
-      throw new ManagerError('COMMAND_NOT_FOUND', `plugin '${name}' has no command '${command}'${hint}; its commands: ${commands.join(', ') || 'none'}`);
+      throw new ManagerError('COMMAND_NOT_FOUND', `plugin '${name}' has no command '${command}'${didYouMean(command, commands)}; its commands: ${commands.join(', ') || 'none'}`);
     }
     try {
       return await this.runtime.runCommand(name, command, args);
