@@ -14,7 +14,8 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { commandsModuleText, currentCache, dataDirPackageText, strayEntries, unsafeFolder, type CacheInfo } from './cache-integrity';
-import { homeDir, stateFile, stateSnapshot } from './marathon-state';
+import { marathonHome } from '@marathon/registry/home';
+import { stateSnapshot } from './marathon-state';
 
 const CACHE_PLUGIN = '@marathon/installed-plugin-commands';
 const TARGET = join(__dirname, 'cached-commands.js');
@@ -40,8 +41,8 @@ export function anyCliCommandHook(): boolean {
   return active?.cliCommandHook ?? stateSnapshot().cliCommandHook;
 }
 
-async function fingerprintOf(home: string): Promise<string> {
-  const info = await stat(stateFile(home)).catch(() => undefined);
+async function fingerprintOf(stateFile: string): Promise<string> {
+  const info = await stat(stateFile).catch(() => undefined);
   const state = info === undefined ? 'none' : `${info.ino}-${info.size}-${info.mtimeMs}`;
   return `${CACHE_FORMAT}:${state}:${TARGET}`;
 }
@@ -96,14 +97,14 @@ async function ensureDataDirPackage(dataDir: string, pluginDir: string): Promise
  * oclif as it was, when the cache cannot be used.
  */
 export async function useCommandCache(bin = 'marathon', env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const home = homeDir(env);
-  const dataDir = join(home, 'cli');
+  const home = marathonHome(undefined, env);
+  const dataDir = home.cliDir;
   const pluginDir = join(dataDir, 'plugin-commands');
   try {
     // Someone else's home or cache folder, or a link: not used (the manager says why, and how to fix it).
-    if ((await unsafeFolder(home, true)) !== undefined || (await unsafeFolder(dataDir, false)) !== undefined || (await unsafeFolder(pluginDir, false)) !== undefined) return false;
+    if ((await unsafeFolder(home.root, true)) !== undefined || (await unsafeFolder(dataDir, false)) !== undefined || (await unsafeFolder(pluginDir, false)) !== undefined) return false;
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    const fingerprint = await fingerprintOf(home);
+    const fingerprint = await fingerprintOf(home.stateFile);
     const info = (await currentCache(pluginDir, CACHE_PLUGIN, TARGET, fingerprint)) ?? (await regenerate(pluginDir, fingerprint));
     await ensureDataDirPackage(dataDir, pluginDir);
     dataDirVariable = `${bin.toUpperCase().replace(/-/g, '_')}_DATA_DIR`;

@@ -2,9 +2,9 @@
 // whether any plugin handles cli_command — read straight from state.json, without loading the
 // manager and its dependencies, so that start-up stays fast.
 import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { InstalledPlugin, InstalledState } from '@marathon/registry';
+// The layout alone: the registry's root entry would load the manifest schema and more.
+import { marathonHome, stagingOwner, type MarathonHome } from '@marathon/registry/home';
 import { terminalText } from './terminal-text';
 
 export interface CommandEntry {
@@ -28,20 +28,10 @@ export interface StateSnapshot {
 
 let cached: StateSnapshot | undefined;
 
-/** The MARATHON_HOME this process works in: $MARATHON_HOME, or ~/.marathon. */
-export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.MARATHON_HOME ?? join(homedir(), '.marathon'));
-}
-
-/** The state file of a home. */
-export function stateFile(home: string): string {
-  return join(home, 'state.json');
-}
-
 /** Commands of enabled plugins, and whether one handles cli_command. MARATHON_HOME from the environment. */
 export function stateSnapshot(env: NodeJS.ProcessEnv = process.env): StateSnapshot {
   if (cached !== undefined) return cached;
-  const file = stateFile(homeDir(env));
+  const file = marathonHome(undefined, env).stateFile;
   const snapshot: StateSnapshot = { plugins: [], commands: [], cliCommandHook: false };
   try {
     const state = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -69,13 +59,13 @@ export function stateSnapshot(env: NodeJS.ProcessEnv = process.env): StateSnapsh
  * manager, which reports the problem properly.
  */
 export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): InstalledPlugin[] | undefined {
-  const home = homeDir(env);
+  const home = marathonHome(undefined, env);
   // A sync in progress, or one whose process died (which the manager rolls back when it opens the
   // home), means the file may hold a half-synced state: let the manager answer.
   if (syncPending(home)) return undefined;
   let text: string;
   try {
-    text = readFileSync(stateFile(home), 'utf8');
+    text = readFileSync(home.stateFile, 'utf8');
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
   }
@@ -88,10 +78,10 @@ export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): Inst
   }
 }
 
-/** A sync's trash in staging (`stage-<pid>-sync-…`, see @marathon/registry's stagingPrefix, not imported: this is the fast path). */
-function syncPending(home: string): boolean {
+/** A sync's trash in staging: a folder whose name (see @marathon/registry's stagingPrefix) says it is for a sync. */
+function syncPending(home: MarathonHome): boolean {
   try {
-    return readdirSync(join(home, 'staging')).some((name) => /^stage-\d+-sync-/.test(name));
+    return readdirSync(home.stagingDir).some((name) => stagingOwner(name)?.purpose === 'sync');
   } catch {
     return false;
   }

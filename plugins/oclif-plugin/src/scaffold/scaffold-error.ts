@@ -1,6 +1,6 @@
 import { MarathonError } from '@marathon/plugin-api';
 
-export type ScaffoldErrorCode = 'NAME_INVALID' | 'NAME_RESERVED' | 'FOLDER_EXISTS';
+export type ScaffoldErrorCode = 'NAME_INVALID' | 'NAME_RESERVED' | 'FOLDER_EXISTS' | 'VERSIONS_MISSING';
 
 /** `marathon plugin new` could not create the project; the message says what to change. */
 export class ScaffoldError extends MarathonError<ScaffoldErrorCode> {

@@ -6,15 +6,7 @@ import { HOOK_TYPES, PERMISSIONS, type HookType, type Permission } from '@marath
 import { MarathonCommand } from '../../marathon-command';
 import { ScaffoldError } from '../../scaffold/scaffold-error';
 import { pluginProjectFiles, type TemplateOptions } from '../../scaffold/plugin-template';
-
-// The TypeScript and esbuild the generated project builds with (the releases this repository is
-// built and tested with; the docs test installs the scaffold with exactly these).
-const TYPESCRIPT_RANGE = '^6.0.3';
-const ESBUILD_RANGE = '^0.28.2';
-
-function rangeOf(pkg: string): string {
-  return `^${(require(`${pkg}/package.json`) as { version: string }).version}`;
-}
+import { scaffoldVersions } from '../../scaffold/scaffold-versions';
 
 export default class PluginNew extends MarathonCommand {
   static override id = 'plugin:new';
@@ -38,13 +30,7 @@ export default class PluginNew extends MarathonCommand {
       name: args.name,
       hooks: [...new Set((flags.hooks ?? []) as HookType[])],
       permissions: [...new Set((flags.permissions ?? []) as Permission[])],
-      versions: {
-        pluginApi: rangeOf('@marathon/plugin-api'),
-        pluginTesting: rangeOf('@marathon/plugin-testing'),
-        manifest: rangeOf('@marathon/manifest'),
-        typescript: TYPESCRIPT_RANGE,
-        esbuild: ESBUILD_RANGE,
-      },
+      versions: scaffoldVersions(),
     };
     const files = pluginProjectFiles(options);
     // The generated manifest must be one Marathon accepts: the same checks as install.
