@@ -15,27 +15,35 @@ let server: HeldServer;
 let lockSlow: string;
 let lockGit: string;
 
-beforeEach(async () => {
-  ws = workspace();
+// The lockfiles and the server are inputs no test changes, made once (9 binary runs): each test
+// gets a fresh home of its own, and the server holds its downloads from the start of each test.
+beforeAll(async () => {
   prep = workspace();
   const folder = writePluginFolder(prep.plugins, { name: 'slow', body: '{}' });
   const packed = JSON.parse((await prep.ok(['plugin', 'pack', folder, '--output', join(prep.root, 'out'), '--json'])).stdout) as { file: string };
   server = await heldServer(packed.file, 'slow-1.0.0.tgz');
   await prep.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
   await prep.ok(['plugin', 'install', server.url, '--yes']);
-  lockSlow = join(ws.root, 'slow.lock.json');
+  lockSlow = join(prep.root, 'slow.lock.json');
   await prep.ok(['plugin', 'export', '--output', lockSlow]);
   await prep.ok(['plugin', 'uninstall', 'slow']);
   await prep.ok(['plugin', 'uninstall', 'hello-world']);
   await prep.ok(['plugin', 'install', 'git-info', '--yes', '--enable']);
-  lockGit = join(ws.root, 'git.lock.json');
+  lockGit = join(prep.root, 'git.lock.json');
   await prep.ok(['plugin', 'export', '--output', lockGit]);
-  server.holding = true;
 }, 120_000);
-afterEach(async () => {
+afterAll(async () => {
   await server.close();
-  ws.cleanup();
   prep.cleanup();
+});
+beforeEach(() => {
+  ws = workspace();
+  server.holding = true;
+});
+afterEach(() => {
+  // Whatever a test left held is refused, so that no process of it is still waiting.
+  server.release(503);
+  ws.cleanup();
 });
 
 /** stderr without the line a process prints when it waits for the lock (expected here). */
