@@ -14,7 +14,7 @@ import { checkPackageBinding } from './plugin-package';
 import { stagingPrefix } from './marathon-home';
 import { processStartTime } from './process-start';
 import { publicUrl } from './source-spec';
-import { DEFAULT_DEADLINE_MS, downloadTimeoutFromEnv, downloadUrl } from './url-download';
+import { DEFAULT_DEADLINE_MS, downloadTimeoutFromEnv, downloadUrl, type DownloadOptions } from './url-download';
 import type { PackageVersion } from './npm-registry-client';
 import type { SearchPath } from './search-paths';
 import type { SourceKind } from './state-store';
@@ -48,8 +48,11 @@ export interface StageOptions {
   /** Expected SRI digest (sha512-…) of a downloaded or local tarball. */
   integrity?: string;
   npm?: NpmClient;
-  /** Clocks of a URL download. The deadline defaults to $MARATHON_DOWNLOAD_TIMEOUT_MS, else 60 s. */
-  download?: { deadlineMs?: number; idleMs?: number };
+  /**
+   * A URL download's clocks (the deadline defaults to $MARATHON_DOWNLOAD_TIMEOUT_MS, else 60 s),
+   * proxies (default: npm's, see readProxySettings) and certificates to trust (default: Node's).
+   */
+  download?: Pick<DownloadOptions, 'deadlineMs' | 'idleMs' | 'proxy' | 'ca'>;
 }
 
 function isUrl(request: string): boolean {
@@ -121,7 +124,7 @@ async function stageInto(request: string, stagingRoot: string, options: StageOpt
     }
     const file = join(stagingRoot, 'download.tgz');
     const deadlineMs = options.download?.deadlineMs ?? downloadTimeoutFromEnv() ?? DEFAULT_DEADLINE_MS;
-    const integrity = await downloadUrl(url, file, { maxBytes: options.maxBytes, deadlineMs, ...(options.download?.idleMs === undefined ? {} : { idleMs: options.download.idleMs }) });
+    const integrity = await downloadUrl(url, file, { ...options.download, maxBytes: options.maxBytes, deadlineMs });
     // Recorded, and shown from here on, without credentials or query: the URL typed served this one fetch.
     const spec = publicUrl(url);
     checkIntegrity(options.integrity, integrity, spec);

@@ -39,13 +39,20 @@ export interface NpmConfigInput {
 /** Set to 1 to read the working directory's .npmrc too (without `${VAR}` expansion). */
 export const PROJECT_NPMRC_VARIABLE = 'MARATHON_PROJECT_NPMRC';
 
+/** The proxies npm would use: for https targets, for http targets, and the hosts that bypass them. */
+export interface ProxySettings {
+  https?: string;
+  http?: string;
+  noProxy?: string;
+}
+
 export interface NpmSettings {
   /** The default registry, with a trailing slash. */
   registry: string;
   /** Flat npm options for pacote / npm-registry-fetch: registry, scoped registries, auth, TLS. */
   options: Record<string, string | boolean | string[]>;
   /** Proxies, from the global or user npmrc or the environment only (never a project .npmrc). */
-  proxy: { https?: string; http?: string; noProxy?: string };
+  proxy: ProxySettings;
   /** The npmrc files that were read, lowest precedence first (global, user, project). */
   files: string[];
   /** Keys of those files that were not passed on, as `file: key`. */
@@ -164,7 +171,7 @@ interface RcPlan {
 }
 
 /** The npmrc files that apply, with whose they are, and a project file left unread. */
-function rcFiles(input: NpmConfigInput, env: NodeJS.ProcessEnv, fromEnv: Record<string, string>): RcPlan {
+function rcFiles(input: NpmConfigInput, env: NodeJS.ProcessEnv, fromEnv: Record<string, string>, withProject: boolean): RcPlan {
   const home = env.HOME ?? homedir();
   const userRc = resolve(fromEnv.userconfig === undefined ? join(home, '.npmrc') : expand(fromEnv.userconfig, env));
   const userValues = readRc(userRc);
@@ -175,6 +182,7 @@ function rcFiles(input: NpmConfigInput, env: NodeJS.ProcessEnv, fromEnv: Record<
   const files: RcPlan['files'] = [];
   if (globalRc !== userRc) files.push({ file: globalRc, origin: 'operator', values: readRc(globalRc) });
   files.push({ file: userRc, origin: 'operator', values: userValues });
+  if (!withProject) return { files };
   const projectRc = resolve(input.cwd ?? process.cwd(), '.npmrc');
   // Run from the home folder (or the prefix's etc/), the project file is the operator's own.
   if (projectRc === userRc || projectRc === globalRc) return { files };
@@ -182,14 +190,21 @@ function rcFiles(input: NpmConfigInput, env: NodeJS.ProcessEnv, fromEnv: Record<
   return existsSync(projectRc) ? { files, skipped: projectRc } : { files };
 }
 
-/** Reads the npm configuration that applies here. */
-export function readNpmConfig(input: NpmConfigInput = {}): NpmSettings {
-  const env = input.env ?? process.env;
+interface Layers {
+  /** Every allowed key, the higher layer's value winning. */
+  merged: Record<string, string | boolean | string[]>;
+  files: string[];
+  ignored: string[];
+  skipped?: string;
+}
+
+/** The layers npm reads, merged: files lowest first, then the environment, then Marathon's own. */
+function mergeLayers(input: NpmConfigInput, env: NodeJS.ProcessEnv, withProject: boolean): Layers {
   const merged: Record<string, string | boolean | string[]> = { registry: PUBLIC_REGISTRY };
   const files: string[] = [];
   const ignored: string[] = [];
   const fromEnv = npmEnvironment(env);
-  const { files: rcs, skipped } = rcFiles(input, env, fromEnv);
+  const { files: rcs, skipped } = rcFiles(input, env, fromEnv, withProject);
   for (const { file, origin, values } of rcs) {
     if (values === undefined) continue;
     files.push(file);
@@ -205,6 +220,31 @@ export function readNpmConfig(input: NpmConfigInput = {}): NpmSettings {
   }
   const registry = input.registry ?? env.MARATHON_REGISTRY;
   if (registry !== undefined && registry !== '') merged.registry = registry;
+  return { merged, files, ignored, ...(skipped === undefined ? {} : { skipped }) };
+}
+
+/** The proxies of merged settings, else of HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as npm picks them. */
+function proxyOf(merged: Layers['merged'], env: NodeJS.ProcessEnv): ProxySettings {
+  const configured = [merged['https-proxy'], merged.proxy].find((value): value is string => typeof value === 'string' && value !== '');
+  const httpsProxy = configured ?? envProxy(env, 'https_proxy');
+  const httpProxy = configured ?? envProxy(env, 'https_proxy') ?? envProxy(env, 'http_proxy') ?? envProxy(env, 'proxy');
+  const noProxy = typeof merged.noproxy === 'string' ? merged.noproxy : envProxy(env, 'no_proxy');
+  return { ...(httpsProxy === undefined ? {} : { https: httpsProxy }), ...(httpProxy === undefined ? {} : { http: httpProxy }), ...(noProxy === undefined ? {} : { noProxy }) };
+}
+
+/**
+ * The proxies npm would use here, for downloads that are not registry requests (a plugin URL).
+ * Only the operator's sources are read — a project .npmrc may never set proxies — so this reads no
+ * project file and cannot be refused by one.
+ */
+export function readProxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettings {
+  return proxyOf(mergeLayers({ env }, env, false).merged, env);
+}
+
+/** Reads the npm configuration that applies here. */
+export function readNpmConfig(input: NpmConfigInput = {}): NpmSettings {
+  const env = input.env ?? process.env;
+  const { merged, files, ignored, skipped } = mergeLayers(input, env, true);
   const options: Record<string, string | boolean | string[]> = {};
   for (const [key, value] of Object.entries(merged)) {
     if (REGISTRY_KEY.test(key)) options[key] = withSlash(String(value));
@@ -214,11 +254,7 @@ export function readNpmConfig(input: NpmConfigInput = {}): NpmSettings {
   if (typeof merged['strict-ssl'] === 'boolean') options.strictSSL = merged['strict-ssl'];
   const ca = merged.ca ?? (typeof merged.cafile === 'string' ? readCaFile(merged.cafile) : undefined);
   if (typeof ca === 'string' || Array.isArray(ca)) options.ca = ca;
-  const configured = [merged['https-proxy'], merged.proxy].find((value): value is string => typeof value === 'string' && value !== '');
-  const httpsProxy = configured ?? envProxy(env, 'https_proxy');
-  const httpProxy = configured ?? envProxy(env, 'https_proxy') ?? envProxy(env, 'http_proxy') ?? envProxy(env, 'proxy');
-  const noProxy = typeof merged.noproxy === 'string' ? merged.noproxy : envProxy(env, 'no_proxy');
-  const proxy = { ...(httpsProxy === undefined ? {} : { https: httpsProxy }), ...(httpProxy === undefined ? {} : { http: httpProxy }), ...(noProxy === undefined ? {} : { noProxy }) };
+  const proxy = proxyOf(merged, env);
   return { registry: String(options.registry), options, proxy, files, ignored, ...(skipped === undefined ? {} : { projectRcSkipped: skipped }), secrets: secretsOf(options, proxy) };
 }
 

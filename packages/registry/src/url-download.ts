@@ -9,11 +9,18 @@
 // - every failure is a RegistryError naming the host that failed, never an unhandled stream error
 //   (which killed the process mid-install or mid-sync and left staging behind), and never showing
 //   the URL's credentials or query (see source-spec.ts).
-// Proxies are not honoured: issue 16 moves this onto npm's fetch stack, which does.
+// - it goes through the proxies npm would use (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, and the
+//   operator's npm configuration: readProxySettings), with npm's own agent (npm-agent.ts); a
+//   failure to reach the proxy names the proxy.
+// The request loop stays here rather than in make-fetch-happen: its redirects, cache and retries
+// would each have to be turned off again to keep the promises above.
 import { get as httpGet, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { RegistryError } from './errors';
 import { copyHashed } from './hashed-copy';
+import { npmAgent, proxyFor } from './npm-agent';
+import { readProxySettings, type ProxySettings } from './npm-config';
 import { hasPrivateParts, publicUrl } from './source-spec';
 
 export interface DownloadOptions {
@@ -23,6 +30,10 @@ export interface DownloadOptions {
   deadlineMs?: number;
   /** How long nothing may arrive — connecting, awaiting the answer, between chunks. Default 30 s, never over the deadline. */
   idleMs?: number;
+  /** The proxies to use. Default: the ones npm would use here (readProxySettings). */
+  proxy?: ProxySettings;
+  /** Certificates to trust for https instead of Node's (a private CA). */
+  ca?: string | string[];
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000;
@@ -118,14 +129,30 @@ function basicAuth(url: URL): string | undefined {
   return `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`).toString('base64')}`;
 }
 
+/** How each hop connects: through which proxies, trusting which certificates. */
+interface Route {
+  proxies: ProxySettings;
+  ca?: string | string[];
+}
+
+/**
+ * The certificate check for `url`'s own host. Through a CONNECT tunnel npm's proxy agent connects
+ * TLS with neither host nor servername when the host is an IP address, and Node then checks the
+ * certificate against "localhost": an https URL with an IP address failed through any proxy.
+ */
+function identityOf(url: URL): (host: string, cert: PeerCertificate) => Error | undefined {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return (_host, cert) => checkServerIdentity(host, cert);
+}
+
 /** Sends one GET; resolves with the answer's head. The URL's own userinfo is never used: `headers` say what to send. */
-function send(url: URL, headers: OutgoingHttpHeaders, clocks: Clocks): Promise<IncomingMessage> {
+function send(url: URL, headers: OutgoingHttpHeaders, clocks: Clocks, route: Route): Promise<IncomingMessage> {
   const target = new URL(url);
   target.username = '';
   target.password = '';
   return new Promise((resolve, reject) => {
     const get = target.protocol === 'https:' ? httpsGet : httpGet;
-    const request = get(target, { headers }, (response) => {
+    const request = get(target, { headers, agent: npmAgent(target, route.proxies), checkServerIdentity: identityOf(target), ...(route.ca === undefined ? {} : { ca: route.ca }) }, (response) => {
       clocks.track(response);
       // Until the body is piped, an error would have no listener and kill the process; the pipe
       // (or the destroy that replaces it) sees the error again through the stream's state.
@@ -147,7 +174,10 @@ function redirectTarget(response: IncomingMessage, url: URL): URL {
   }
 }
 
-function refusedStatus(status: number, url: URL, requested: URL): RegistryError {
+function refusedStatus(status: number, url: URL, requested: URL, proxy: URL | undefined): RegistryError {
+  if (status === 407 && proxy !== undefined) {
+    return new RegistryError('DOWNLOAD_FAILED', `the proxy ${proxy.host} refused to fetch ${publicUrl(url)} without credentials (407): put them in the proxy URL (HTTPS_PROXY, or https-proxy in your .npmrc)`);
+  }
   // The recorded spec (update, sync) has no credentials or query: a refusal of it may just mean
   // they are needed again.
   const hint = [401, 403, 404].includes(status) && !hasPrivateParts(requested) ? ': if it needs credentials or a token, give the full URL to plugin install or plugin update (Marathon does not record them)' : '';
@@ -155,10 +185,17 @@ function refusedStatus(status: number, url: URL, requested: URL): RegistryError 
 }
 
 /** Any other failure, as a RegistryError naming the host at fault (the hop's, which may not be the URL typed). */
-function describeFailure(error: unknown, url: URL, requested: URL): RegistryError {
+function describeFailure(error: unknown, url: URL, requested: URL, proxy: URL | undefined): RegistryError {
   if (error instanceof RegistryError) return error;
   const { code, message } = error as NodeJS.ErrnoException;
   const what = url.href === requested.href ? publicUrl(requested) : `${publicUrl(requested)} (redirected to ${publicUrl(url)})`;
+  // Through a proxy, the connection that failed is the proxy's: the host's own could not be tried.
+  if (proxy !== undefined && code !== undefined && UNREACHABLE.has(code)) {
+    return new RegistryError('DOWNLOAD_FAILED', `cannot reach the proxy ${proxy.host} (${code}) to download ${what}: check HTTPS_PROXY / HTTP_PROXY (or proxy / https-proxy in your .npmrc), or list ${url.hostname} in NO_PROXY`);
+  }
+  if (code === 'EINVALIDPROXY' || (code === 'ERR_INVALID_URL' && proxy === undefined)) {
+    return new RegistryError('SETTING_INVALID', `the proxy set for ${url.protocol.slice(0, -1)} (HTTPS_PROXY / HTTP_PROXY, or proxy / https-proxy in your npm configuration) is not an http(s) or socks URL; fix it to download ${what}`);
+  }
   if (code !== undefined && UNREACHABLE.has(code)) {
     return new RegistryError('DOWNLOAD_FAILED', `cannot reach ${url.host} (${code}) to download ${what}: check the address, and that the server is up and reachable from here`);
   }
@@ -172,6 +209,15 @@ function describeFailure(error: unknown, url: URL, requested: URL): RegistryErro
   return new RegistryError('DOWNLOAD_FAILED', `downloading ${what} failed: ${code ?? message ?? String(error)}`);
 }
 
+/** The proxy of a hop, or none when even that cannot be told (a proxy setting that is no URL). */
+function proxyOrNone(url: URL, proxies: ProxySettings): URL | undefined {
+  try {
+    return proxyFor(url, proxies);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Downloads `requested` into `file` (a new file); resolves to the SRI sha512 of what was written. */
 export async function downloadUrl(requested: URL, file: string, options: DownloadOptions): Promise<string> {
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -179,14 +225,16 @@ export async function downloadUrl(requested: URL, file: string, options: Downloa
   const credentials = basicAuth(requested);
   let url = requested;
   let previous: URL | undefined;
+  let route: Route | undefined;
   try {
+    route = { proxies: options.proxy ?? readProxySettings(), ...(options.ca === undefined ? {} : { ca: options.ca }) };
     for (let hops = 0; ; hops += 1) {
       refuseScheme(url, previous);
       clocks.at(url);
       const headers: OutgoingHttpHeaders = { accept: 'application/octet-stream, */*' };
       // The credentials go only where the operator sent them: the same scheme, host and port.
       if (credentials !== undefined && url.origin === requested.origin) headers.authorization = credentials;
-      const response = await send(url, headers, clocks);
+      const response = await send(url, headers, clocks, route);
       const status = response.statusCode ?? 0;
       if (REDIRECTS.has(status)) {
         response.destroy();
@@ -197,7 +245,7 @@ export async function downloadUrl(requested: URL, file: string, options: Downloa
       }
       if (status !== 200) {
         response.destroy();
-        throw refusedStatus(status, url, requested);
+        throw refusedStatus(status, url, requested, proxyFor(url, route.proxies));
       }
       const tooBig = () => new RegistryError('DOWNLOAD_FAILED', `${publicUrl(url)} is over the ${options.maxBytes} bytes a plugin may be (the policy's max_plugin_size)`);
       if (Number(response.headers['content-length'] ?? 0) > options.maxBytes) {
@@ -207,7 +255,7 @@ export async function downloadUrl(requested: URL, file: string, options: Downloa
       return await copyHashed(response, file, { maxBytes: options.maxBytes, tooBig, onChunk: () => clocks.touch() });
     }
   } catch (error) {
-    throw clocks.expired ?? describeFailure(error, url, requested);
+    throw clocks.expired ?? describeFailure(error, url, requested, route === undefined ? undefined : proxyOrNone(url, route.proxies));
   } finally {
     clocks.stop();
   }

@@ -3,7 +3,6 @@
 // process with an unhandled stream error and left staging behind; a server dripping bytes held an
 // install for as long as it liked; an unreachable host was not named.
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { globalAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +19,6 @@ beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'marathon-issue14-tls-'));
   tls = selfSignedCertificate(dir);
   rmSync(dir, { recursive: true, force: true });
-  // Trust the test's certificate, and only in this test process.
-  globalAgent.options.ca = tls.cert;
 });
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'marathon-issue14-url-'));
@@ -32,7 +29,8 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const options = (extra: Partial<StageOptions> = {}): StageOptions => ({ paths: [], stagingDir: staging, maxBytes: 64 * 1024, maxEntries: 100, ...extra });
+// Trust the test's certificate for these downloads only, and no proxy from the machine's settings.
+const options = (extra: Partial<StageOptions> = {}): StageOptions => ({ paths: [], stagingDir: staging, maxBytes: 64 * 1024, maxEntries: 100, ...extra, download: { ca: tls.cert, proxy: {}, ...extra.download } });
 async function started(server: Promise<TestServer>): Promise<TestServer> {
   servers.push(await server);
   return servers[servers.length - 1]!;
