@@ -1,5 +1,5 @@
 // The guest half of the bridge, run in every plugin's QuickJS context before the plugin's code
-// (the engine calls createBridge once, at start: engine-factory.ts). It captures the built-ins it
+// (the engine calls createBridge once, at start: quickjs-engine.ts). It captures the built-ins it
 // relies on first, so that a plugin replacing JSON.stringify or Promise.prototype.then cannot change
 // what crosses the boundary; builds the frozen `ctx`; and calls handlers, returning their results as
 // text (serialised inside the VM, under the call's deadline, so a getter or toJSON that loops is
