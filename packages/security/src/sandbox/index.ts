@@ -1,9 +1,10 @@
 // @marathon/security/sandbox: running plugin code — the QuickJS engines in worker threads, the
 // capabilities behind ctx, their audit trail and the sandbox's errors. Nothing here loads the
 // install-time gate (acorn, tar, zod), so a host that only runs plugins never pays for the scanner.
-export { SandboxHost, SandboxedPlugin } from './sandbox-host';
+export { SandboxHost } from './sandbox-host';
+export { SandboxedPlugin } from './sandboxed-plugin';
 export { prewarmSandboxWorker } from './prewarm';
-export type { SandboxHostOptions, SandboxPolicy, PluginSource, HookCallResult, CommandResult } from './sandbox-host';
+export type { SandboxHostOptions, SandboxPolicy, PluginSource, HookCallResult, CommandResult } from './sandbox-options';
 export { effectiveLimits, DEFAULT_CALL_LIMITS, ENGINE_MIN_MEMORY } from './limits';
 export type { CallLimits, EffectiveLimits } from './limits';
 export type { LogEntry, PluginUsage } from './protocol';
