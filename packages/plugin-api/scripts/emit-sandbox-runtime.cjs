@@ -19,3 +19,6 @@ if (imports.length > 0) {
 }
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 fs.writeFileSync(path.join(root, 'dist', 'runtime.mjs'), output);
+// Its types: the same declarations as the CommonJS runtime module's, as an ES module's, so that
+// `import('@marathon/plugin-api/runtime.mjs')` is typed (arethetypeswrong checks the tarball).
+fs.writeFileSync(path.join(root, 'dist', 'runtime.d.mts'), "export * from './runtime.js';\n");

@@ -1,46 +1,108 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
 import { publishable, workspaceRoot } from './workspace';
 
 // What a user of the published packages gets: the tarball's files, the types their compiler
-// resolves, and the modules Node loads, all without this workspace's source condition.
+// resolves, and the modules Node loads, all without this workspace's source condition — and what
+// publint and arethetypeswrong find in the very tarballs `npm pack` makes.
 
 interface PackResult {
   name: string;
+  filename: string;
   files: Array<{ path: string }>;
 }
 
-function packDryRun(): PackResult[] {
-  const args = ['pack', '--dry-run', '--json', '--ignore-scripts', ...publishable().flatMap((pkg) => ['-w', pkg.json.name])];
+interface SourceMap {
+  sources: string[];
+  sourceRoot?: string;
+  sourcesContent?: Array<string | null>;
+}
+
+const packDir = mkdtempSync(join(tmpdir(), 'marathon-packs-'));
+afterAll(() => rmSync(packDir, { recursive: true, force: true }));
+
+function pack(): PackResult[] {
+  const args = ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir, ...publishable().flatMap((pkg) => ['-w', pkg.json.name])];
   const run = spawnSync('npm', args, { cwd: workspaceRoot, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`npm pack failed:\n${run.stderr}`);
   return JSON.parse(run.stdout) as PackResult[];
 }
 
+/** Every file the exports map names, under every condition (the workspace's source condition included: a consumer may set it). */
 function exportTargets(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([condition, target]) => (condition === '@marathon/source' ? [] : exportTargets(target)));
+  return Object.values(value).flatMap((target) => exportTargets(target));
 }
 
-describe('published tarballs', () => {
-  const packs = packDryRun();
-  const byName = new Map(packs.map((pack) => [pack.name, new Set(pack.files.map((file) => file.path))]));
+/** The sources a .map names that are neither in the tarball nor carried in the map itself. */
+function missingSources(mapPath: string, map: SourceMap, files: Set<string>): string[] {
+  return map.sources.filter((source, index) => {
+    if (typeof map.sourcesContent?.[index] === 'string') return false;
+    const shipped = posix.normalize(posix.join(posix.dirname(mapPath), map.sourceRoot ?? '', source));
+    return !files.has(shipped);
+  });
+}
 
-  it.each(publishable().map((pkg) => [pkg.json.name, pkg] as const))('%s holds every file its exports name, and no sources or tests', (name, pkg) => {
+const packs = pack();
+const byName = new Map(packs.map((result) => [result.name, new Set(result.files.map((file) => file.path))]));
+const tarballOf = (name: string): string => join(packDir, packs.find((result) => result.name === name)!.filename);
+const publishedPackages = publishable().map((pkg) => [pkg.json.name, pkg] as const);
+
+describe('published tarballs', () => {
+  it.each(publishedPackages)('%s holds every file its exports name, under every condition, and no tests', (name, pkg) => {
     const files = byName.get(name);
     expect(files).toBeDefined();
     const wanted = [...exportTargets(pkg.json.exports), pkg.json.main, pkg.json.types, 'README.md', 'package.json']
       .filter((file): file is string => typeof file === 'string')
       .map((file) => file.replace(/^\.\//, ''));
     for (const file of wanted) expect([name, file, files?.has(file)]).toEqual([name, file, true]);
-    const stray = [...(files ?? [])].filter((file) => /^(src|test)\//.test(file) || file.endsWith('.tsbuildinfo'));
+    const stray = [...(files ?? [])].filter((file) => /^test\//.test(file) || /\.test(-d)?\.ts$/.test(file) || file.endsWith('.tsbuildinfo'));
     expect(stray).toEqual([]);
+  });
+
+  it.each(publishedPackages)('%s ships source maps whose sources are in the tarball', (name, pkg) => {
+    const files = byName.get(name)!;
+    const maps = [...files].filter((file) => file.endsWith('.map'));
+    const broken = maps.flatMap((mapPath) => {
+      const map = JSON.parse(readFileSync(join(pkg.dir, mapPath), 'utf8')) as SourceMap;
+      return missingSources(mapPath, map, files).map((source) => `${mapPath} → ${source}`);
+    });
+    expect(broken).toEqual([]);
   });
 
   it('ships the sandbox runtime and the JSON Schema', () => {
     expect(byName.get('@marathon/plugin-api')?.has('dist/runtime.mjs')).toBe(true);
     expect(byName.get('@marathon/manifest')?.has('plugin.schema.json')).toBe(true);
+  });
+});
+
+describe('publint and arethetypeswrong', () => {
+  it.each(publishedPackages)('%s: publint finds no error or warning in its tarball', (name) => {
+    // publint is an ES module: run in its own Node process, on the tarball npm pack wrote.
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { publint } from 'publint';
+      import { formatMessage } from 'publint/utils';
+      const bytes = readFileSync(process.argv[1]);
+      const tarball = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      const { messages, pkg } = await publint({ pack: { tarball }, level: 'warning', strict: true });
+      console.log(JSON.stringify(messages.map((message) => message.type + ': ' + formatMessage(message, pkg, { color: false }))));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, tarballOf(name)], { cwd: workspaceRoot, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([]);
+  });
+
+  it.each(publishedPackages)('%s: arethetypeswrong resolves every entry point for Node 16+ and bundlers', (name) => {
+    // node16 profile: the packages need Node 20, so the node10 resolver (no exports map) is not theirs.
+    // cjs-resolves-to-esm: @marathon/plugin-api/runtime.mjs is an ES module by design (the sandbox's
+    // copy of the runtime); every other entry point is CommonJS and gets no such finding.
+    const attw = join(dirname(require.resolve('@arethetypeswrong/cli/package.json')), 'dist', 'index.js');
+    const args = [attw, tarballOf(name), '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'];
+    const run = spawnSync(process.execPath, args, { cwd: workspaceRoot, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr, report: run.status === 0 ? '' : run.stdout }).toEqual({ status: 0, stderr: '', report: '' });
   });
 });
 
