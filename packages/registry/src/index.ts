@@ -5,8 +5,6 @@ export { removeInHome, moveInHome } from './safe-remove';
 export { pluginTableProblems, recordProblems } from './state-shape';
 export type { HomeEntry, MarathonHome } from './marathon-home';
 export { projectPluginsFromEnv, searchPaths } from './search-paths';
-export { DEFAULT_PACK_IGNORE, selectPackFiles } from './pack-selection';
-export type { PackSelection, SecretFinding } from './pack-selection';
 export type { SearchPath, SearchPathKind, SearchPathOptions } from './search-paths';
 export { discover } from './discovery';
 export type { Discovery, DiscoveredPlugin, DiscoveryConflict, DiscoveryError } from './discovery';
@@ -26,5 +24,3 @@ export { readNpmConfig, registryFor, redact, PUBLIC_REGISTRY } from './npm-confi
 export type { NpmConfigInput, NpmSettings } from './npm-config';
 export { pluginPackageJson, checkPackageBinding, PLUGIN_KEYWORD } from './plugin-package';
 export type { PluginPackageJson, PackageMarathonField } from './plugin-package';
-export { packPlugin } from './plugin-packer';
-export type { PackOptions, PackResult } from './plugin-packer';

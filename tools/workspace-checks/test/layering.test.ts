@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { readJson, workspacePackages, workspaceRoot } from './workspace';
 
 // docs/design.md (Layout): plugin-api ← manifest ← events/security ← registry ← manager ← oclif-plugin ← cli,
-// with plugin-testing beside registry, on security. A package may depend only on lower layers.
+// with plugin-testing beside registry, on security, and plugin-kit beside manager, on registry.
+// A package may depend only on lower layers.
 const LAYERS: Record<string, number> = {
   '@marathon/plugin-api': 0,
   '@marathon/manifest': 1,
@@ -14,6 +15,7 @@ const LAYERS: Record<string, number> = {
   '@marathon/registry': 3,
   '@marathon/plugin-testing': 3,
   '@marathon/manager': 4,
+  '@marathon/plugin-kit': 4,
   '@marathon/example-plugins': 4,
   '@marathon/oclif-plugin': 5,
   '@marathon/cli': 6,

@@ -22,7 +22,8 @@ export default class PluginPack extends MarathonCommand {
 
   async run() {
     const { args, flags } = await this.parse(PluginPack);
-    const { marathonHome, packPlugin } = await import('@marathon/registry');
+    const { marathonHome } = await import('@marathon/registry');
+    const { packPlugin } = await import('@marathon/plugin-kit');
     const { loadPolicy, loadTrustedKeys } = await import('@marathon/security/trust');
     const home = marathonHome();
     const result = await packPlugin(args.folder, {

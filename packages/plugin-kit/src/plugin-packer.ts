@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readManifest } from '@marathon/manifest';
 import { inspectPlugin, listPluginFiles, signPlugin, SIGNATURE_FILE, verifyPlugin, type SecurityPolicy } from '@marathon/security/trust';
-import { RegistryError } from './errors';
+import { pluginPackageJson, RegistryError } from '@marathon/registry';
 import { selectPackFiles } from './pack-selection';
-import { pluginPackageJson } from './plugin-package';
 
 export interface PackOptions {
   /** Where the .tgz is written. */

@@ -6,7 +6,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packPlugin, RegistryError } from '@marathon/registry';
+import { RegistryError } from '@marathon/registry';
+import { packPlugin } from '@marathon/plugin-kit';
 import { DEFAULT_POLICY } from '@marathon/security/trust';
 
 let root: string;
