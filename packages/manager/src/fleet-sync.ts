@@ -8,7 +8,7 @@ import { ownEntry, type InstalledPlugin } from '@marathon/registry';
 import type { ConsentSummary } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 import { contentIntegrity, type LockEntry, type Lockfile } from './fleet-lock';
-import type { InstallOptions, InstallResult } from './installer';
+import type { InstallOptions, InstallResult } from './install-contract';
 
 export type SyncAction = 'install' | 'upgrade' | 'downgrade' | 'reinstall' | 'remove' | 'enable' | 'disable';
 

@@ -1,7 +1,10 @@
 export { PluginManager } from './plugin-manager';
-export type { PluginManagerOptions, PluginInfo, RefreshResult, RepairResult } from './plugin-manager';
+export type { PluginManagerOptions } from './manager-options';
+export type { PluginInfo } from './history-queries';
+export type { RefreshResult } from './integrity-refresh';
+export type { RepairResult } from './plugin-repair';
 export { repairHint } from './repair-source';
-export type { InstallOptions, InstallResult, InstalledDependency } from './installer';
+export type { InstallOptions, InstallResult, InstalledDependency } from './install-contract';
 export type { TrustChangeOptions } from './trust-change';
 export { ManagerError } from './errors';
 export type { ManagerErrorCode } from './errors';

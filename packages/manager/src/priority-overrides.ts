@@ -4,8 +4,9 @@
 // could declare. Overrides live in the plugin's installed record, not in its files: changing one
 // never touches what was signed, and an update keeps it (an uninstall drops it with the record).
 import { OPERATOR_PRIORITY_RANGE, isPriorityIn, type HookType } from '@marathon/plugin-api';
-import type { InstalledPlugin } from '@marathon/registry';
+import { ownEntry, type InstalledPlugin, type StateStore } from '@marathon/registry';
 import { ManagerError } from './errors';
+import { notInstalled } from './not-installed';
 
 export interface HookPriority {
   hook: HookType;
@@ -46,4 +47,14 @@ export function applyPriorityOverride(record: InstalledPlugin, hook: string, pri
   else next[hook as HookType] = priority;
   if (Object.keys(next).length === 0) delete record.priorities;
   else record.priorities = next;
+}
+
+/** Commits an override (applyPriorityOverride) to the installed record of `name`, under the state lock; returns the record. */
+export function overridePriority(store: StateStore, name: string, hook: string, priority: number | undefined): Promise<InstalledPlugin> {
+  return store.transaction(async (state) => {
+    const current = ownEntry(state.plugins, name);
+    if (current === undefined) throw await notInstalled(store, name);
+    applyPriorityOverride(current, hook, priority);
+    return current;
+  });
 }
