@@ -7,7 +7,7 @@ import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import type { PluginScope } from '../capabilities/plugin-scope';
 import { Breach } from './breach';
 import type { ActiveCall, GuestClock } from './guest-clock';
-import type { GuestBridge } from './guest/prelude';
+import type { GuestBridge } from './guest/guest-host';
 import { breachOfAnswer } from './limit-breaches';
 import { loadModuleSource } from './module-resolution';
 import type { CallKind, CallResult, WorkerPluginSpec } from './protocol';

@@ -16,7 +16,8 @@ import type { PluginScope } from '../capabilities/plugin-scope';
 import type { ResourceLimits } from '@marathon/plugin-api';
 import { PRELUDE_MODULE } from './guest-modules';
 import { MAX_STACK_CHARS } from './guest-stack';
-import type { PreludeInfo, PreludeModule } from './guest/prelude';
+import type { PreludeInfo } from './guest/guest-host';
+import type { PreludeModule } from './guest/prelude';
 import { loadModuleSource, normalizeImport } from './module-resolution';
 import type { WorkerPluginSpec } from './protocol';
 

@@ -3,43 +3,11 @@
 // sandbox contains them anyway; the scanner tells the operator before install that a plugin tries.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type {
-  AssignmentExpression,
-  AssignmentPattern,
-  BinaryExpression,
-  CallExpression,
-  Identifier,
-  MemberExpression,
-  MethodDefinition,
-  Node,
-  ObjectPattern,
-  Program,
-  Property,
-  PropertyDefinition,
-  SequenceExpression,
-  UnaryExpression,
-  VariableDeclarator,
-} from 'acorn';
+import type { BinaryExpression, CallExpression, Identifier, MemberExpression, MethodDefinition, Node, Program, Property, PropertyDefinition, SequenceExpression, UnaryExpression } from 'acorn';
 import type { PluginFile } from './plugin-files';
-import {
-  BUILT_INS,
-  collectReferences,
-  constantString,
-  GLOBAL_OBJECTS,
-  globalObjectName,
-  isFunctionValue,
-  isGlobalName,
-  isIdentifier,
-  isSharedPrototype,
-  KEYED_ACCESS,
-  KEYED_WRITES,
-  memberView,
-  parameterFor,
-  propertyName,
-  staticCallee,
-  type MemberView,
-  type References,
-} from './scan-references';
+import { report, type ScanContext, type ScanFinding } from './scan-finding';
+import { checkGlobalEscape, checkGlobalPattern, checkMember, checkPrototypeWrite, refersToEval } from './scan-rules';
+import { collectReferences, globalObjectName, isGlobalName, isSharedPrototype, KEYED_ACCESS, KEYED_WRITES, memberView, propertyName, staticCallee } from './scan-references';
 
 // acorn is loaded on first scan: only installs need it, not every process importing this package.
 const acorn = (): { parse: typeof import('acorn').parse; ancestor: typeof import('acorn-walk').ancestor } => ({
@@ -47,49 +15,11 @@ const acorn = (): { parse: typeof import('acorn').parse; ancestor: typeof import
   ancestor: (require('acorn-walk') as typeof import('acorn-walk')).ancestor,
 });
 
-export type Severity = 'high' | 'medium';
-
-export interface ScanFinding {
-  file: string;
-  line: number;
-  column: number;
-  rule: string;
-  severity: Severity;
-  reason: string;
-}
-
 const JS_FILE = /\.(?:m|c)?js$/;
 const LONG_LITERAL = 2000;
-/** Helpers that only test whether a name exists; nothing is reached through them. */
-const KEY_TESTS = new Set(['Reflect.has', 'Object.hasOwn']);
 /** Helpers that change every property of their first argument. */
 const BULK_WRITES = new Set(['Object.assign', 'Object.defineProperties']);
 const LITERALS = new Set(['ObjectExpression', 'ArrayExpression', 'Literal', 'TemplateLiteral', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassExpression']);
-
-interface Context {
-  file: string;
-  findings: ScanFinding[];
-  refs: References;
-}
-
-/** One finding per rule and place: `Object.prototype.x = 1` is one finding, not a read and a write. */
-function report(context: Context, node: Node, rule: string, severity: Severity, reason: string): void {
-  const start = node.loc?.start;
-  const finding: ScanFinding = { file: context.file, line: start?.line ?? 1, column: (start?.column ?? 0) + 1, rule, severity, reason };
-  if (!context.findings.some((found) => found.rule === rule && found.line === finding.line && found.column === finding.column)) context.findings.push(finding);
-}
-
-/** eval, as a name, as `(0, eval)`, or as a property of a global object. */
-function refersToEval(node: Node, context: Context): boolean {
-  if (isIdentifier(node, 'eval')) return context.refs.scopes.isGlobal(node);
-  if (node.type === 'SequenceExpression') {
-    const expressions = (node as SequenceExpression).expressions;
-    return refersToEval(expressions[expressions.length - 1]!, context);
-  }
-  if (node.type !== 'MemberExpression') return false;
-  const member = node as MemberExpression;
-  return globalObjectName(member.object, context.refs) !== undefined && propertyName(member) === 'eval';
-}
 
 function isAllowedSpecifier(value: string): boolean {
   return value.startsWith('./') || value.startsWith('../') || value === '@marathon/plugin-api';
@@ -137,113 +67,6 @@ function isHarmlessFunctionUse(ancestors: readonly Node[]): boolean {
   return parent?.type === 'MemberExpression' && (parent as MemberExpression).object === node && propertyName(parent as MemberExpression) === 'prototype';
 }
 
-/**
- * A function written in place (a literal, its prototype, a bound copy), as opposed to a name that
- * holds one: computed lookups on named functions and classes (`Colors[key]`) are ordinary code.
- */
-function isInlineFunction(node: Node, refs: References): boolean {
-  return ['FunctionExpression', 'ArrowFunctionExpression', 'ClassExpression', 'CallExpression'].includes(node.type) && isFunctionValue(node, refs);
-}
-
-/** The rules for a property access, written `o.p`, `o[k]`, `Reflect.get(o, k)` or `const { p } = o` alike. */
-function checkMember(context: Context, node: Node, view: MemberView, called: boolean): void {
-  const { refs } = context;
-  const { object, name } = view;
-  const how = view.via === undefined ? '' : ` (with ${view.via})`;
-  const holder = globalObjectName(object, refs);
-  if (name === 'constructor' && memberView(object, refs)?.name === 'constructor') {
-    report(context, node, 'function-constructor', 'high', `reaches the Function constructor through .constructor.constructor${how}`);
-  } else if (name === 'constructor' && isFunctionValue(object, refs)) {
-    report(context, node, 'function-constructor', 'high', `reaches the Function constructor through a function's .constructor${how}`);
-  } else if (view.dynamic && isInlineFunction(object, refs)) {
-    report(context, node, 'function-constructor', 'high', `looks up a computed name on a function${how}, which can reach the Function constructor`);
-  } else if (holder !== undefined) {
-    if (view.dynamic) report(context, node, 'dynamic-global-access', 'high', `looks up a computed name on ${holder}${how}, which hides what it reaches (eval, Function, process)`);
-    else if (name === 'process' || name === 'require') report(context, node, name, 'high', `reaches for ${holder}.${name}${how}`);
-    else if (name === 'Function') report(context, node, 'function-constructor', 'high', `reaches the Function constructor through ${holder}${how}`);
-    // A called globalThis.eval(…) is reported by the call.
-    else if (name === 'eval' && !called) report(context, node, 'eval', 'high', `reaches eval through ${holder}${how}, which runs text as code`);
-  } else if (name === '__proto__') {
-    report(context, node, 'prototype-mutation', 'medium', `touches __proto__${how}`);
-  } else if (name === 'prototype' && isGlobalName(object, refs, BUILT_INS)) {
-    report(context, node, 'prototype-mutation', 'medium', `reaches ${object.name}.prototype${how}, shared by all code in the engine`);
-  }
-}
-
-/** `const { eval: e, [k]: v, ...all } = globalThis`: each property taken is a property access. */
-function checkGlobalPattern(context: Context, pattern: Node, value: Node | null | undefined): void {
-  if (pattern.type !== 'ObjectPattern' || value === null || value === undefined) return;
-  const holder = globalObjectName(value, context.refs);
-  if (holder === undefined) return;
-  for (const property of (pattern as ObjectPattern).properties) {
-    if (property.type === 'RestElement') {
-      report(context, property, 'dynamic-global-access', 'high', `copies every property of ${holder}, which hides what it reaches (eval, Function, process)`);
-      continue;
-    }
-    const name = property.computed ? constantString(property.key) : isIdentifier(property.key) ? property.key.name : constantString(property.key);
-    checkMember(context, property, { object: value, name, dynamic: name === undefined, via: 'destructuring' }, false);
-  }
-}
-
-/** An assignment, update or delete of `target`: refused in the same words whichever way the prototype was reached. */
-function checkPrototypeWrite(context: Context, node: Node, target: Node): void {
-  const view = memberView(target, context.refs);
-  if (view !== undefined && isSharedPrototype(view.object, context.refs)) {
-    report(context, node, 'prototype-mutation', 'medium', 'changes a property of a prototype, which every object inheriting from it sees');
-  }
-}
-
-// Parents through which the global object passes on as the value of the larger expression.
-const PASSES_ON = new Set(['SequenceExpression', 'LogicalExpression', 'ConditionalExpression', 'ChainExpression', 'AwaitExpression']);
-// Parents that only test or print the value: nothing can be looked up on it there.
-const INSPECTS = new Set(['BinaryExpression', 'UnaryExpression', 'ExpressionStatement', 'IfStatement', 'WhileStatement', 'DoWhileStatement', 'ForStatement', 'SwitchStatement', 'SwitchCase', 'TemplateLiteral', 'WithStatement']);
-
-/**
- * Where a reference to the global object goes. Property access, aliases and destructuring are
- * checked by their own rules; anywhere else (an argument, an array or object element, a return
- * value, a property of another object) the scanner can no longer follow what is looked up on it.
- */
-function checkGlobalEscape(context: Context, holder: string, ancestors: readonly Node[]): void {
-  let child = ancestors[ancestors.length - 1]!;
-  let parent: Node | undefined;
-  for (let i = ancestors.length - 2; i >= 0; i -= 1) {
-    parent = ancestors[i]!;
-    const passes =
-      (PASSES_ON.has(parent.type) && (parent as { test?: Node }).test !== child) ||
-      (parent.type === 'AssignmentExpression' && (parent as AssignmentExpression).left.type === 'Identifier') ||
-      (parent.type === 'MemberExpression' && (parent as MemberExpression).object === child && GLOBAL_OBJECTS.has(propertyName(parent as MemberExpression) ?? ''));
-    if (!passes) break;
-    child = parent;
-    parent = undefined;
-  }
-  if (parent === undefined || INSPECTS.has(parent.type) || (PASSES_ON.has(parent.type) && (parent as { test?: Node }).test === child)) return;
-  const bound = (target: Node): boolean => target.type === 'Identifier' || target.type === 'ObjectPattern';
-  switch (parent.type) {
-    case 'MemberExpression':
-      if ((parent as MemberExpression).object === child) return;
-      break;
-    case 'VariableDeclarator':
-      if (bound((parent as VariableDeclarator).id)) return;
-      break;
-    case 'AssignmentExpression':
-    case 'AssignmentPattern':
-      if (bound((parent as AssignmentExpression | AssignmentPattern).left)) return;
-      break;
-    case 'CallExpression':
-    case 'NewExpression': {
-      const call = parent as CallExpression;
-      if (call.callee === child || parameterFor(call, child, context.refs) !== undefined) return;
-      const via = parent.type === 'CallExpression' ? staticCallee(call, context.refs) : undefined;
-      if (via !== undefined && call.arguments[0] === child && (KEYED_ACCESS.has(via) || KEY_TESTS.has(via))) return;
-      report(context, child, 'dynamic-global-access', 'high', `passes ${holder} to ${via ?? 'a function'}, which can then look up any name on it (eval, Function, process)`);
-      return;
-    }
-    default:
-      break;
-  }
-  report(context, child, 'dynamic-global-access', 'high', `hands ${holder} on where the scanner cannot follow what is looked up on it (eval, Function, process)`);
-}
-
 function looksEncoded(text: string): boolean {
   if (text.length < LONG_LITERAL) return false;
   const encoded = text.match(/[A-Za-z0-9+/=_\\-]/g)?.length ?? 0;
@@ -262,7 +85,7 @@ export function scanSource(file: string, source: string): ScanFinding[] {
     const message = (error as Error).message.replace(/\s*\(\d+:\d+\)$/, '');
     return [{ file, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1, rule: 'parse-error', severity: 'high', reason: `the file does not parse: ${message}` }];
   }
-  const context: Context = { file, findings: [], refs: collectReferences(program, sourceType) };
+  const context: ScanContext = { file, findings: [], refs: collectReferences(program, sourceType) };
   const isGlobal = (node: Node, name: string): boolean => isGlobalName(node, context.refs, name);
   acorn().ancestor(program, {
     CallExpression(call) {

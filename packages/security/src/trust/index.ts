@@ -11,7 +11,7 @@ export type { PluginFile, FileProblem, FileDigests, DigestChange } from './plugi
 export { checkPolicy } from './policy-check';
 export type { PolicyFinding } from './policy-check';
 export { scanSource, scanPlugin } from './code-scanner';
-export type { ScanFinding, Severity } from './code-scanner';
+export type { ScanFinding, Severity } from './scan-finding';
 export { generateSigningKey, keyIdOf, loadTrustedKeys, signPlugin, verifyPlugin, SIGNATURE_FILE, SIGNATURE_FORMAT } from './signatures';
 export type { SignatureCheck, SignatureStatus, SignatureDocument, SigningKey } from './signatures';
 export { MAX_KEY_FILE_BYTES, parsePublicKey, readKeyFile } from './public-key';

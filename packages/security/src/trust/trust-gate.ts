@@ -2,7 +2,8 @@
 // scan and signature, all checked, every finding kept, and one decision with its reasons.
 import type { KeyObject } from 'node:crypto';
 import { readManifest, type Manifest } from '@marathon/manifest';
-import { scanPlugin, type ScanFinding } from './code-scanner';
+import { scanPlugin } from './code-scanner';
+import type { ScanFinding } from './scan-finding';
 import { consentSummary, type ConsentSummary } from './consent';
 import { checkPolicy, type PolicyFinding } from './policy-check';
 import { listPluginFiles, type PluginFile } from './plugin-files';

@@ -1,4 +1,5 @@
-// Types shared by the guest modules: what the prelude (prelude.ts) hands them. These modules
+// Types shared by the guest modules: what the prelude (prelude.ts) hands them, and what the host
+// and the prelude exchange (PreludeInfo, the host functions, GuestBridge). These modules
 // run inside a plugin's QuickJS engine, not in Node: they are compiled with the package and their
 // CommonJS output is loaded into the engine one module at a time, on first use of a global that
 // needs it (guest-modules.ts on the host side, `load` in the prelude). Only type imports may cross
@@ -54,3 +55,36 @@ export interface GuestModules {
 }
 
 export type LoadModule = <K extends keyof GuestModules>(name: K) => GuestModules[K];
+
+/** What the host tells the prelude about the plugin, as JSON text. */
+export interface PreludeInfo {
+  name: string;
+  version: string;
+  permissions: string[];
+  /** Characters of JSON a value may take (the plugin's max_result_bytes). */
+  maxChars: number;
+  /** Characters of an error's stack sent to the host (guest-stack.ts reads no more). */
+  maxStackChars: number;
+}
+
+/** A capability call (host-calls.ts): `argsJson` is a JSON array; the answer '{"value":…}' or '{"error":{"code","message"}}'. */
+export type HostSync = (op: string, argsJson: string) => string;
+/** The same for a capability that takes time: a promise of the same text. */
+export type HostAsync = (op: string, argsJson: string) => Promise<string>;
+/** A guest module's compiled text as a function of (exports, require) (guest-modules.ts). */
+export type HostLoad = (name: string) => (exports: object, require: (specifier: string) => unknown) => void;
+
+/** What the prelude gives the engine: the functions it calls, each a frozen property. */
+export interface GuestBridge {
+  /** Takes the main module's namespace; returns '{"hooks":[…],"commands":[…]}', or throws. */
+  register(namespace: unknown): string;
+  /**
+   * Calls a handler: the tagged text of its result or its error at once for a synchronous
+   * handler, else a promise (of the captured constructor) that settles with the handler's value
+   * or error, for the host to pass to encode or encodeError. The target is 'hook:NAME',
+   * 'command:NAME', 'init' or 'deinit'.
+   */
+  invoke(target: string, payload: string): string | Promise<unknown>;
+  encode(value: unknown): string;
+  encodeError(error: unknown): string;
+}

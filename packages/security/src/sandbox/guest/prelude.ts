@@ -42,40 +42,7 @@ import type {
   PluginNetwork,
   PluginStorage,
 } from '@marathon/plugin-api';
-import type { GuestHost, LoadModule } from './guest-host';
-
-/** What the host tells the prelude about the plugin, as JSON text. */
-export interface PreludeInfo {
-  name: string;
-  version: string;
-  permissions: string[];
-  /** Characters of JSON a value may take (the plugin's max_result_bytes). */
-  maxChars: number;
-  /** Characters of an error's stack sent to the host (guest-stack.ts reads no more). */
-  maxStackChars: number;
-}
-
-/** A capability call (host-calls.ts): `argsJson` is a JSON array; the answer '{"value":…}' or '{"error":{"code","message"}}'. */
-export type HostSync = (op: string, argsJson: string) => string;
-/** The same for a capability that takes time: a promise of the same text. */
-export type HostAsync = (op: string, argsJson: string) => Promise<string>;
-/** A guest module's compiled text as a function of (exports, require) (guest-modules.ts). */
-export type HostLoad = (name: string) => (exports: object, require: (specifier: string) => unknown) => void;
-
-/** What the prelude gives the engine: the functions it calls, each a frozen property. */
-export interface GuestBridge {
-  /** Takes the main module's namespace; returns '{"hooks":[…],"commands":[…]}', or throws. */
-  register(namespace: unknown): string;
-  /**
-   * Calls a handler: the tagged text of its result or its error at once for a synchronous
-   * handler, else a promise (of the captured constructor) that settles with the handler's value
-   * or error, for the host to pass to encode or encodeError. The target is 'hook:NAME',
-   * 'command:NAME', 'init' or 'deinit'.
-   */
-  invoke(target: string, payload: string): string | Promise<unknown>;
-  encode(value: unknown): string;
-  encodeError(error: unknown): string;
-}
+import type { GuestBridge, GuestHost, HostAsync, HostLoad, HostSync, LoadModule, PreludeInfo } from './guest-host';
 
 type HostReply = { value?: unknown; error?: { code: string; message: string } };
 type Handler = (...args: unknown[]) => unknown;
