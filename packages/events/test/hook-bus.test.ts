@@ -252,17 +252,26 @@ describe.each([
       const unhandled: unknown[] = [];
       const listener = (reason: unknown) => void unhandled.push(reason);
       process.on('unhandledRejection', listener);
+      // On jest's fake clock: the watchdog's ticks and the late rejection happen in this order
+      // however slowly the machine runs them (on a loaded one, the rejection came first).
+      jest.useFakeTimers();
       try {
         const bus = quietBus();
         bus.register('post_task_execute', () => new Promise<void>((_, reject) => setTimeout(() => reject(new Error('late')), 40)), {
           owner: 'late',
           timeoutMs: 10,
         });
-        const outcome = await bus.dispatch('post_task_execute', task('1'));
+        const dispatched = bus.dispatch('post_task_execute', task('1'));
+        await jest.advanceTimersByTimeAsync(20);
+        const outcome = await dispatched;
         expect(outcome.results[0]?.fault).toBe('timeout');
-        await new Promise((resolve) => setTimeout(resolve, 80));
+        await jest.advanceTimersByTimeAsync(80);
+        jest.useRealTimers();
+        // Node reports an unhandled rejection once the microtasks of a turn have run.
+        await new Promise((resolve) => setImmediate(resolve));
         expect(unhandled).toEqual([]);
       } finally {
+        jest.useRealTimers();
         process.off('unhandledRejection', listener);
       }
     });
