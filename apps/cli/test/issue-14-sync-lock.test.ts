@@ -114,12 +114,15 @@ test('a sync killed mid-way is rolled back before the next sync, even when its p
   expect(JSON.parse((await ws.ok(['plugin', 'sync', lockGit, '--json'])).stdout)).toMatchObject({ changed: false });
 });
 
-test('a sync that is alive holds the home: another command waits, or gives the busy refusal, and rolls nothing back', async () => {
+test('a sync that is alive holds the home: a change waits or gives the busy refusal, a read answers at once, and nothing is rolled back', async () => {
   const sync = startMarathon(ws, ['plugin', 'sync', lockSlow]);
   await server.held();
+  const change = await ws.run(['plugin', 'install', 'git-info', '--yes'], { env: { MARATHON_LOCK_TIMEOUT_MS: '1000' } });
+  expect(change.code).toBe(1);
+  expect(change.stderr).toMatch(/another marathon process has held .+ try again later/);
+  // Reads never wait for the lock (issue 16): they see the home as it is, mid-sync.
   const list = await ws.run(['plugin', 'list'], { env: { MARATHON_LOCK_TIMEOUT_MS: '1000' } });
-  expect(list.code).toBe(1);
-  expect(list.stderr).toMatch(/another marathon process has held .+ try again later/);
+  expect({ code: list.code, stderr: list.stderr }).toEqual({ code: 0, stderr: '' });
   server.release('tarball');
   const synced = await sync.done;
   expect({ code: synced.code, stderr: synced.stderr }).toEqual({ code: 0, stderr: '' });
