@@ -7,10 +7,11 @@
 // check sits where every request, first or redirected, must pass: the HTTP agent. Each request's
 // Authorization header is kept only if it is one the configuration gives that exact origin.
 //
-// The agents are @npmcli/agent's (what npm-registry-fetch would have picked), so timeouts and
-// proxies behave as in npm; proxies are the ones readNpmConfig allowed (user config, environment).
+// The agents are @npmcli/agent's (what npm-registry-fetch would have picked; loaded by npm-agent.ts,
+// which URL downloads use too), so timeouts and proxies behave as in npm; proxies are the ones
+// readNpmConfig allowed (user config, environment).
 import type { Agent as HttpAgent, ClientRequest, RequestOptions } from 'node:http';
-import { dirname } from 'node:path';
+import { npmAgentModule } from './npm-agent';
 import type { NpmSettings } from './npm-config';
 
 /** What npm-registry-fetch / minipass-fetch accept as `agent`: one per request URL. */
@@ -31,19 +32,7 @@ function urlOrigin(url: URL): string {
   return originOf(url.protocol, url.hostname, url.port);
 }
 
-function resolveFrom(name: string, from: string): string {
-  return require.resolve(name, { paths: [from] });
-}
-
-/** The npm-registry-fetch, and the @npmcli/agent its make-fetch-happen uses. */
-function npmModules(): { registryFetch: typeof import('npm-registry-fetch'); agent: typeof import('@npmcli/agent') } {
-  const registryFetchDir = dirname(require.resolve('npm-registry-fetch/package.json'));
-  const makeFetchDir = dirname(resolveFrom('make-fetch-happen/package.json', registryFetchDir));
-  return {
-    registryFetch: require('npm-registry-fetch') as typeof import('npm-registry-fetch'),
-    agent: require(resolveFrom('@npmcli/agent', makeFetchDir)) as typeof import('@npmcli/agent'),
-  };
-}
+const registryFetch = (): typeof import('npm-registry-fetch') => require('npm-registry-fetch') as typeof import('npm-registry-fetch');
 
 function headerOf(auth: { token?: string | null; auth?: string | null }): string | undefined {
   if (typeof auth.token === 'string' && auth.token !== '') return `Bearer ${auth.token}`;
@@ -58,7 +47,6 @@ function headerOf(auth: { token?: string | null; auth?: string | null }): string
  * of a registry configured on that same host and port.
  */
 export function allowedCredentials(settings: NpmSettings): Map<string, Set<string>> {
-  const { registryFetch } = npmModules();
   const allowed = new Map<string, Set<string>>();
   const allow = (origin: string, header: string | undefined) => {
     if (header === undefined) return;
@@ -79,7 +67,7 @@ export function allowedCredentials(settings: NpmSettings): Map<string, Set<strin
       continue;
     }
     schemeOf.set(url.host.toLowerCase(), url.protocol);
-    allow(urlOrigin(url), headerOf(registryFetch.getAuth(registry, { ...settings.options, registry })));
+    allow(urlOrigin(url), headerOf(registryFetch().getAuth(registry, { ...settings.options, registry })));
     if (url.username !== '' || url.password !== '') {
       // What Node sends for a URL's user part (minipass-fetch passes it as written).
       allow(urlOrigin(url), `Basic ${Buffer.from(`${url.username}:${url.password}`).toString('base64')}`);
@@ -97,7 +85,7 @@ export function allowedCredentials(settings: NpmSettings): Map<string, Set<strin
     }
     const scheme = schemeOf.get(url.host.toLowerCase()) ?? 'https:';
     const at = `${scheme}${nerf}`;
-    allow(urlOrigin(new URL(at)), headerOf(registryFetch.getAuth(at, { ...settings.options, registry: at })));
+    allow(urlOrigin(new URL(at)), headerOf(registryFetch().getAuth(at, { ...settings.options, registry: at })));
   }
   return allowed;
 }
@@ -107,7 +95,7 @@ export function allowedCredentials(settings: NpmSettings): Map<string, Set<strin
  * Authorization header its request's origin was not configured for, before anything is sent.
  */
 export function credentialGuard(settings: NpmSettings, options: { timeout: number }): AgentForUrl {
-  const { agent } = npmModules();
+  const agent = npmAgentModule();
   const allowed = allowedCredentials(settings);
   class CredentialGuardAgent extends agent.Agent {
     override addRequest(request: ClientRequest, requestOptions: RequestOptions): void {

@@ -4,8 +4,8 @@
 // HTTP_PROXY, NO_PROXY, and `proxy` / `https-proxy` / `noproxy` from the operator's npm
 // configuration (readProxySettings) — with npm's own CONNECT and forward-proxy code. Loaded on first
 // use: it pulls in the proxy agents and an LRU cache, which a CLI start that downloads nothing
-// should not pay for. It is resolved from make-fetch-happen, as the registry's own agent is, so both
-// paths run the same copy.
+// should not pay for. It is resolved from make-fetch-happen, and the registry's own agent
+// (credential-guard.ts) comes from here too, so both paths run the same copy.
 import type { Agent as HttpAgent } from 'node:http';
 import { dirname } from 'node:path';
 import type { ProxySettings } from './npm-config';
@@ -18,6 +18,7 @@ interface ProxyModule {
 
 let loaded: { agent: AgentModule; proxy: ProxyModule } | undefined;
 
+/** @npmcli/agent, and its proxy module, as make-fetch-happen resolves them (loaded once, on first use). */
 function modules(): { agent: AgentModule; proxy: ProxyModule } {
   if (loaded === undefined) {
     const registryFetchDir = dirname(require.resolve('npm-registry-fetch/package.json'));
@@ -30,6 +31,11 @@ function modules(): { agent: AgentModule; proxy: ProxyModule } {
     };
   }
   return loaded;
+}
+
+/** npm's agent module: the registry's credential guard (credential-guard.ts) subclasses its Agent. */
+export function npmAgentModule(): AgentModule {
+  return modules().agent;
 }
 
 /** The proxy configured for a URL's scheme (npm uses https-proxy for https, else the http one). */
