@@ -32,8 +32,23 @@ export function processRuns(pid: number, start?: string): boolean {
   return now === undefined || now === start;
 }
 
-/** This process as processRuns identifies it: `<pid>` or `<pid>.<start time>`. */
+let ownStart: { value: string | undefined } | undefined;
+
+/** This process's start time (processStartTime of its own pid): read once, it never changes. */
+export function ownStartTime(): string | undefined {
+  ownStart ??= { value: processStartTime(process.pid) };
+  return ownStart.value;
+}
+
+/** This process as processRuns identifies it: `<pid>` or `<pid>.<start time>` (see parseProcessIdentity). */
 export function processIdentity(): string {
-  const start = processStartTime(process.pid);
+  const start = ownStartTime();
   return start === undefined ? `${process.pid}` : `${process.pid}.${start}`;
+}
+
+/** The pid and start time a processIdentity names, or undefined when `identity` is not one. */
+export function parseProcessIdentity(identity: string): { pid: number; start?: string } | undefined {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(identity);
+  if (match === null) return undefined;
+  return { pid: Number(match[1]), ...(match[2] === undefined ? {} : { start: match[2] }) };
 }

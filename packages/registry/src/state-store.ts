@@ -12,7 +12,7 @@ import type { Manifest } from '@marathon/manifest';
 import type { FileDigests, SignatureStatus } from '@marathon/security/trust';
 import { writeFileAtomic } from './atomic-file';
 import { acquireFileLock, fileLockHeld, type LockClock } from './file-lock';
-import { processIdentity, processRuns } from './process-start';
+import { parseProcessIdentity, processIdentity, processRuns } from './process-start';
 import { RegistryError } from './errors';
 import type { MarathonHome } from './marathon-home';
 import { pluginTableProblems } from './state-shape';
@@ -107,7 +107,6 @@ export function ownEntry<T>(table: Readonly<Record<string, T>>, name: string): T
 function emptyState(): InstalledState {
   return { version: 1, plugins: nameTable() };
 }
-
 
 export class StateStore {
   /** The lease of the async flow that holds one: its transactions commit under it instead of locking again. */
@@ -219,9 +218,11 @@ export class StateStore {
     if (this.leases.getStore() !== undefined) return false;
     if (!(await fileLockHeld(this.home.stateFile))) return false;
     // The lock's heartbeat looks alive for a second or two after its holder died; the owner file
-    // (`<pid>[.<start>]-<random>`) says at once. None yet: the holder is between the two steps.
-    const owner = /^(\d+)(?:\.(\d+))?-/.exec(await readFile(this.ownerFile, 'utf8').catch(() => ''));
-    return owner === null || processRuns(Number(owner[1]), owner[2]);
+    // (`<processIdentity>-<random>`) says at once. None yet: the holder is between the two steps.
+    const token = await readFile(this.ownerFile, 'utf8').catch(() => '');
+    const dash = token.indexOf('-');
+    const owner = dash === -1 ? undefined : parseProcessIdentity(token.slice(0, dash));
+    return owner === undefined || processRuns(owner.pid, owner.start);
   }
 
   /** Runs `work` as if no lease were held here: to take the lock afresh after this process lost it. */
