@@ -2,21 +2,10 @@
 // made it ask for exec + network + filesystem + env_vars was granted without anyone seeing it.
 // watch() now updates with the caller's consent options: a widening change is refused unless
 // they accept it.
-import type { PluginManager } from '@marathon/manager';
 import type { ConsentSummary } from '@marathon/security/trust';
-import { open, tempRoot, writePlugin, type Sandbox } from './helpers';
+import { useManager, writePlugin } from './helpers';
 
-let sandbox: Sandbox;
-let manager: PluginManager;
-
-beforeEach(async () => {
-  sandbox = tempRoot();
-  manager = await open(sandbox);
-});
-afterEach(async () => {
-  await manager.close();
-  sandbox.cleanup();
-});
+const { sandbox, manager } = useManager();
 
 function nextChange(watch: (onChange: (error?: Error) => void) => () => void): Promise<Error | undefined> {
   return new Promise((resolve) => {
@@ -34,25 +23,25 @@ const wide = {
 
 it('refuses a change that widens permissions when nobody consents', async () => {
   const dir = writePlugin(sandbox.root, { name: 'wip' }, 'wip');
-  await manager.install(dir);
-  const changed = nextChange((onChange) => manager.watch('wip', dir, onChange));
+  await manager().install(dir);
+  const changed = nextChange((onChange) => manager().watch('wip', dir, onChange));
   await new Promise((resolve) => setTimeout(resolve, 100));
   writePlugin(sandbox.root, { name: 'wip', version: '1.0.1', ...wide }, 'wip');
   const error = await changed;
   expect(error).toMatchObject({ code: 'CONSENT_REQUIRED' });
   expect(error?.message).toContain('exec + network together is a dangerous combination');
-  expect((await manager.info('wip')).record).toMatchObject({ version: '1.0.0', granted_permissions: [] });
+  expect((await manager().info('wip')).record).toMatchObject({ version: '1.0.0', granted_permissions: [] });
 });
 
 it('asks with the summary of what changed, and applies the change when accepted', async () => {
   const dir = writePlugin(sandbox.root, { name: 'wip' }, 'wip');
-  await manager.install(dir);
+  await manager().install(dir);
   const asked: ConsentSummary[] = [];
-  const changed = nextChange((onChange) => manager.watch('wip', dir, onChange, { confirm: async (summary) => (asked.push(summary), true) }));
+  const changed = nextChange((onChange) => manager().watch('wip', dir, onChange, { confirm: async (summary) => (asked.push(summary), true) }));
   await new Promise((resolve) => setTimeout(resolve, 100));
   writePlugin(sandbox.root, { name: 'wip', version: '1.0.1', ...wide }, 'wip');
   expect(await changed).toBeUndefined();
   expect(asked).toHaveLength(1);
   expect(asked[0]!.lines[0]).toBe('wip 1.0.0 → 1.0.1 asks for more than you granted:');
-  expect((await manager.info('wip')).record.granted_permissions).toEqual(wide.permissions);
+  expect((await manager().info('wip')).record.granted_permissions).toEqual(wide.permissions);
 });

@@ -4,12 +4,10 @@
 // --with-dependencies pulled unsigned dependencies without showing what they got.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PluginManager } from '@marathon/manager';
 import { generateSigningKey, signPlugin, type ConsentSummary } from '@marathon/security/trust';
-import { managerError, open, tempRoot, writePlugin, type Sandbox } from './helpers';
+import { managerError, useManager, writePlugin } from './helpers';
 
-let sandbox: Sandbox;
-let manager: PluginManager;
+const { sandbox, manager, reopen } = useManager();
 const author = generateSigningKey();
 
 function policy(values: Record<string, unknown>): void {
@@ -30,23 +28,14 @@ async function signed(parent: string, spec: Parameters<typeof writePlugin>[1], f
 
 /** A second search path after the built-ins (the env path), as an operator's shared folder. */
 function withEnvPath(dir: string, project = false) {
-  return open(sandbox, { env: { PATH: process.env.PATH, MARATHON_PLUGIN_PATH: dir, ...(project ? { MARATHON_PROJECT_PLUGINS: '1' } : {}) } });
+  return reopen({ env: { PATH: process.env.PATH, MARATHON_PLUGIN_PATH: dir, ...(project ? { MARATHON_PROJECT_PLUGINS: '1' } : {}) } });
 }
-
-beforeEach(async () => {
-  sandbox = tempRoot();
-  manager = await open(sandbox);
-});
-afterEach(async () => {
-  await manager.close();
-  sandbox.cleanup();
-});
 
 describe('allow_unsigned_dev', () => {
   it('does not exempt an unsigned plugin found by name in the search paths', async () => {
     policy({ require_signatures: true, allow_unsigned_dev: true });
     writePlugin(sandbox.plugins, { name: 'planted' });
-    const refused = await managerError(() => manager.install('planted'));
+    const refused = await managerError(() => manager().install('planted'));
     expect(refused.code).toBe('TRUST_REFUSED');
     expect(refused.message).toContain('the policy requires signatures and the plugin is unsigned');
   });
@@ -54,7 +43,7 @@ describe('allow_unsigned_dev', () => {
   it('still exempts a folder the operator typed', async () => {
     policy({ require_signatures: true, allow_unsigned_dev: true });
     const dir = writePlugin(sandbox.root, { name: 'mine' }, 'work/mine');
-    expect((await manager.install(dir)).signature).toBe('unsigned');
+    expect((await manager().install(dir)).signature).toBe('unsigned');
   });
 });
 
@@ -63,15 +52,14 @@ describe('update keeps the source it was installed from', () => {
     const shared = join(sandbox.root, 'shared');
     await signed(shared, { name: 'notifier', version: '1.0.0' });
     trustAuthor();
-    await manager.close();
-    manager = await withEnvPath(shared);
-    expect((await manager.install('notifier')).signature).toBe('valid');
+    await withEnvPath(shared);
+    expect((await manager().install('notifier')).signature).toBe('valid');
     // A newer, unsigned copy appears in a search path that comes first (the home's drop-in folder).
     writePlugin(join(sandbox.home, 'plugins'), { name: 'notifier', version: '9.0.0', permissions: ['network'], extra: { network: { allowed_hosts: ['evil.example'] } } });
-    expect(await manager.availableUpdate('notifier')).toMatchObject({ current: '1.0.0', reason: 'up to date' });
+    expect(await manager().availableUpdate('notifier')).toMatchObject({ current: '1.0.0', reason: 'up to date' });
     // Asked for by name, the update still comes from the recorded folder.
     await signed(shared, { name: 'notifier', version: '1.1.0' });
-    const updated = await manager.update('notifier', 'notifier');
+    const updated = await manager().update('notifier', 'notifier');
     expect(updated).toMatchObject({ version: '1.1.0', signature: 'valid', source: { kind: 'search-path', spec: 'notifier', location: join(shared, 'notifier') } });
   });
 
@@ -79,36 +67,35 @@ describe('update keeps the source it was installed from', () => {
     const shared = join(sandbox.root, 'shared');
     await signed(shared, { name: 'notifier', version: '1.0.0' });
     trustAuthor();
-    await manager.close();
-    manager = await withEnvPath(shared);
-    await manager.install('notifier');
-    await manager.enable('notifier');
+    await withEnvPath(shared);
+    await manager().install('notifier');
+    await manager().enable('notifier');
     const repo = writePlugin(sandbox.root, { name: 'notifier', version: '2.0.0' }, 'clone/notifier');
-    const refused = await managerError(() => manager.update('notifier', repo, { yes: true }));
+    const refused = await managerError(() => manager().update('notifier', repo, { yes: true }));
     expect(refused.code).toBe('CONSENT_REQUIRED');
     expect(refused.message).toContain("plugin 'notifier' was not updated: the update would change where it comes from and its signature status");
     expect(refused.message).toContain('--allow-source-change --allow-signature-downgrade');
     expect(refused.details).toEqual([`⚠️  source: the search paths, folder ${join(shared, 'notifier')} → the folder ${repo}`, '⚠️  signature: valid → unsigned']);
-    expect((await manager.info('notifier')).record).toMatchObject({ version: '1.0.0', signature: 'valid', status: 'enabled' });
+    expect((await manager().info('notifier')).record).toMatchObject({ version: '1.0.0', signature: 'valid', status: 'enabled' });
 
     // One flag is not the other.
-    expect((await managerError(() => manager.update('notifier', repo, { yes: true, allowSourceChange: true }))).details).toEqual(['⚠️  signature: valid → unsigned']);
+    expect((await managerError(() => manager().update('notifier', repo, { yes: true, allowSourceChange: true }))).details).toEqual(['⚠️  signature: valid → unsigned']);
     // A prompt that says no refuses; one that says yes accepts.
     const asked: string[][] = [];
-    const no = await managerError(() => manager.update('notifier', repo, { confirmTrustChange: async (lines) => (asked.push([...lines]), false) }));
+    const no = await managerError(() => manager().update('notifier', repo, { confirmTrustChange: async (lines) => (asked.push([...lines]), false) }));
     expect(no.message).toContain('consent was not given');
     expect(asked[0]![0]).toBe("Updating 'notifier' changes who vouches for it:");
-    const record = await manager.update('notifier', repo, { allowSourceChange: true, allowSignatureDowngrade: true });
+    const record = await manager().update('notifier', repo, { allowSourceChange: true, allowSignatureDowngrade: true });
     expect(record).toMatchObject({ version: '2.0.0', signature: 'unsigned', source: { kind: 'folder', spec: repo } });
   });
 
   it('refuses a same-place update that is no longer signed', async () => {
     const dir = await signed(sandbox.root, { name: 'tool', version: '1.0.0' }, 'tool');
     trustAuthor();
-    await manager.install(dir);
+    await manager().install(dir);
     writePlugin(sandbox.root, { name: 'tool', version: '1.1.0' }, 'tool');
     rmSync(join(dir, 'SIGNATURE.json'));
-    const refused = await managerError(() => manager.update('tool', dir, { yes: true }));
+    const refused = await managerError(() => manager().update('tool', dir, { yes: true }));
     expect(refused.details).toEqual(['⚠️  signature: valid → unsigned']);
   });
 });
@@ -123,23 +110,21 @@ describe('--with-dependencies', () => {
       permissions: ['task_read', 'task_write', 'network', 'env_vars'],
       extra: { network: { allowed_hosts: ['collector.example'] }, env_vars: { allowed: ['AWS_SECRET_ACCESS_KEY'] } },
     });
-    await manager.close();
     // The project folder is searched only when opted in.
-    manager = await withEnvPath(shared);
-    expect((await managerError(() => manager.install('app', { withDependencies: true, yes: true }))).message).toContain("no plugin named 'helper'");
-    await manager.close();
-    manager = await withEnvPath(shared, true);
+    await withEnvPath(shared);
+    expect((await managerError(() => manager().install('app', { withDependencies: true, yes: true }))).message).toContain("no plugin named 'helper'");
+    await withEnvPath(shared, true);
     const asked: ConsentSummary[] = [];
-    const declined = await managerError(() => manager.install('app', { withDependencies: true, confirm: async (summary) => (asked.push(summary), false) }));
+    const declined = await managerError(() => manager().install('app', { withDependencies: true, confirm: async (summary) => (asked.push(summary), false) }));
     expect(declined.code).toBe('CONSENT_REQUIRED');
     expect(declined.message).toContain("plugin 'helper' was not installed");
     expect(asked).toHaveLength(1);
     expect(asked[0]!.lines[0]).toBe("'app' needs 'helper', which is not installed:");
     expect(asked[0]!.lines).toEqual(expect.arrayContaining(['  ⚠️  signature unsigned: the plugin is not signed (no SIGNATURE.json)']));
     expect(asked[0]!.lines.join('\n')).toMatch(/task_write[\s\S]*network[\s\S]*env_vars/);
-    expect(await manager.list()).toEqual([]);
+    expect(await manager().list()).toEqual([]);
 
-    const result = await manager.install('app', { withDependencies: true, yes: true });
+    const result = await manager().install('app', { withDependencies: true, yes: true });
     expect(result.dependency_details).toEqual([
       { name: 'helper', version: '1.0.0', signature: 'unsigned', permissions: ['task_read', 'task_write', 'network', 'env_vars'], warnings: ['the plugin is not signed (no SIGNATURE.json)'], needed_by: 'app' },
     ]);
@@ -151,11 +136,10 @@ describe('--with-dependencies', () => {
     await signed(shared, { name: 'app', dependencies: { helper: '^1.0.0' } });
     trustAuthor();
     writePlugin(join(sandbox.root, '.marathon', 'plugins'), { name: 'helper' });
-    await manager.close();
-    manager = await withEnvPath(shared, true);
-    const refused = await managerError(() => manager.install('app', { withDependencies: true, yes: true }));
+    await withEnvPath(shared, true);
+    const refused = await managerError(() => manager().install('app', { withDependencies: true, yes: true }));
     expect(refused.code).toBe('TRUST_REFUSED');
     expect(refused.message).toContain("plugin 'helper' was refused");
-    expect(await manager.list()).toEqual([]);
+    expect(await manager().list()).toEqual([]);
   });
 });

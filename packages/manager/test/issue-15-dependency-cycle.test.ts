@@ -5,21 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PluginManager } from '@marathon/manager';
 import type { ConsentSummary } from '@marathon/security/trust';
-import { managerError, open, tempRoot, writePlugin, type Sandbox } from './helpers';
+import { managerError, useManager, writePlugin } from './helpers';
 
-let sandbox: Sandbox;
-let manager: PluginManager;
-
-beforeEach(async () => {
-  sandbox = tempRoot();
-  manager = await open(sandbox);
-});
-afterEach(async () => {
-  await manager.close();
-  sandbox.cleanup();
-});
+const { sandbox, manager, reopen } = useManager();
 
 const stagingLeft = (): string[] => {
   try {
@@ -35,11 +24,11 @@ describe('a dependency cycle in the search paths', () => {
     writePlugin(sandbox.plugins, { name: 'd-y', dependencies: { 'd-x': '*' } });
     const asked: ConsentSummary[] = [];
     const started = Date.now();
-    const error = await managerError(() => manager.install('d-x', { withDependencies: true, confirm: async (summary) => (asked.push(summary), true) }));
+    const error = await managerError(() => manager().install('d-x', { withDependencies: true, confirm: async (summary) => (asked.push(summary), true) }));
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(error).toMatchObject({ code: 'DEPENDENCY_CYCLE', message: 'plugins depend on each other in a cycle: d-x → d-y → d-x; break it by removing one dependency' });
     expect(asked).toEqual([]);
-    expect(await manager.list()).toEqual([]);
+    expect(await manager().list()).toEqual([]);
     expect(stagingLeft()).toEqual([]);
   });
 
@@ -48,30 +37,30 @@ describe('a dependency cycle in the search paths', () => {
     writePlugin(sandbox.plugins, { name: 'a', dependencies: { b: '*' } });
     writePlugin(sandbox.plugins, { name: 'b', dependencies: { c: '*' } });
     writePlugin(sandbox.plugins, { name: 'c', dependencies: { a: '*' } });
-    await expect(manager.install('top', { withDependencies: true, yes: true })).rejects.toMatchObject({
+    await expect(manager().install('top', { withDependencies: true, yes: true })).rejects.toMatchObject({
       code: 'DEPENDENCY_CYCLE',
       message: 'plugins depend on each other in a cycle: a → b → c → a; break it by removing one dependency',
     });
-    expect(await manager.list()).toEqual([]);
+    expect(await manager().list()).toEqual([]);
   });
 
   it('an installed plugin ends the walk: its dependencies are not pulled, so they close no cycle', async () => {
     writePlugin(sandbox.plugins, { name: 'base' });
-    await manager.install('base');
+    await manager().install('base');
     // base as installed needs nothing; the folder now says it needs app, but only its installed copy counts.
     writePlugin(sandbox.plugins, { name: 'base', dependencies: { app: '*' } });
     writePlugin(sandbox.plugins, { name: 'app', dependencies: { base: '*' } });
-    expect(await manager.install('app', { withDependencies: true, yes: true })).toMatchObject({ name: 'app', dependencies: [] });
+    expect(await manager().install('app', { withDependencies: true, yes: true })).toMatchObject({ name: 'app', dependencies: [] });
   });
 
   it('shared dependencies are not cycles: a needs b and d, b needs d (d pulled once, by b)', async () => {
     writePlugin(sandbox.plugins, { name: 'd' });
     writePlugin(sandbox.plugins, { name: 'b', dependencies: { d: '*' } });
     writePlugin(sandbox.plugins, { name: 'a', dependencies: { b: '*', d: '*' } });
-    const result = await manager.install('a', { withDependencies: true, yes: true });
+    const result = await manager().install('a', { withDependencies: true, yes: true });
     expect(result.dependencies).toEqual(['d', 'b']);
-    expect((await manager.list()).map((plugin) => plugin.name)).toEqual(['a', 'b', 'd']);
-    expect(await manager.enable('a')).toEqual(['d', 'b', 'a']);
+    expect((await manager().list()).map((plugin) => plugin.name)).toEqual(['a', 'b', 'd']);
+    expect(await manager().enable('a')).toEqual(['d', 'b', 'a']);
   });
 });
 
@@ -88,8 +77,7 @@ describe('a dependency cycle among npm packages', () => {
       execFileSync('tar', ['czf', file, '-C', join(dir, '..'), 'package']);
       tarballs.set(name, file);
     }
-    await manager.close();
-    manager = await open(sandbox, {
+    await reopen({
       npm: {
         async fetchTarball(spec, file) {
           fetched.push(spec);
@@ -100,10 +88,10 @@ describe('a dependency cycle among npm packages', () => {
         },
       },
     });
-    const error = await managerError(() => manager.install('npm:n-x@1.0.0', { withDependencies: true, yes: true }));
+    const error = await managerError(() => manager().install('npm:n-x@1.0.0', { withDependencies: true, yes: true }));
     expect(error).toMatchObject({ code: 'DEPENDENCY_CYCLE', message: 'plugins depend on each other in a cycle: n-x → n-y → n-x; break it by removing one dependency' });
     expect(fetched).toEqual(['n-x@1.0.0', 'n-y@^1.0.0']);
-    expect(await manager.list()).toEqual([]);
+    expect(await manager().list()).toEqual([]);
     expect(stagingLeft()).toEqual([]);
   });
 });

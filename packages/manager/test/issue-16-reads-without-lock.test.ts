@@ -4,15 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, tempRoot, writePlugin, type Sandbox } from './helpers';
+import { open, useManager, writePlugin } from './helpers';
 
-let sandbox: Sandbox;
 let holder: ChildProcess | undefined;
 
-beforeEach(() => {
-  sandbox = tempRoot();
-  writePlugin(sandbox.plugins, { name: 'keeper', permissions: ['task_read'], hooks: ['post_task_execute'] });
-});
+// Before useManager's: the holder is gone before its home is removed.
 afterEach(async () => {
   if (holder !== undefined && holder.exitCode === null) {
     const exited = new Promise((resolve) => holder!.once('exit', resolve));
@@ -20,7 +16,10 @@ afterEach(async () => {
     await exited;
   }
   holder = undefined;
-  sandbox.cleanup();
+});
+const { sandbox } = useManager({ open: false });
+beforeEach(() => {
+  writePlugin(sandbox.plugins, { name: 'keeper', permissions: ['task_read'], hooks: ['post_task_execute'] });
 });
 
 async function holdLock(): Promise<ChildProcess> {

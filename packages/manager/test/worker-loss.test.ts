@@ -2,21 +2,11 @@
 // of another plugin while this one was loading, the manager put this one in the error state — for
 // good, in MARATHON_HOME — although nothing was wrong with it.
 import { SandboxError, SandboxHost, type SandboxedPlugin } from '@marathon/security/sandbox';
-import type { PluginManager } from '@marathon/manager';
-import { open, task, tempRoot, writePlugin, type Sandbox } from './helpers';
+import { task, useManager, writePlugin } from './helpers';
 
-let sandbox: Sandbox;
-let manager: PluginManager;
-
-beforeEach(async () => {
-  sandbox = tempRoot();
-  manager = await open(sandbox);
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await manager.close();
-  sandbox.cleanup();
-});
+// Before useManager's: mocks are restored before the manager closes.
+afterEach(() => jest.restoreAllMocks());
+const { sandbox, manager } = useManager();
 
 /** The next init of `name` fails as it does when the worker is stopped under it; returns whether it did. */
 function loseWorkerAtNextInit(name: string): () => boolean {
@@ -39,14 +29,14 @@ function loseWorkerAtNextInit(name: string): () => boolean {
 
 it('a plugin whose worker was stopped under it while it initialised stays enabled and loads again at its next call', async () => {
   writePlugin(sandbox.plugins, { name: 'bystander', permissions: ['task_read'], hooks: ['post_task_execute'] });
-  await manager.install('bystander', { yes: true });
-  await manager.enable('bystander');
+  await manager().install('bystander', { yes: true });
+  await manager().enable('bystander');
   const lost = loseWorkerAtNextInit('bystander');
 
   // The dispatch loads its handlers' plugins first; that load loses its worker, and the call loads again.
-  const first = await manager.dispatch('post_task_execute', task('t-1'));
+  const first = await manager().dispatch('post_task_execute', task('t-1'));
   expect(lost()).toBe(true);
   expect(first.results).toEqual([expect.objectContaining({ plugin: 'bystander', result: expect.objectContaining({ success: true, message: 'bystander' }) })]);
-  expect((await manager.list()).map((record) => [record.name, record.status, record.error])).toEqual([['bystander', 'enabled', undefined]]);
-  expect((await manager.dispatch('post_task_execute', task('t-2'))).results[0]?.result.success).toBe(true);
+  expect((await manager().list()).map((record) => [record.name, record.status, record.error])).toEqual([['bystander', 'enabled', undefined]]);
+  expect((await manager().dispatch('post_task_execute', task('t-2'))).results[0]?.result.success).toBe(true);
 });
