@@ -19,6 +19,16 @@ export interface HookResult {
   result_data?: JsonValue;
 }
 
+type ResultFields = { success?: unknown; message?: unknown; continue_chain?: unknown };
+
+/** The field of an object that breaks the HookResult rule, in words, or undefined when none does. */
+function fieldProblem(candidate: ResultFields): string | undefined {
+  if (typeof candidate.success !== 'boolean') return 'an object without a boolean success';
+  if (candidate.message !== undefined && typeof candidate.message !== 'string') return 'an object whose message is not a string';
+  if (candidate.continue_chain !== undefined && typeof candidate.continue_chain !== 'boolean') return 'an object whose continue_chain is not a boolean';
+  return undefined;
+}
+
 /**
  * Whether a handler's value is a HookResult, written once: the hook bus (in-process handlers), the
  * sandbox host and the sandbox worker's batched dispatch all ask this, so a value counts the same
@@ -27,12 +37,7 @@ export interface HookResult {
  */
 export function isHookResult(value: unknown): value is HookResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const candidate = value as { success?: unknown; message?: unknown; continue_chain?: unknown };
-  return (
-    typeof candidate.success === 'boolean' &&
-    (candidate.message === undefined || typeof candidate.message === 'string') &&
-    (candidate.continue_chain === undefined || typeof candidate.continue_chain === 'boolean')
-  );
+  return fieldProblem(value as ResultFields) === undefined;
 }
 
 /**
@@ -44,9 +49,5 @@ export function describeResultValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   if (typeof value !== 'object') return `a ${typeof value}`;
-  const candidate = value as { success?: unknown; message?: unknown; continue_chain?: unknown };
-  if (typeof candidate.success !== 'boolean') return 'an object without a boolean success';
-  if (candidate.message !== undefined && typeof candidate.message !== 'string') return 'an object whose message is not a string';
-  if (candidate.continue_chain !== undefined && typeof candidate.continue_chain !== 'boolean') return 'an object whose continue_chain is not a boolean';
-  return 'an object';
+  return fieldProblem(value as ResultFields) ?? 'an object';
 }
