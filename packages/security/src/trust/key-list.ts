@@ -1,10 +1,9 @@
 // What MARATHON_HOME/keys holds, file by file, as the trust checks read it (loadTrustedKeys) and as
 // `keys list` shows it: each .pem parsed the way `keys add` parses (bounded, ed25519 public keys
 // only), and what `keys add` noted beside it — the name it was added under and when.
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parsePublicKey, readKeyFile, type ParsedPublicKey } from './public-key';
+import { fingerprintOf, parsePublicKey, readKeyFile, type ParsedPublicKey } from './public-key';
 import { TrustError } from './trust-error';
 
 /** One .pem file of the keys folder: its key, or why it is not trusted. */
@@ -84,7 +83,7 @@ export async function listTrustedKeys(dir: string): Promise<KeyListing> {
       known.files.push(entry.file);
       continue;
     }
-    const fingerprint = createHash('sha256').update(entry.parsed.key.export({ type: 'spki', format: 'der' })).digest('hex');
+    const fingerprint = fingerprintOf(entry.parsed.key);
     byId.set(entry.parsed.keyId, { id: entry.parsed.keyId, ...(await readNote(dir, entry.parsed.keyId, entry.file)), fingerprint, files: [entry.file] });
   }
   return { trusted: [...byId.values()], untrusted };

@@ -4,9 +4,9 @@
 // file can never end up in the folder that decides trust. Removal is by key id, whatever the file
 // is called: every file that holds the key goes, since loadTrustedKeys trusts any of them.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyNoteFile, type KeyNote } from './key-list';
+import { keyNoteFile, readKeyFiles, type KeyNote } from './key-list';
 import { parsePublicKey, readKeyFile, type ParsedPublicKey } from './public-key';
 import { TrustError } from './trust-error';
 
@@ -44,25 +44,12 @@ export async function addTrustedKey(keysDir: string, file: string, what = file, 
  */
 export async function removeTrustedKey(keysDir: string, keyId: string): Promise<string[]> {
   if (!/^[0-9a-f]{32}$/.test(keyId)) throw new TrustError('KEY_INVALID', `'${keyId}' is not a key id (32 hex digits): see marathon keys list`);
-  let names: string[];
-  try {
-    names = (await readdir(keysDir)).filter((name) => name.endsWith('.pem')).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    names = [];
-  }
   const removed: string[] = [];
-  for (const name of names) {
-    let holds: boolean;
-    try {
-      holds = parsePublicKey(await readKeyFile(join(keysDir, name), name), name).keyId === keyId;
-    } catch {
-      holds = false; // loadTrustedKeys does not trust what cannot be parsed either
-    }
-    if (holds) {
-      await rm(join(keysDir, name), { force: true });
-      removed.push(name);
-    }
+  // What cannot be parsed holds no key: loadTrustedKeys (the same readKeyFiles) does not trust it either.
+  for (const entry of await readKeyFiles(keysDir)) {
+    if (entry.parsed?.keyId !== keyId) continue;
+    await rm(join(keysDir, entry.file), { force: true });
+    removed.push(entry.file);
   }
   if (removed.length === 0) throw new TrustError('KEY_INVALID', `no trusted key ${keyId}: see marathon keys list`);
   await rm(join(keysDir, keyNoteFile(keyId)), { force: true });

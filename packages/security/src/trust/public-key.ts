@@ -4,9 +4,14 @@ import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'n
 import { open } from 'node:fs/promises';
 import { TrustError } from './trust-error';
 
-/** The key id: the first 16 bytes of the SHA-256 of the public key (DER), in hex. */
+/** SHA-256 of the public key (SPKI DER), in hex: what `keys list` shows, to compare with the author's. */
+export function fingerprintOf(publicKey: KeyObject): string {
+  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
+/** The key id: the first 16 bytes of the fingerprint, in hex. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 32);
+  return fingerprintOf(publicKey).slice(0, 32);
 }
 
 /** A public key PEM is ~113 bytes; 64 KiB leaves room for comments without reading a 300 MB file. */
