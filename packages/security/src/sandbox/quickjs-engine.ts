@@ -14,7 +14,7 @@ import {
 } from 'quickjs-emscripten-core';
 import type { PluginScope } from '../capabilities/plugin-scope';
 import type { ResourceLimits } from '@marathon/plugin-api';
-import { PRELUDE_MODULE } from './guest-modules';
+import { PRELUDE_MODULE, type GuestModuleSources } from './guest-modules';
 import { MAX_STACK_CHARS } from './guest-stack';
 import type { PreludeInfo } from './guest/guest-host';
 import type { PreludeModule } from './guest/prelude';
@@ -30,7 +30,7 @@ export interface EngineAssets {
   wasmModule: WebAssembly.Module;
   apiSource: string;
   /** The compiled guest modules behind the standard globals, by name (guest-modules.ts). */
-  guestModules: ReadonlyMap<string, string>;
+  guestModules: GuestModuleSources;
   /**
    * Shared with the host's watchdog (worker-progress.ts): slot ACTIVITY_SLOT holds the key of the instance running
    * guest code at this moment (0 when none), so a worker stopped for an overrun blames the plugin
