@@ -47,11 +47,7 @@ export class GuestTimers {
   }
 
   clear(id: number): void {
-    const timer = this.timers.get(id);
-    if (timer === undefined) return;
-    this.timers.delete(id);
-    if (timer !== this.running) this.release(timer.callback);
-    this.schedule();
+    if (this.remove(id)) this.schedule();
   }
 
   /**
@@ -80,10 +76,22 @@ export class GuestTimers {
 
   /** Drops every timer none of whose owning calls is still running. */
   sweep(running: (owner: object) => boolean): void {
+    // Rescheduled once for the lot, and only if one went: a call ending with many timers pending
+    // must not re-arm the host timer once per timer dropped (nor at all when none was).
+    let removed = false;
     for (const timer of [...this.timers.values()]) {
-      if (!timer.owners.some(running)) this.clear(timer.id);
+      if (!timer.owners.some(running)) removed = this.remove(timer.id) || removed;
     }
-    this.schedule();
+    if (removed) this.schedule();
+  }
+
+  /** Takes a timer out, freeing its callback unless it is running; false when there was none. */
+  private remove(id: number): boolean {
+    const timer = this.timers.get(id);
+    if (timer === undefined) return false;
+    this.timers.delete(id);
+    if (timer !== this.running) this.release(timer.callback);
+    return true;
   }
 
   /** Forgets every timer without freeing anything: the engine itself is being dropped. */

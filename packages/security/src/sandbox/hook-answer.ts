@@ -11,22 +11,24 @@ import type { PluginRecord } from './plugin-record';
 import type { ReceivedResult } from './protocol';
 import type { HookCallResult } from './sandbox-options';
 
+/** A failed result saying why (the error's message); the chain goes on, as for any failed handler. */
+function failed(error: SandboxError, durationNs: number): HookCallResult {
+  return { result: { success: false, message: error.message, continue_chain: true }, error, durationNs };
+}
+
 /** Turns a call's result into a HookResult for `hook`, applying what the plugin may change. */
 export function toHookResult(record: PluginRecord, hook: HookType, result: ReceivedResult, audit: AuditTrail): HookCallResult {
-  if (!result.ok) {
-    const error = new SandboxError(result.code, record.name, result.message, result.stack);
-    return { result: { success: false, message: result.message, continue_chain: true }, error, durationNs: result.durationNs };
-  }
+  if (!result.ok) return failed(new SandboxError(result.code, record.name, result.message, result.stack), result.durationNs);
   const value = result.value;
   const hookResult = asHookResult(value);
   if (hookResult === undefined) {
     const message = `plugin '${record.name}' returned ${describeResultValue(value)} instead of a HookResult`;
-    return { result: { success: false, message, continue_chain: true }, error: new SandboxError('BAD_RESULT', record.name, message), durationNs: result.durationNs };
+    return failed(new SandboxError('BAD_RESULT', record.name, message), result.durationNs);
   }
   const writer = mayWrite(hook, record.spec.permissions);
   if (writer && hookResult.success && hookResult.result_data !== undefined && !isEventData(hookResult.result_data)) {
     const message = `plugin '${record.name}' returned result_data that is not an event object (${describeResultValue(hookResult.result_data)})`;
-    return { result: { success: false, message, continue_chain: true }, error: new SandboxError('BAD_RESULT', record.name, message), durationNs: result.durationNs };
+    return failed(new SandboxError('BAD_RESULT', record.name, message), result.durationNs);
   }
   const { result: allowed, stripped } = stripWrite(hookResult, writer);
   if (stripped) audit.record({ time: Date.now(), plugin: record.name, capability: 'task.write', target: hook, allowed: false, reason: "no 'task_write' permission" });

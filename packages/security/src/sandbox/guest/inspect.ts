@@ -93,7 +93,7 @@ function entriesOf(value: object, budget: Budget, seen: object[], depth: number)
   return parts;
 }
 
-function itemsOf(items: ArrayLike<unknown>, budget: Budget, seen: object[], depth: number, show1: (item: unknown) => string): string[] {
+function itemsOf(items: ArrayLike<unknown>, budget: Budget, show1: (item: unknown) => string): string[] {
   const parts: string[] = [];
   const length = items.length;
   for (let i = 0; i < length; i++) {
@@ -125,10 +125,10 @@ function showObject(value: object, budget: Budget, seen: object[], depth: number
   seen.push(value);
   try {
     const item = (entry: unknown): string => show(entry, budget, seen, depth + 1);
-    if (Array.isArray(value)) return wrap('', '[', itemsOf(value, budget, seen, depth, item), ']');
+    if (Array.isArray(value)) return wrap('', '[', itemsOf(value, budget, item), ']');
     if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
       const items = value as unknown as ArrayLike<unknown>;
-      return wrap(`${name ?? tag}(${items.length})`, '[', itemsOf(items, budget, seen, depth, item), ']');
+      return wrap(`${name ?? tag}(${items.length})`, '[', itemsOf(items, budget, item), ']');
     }
     if (value instanceof Map) {
       const pairs: string[] = [];
