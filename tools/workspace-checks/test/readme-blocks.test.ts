@@ -16,9 +16,8 @@
 // the built hello-world example plugin at ./hello-world. Console blocks of one README share one
 // session, in order. Needs built packages (`npx nx run-many -t build`).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { safeParseManifest } from '@marathon/manifest';
 import { compilePrograms, runProgram, type BlockProgram, type CompiledPrograms } from './block-programs';
 import { newSession, runConsoleBlock } from './console-session';
@@ -49,10 +48,6 @@ beforeAll(() => {
   compiled = compilePrograms(programs);
 });
 afterAll(() => compiled.remove());
-
-function runEnv(dir: string): NodeJS.ProcessEnv {
-  return { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: dir, MARATHON_HOME: join(dir, 'marathon-home'), NO_COLOR: '1' };
-}
 
 test('finds the package READMEs', () => {
   expect(files).toEqual(expect.arrayContaining(['packages/events/README.md', 'apps/cli/README.md', 'plugins/oclif-plugin/README.md', 'tools/test-registry/README.md']));
@@ -96,11 +91,12 @@ describe.each(files)('%s', (file) => {
     if (runnable.length > 0) it('runs its TypeScript and JavaScript (exit 0)', () => {
       for (const program of runnable) {
         if (compiled.errors.has(program.where)) throw new Error(`${program.where} does not compile`);
-        const dir = mkdtempSync(join(tmpdir(), 'marathon-readme-program-'));
+        // The console sessions' folder and environment (HOME and MARATHON_HOME inside it).
+        const { cwd: dir, env } = newSession('marathon-readme-program-');
         try {
-          mkdirSync(join(dir, 'marathon-home'), { mode: 0o700 });
+          mkdirSync(env.MARATHON_HOME!, { mode: 0o700 });
           cpSync(helloWorld, join(dir, 'hello-world'), { recursive: true });
-          const failure = runProgram(compiled.output.get(program.where)!, dir, runEnv(dir));
+          const failure = runProgram(compiled.output.get(program.where)!, dir, env);
           if (failure !== undefined) throw new Error(`${program.where}: the block ${failure}`);
         } finally {
           rmSync(dir, { recursive: true, force: true });
