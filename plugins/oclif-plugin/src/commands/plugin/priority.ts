@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { ManagerError, type HookPriority } from '@marathon/manager';
+import type { HookPriority } from '@marathon/manager';
 import { OPERATOR_PRIORITY_RANGE } from '@marathon/plugin-api';
 import { MarathonCommand } from '../../marathon-command';
 
@@ -35,6 +35,9 @@ export default class PluginPriority extends MarathonCommand {
   async run() {
     const { args, flags } = await this.parse(PluginPriority);
     const manager = await this.manager();
+    // Loaded with the manager, not at import: every command module is imported at start-up
+    // (commands.ts), and a value import here loaded the whole manager for `marathon --version`.
+    const { ManagerError } = await import('@marathon/manager');
     if (args.hook === undefined) {
       if (flags.reset) throw new ManagerError('PRIORITY_INVALID', 'name the hook to reset, e.g. marathon plugin priority task-policy pre_task_submit --reset');
       const rows = await manager.priorities(args.name);
