@@ -7,9 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { outputMatches, shellWords, type CodeBlock } from './doc-blocks';
-import { workspaceRoot } from './workspace';
-
-const marathon = join(workspaceRoot, 'apps', 'cli', 'bin', 'run.js');
+import { marathonBin } from './workspace';
 
 export interface ConsoleSession {
   cwd: string;
@@ -38,7 +36,7 @@ function run(session: ConsoleSession, words: string[]): CommandOutcome {
     session.cwd = resolve(session.cwd, args[0] ?? '.');
     return { status: 0, output: '' };
   }
-  const [file, argv] = command === 'marathon' ? [process.execPath, [marathon, ...args]] : [command!, args];
+  const [file, argv] = command === 'marathon' ? [process.execPath, [marathonBin, ...args]] : [command!, args];
   const outcome = spawnSync(file, argv, { cwd: session.cwd, env: session.env, encoding: 'utf8', timeout: 120_000 });
   return { status: outcome.status, output: `${outcome.stdout ?? ''}${outcome.stderr ?? ''}${outcome.error?.message ?? ''}` };
 }

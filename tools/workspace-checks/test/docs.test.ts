@@ -10,13 +10,12 @@ import { safeParseManifest } from '@marathon/manifest';
 import { codeBlocks, shellWords, type CodeBlock } from './doc-blocks';
 import { newSession, runConsoleBlock } from './console-session';
 import { installsPackages, namedInstalls, scaffoldNeeds, startDocRegistry, type DocRegistry } from './doc-registry';
-import { workspaceRoot } from './workspace';
+import { marathonBin, workspaceRoot } from './workspace';
 
 const docsDir = join(workspaceRoot, 'docs');
 // benchmarks.md records runs; cli-commands.md is generated and checked against the commands.
 const RECORDS = new Set(['benchmarks.md', 'cli-commands.md']);
 const docs = readdirSync(docsDir).filter((file) => file.endsWith('.md') && !RECORDS.has(file));
-const marathon = join(workspaceRoot, 'apps', 'cli', 'bin', 'run.js');
 const KNOWN = new Set(['console', 'json', 'ts', 'js', 'text']);
 
 function typecheck(doc: string, block: CodeBlock): void {
@@ -70,7 +69,7 @@ describe.each(docs)('docs/%s', (doc) => {
     try {
       if (installsPackages(commands)) {
         const scaffolds = commands.some(([command, topic, verb]) => command === 'marathon' && topic === 'plugin' && verb === 'new');
-        registry = await startDocRegistry([...(scaffolds ? scaffoldNeeds(marathon) : []), ...namedInstalls(commands)], root);
+        registry = await startDocRegistry([...(scaffolds ? scaffoldNeeds(marathonBin) : []), ...namedInstalls(commands)], root);
         session.env = { ...session.env, ...registry.env };
       }
       for (const block of sessionBlocks) {

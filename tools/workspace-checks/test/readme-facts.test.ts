@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CALL_LIMITS } from '@marathon/security/sandbox';
 import { codeBlocks } from './doc-blocks';
-import { workspaceRoot } from './workspace';
+import { marathonBin, workspaceRoot } from './workspace';
 
 const read = (file: string) => readFileSync(join(workspaceRoot, file), 'utf8');
 
@@ -42,7 +42,7 @@ test("apps/cli/README.md lists exactly the binary's commands", () => {
   // An empty MARATHON_HOME: the CLI's own commands, none of an installed plugin's.
   const home = mkdtempSync(join(tmpdir(), 'marathon-readme-facts-'));
   try {
-    const commands = spawnSync(process.execPath, [join(workspaceRoot, 'apps', 'cli', 'bin', 'run.js'), 'commands', '--json'], {
+    const commands = spawnSync(process.execPath, [marathonBin, 'commands', '--json'], {
       encoding: 'utf8',
       env: { ...process.env, MARATHON_HOME: home, HOME: home },
     });

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 
 export const workspaceRoot = join(__dirname, '..', '..', '..');
 
+/** The built marathon binary, as users run it (`node apps/cli/bin/run.js`). */
+export const marathonBin = join(workspaceRoot, 'apps', 'cli', 'bin', 'run.js');
+
 export interface PackageJson {
   name: string;
   version: string;
