@@ -69,8 +69,8 @@ export function createBridge(
   hostClearTimer: GuestHost['clearTimer'],
 ): GuestBridge {
   const stringify = JSON.stringify, parse = JSON.parse, freeze = Object.freeze, keys = Object.keys;
-  const apply = Reflect.apply, then = Promise.prototype.then, PromiseCtor = Promise, resolved = Promise.resolve.bind(Promise);
-  const ErrorCtor = Error, StringCtor = String, includes = Array.prototype.includes;
+  const apply = Reflect.apply, then = Promise.prototype.then, PromiseCtor = Promise, resolved = Promise.resolve.bind(Promise), rejected = Promise.reject.bind(Promise);
+  const ErrorCtor = Error, StringCtor = String, includes = Array.prototype.includes, indexOfText = String.prototype.indexOf;
   const info = parse(infoJson) as PreludeInfo;
   const maxChars = info.maxChars, maxStackChars = info.maxStackChars;
   let plugin: PluginTable | null = null;
@@ -97,7 +97,7 @@ export function createBridge(
     try {
       pending = hostAsync(op, stringify(args));
     } catch (error) {
-      return PromiseCtor.reject(error);
+      return rejected(error);
     }
     return chain(pending, unwrap) as Promise<T>;
   }
@@ -206,7 +206,7 @@ export function createBridge(
     } catch (e) {
       message = 'a value that cannot be described';
     }
-    return message.length > 2000 ? message.slice(0, 2000) + '...' : message;
+    return message.length > 2000 ? apply(sliceText, message, [0, 2000]) + '...' : message;
   }
   // An Error's stack, for DEBUG (guest-stack.ts reads it on the host). It is an ordinary property
   // the plugin may have replaced: only a string is taken, cut with the slice captured before the
@@ -260,8 +260,8 @@ export function createBridge(
       return '{"hooks":' + nameList(hookNames) + ',"commands":' + nameList(commandNames) + '}';
     },
     invoke: function (target: string, payload: string): string | Promise<unknown> {
-      const colon = target.indexOf(':');
-      const kind = colon < 0 ? target : target.slice(0, colon), name = colon < 0 ? target : target.slice(colon + 1);
+      const colon = apply(indexOfText, target, [':']) as number;
+      const kind = colon < 0 ? target : apply(sliceText, target, [0, colon]) as string, name = colon < 0 ? target : apply(sliceText, target, [colon + 1]) as string;
       const table = plugin!;
       const fn = kind === 'hook' ? table.hooks[name] : kind === 'command' ? table.commands[name] : table[kind as 'init' | 'deinit'];
       if (typeof fn !== 'function') {
