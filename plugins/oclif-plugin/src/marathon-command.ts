@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command, Flags, ux } from '@oclif/core';
 import type { PluginManager, PluginManagerOptions } from '@marathon/manager';
 import type { NpmRegistryClient } from '@marathon/registry';
+import type { ConsentSummary } from '@marathon/security/trust';
 import { MarathonError } from '@marathon/plugin-api';
 import { builtInPluginFolders } from './built-in-plugins';
 import { errorKind, unexpectedErrorLine } from './error-kind';
@@ -23,6 +24,12 @@ export const registryFlag = Flags.string({
   description: 'npm registry URL (default: $MARATHON_REGISTRY, then your .npmrc, then registry.npmjs.org).',
   helpGroup: 'REGISTRY',
 });
+
+/** The manager's consent callbacks, as install, update, repair and dev pass them. */
+export interface ConsentPrompts {
+  confirm?: (summary: ConsentSummary) => Promise<boolean>;
+  confirmTrustChange?: (lines: readonly string[]) => Promise<boolean>;
+}
 
 export abstract class MarathonCommand extends Command {
   private managerInstance: PluginManager | undefined;
@@ -145,6 +152,21 @@ export abstract class MarathonCommand extends Command {
         prompt.close();
       }
     });
+  }
+
+  /**
+   * The manager's consent questions, asked on the terminal: `permissions` for what a plugin asks
+   * for, `trustChange` for a change of source or a lower signature status. None without a
+   * terminal: the manager then refuses, naming --yes or the --allow-… flag, rather than taking a
+   * "no" nobody gave.
+   */
+  protected consentPrompts(questions: { permissions: string; trustChange?: string }): ConsentPrompts {
+    if (process.stdin.isTTY !== true) return {};
+    const { permissions, trustChange } = questions;
+    return {
+      confirm: (summary) => this.confirm(summary.lines, permissions),
+      ...(trustChange === undefined ? {} : { confirmTrustChange: (lines: readonly string[]) => this.confirm(lines, trustChange) }),
+    };
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import type { ConsentSummary } from '@marathon/security/trust';
 import { MarathonCommand } from '../../marathon-command';
 
 export default class PluginDev extends MarathonCommand {
@@ -23,12 +22,7 @@ export default class PluginDev extends MarathonCommand {
     // consent as an install, asked again whenever the permissions grow.
     const options = {
       yes: flags.yes,
-      ...(process.stdin.isTTY === true
-        ? {
-            confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Run it with these permissions?'),
-            confirmTrustChange: (lines: readonly string[]) => this.confirm(lines, 'Replace it with this folder?'),
-          }
-        : {}),
+      ...this.consentPrompts({ permissions: 'Run it with these permissions?', trustChange: 'Replace it with this folder?' }),
     };
     const installed = (await manager.list()).some((plugin) => plugin.name === name);
     if (installed) await manager.update(name, folder, options);

@@ -1,5 +1,4 @@
 import { Args, Flags } from '@oclif/core';
-import type { ConsentSummary } from '@marathon/security/trust';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
 import { gateWarningPrinter } from '../../gate-warnings';
 
@@ -38,8 +37,7 @@ export default class PluginInstall extends MarathonCommand {
         ...(flags.integrity === undefined ? {} : { integrity: flags.integrity }),
         // Before any consent prompt, naming the plugin (a dependency's come before its own prompt).
         onWarnings: gateWarningPrinter(this.jsonEnabled()),
-        // Without a terminal there is nobody to ask: the manager then refuses, naming --yes.
-        ...(process.stdin.isTTY === true ? { confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Install it with these permissions?') } : {}),
+        ...this.consentPrompts({ permissions: 'Install it with these permissions?' }),
       }),
     );
     // A dependency is code the operator did not name: say what each one got and who signed it.

@@ -1,5 +1,4 @@
 import { Args, Flags } from '@oclif/core';
-import type { ConsentSummary } from '@marathon/security/trust';
 import { gateWarningPrinter } from '../../gate-warnings';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
 
@@ -30,12 +29,7 @@ export default class PluginRepair extends MarathonCommand {
         onWarnings: gateWarningPrinter(this.jsonEnabled()),
         // The files are the ones installed (checked digest by digest), so their permissions were
         // granted already: consent comes up only if the trust around them changed.
-        ...(process.stdin.isTTY === true
-          ? {
-              confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Repair it with these permissions?'),
-              confirmTrustChange: (lines: readonly string[]) => this.confirm(lines, 'Repair it anyway?'),
-            }
-          : {}),
+        ...this.consentPrompts({ permissions: 'Repair it with these permissions?', trustChange: 'Repair it anyway?' }),
       }),
     );
     this.say(`✅ ${result.message.charAt(0).toUpperCase()}${result.message.slice(1)}${result.repaired ? ` (${result.status})` : ''}`);

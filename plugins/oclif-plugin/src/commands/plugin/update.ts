@@ -1,5 +1,4 @@
 import { Args, Flags } from '@oclif/core';
-import type { ConsentSummary } from '@marathon/security/trust';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
 import { gateWarningPrinter } from '../../gate-warnings';
 import { terminalText } from '../../terminal-text';
@@ -47,12 +46,7 @@ export default class PluginUpdate extends MarathonCommand {
       allowSourceChange: flags['allow-source-change'],
       allowSignatureDowngrade: flags['allow-signature-downgrade'],
       onWarnings: gateWarningPrinter(this.jsonEnabled()),
-      ...(process.stdin.isTTY === true
-        ? {
-            confirm: (summary: ConsentSummary) => this.confirm(summary.lines, 'Update it with these permissions?'),
-            confirmTrustChange: (lines: readonly string[]) => this.confirm(lines, 'Update it anyway?'),
-          }
-        : {}),
+      ...this.consentPrompts({ permissions: 'Update it with these permissions?', trustChange: 'Update it anyway?' }),
     };
     const outcomes: UpdateOutcome[] = [];
     for (const name of names) {
