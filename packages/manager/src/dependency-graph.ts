@@ -99,3 +99,14 @@ export function dependentsOf(name: string, installed: Installed): string[] {
   visit(name);
   return result;
 }
+
+/** The enabled plugins among `name`'s dependents (dependentsOf's order). */
+export function enabledDependents(name: string, installed: Installed): string[] {
+  return dependentsOf(name, installed).filter((dependent) => ownEntry(installed, dependent)?.status === 'enabled');
+}
+
+/** DEPENDENTS_ENABLED for `name`, naming the enabled dependents; `way` is what the operator can do. */
+export function dependentsEnabled(name: string, enabled: readonly string[], way: string): ManagerError {
+  const several = enabled.length > 1;
+  return new ManagerError('DEPENDENTS_ENABLED', `plugin '${name}' is needed by enabled plugin${several ? 's' : ''} ${enabled.map((d) => `'${d}'`).join(', ')}: disable ${several ? 'them' : 'it'} first${way}`);
+}

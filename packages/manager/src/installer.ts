@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Manifest } from '@marathon/manifest';
 import { discover, installFolderName, ownEntry, type InstalledPlugin, type StagedSource } from '@marathon/registry';
 import type { ConsentSummary } from '@marathon/security/trust';
-import { dependencyCycle, dependencyProblems, dependentsOf, findDependencyCycle } from './dependency-graph';
+import { dependencyCycle, dependencyProblems, dependentsEnabled, enabledDependents, findDependencyCycle } from './dependency-graph';
 import { discard, placeCopy, swapIn } from './copy-placement';
 import { ManagerError } from './errors';
 import type { InstalledDependency, InstallerContext, InstallOptions, InstallResult } from './install-contract';
@@ -138,10 +138,8 @@ export class Installer {
     const removed = await this.context.store.transaction(async (state) => {
       const record = ownEntry(state.plugins, name);
       if (record === undefined) throw await notInstalled(this.context.store, name);
-      const enabled = dependentsOf(name, state.plugins).filter((dependent) => ownEntry(state.plugins, dependent)?.status === 'enabled');
-      if (enabled.length > 0) {
-        throw new ManagerError('DEPENDENTS_ENABLED', `plugin '${name}' is needed by enabled plugin${enabled.length > 1 ? 's' : ''} ${enabled.map((d) => `'${d}'`).join(', ')}: disable ${enabled.length > 1 ? 'them' : 'it'} first`);
-      }
+      const enabled = enabledDependents(name, state.plugins);
+      if (enabled.length > 0) throw dependentsEnabled(name, enabled, '');
       delete state.plugins[name];
       return record;
     });

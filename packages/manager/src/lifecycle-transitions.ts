@@ -1,7 +1,7 @@
 // Enabling and disabling, in dependency order: enable brings up what a plugin needs first and checks
 // each loads; disable refuses while enabled plugins need it, unless asked to cascade.
 import { ownEntry, type InstalledPlugin, type PluginStatus, type StateStore } from '@marathon/registry';
-import { dependentsOf, enableOrder } from './dependency-graph';
+import { dependentsEnabled, enabledDependents, enableOrder } from './dependency-graph';
 import { ManagerError } from './errors';
 import type { ManagerParts } from './manager-parts';
 import { notInstalled } from './not-installed';
@@ -91,10 +91,8 @@ export async function disablePlugin(parts: Pick<ManagerParts, 'store' | 'runtime
   const disabled = await parts.store.transaction(async (state) => {
     const record = ownEntry(state.plugins, name);
     if (record === undefined) throw await notInstalled(parts.store, name);
-    const dependents = dependentsOf(name, state.plugins).filter((dependent) => ownEntry(state.plugins, dependent)?.status === 'enabled');
-    if (dependents.length > 0 && options.cascade !== true) {
-      throw new ManagerError('DEPENDENTS_ENABLED', `plugin '${name}' is needed by enabled plugin${dependents.length > 1 ? 's' : ''} ${dependents.map((d) => `'${d}'`).join(', ')}: disable ${dependents.length > 1 ? 'them' : 'it'} first, or use --cascade`);
-    }
+    const dependents = enabledDependents(name, state.plugins);
+    if (dependents.length > 0 && options.cascade !== true) throw dependentsEnabled(name, dependents, ', or use --cascade');
     const order = [...dependents.reverse(), name];
     for (const plugin of order) ownEntry(state.plugins, plugin)!.status = 'disabled';
     return order;

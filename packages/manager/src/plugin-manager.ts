@@ -189,10 +189,7 @@ export class PluginManager {
   /** Updates; the old copy goes to `trash` when one is given (a sync's). */
   private async replace(name: string, request: string | undefined, options: InstallOptions, trash: Trash | undefined): Promise<InstalledPlugin> {
     const { record } = await this.installer.update(name, request, options, trash);
-    if (record.status === 'enabled') {
-      this.runtime.activate(record);
-      await this.runtime.reload(name);
-    }
+    if (record.status === 'enabled') await this.runtime.takeOver(record);
     return record;
   }
 

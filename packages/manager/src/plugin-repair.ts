@@ -94,10 +94,8 @@ export async function repairPlugin(host: RepairHost, name: string, options: Inst
     return { name, version: record.version, repaired: false, status: record.status, message: `plugin '${name}' ${record.version} has its files as installed: nothing to repair${error}` };
   }
   const { record, previous } = repaired;
-  if (record.status === 'enabled') {
-    host.runtime.activate(record);
-    await host.runtime.reload(name);
-  } else if (previous.status === 'error') {
+  if (record.status === 'enabled') await host.runtime.takeOver(record);
+  else if (previous.status === 'error') {
     await host.enable(name);
   }
   const status = ownEntry((await host.store.read()).plugins, name)?.status ?? record.status;

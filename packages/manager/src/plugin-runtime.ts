@@ -211,6 +211,12 @@ export class PluginRuntime {
     await this.retire(loaded, name);
   }
 
+  /** An enabled plugin's new installed copy takes over: its handlers re-registered, a loaded instance reloaded. */
+  async takeOver(record: InstalledPlugin): Promise<void> {
+    this.activate(record);
+    await this.reload(record.name);
+  }
+
   /**
    * Replaces a loaded plugin's instance with a new one of its installed copy: calls in flight finish
    * on the old instance, new calls go to the new one. A plugin not loaded stays unloaded.
