@@ -162,7 +162,8 @@ export class JsonlLog<T> {
       if (!missing(error)) throw error;
       position = { inode: -1, offset: 0 }; // whatever file appears is new
     }
-    let partial = '';
+    // Bytes after the last newline: kept as bytes, so a character split across two reads is whole.
+    let partial = Buffer.alloc(0);
     let polling = false;
     const poll = async (): Promise<void> => {
       if (polling) return;
@@ -172,23 +173,25 @@ export class JsonlLog<T> {
         if (info === undefined || position === undefined) return;
         if (info.ino !== position.inode || info.size < position.offset) {
           position = { inode: info.ino, offset: 0 };
-          partial = '';
+          partial = Buffer.alloc(0);
         }
         if (info.size === position.offset) return;
         const handle = await open(this.file, 'r');
-        let text: string;
+        let bytes: Buffer;
         try {
+          // A rotation between the stat and the open: the next poll starts the new file from 0.
+          if ((await handle.stat()).ino !== position.inode) return;
           const buffer = Buffer.alloc(info.size - position.offset);
           const { bytesRead } = await handle.read(buffer, 0, buffer.length, position.offset);
           position.offset += bytesRead;
-          text = partial + buffer.subarray(0, bytesRead).toString('utf8');
+          bytes = Buffer.concat([partial, buffer.subarray(0, bytesRead)]);
         } finally {
           await handle.close();
         }
         // A line is complete at its newline: the rest waits for the next poll.
-        const lines = text.split('\n');
-        partial = lines.pop() ?? '';
-        const records = this.parse(lines);
+        const end = bytes.lastIndexOf(0x0a) + 1;
+        partial = bytes.subarray(end);
+        const records = this.parse(bytes.subarray(0, end).toString('utf8').split('\n'));
         if (records.length > 0) onRecords(records);
       } finally {
         polling = false;
