@@ -1,6 +1,7 @@
 import {
   cpuLimitMessage,
   deadlineMessage,
+  loadFailedMessage,
   lostCallMessage,
   memoryLimitMessage,
   stackLimitMessage,
@@ -30,4 +31,8 @@ it('tells the other calls what became of them', () => {
   expect(lostCallMessage('near', 'interrupted', blamed)).toBe(`plugin 'near' was interrupted: ${blamed}`);
   expect(lostCallMessage('near', 'not_loaded', blamed)).toBe(`plugin 'near' could not load: ${blamed}`);
   expect(lostCallMessage('near', 'not_run')).toBe("plugin 'near' did not run");
+});
+
+it('says a plugin failed to load, and why', () => {
+  expect(loadFailedMessage('broken', "SyntaxError: unexpected token")).toBe("plugin 'broken' failed to load: SyntaxError: unexpected token");
 });

@@ -1,8 +1,9 @@
 // The words for a plugin stopped by a limit, written once. The engine (plugin-instance.ts) notices
 // memory, CPU, stack and deadline breaches from several places (a trap, a caught engine error, the
 // bridge's own catch); the worker (worker-main.ts), its host-side handle (sandbox-worker.ts) and the
-// host (sandbox-host.ts) report the calls a breach stopped. The operator, the audit trail and the
-// tests read the same sentence whichever of them noticed.
+// host (sandbox-host.ts) report the calls a breach stopped; the call protocol (call-protocol.ts) and
+// the worker word a load that failed. The operator, the audit trail and the tests read the same
+// sentence whichever of them noticed.
 import type { EffectiveLimits } from './limits';
 import { formatBytes } from './limits';
 
@@ -36,6 +37,11 @@ export const WORKER_OVERRUN_MESSAGE = 'a plugin overran its deadline and the san
 export function workerLossReason(loss: { culprit?: string | undefined; stopped: boolean; lostBecause: string }): string {
   if (loss.culprit !== undefined) return `its sandbox worker was stopped because plugin '${loss.culprit}' overran its deadline`;
   return loss.stopped ? 'its sandbox worker was stopped' : `its sandbox worker was lost (${loss.lostBecause})`;
+}
+
+/** A plugin whose code could not be loaded: its main module, its evaluation or its register() failed (`reason` says which). */
+export function loadFailedMessage(plugin: string, reason: string): string {
+  return `plugin '${plugin}' failed to load: ${reason}`;
 }
 
 /** A call queued to an instance that an earlier call's breach (`breach`, its message or code) dropped. */

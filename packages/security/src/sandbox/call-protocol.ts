@@ -6,6 +6,7 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import type { PluginScope } from '../capabilities/plugin-scope';
 import { Breach } from './breach';
+import { loadFailedMessage } from './breach-message';
 import type { ActiveCall, GuestClock } from './guest-clock';
 import type { GuestBridge } from './guest/guest-host';
 import { breachOfAnswer } from './limit-breaches';
@@ -79,19 +80,19 @@ export class GuestCalls {
       if (evaluated.error) {
         const text = this.session.describeError(evaluated.error);
         this.session.free(evaluated.error);
-        throw new Breach('LOAD_FAILED', `plugin '${spec.name}' failed to load: ${text}`);
+        throw new Breach('LOAD_FAILED', loadFailedMessage(spec.name, text));
       }
       const namespace = await this.settleLoad(evaluated.value, call);
       const described = this.callBridge('register', namespace);
       if (described.error) {
         const text = this.session.describeError(described.error);
         this.session.free(described.error);
-        throw new Breach('LOAD_FAILED', `plugin '${spec.name}' failed to load: ${text.replace(/^Error: /, '')}`);
+        throw new Breach('LOAD_FAILED', loadFailedMessage(spec.name, text.replace(/^Error: /, '')));
       }
       const json = vm.typeof(described.value) === 'string' ? vm.getString(described.value) : '';
       this.session.free(described.value);
       const description = readDescription(json);
-      if (description === undefined) throw new Breach('LOAD_FAILED', `plugin '${spec.name}' failed to load: its code described itself with something that is not a list of hooks and commands`);
+      if (description === undefined) throw new Breach('LOAD_FAILED', loadFailedMessage(spec.name, 'its code described itself with something that is not a list of hooks and commands'));
       return description;
     } catch (error) {
       if (error instanceof Breach) throw this.session.drop(error);
@@ -107,7 +108,7 @@ export class GuestCalls {
     if (!settled.rejected) return settled.handle;
     const text = this.session.describeError(settled.handle);
     this.session.free(settled.handle);
-    throw new Breach('LOAD_FAILED', `plugin '${this.session.spec.name}' failed to load: ${text}`);
+    throw new Breach('LOAD_FAILED', loadFailedMessage(this.session.spec.name, text));
   }
 
   /**

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditEntry } from '../audit-trail';
 import { PluginScope } from '../capabilities/plugin-scope';
-import { stoppedEarlierMessage } from './breach-message';
+import { loadFailedMessage, stoppedEarlierMessage } from './breach-message';
 import { HostCalls } from './host-calls';
 import type { EngineInstance } from './engine';
 import { readGuestModules } from './guest-modules';
@@ -127,7 +127,7 @@ async function serve(message: MainToWorker): Promise<void> {
       try {
         reply({ id: message.id, described: await load(message.spec) });
       } catch (error) {
-        const breach = error instanceof Breach ? error : new Breach('LOAD_FAILED', `plugin '${message.spec.name}' failed to load: ${(error as Error).message}`);
+        const breach = error instanceof Breach ? error : new Breach('LOAD_FAILED', loadFailedMessage(message.spec.name, (error as Error).message));
         reply({ id: message.id, error: { code: breach.code, message: breach.message } });
       }
       break;
