@@ -9,9 +9,12 @@ import type { PluginRecord } from './plugin-record';
 import type { CallRequest, ReceivedResult } from './protocol';
 import type { WorkerLost } from './sandbox-worker';
 
-/** The culprit's message: its call ran past the deadline and the worker had to be stopped. */
-export function overranMessage(record: PluginRecord): string {
-  return deadlineMessage(record.name, record.spec.limits.call_deadline_ms, true);
+/**
+ * The culprit's message: its call ran past the deadline and the worker had to be stopped. The
+ * deadline named is the call's own when it had one (an init under the manager's init timeout).
+ */
+export function overranMessage(record: PluginRecord, deadlineMs = record.spec.limits.call_deadline_ms): string {
+  return deadlineMessage(record.name, deadlineMs, true);
 }
 
 /** Whether the watchdog stopped the worker while a plugin was running guest code: that plugin's key, else 0. */
@@ -31,7 +34,7 @@ export function resultsOfLostCalls(records: PluginRecord[], calls: CallRequest[]
     const record = records[index]!;
     const call = calls[index]!;
     if (call.key === error.culpritKey && index === error.started - 1) {
-      results.push({ ok: false, code: 'DEADLINE_EXCEEDED', message: overranMessage(record), durationNs: 0 });
+      results.push({ ok: false, code: 'DEADLINE_EXCEEDED', message: overranMessage(record, call.deadlineMs), durationNs: 0 });
     } else if (index >= error.started) {
       results.push({ ok: false, code: 'WORKER_LOST', message: lostCallMessage(record.name, 'not_run', reason), durationNs: 0, notRun: true });
     } else {
