@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspace, type Workspace } from './marathon-binary';
-import { writePluginFolder } from './plugin-folder';
+import { installPluginFolder } from './plugin-folder';
 
 let ws: Workspace;
 beforeEach(() => {
@@ -12,10 +12,6 @@ beforeEach(() => {
 afterEach(() => ws.cleanup());
 
 const node = process.execPath;
-
-async function installEnabled(dir: string): Promise<void> {
-  await ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
-}
 
 test('task run streams the command output and exits with its code', async () => {
   const outcome = await ws.run(['task', 'run', '--', node, '-e', 'process.stdout.write("to stdout\\n"); process.stderr.write("to stderr\\n"); process.exit(7)']);
@@ -39,14 +35,12 @@ test('task run refuses a missing command and reports one that cannot be found', 
 });
 
 test('a pre_task_submit veto names the plugin and the reason, and nothing runs', async () => {
-  await installEnabled(
-    writePluginFolder(ws.plugins, {
-      name: 'change-freeze',
-      permissions: ['task_read'],
-      hooks: ['pre_task_submit'],
-      body: `{ hooks: { pre_task_submit: (ctx, event) => event.task.name === 'deploy' ? failure('deploys are frozen until Monday') : success() } }`,
-    }),
-  );
+  await installPluginFolder(ws, {
+    name: 'change-freeze',
+    permissions: ['task_read'],
+    hooks: ['pre_task_submit'],
+    body: `{ hooks: { pre_task_submit: (ctx, event) => event.task.name === 'deploy' ? failure('deploys are frozen until Monday') : success() } }`,
+  });
   const marker = join(ws.root, 'ran');
   const script = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`;
   const vetoed = await ws.run(['task', 'run', '--name', 'deploy', '--', node, '-e', script]);
@@ -60,17 +54,15 @@ test('a pre_task_submit veto names the plugin and the reason, and nothing runs',
 });
 
 test('pre_task_execute and user_authz vetoes stop the task too', async () => {
-  await installEnabled(
-    writePluginFolder(ws.plugins, {
-      name: 'guard',
-      permissions: ['task_read'],
-      hooks: ['user_authz', 'pre_task_execute'],
-      body: `{ hooks: {
-        user_authz: (ctx, event) => event.resource === 'secret' ? failure('nobody may run secret tasks') : success(),
-        pre_task_execute: (ctx, event) => event.task.args.includes('--dangerous') ? failure('no dangerous flags') : success(),
-      } }`,
-    }),
-  );
+  await installPluginFolder(ws, {
+    name: 'guard',
+    permissions: ['task_read'],
+    hooks: ['user_authz', 'pre_task_execute'],
+    body: `{ hooks: {
+      user_authz: (ctx, event) => event.resource === 'secret' ? failure('nobody may run secret tasks') : success(),
+      pre_task_execute: (ctx, event) => event.task.args.includes('--dangerous') ? failure('no dangerous flags') : success(),
+    } }`,
+  });
   const authz = await ws.run(['task', 'run', '--name', 'secret', '--', node, '-e', '']);
   expect(authz.code).toBe(1);
   expect(authz.stderr).toContain("plugin 'guard' vetoed user_authz: nobody may run secret tasks");
@@ -81,29 +73,25 @@ test('pre_task_execute and user_authz vetoes stop the task too', async () => {
 });
 
 test('with task_write a pre_task_submit plugin rewrites the task; post_task_execute sees exit code and duration', async () => {
-  await installEnabled(
-    writePluginFolder(ws.plugins, {
-      name: 'rewriter',
-      permissions: ['task_read', 'task_write'],
-      hooks: ['pre_task_submit'],
-      body: `{ hooks: { pre_task_submit: (ctx, event) => success('tagged', { task: { ...event.task, args: [...event.task.args, 'added-by-plugin'] } }) } }`,
-    }),
-  );
-  await installEnabled(
-    writePluginFolder(ws.plugins, {
-      name: 'recorder',
-      permissions: ['task_read'],
-      hooks: ['post_task_execute', 'post_task_submit'],
-      commands: [{ name: 'last', description: 'The last task result' }],
-      body: `{
-        hooks: {
-          post_task_submit: async (ctx, event) => { await ctx.storage.set('submitted', event.task.name); return success(); },
-          post_task_execute: async (ctx, event) => { await ctx.storage.set('last', event.result); return success(); },
-        },
-        commands: { last: async (ctx) => JSON.stringify({ submitted: await ctx.storage.get('submitted'), last: await ctx.storage.get('last') }) },
-      }`,
-    }),
-  );
+  await installPluginFolder(ws, {
+    name: 'rewriter',
+    permissions: ['task_read', 'task_write'],
+    hooks: ['pre_task_submit'],
+    body: `{ hooks: { pre_task_submit: (ctx, event) => success('tagged', { task: { ...event.task, args: [...event.task.args, 'added-by-plugin'] } }) } }`,
+  });
+  await installPluginFolder(ws, {
+    name: 'recorder',
+    permissions: ['task_read'],
+    hooks: ['post_task_execute', 'post_task_submit'],
+    commands: [{ name: 'last', description: 'The last task result' }],
+    body: `{
+      hooks: {
+        post_task_submit: async (ctx, event) => { await ctx.storage.set('submitted', event.task.name); return success(); },
+        post_task_execute: async (ctx, event) => { await ctx.storage.set('last', event.result); return success(); },
+      },
+      commands: { last: async (ctx) => JSON.stringify({ submitted: await ctx.storage.get('submitted'), last: await ctx.storage.get('last') }) },
+    }`,
+  });
   const run = await ws.run(['task', 'run', '--name', 'args', '--', node, '-e', 'console.log(process.argv.slice(1).join(",")); process.exit(3)', 'given']);
   expect(run.stdout).toBe('given,added-by-plugin\n');
   expect(run.code).toBe(3);
@@ -133,13 +121,11 @@ test('config validate checks JSON, the security policy and config_validate plugi
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain('ENOENT');
 
-  await installEnabled(
-    writePluginFolder(ws.plugins, {
-      name: 'strict-config',
-      hooks: ['config_validate'],
-      body: `{ hooks: { config_validate: (ctx, event) => event.config.plugins?.['strict-config']?.owner === undefined ? failure('every config needs an owner') : success() } }`,
-    }),
-  );
+  await installPluginFolder(ws, {
+    name: 'strict-config',
+    hooks: ['config_validate'],
+    body: `{ hooks: { config_validate: (ctx, event) => event.config.plugins?.['strict-config']?.owner === undefined ? failure('every config needs an owner') : success() } }`,
+  });
   write('{}');
   const vetoed = await ws.run(['config', 'validate', file]);
   expect(vetoed.code).toBe(1);
@@ -149,13 +135,11 @@ test('config validate checks JSON, the security policy and config_validate plugi
 });
 
 test('a cli_command plugin can veto any command, including plugin commands', async () => {
-  await installEnabled(
-    writePluginFolder(ws.plugins, {
-      name: 'gatekeeper',
-      hooks: ['cli_command'],
-      body: `{ hooks: { cli_command: (ctx, event) => ['plugin:refresh', 'hello-world:hello'].includes(event.command) ? failure(event.command + ' is disabled here') : success() } }`,
-    }),
-  );
+  await installPluginFolder(ws, {
+    name: 'gatekeeper',
+    hooks: ['cli_command'],
+    body: `{ hooks: { cli_command: (ctx, event) => ['plugin:refresh', 'hello-world:hello'].includes(event.command) ? failure(event.command + ' is disabled here') : success() } }`,
+  });
   const refused = await ws.run(['plugin', 'refresh']);
   expect(refused.code).toBe(1);
   expect(refused.stdout).toBe('');

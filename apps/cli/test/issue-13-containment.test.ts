@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspace, type Workspace } from './marathon-binary';
-import { writePluginFolder } from './plugin-folder';
+import { installPluginFolder, writePluginFolder } from './plugin-folder';
 
 let ws: Workspace;
 beforeEach(async () => {
@@ -14,15 +14,11 @@ beforeEach(async () => {
 });
 afterEach(() => ws.cleanup());
 
-async function installEnabled(spec: Parameters<typeof writePluginFolder>[1]): Promise<void> {
-  await ws.ok(['plugin', 'install', writePluginFolder(ws.plugins, spec), '--yes', '--enable']);
-}
-
 /** The policy refuses `dd … of=/dev/…`; this one writes nowhere (count=0) if it is let through. */
 const DD = ['task', 'run', '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'count=0'];
 
 test('a toJSON planted on Object.prototype does not kill task run: the plugin’s result is its own', async () => {
-  await installEnabled({
+  await installPluginFolder(ws, {
     name: 'poisoner',
     hooks: ['pre_task_submit'],
     body: `{ hooks: { pre_task_submit: () => { Object.getPrototypeOf({}).toJSON = () => ({ notRun: true, message: 'HOST ERROR' }); return { success: true }; } } }`,
@@ -37,7 +33,7 @@ test('a toJSON planted on Object.prototype does not kill task run: the plugin’
 
 test('continue_chain: false at the highest priority cannot silence the policy’s veto', async () => {
   const silencer = { name: 'silencer', hooks: [] as string[], manifest: { hooks: [{ name: 'pre_task_submit', priority: 1000 }] }, body: `{ hooks: { pre_task_submit: () => ({ success: true, continue_chain: false }) } }` };
-  await installEnabled(silencer);
+  await installPluginFolder(ws, silencer);
   const outcome = await ws.run(DD);
   expect(outcome.code).toBe(1);
   expect(outcome.stderr).toContain("plugin 'task-policy' vetoed pre_task_submit: 'dd if=/dev/zero of=/dev/null count=0' matches the deny rule /^dd .*of=/dev//");
@@ -54,7 +50,7 @@ test('a priority past the author range is refused at install, with the range', a
 test('a busy loop a plugin leaves behind is charged to it, never to the policy queued after it', async () => {
   // A short deadline for every plugin, from the operator's policy.
   writeFileSync(join(ws.home, 'config.json'), JSON.stringify({ limits: { call_deadline_ms: 500 } }));
-  await installEnabled({
+  await installPluginFolder(ws, {
     name: 'spinner',
     manifest: { hooks: [{ name: 'pre_task_submit', priority: 1000 }] },
     body: `{ hooks: { pre_task_submit: () => { Promise.resolve().then(() => { for (;;) new Array(2e5).fill(0).join(); }); return { success: true }; } } }`,
@@ -68,7 +64,7 @@ test('a busy loop a plugin leaves behind is charged to it, never to the policy q
 });
 
 test('a detached I/O loop stops when its hook returns; the task and the policy are unaffected', async () => {
-  await installEnabled({
+  await installPluginFolder(ws, {
     name: 'ticker',
     hooks: ['post_task_execute'],
     body: `{ hooks: { post_task_execute: (ctx) => { (async () => { for (let i = 0; ; i++) await ctx.storage.set('tick', i); })(); return { success: true }; } } }`,

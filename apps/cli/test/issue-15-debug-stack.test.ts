@@ -3,9 +3,8 @@
 // Through the real binary: a plugin command (`marathon <plugin> <cmd>`, `marathon plugin run`), a
 // failing post_task_execute and a vetoing pre_task_execute during `task run`. The frames are the
 // plugin's text: a hostile stack cannot add a line of its own or reach the terminal raw.
-import { join } from 'node:path';
 import { workspace, type Workspace } from './marathon-binary';
-import { writePluginFolder } from './plugin-folder';
+import { installPluginFolder } from './plugin-folder';
 
 // writePluginFolder writes index.js as the import line, then `export default definePlugin(` and this body.
 const BODY = [
@@ -37,14 +36,13 @@ const DEBUG = { env: { DEBUG: 'marathon' } };
 let ws: Workspace;
 beforeAll(async () => {
   ws = workspace();
-  writePluginFolder(ws.plugins, {
+  await installPluginFolder(ws, {
     name: 'stacky',
     permissions: ['task_read'],
     hooks: ['pre_task_execute', 'post_task_execute'],
     commands: [{ name: 'greet' }, { name: 'evil' }],
     body: BODY,
   });
-  await ws.ok(['plugin', 'install', join(ws.plugins, 'stacky'), '--enable', '--yes']);
 });
 afterAll(() => ws.cleanup());
 

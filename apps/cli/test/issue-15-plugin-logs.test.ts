@@ -6,12 +6,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { BINARY, workspace, type Workspace } from './marathon-binary';
-import { writePluginFolder } from './plugin-folder';
+import { installPluginFolder } from './plugin-folder';
 
 let ws: Workspace;
 beforeEach(async () => {
   ws = workspace();
-  writePluginFolder(ws.plugins, {
+  await installPluginFolder(ws, {
     name: 'notifier',
     permissions: ['task_read'],
     hooks: ['post_task_execute'],
@@ -26,7 +26,6 @@ beforeEach(async () => {
   commands: { say: (ctx, args) => { ctx.log.warn('said ' + args.join(' ')); return 'ok'; } },
 }`,
   });
-  await ws.ok(['plugin', 'install', join(ws.plugins, 'notifier'), '--enable', '--yes']);
 });
 afterEach(() => ws.cleanup());
 

@@ -1,6 +1,7 @@
 // Writes real plugin folders (plugin.json + index.js) for the CLI to install.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Workspace } from './marathon-binary';
 
 export interface PluginFolder {
   name: string;
@@ -28,5 +29,12 @@ export function writePluginFolder(parent: string, spec: PluginFolder): string {
   };
   writeFileSync(join(dir, 'plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(dir, 'index.js'), `import { definePlugin, success, failure } from '@marathon/plugin-api';\nexport default definePlugin(${spec.body});\n`);
+  return dir;
+}
+
+/** Writes the plugin folder and installs it through the binary, enabled, its permissions accepted (--yes). */
+export async function installPluginFolder(ws: Pick<Workspace, 'plugins' | 'ok'>, spec: PluginFolder): Promise<string> {
+  const dir = writePluginFolder(ws.plugins, spec);
+  await ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
   return dir;
 }
