@@ -163,7 +163,7 @@ export class JsonlLog<T> {
       position = { inode: -1, offset: 0 }; // whatever file appears is new
     }
     // Bytes after the last newline: kept as bytes, so a character split across two reads is whole.
-    let partial = Buffer.alloc(0);
+    let partial: Buffer = Buffer.alloc(0);
     let polling = false;
     const poll = async (): Promise<void> => {
       if (polling) return;
