@@ -3,7 +3,7 @@
 // inspected is exactly what is then renamed in (copy-placement.ts).
 import { rm } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { apiIncompatibilityReason, type Manifest } from '@marathon/manifest';
+import type { Manifest } from '@marathon/manifest';
 import { discover, RegistryError, stageSource, type InstalledPlugin, type SearchPath, type StagedSource } from '@marathon/registry';
 import { inspectPlugin, loadPolicy, loadTrustedKeys, TrustError, type SecurityPolicy, type SignatureStatus } from '@marathon/security/trust';
 import { ask, needsConsent, permissionChanges, updateNeedsConsent, updateSummary } from './consent-rules';
@@ -96,8 +96,7 @@ export async function admit(context: InstallerContext, request: string, options:
     if (!decision.allowed) {
       throw new ManagerError('TRUST_REFUSED', `plugin '${manifest.name}' was refused:`, [...decision.refusals, ...decision.warnings.map((warning) => `(warning) ${warning}`)]);
     }
-    const incompatible = apiIncompatibilityReason(manifest.api_version, undefined, manifest.name);
-    if (incompatible !== undefined) throw new ManagerError('API_INCOMPATIBLE', incompatible);
+    if (inspection.apiIncompatible !== undefined) throw new ManagerError('API_INCOMPATIBLE', inspection.apiIncompatible);
     const warnings = [...problems, ...decision.warnings];
     if (warnings.length > 0) options.onWarnings?.(manifest.name, warnings);
     if (previous === undefined) {

@@ -56,8 +56,9 @@ export class TestPlugin {
    */
   static async load(folder: string, options: LoadPluginOptions = {}): Promise<TestPlugin> {
     const dir = resolve(folder);
-    const { manifest, decision } = await inspectPlugin(dir, { policy: DEFAULT_POLICY, trustedKeys: new Map(), source: 'folder', force: options.force === true });
-    if (!decision.allowed) throw new PluginTestError('INSTALL_REFUSED', `${manifest.name} would be refused by marathon plugin install:`, decision.refusals);
+    const { manifest, decision, apiIncompatible } = await inspectPlugin(dir, { policy: DEFAULT_POLICY, trustedKeys: new Map(), source: 'folder', force: options.force === true });
+    const refusals = [...decision.refusals, ...(apiIncompatible === undefined ? [] : [apiIncompatible])];
+    if (refusals.length > 0) throw new PluginTestError('INSTALL_REFUSED', `${manifest.name} would be refused by marathon plugin install:`, refusals);
     const root = mkdtempSync(join(tmpdir(), `marathon-test-${manifest.name.replace(/[^a-z0-9-]/g, '-')}-`));
     const logs: LogEntry[] = [];
     const host = new SandboxHost({

@@ -69,3 +69,13 @@ test('a bundler\'s typeof guard passes both install and the tests', async () => 
     await loaded.close();
   }
 });
+
+test('a plugin for a plugin API this host does not have fails its tests as install refuses it (API_INCOMPATIBLE)', async () => {
+  const dir = plugin('from-the-future', "const place = 'here';");
+  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name: 'from-the-future', version: '1.0.0', api_version: '2.0.0', permissions: [], hooks: [], commands: [{ name: 'where' }] }));
+  const install = await inspectPlugin(dir, { policy: DEFAULT_POLICY, trustedKeys: new Map(), source: 'folder' });
+  expect(install.apiIncompatible).toMatch(/from-the-future/);
+  const error = await refusal(dir);
+  expect(error.code).toBe('INSTALL_REFUSED');
+  expect(error.details).toEqual([install.apiIncompatible]);
+});

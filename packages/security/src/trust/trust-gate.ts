@@ -1,7 +1,7 @@
 // The gate every install passes before a byte is copied into MARATHON_HOME: manifest, policy, code
 // scan and signature, all checked, every finding kept, and one decision with its reasons.
 import type { KeyObject } from 'node:crypto';
-import { readManifest, type Manifest } from '@marathon/manifest';
+import { apiIncompatibilityReason, readManifest, type Manifest } from '@marathon/manifest';
 import { scanPlugin } from './code-scanner';
 import type { ScanFinding } from './scan-finding';
 import { consentSummary, type ConsentSummary } from './consent';
@@ -43,6 +43,8 @@ export interface Inspection {
   signature: SignatureCheck;
   consent: ConsentSummary;
   decision: TrustDecision;
+  /** Why this host's plugin API cannot run the plugin (install refuses it: API_INCOMPATIBLE), if so. */
+  apiIncompatible: string | undefined;
 }
 
 /** What the author of a plugin whose files changed after signing does about it. */
@@ -91,5 +93,6 @@ export async function inspectPlugin(dir: string, options: InspectOptions): Promi
   }
   signatureDecision(signature, manifest, options, decision);
   decision.allowed = decision.refusals.length === 0;
-  return { manifest, files, policyFindings, scanFindings, signature, consent: consentSummary(manifest, options.policy.dangerous_permission_combos, signature), decision };
+  const apiIncompatible = apiIncompatibilityReason(manifest.api_version, undefined, manifest.name);
+  return { manifest, files, policyFindings, scanFindings, signature, consent: consentSummary(manifest, options.policy.dangerous_permission_combos, signature), decision, apiIncompatible };
 }
