@@ -9,7 +9,7 @@ export default class KeysList extends MarathonCommand {
 
   async run() {
     await this.parse(KeysList);
-    const { marathonHome } = await import('@marathon/registry');
+    const { marathonHome } = await import('@marathon/registry/home');
     const { listTrustedKeys } = await import('@marathon/security/trust');
     const { trusted, untrusted } = await listTrustedKeys(marathonHome().keysDir);
     if (trusted.length === 0) this.say('No trusted keys. Add one with: marathon keys add <public-key.pem>');
