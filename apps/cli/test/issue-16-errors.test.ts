@@ -1,10 +1,9 @@
 // Issue 16: the CLI tells a Marathon error (written for the operator) from anything else by the
 // MarathonError brand, not by a code that looks like ours: Node's ENOENT/EEXIST match /^[A-Z_]+$/
-// too, and used to be printed as if they were advice.
+// too, and used to be printed as if they were advice. How errors are sorted is unit-tested in
+// @marathon/oclif-plugin (test/error-kind.test.ts), whose internal it is.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorKind } from '@marathon/oclif-plugin';
-import { MarathonError } from '@marathon/plugin-api';
 import { workspace, type Workspace } from './marathon-binary';
 
 let ws: Workspace;
@@ -45,21 +44,5 @@ describe('a raw Node error reaching the CLI', () => {
   it('shows its stack with DEBUG', async () => {
     const outcome = await ws.run(['plugin', 'list'], { env: { MARATHON_HOME: homeIsAFile(), DEBUG: '1' } });
     expect(outcome.stderr).toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-  });
-});
-
-describe('errorKind', () => {
-  it('takes a Marathon error by its brand, even from another copy of the package', () => {
-    expect(errorKind(new MarathonError('PLUGIN_GONE', 'gone'))).toBe('operator');
-    const foreign = Object.assign(new Error('from a second copy'), { code: 'OTHER', details: [] });
-    Object.defineProperty(foreign, Symbol.for('marathon.error'), { value: true });
-    expect(errorKind(foreign)).toBe('operator');
-  });
-
-  it("leaves oclif's own errors and plain errors to oclif, and calls a coded stranger unexpected", () => {
-    expect(errorKind(Object.assign(new Error('Unexpected argument: x'), { oclif: { exit: 2 } }))).toBe('oclif');
-    expect(errorKind(new Error('plain'))).toBe('oclif');
-    expect(errorKind(Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' }))).toBe('unexpected');
-    expect(errorKind(Object.assign(new TypeError('bad'), { code: 'ERR_INVALID_ARG_TYPE' }))).toBe('unexpected');
   });
 });

@@ -4,4 +4,3 @@ export { terminalText, terminalJson, type TerminalTextOptions } from './terminal
 export { debugEnabled, pluginStackLines, pluginStackOf } from './plugin-stack';
 export { builtInPluginFolders } from './built-in-plugins';
 export { CORE_COMMANDS } from './commands';
-export { errorKind, unexpectedErrorLine, type ErrorKind } from './error-kind';

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Flags, ux } from '@oclif/core';
 import type { PluginManager, PluginManagerOptions } from '@marathon/manager';
+import type * as RegistryModule from '@marathon/registry';
 import type { NpmRegistryClient } from '@marathon/registry';
+import type * as PrewarmModule from '@marathon/security/prewarm';
 import type { ConsentSummary } from '@marathon/security/trust';
 import { MarathonError } from '@marathon/plugin-api';
 import { builtInPluginFolders } from './built-in-plugins';
@@ -42,7 +44,7 @@ export abstract class MarathonCommand extends Command {
   /** The npm registry client (pacote loads only when it is used; building it reads .npmrc files). */
   protected npm(): NpmRegistryClient {
     if (this.npmInstance === undefined) {
-      const { NpmRegistryClient, marathonHome } = require('@marathon/registry') as typeof import('@marathon/registry');
+      const { NpmRegistryClient, marathonHome } = require('@marathon/registry') as typeof RegistryModule;
       this.npmInstance = new NpmRegistryClient({ ...(this.registry === undefined ? {} : { registry: this.registry }), cacheDir: join(marathonHome().root, 'cache', 'npm') });
     }
     return this.npmInstance;
@@ -78,7 +80,7 @@ export abstract class MarathonCommand extends Command {
    * other core while this one loads the manager.
    */
   protected prewarmSandbox(): void {
-    (require('@marathon/security/prewarm') as typeof import('@marathon/security/prewarm')).prewarmSandboxWorker();
+    (require('@marathon/security/prewarm') as typeof PrewarmModule).prewarmSandboxWorker();
   }
 
   /** The manager, opened on first use (its modules load only then, to keep start-up fast). */
@@ -170,10 +172,10 @@ export abstract class MarathonCommand extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    const kind = errorKind(error);
-    if (kind === 'unexpected') {
+    const sorted = errorKind(error);
+    if (sorted.kind === 'unexpected') {
       // Node's own errors (ENOENT …) name a path or an argument but say nothing of what to do.
-      const line = unexpectedErrorLine(error);
+      const line = unexpectedErrorLine(sorted.error);
       if (this.jsonEnabled()) this.logJson({ error: { code: 'UNEXPECTED_ERROR', message: line, details: [] } });
       else {
         this.sayError(`❌ ${line}`);
@@ -182,7 +184,7 @@ export abstract class MarathonCommand extends Command {
       process.exitCode = 1;
       return undefined;
     }
-    if (!MarathonError.is(error)) {
+    if (sorted.kind === 'oclif') {
       // oclif prints the message itself; many carry a plugin's text (what its code threw).
       if (!this.jsonEnabled()) {
         try {
@@ -193,17 +195,18 @@ export abstract class MarathonCommand extends Command {
       }
       return super.catch(error);
     }
+    const operatorError = sorted.error;
     if (this.jsonEnabled()) {
       // The --json shape ({ code, message: its first line, details: the lines under it }) is the
       // base class's, the same for every kind of Marathon error.
-      this.logJson({ error: MarathonError.toJSON(error) });
+      this.logJson({ error: MarathonError.toJSON(operatorError) });
     } else {
-      this.sayError(`❌ ${MarathonError.format(error)}`);
+      this.sayError(`❌ ${MarathonError.format(operatorError)}`);
       if (debugEnabled()) {
         // A plugin's failure: where in the plugin's code it threw, not where the CLI reported it.
-        const pluginStack = pluginStackOf(error);
+        const pluginStack = pluginStackOf(operatorError);
         if (pluginStack !== undefined) for (const line of pluginStackLines(pluginStack)) this.sayError(line);
-        else if (error.stack !== undefined) this.sayError(error.stack);
+        else if (operatorError.stack !== undefined) this.sayError(operatorError.stack);
       }
     }
     process.exitCode = 1;
