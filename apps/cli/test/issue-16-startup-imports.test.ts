@@ -12,14 +12,28 @@ beforeAll(() => {
 });
 afterAll(() => ws.cleanup());
 
-test('marathon --version and --help load neither the manager nor the registry\'s root entry, pacote or zod', async () => {
+/** The files Node loaded for `marathon <args>` (which must succeed). */
+async function loadedBy(args: readonly string[]): Promise<string[]> {
   const preload = join(ws.root, 'record-loads.cjs');
   const record = join(ws.root, 'loaded.json');
   writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(Object.keys(require.cache))));\n`);
+  await ws.ok(args, { env: { NODE_OPTIONS: `--require ${preload}` } });
+  return (JSON.parse(readFileSync(record, 'utf8')) as string[]).map((file) => file.split('\\').join('/'));
+}
+
+test('marathon --version and --help load neither the manager nor the registry\'s root entry, pacote or zod', async () => {
   for (const args of [['--version'], ['--help']]) {
-    await ws.ok(args, { env: { NODE_OPTIONS: `--require ${preload}` } });
-    const loaded = (JSON.parse(readFileSync(record, 'utf8')) as string[]).map((file) => file.split('\\').join('/'));
+    const loaded = await loadedBy(args);
     expect(loaded.some((file) => file.includes('/oclif-plugin/dist/commands.js'))).toBe(true); // the command table did load
+    expect(loaded.filter((file) => /\/manager\/dist\/|\/registry\/dist\/index\.js$|\/node_modules\/(pacote|zod)\//.test(file))).toEqual([]);
+  }
+});
+
+test('keys add and keys remove secure the home from @marathon/registry/home, without the registry\'s root entry', async () => {
+  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', join(ws.root, 'author'), '--json'])).stdout) as { key_id: string; public_key: string };
+  for (const args of [['keys', 'add', key.public_key], ['keys', 'remove', key.key_id]]) {
+    const loaded = await loadedBy(args);
+    expect(loaded.some((file) => file.endsWith('/registry/dist/home-guard.js'))).toBe(true); // the home was secured
     expect(loaded.filter((file) => /\/manager\/dist\/|\/registry\/dist\/index\.js$|\/node_modules\/(pacote|zod)\//.test(file))).toEqual([]);
   }
 });

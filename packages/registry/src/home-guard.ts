@@ -16,7 +16,8 @@ import type { Stats } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RegistryError } from './errors';
-import { ownedFolders, type MarathonHome } from './marathon-home';
+// The layout module, not marathon-home.ts: this guard is also on the cheap `@marathon/registry/home` entry.
+import { ownedFolders, type MarathonHome } from './home-layout';
 
 const PRIVATE = 0o700;
 

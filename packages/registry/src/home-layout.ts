@@ -1,10 +1,13 @@
 // The layout of MARATHON_HOME: where things live in it and how staging folders are named. The
 // `@marathon/registry/home` entry point: the CLI reads the home on its fast path (before any
 // command runs) through this module, so it imports nothing but Node and plugin-api's error class —
-// no manifest schema, no npm client (test/home-entry-point.test.ts checks).
+// no manifest schema, no npm client (test/home-entry-point.test.ts checks). It also carries the
+// home's guard (home-guard.ts, Node only), for commands that write in the home and need no more.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RegistryError } from './errors';
+
+export { secureHome } from './home-guard';
 
 export interface MarathonHome {
   root: string;

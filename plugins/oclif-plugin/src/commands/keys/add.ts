@@ -14,7 +14,7 @@ export default class KeysAdd extends MarathonCommand {
   async run() {
     const { args, flags } = await this.parse(KeysAdd);
     const { addTrustedKey } = await import('@marathon/security/trust');
-    const { marathonHome, secureHome } = await import('@marathon/registry');
+    const { marathonHome, secureHome } = await import('@marathon/registry/home');
     // The first command of a new home may be this one: the home is made private (or refused) first.
     const home = marathonHome();
     await secureHome(home);

@@ -10,7 +10,7 @@ export default class KeysRemove extends MarathonCommand {
 
   async run() {
     const { args } = await this.parse(KeysRemove);
-    const { marathonHome, secureHome } = await import('@marathon/registry');
+    const { marathonHome, secureHome } = await import('@marathon/registry/home');
     const { removeTrustedKey } = await import('@marathon/security/trust');
     // Files are removed only from a home no other user could have written in.
     const home = marathonHome();
