@@ -59,23 +59,36 @@ export function stateSnapshot(env: NodeJS.ProcessEnv = process.env): StateSnapsh
  * manager, which reports the problem properly.
  */
 export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): InstalledPlugin[] | undefined {
+  const read = installedPluginsOrWhyNot(env);
+  return 'plugins' in read ? read.plugins : undefined;
+}
+
+/**
+ * The installed plugins, or why they cannot be read here: `syncPending`, or `unreadable` with the
+ * reason (for a caller with no manager to ask, such as the command_not_found hook).
+ */
+export function installedPluginsOrWhyNot(env: NodeJS.ProcessEnv = process.env): { plugins: InstalledPlugin[] } | { syncPending: true } | { unreadable: string } {
   const home = marathonHome(undefined, env);
   // A sync in progress, or one whose process died (which the manager rolls back when it opens the
   // home), means the file may hold a half-synced state: let the manager answer.
-  if (syncPending(home)) return undefined;
+  if (syncPending(home)) return { syncPending: true };
   let text: string;
   try {
     text = readFileSync(home.stateFile, 'utf8');
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
+    const { code, message } = error as NodeJS.ErrnoException;
+    return code === 'ENOENT' ? { plugins: [] } : { unreadable: message };
   }
+  let state: Partial<InstalledState>;
   try {
-    const state = JSON.parse(text) as Partial<InstalledState>;
-    if (state.version !== 1 || typeof state.plugins !== 'object' || state.plugins === null || Array.isArray(state.plugins)) return undefined;
-    return Object.values(state.plugins).sort((a, b) => (a.name < b.name ? -1 : 1));
-  } catch {
-    return undefined;
+    state = JSON.parse(text) as Partial<InstalledState>;
+  } catch (error) {
+    return { unreadable: `${home.stateFile} is not JSON (${(error as Error).message})` };
   }
+  if (state.version !== 1 || typeof state.plugins !== 'object' || state.plugins === null || Array.isArray(state.plugins)) {
+    return { unreadable: `${home.stateFile} is not a state file this Marathon reads (version 1, with a plugins table)` };
+  }
+  return { plugins: Object.values(state.plugins).sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
 /** A sync's trash in staging: a folder whose name (see @marathon/registry's stagingPrefix) says it is for a sync. */
