@@ -3,7 +3,7 @@
 // prompt, no terminal), and `install app --with-dependencies` pulled the repository's unsigned
 // dependency with task_write + network + env_vars, printing neither its permissions nor "unsigned",
 // all under require_signatures.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BINARY, workspace, type Outcome, type Workspace } from './marathon-binary';
@@ -22,22 +22,11 @@ afterEach(() => ws.cleanup());
 
 /** Runs the binary in `cwd` (the cloned repository), as an operator who cd'ed into it. */
 function runIn(cwd: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Outcome> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BINARY, ...args], { cwd, env: { ...env, ...extra }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+  return ws.run(args, { cwd, env: { ...env, ...extra } });
 }
 
-async function ok(cwd: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Outcome> {
-  const outcome = await runIn(cwd, args, extra);
-  if (outcome.code !== 0) throw new Error(`marathon ${args.join(' ')} exited ${outcome.code}:\n${outcome.stderr}${outcome.stdout}`);
-  return outcome;
+function ok(cwd: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Outcome> {
+  return ws.ok(args, { cwd, env: { ...env, ...extra } });
 }
 
 /** An operator's signing setup: a trusted author, and a policy that requires signatures. */

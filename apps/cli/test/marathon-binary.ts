@@ -18,9 +18,10 @@ export interface Workspace {
   home: string;
   /** Where tests write plugin folders. */
   plugins: string;
-  run(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): Promise<Outcome>;
+  /** Runs in `root`, or in `cwd` (a project folder the operator cd'ed into). */
+  run(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string }): Promise<Outcome>;
   /** Runs and fails the test, showing stderr, unless the exit code is 0. */
-  ok(args: readonly string[], options?: { env?: NodeJS.ProcessEnv }): Promise<Outcome>;
+  ok(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Outcome>;
   cleanup(): void;
 }
 
@@ -32,7 +33,7 @@ export function workspace(): Workspace {
   const run: Workspace['run'] = (args, options = {}) =>
     new Promise((resolvePromise, reject) => {
       const child = spawn(process.execPath, [BINARY, ...args], {
-        cwd: root,
+        cwd: options.cwd ?? root,
         env: { PATH: process.env.PATH, HOME: root, MARATHON_HOME: home, NO_COLOR: '1', ...options.env },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
