@@ -1,12 +1,11 @@
 import { ChainAction, chainAction, isEventData, isHookResult, type HookResult } from '@marathon/plugin-api';
-import type { CompiledResume } from './compile-dispatch';
+import type { CompiledDispatch } from './compile-dispatch';
 import type { HandlerEntry } from './handler-entry';
-import { invoke } from './handler-entry';
 import { faultResult, isThenable, Thrown, TIMED_OUT } from './handler-result';
 import { HandlerWatchdog, type Watched } from './handler-watchdog';
 import { summariseData, type EventHistory } from './history';
 import type { LifecycleEvents } from './lifecycle';
-import { Outcome, ownResults } from './dispatch-outcome';
+import { ownResults, type Outcome } from './dispatch-outcome';
 import type { HandlerOutcome } from './types';
 
 // Read once: performance.timeOrigin is a getter that costs as much as the rest of a record.
@@ -22,13 +21,13 @@ export interface HandlerList {
 }
 
 /**
- * The steps of a dispatch that every path shares — settling a handler's result, observing it,
- * running the rest of a list synchronously or across awaits — with the bus's observability
- * settings. The compiled fast path (compile-dispatch.ts) calls into it for anything but
- * "the handler returned nothing".
+ * The semantics of a dispatch — settling a handler's result, observing it, waiting for an async
+ * handler — with the bus's observability settings. The generated code (compile-dispatch.ts), the
+ * one path handlers run on, calls into it for anything but "the handler returned nothing".
  *
- * While observing, handler calls are timed with one clock read between consecutive handlers (the
- * end of one is the start of the next): n + 1 reads for n handlers, and no allocation per call.
+ * While observing, the generated code times handler calls with one clock read between
+ * consecutive handlers (the end of one is the start of the next): n + 1 reads for n handlers, and
+ * no allocation per call.
  */
 export class Dispatcher {
   historyOn = true;
@@ -51,7 +50,7 @@ export class Dispatcher {
   settle<D>(list: HandlerList, index: number, raw: unknown, started: number, ended: number, outcome: Outcome<D>): boolean {
     const entry = list.entries[index]!;
     if (raw === undefined) {
-      if (this.observing) this.observe(entry, started, ended, entry.implicit.result, outcome.data);
+      this.observe(entry, started, ended, entry.implicit.result, outcome.data);
       if (outcome.results !== list.implicit) (outcome.results as HandlerOutcome[]).push(entry.implicit);
       return false;
     }
@@ -67,7 +66,7 @@ export class Dispatcher {
       handlerOutcome = { plugin: entry.owner, result, fault: fault.fault };
       this.lifecycle.emit('hook:fault', { plugin: entry.owner, hook: entry.hook, fault: fault.fault, message: result.message ?? '' });
     }
-    if (this.observing) this.observe(entry, started, ended, result, outcome.data);
+    this.observe(entry, started, ended, result, outcome.data);
     ownResults(outcome, list.implicit, index).push(handlerOutcome);
 
     const action = chainAction(list.veto, result.success, result.continue_chain);
@@ -91,36 +90,8 @@ export class Dispatcher {
   }
 
   /**
-   * Runs entries from `from` on with the loop (the path while observing, and for very long lists).
-   * `clock` is the reading that starts the first of them when resuming after an async handler.
-   * Returns like a CompiledRun: the outcome, a promise of it, or undefined when `run` took over.
-   */
-  runFrom<D>(
-    list: HandlerList,
-    from: number,
-    outcome: Outcome<D>,
-    run: AsyncRun<D> | undefined,
-    clock: number = this.observing ? performance.now() : 0,
-  ): Outcome<D> | Promise<Outcome<D>> | undefined {
-    const entries = list.entries;
-    for (let index = from; index < entries.length; index++) {
-      const entry = entries[index]!;
-      if (!entry.active) {
-        this.skip(list, index, outcome);
-        continue;
-      }
-      const started = clock;
-      const raw = invoke(entry, outcome.data);
-      if (isThenable(raw)) return this.suspend(list, index, raw, started, outcome, run, undefined);
-      if (this.observing) clock = performance.now();
-      if (this.settle(list, index, raw, started, clock, outcome)) return this.done(outcome, run);
-    }
-    return this.done(outcome, run);
-  }
-
-  /**
    * Handler `index` returned `pending`: waits for it in `run`, or in a new AsyncRun whose promise
-   * is returned. `compiled` is the fast path to resume with, if the dispatch is on it.
+   * is returned, which goes on with `code` once it settled.
    */
   suspend<D>(
     list: HandlerList,
@@ -129,29 +100,30 @@ export class Dispatcher {
     started: number,
     outcome: Outcome<D>,
     run: AsyncRun<D> | undefined,
-    compiled: CompiledResume | undefined,
+    code: CompiledDispatch,
   ): Promise<Outcome<D>> | undefined {
     if (run !== undefined) {
       run.wait(index, pending, started);
       return undefined;
     }
-    return new Promise((resolve, reject) => new AsyncRun(this, list, outcome, compiled, resolve, reject).wait(index, pending, started));
+    return new Promise((resolve, reject) => new AsyncRun(this, list, outcome, code, resolve, reject).wait(index, pending, started));
   }
 
   /**
-   * The fast path's way out: handler `index` returned `raw` (not nothing). Settles it and goes on
-   * with `resume`, or waits for it when it is a promise.
+   * The generated start's way out: handler `index`, called at `started`, returned `raw` (not
+   * nothing). Settles it and goes on with `code`, or waits for it when it is a promise.
    */
-  handOver<D>(list: HandlerList, index: number, raw: unknown, outcome: Outcome<D>, resume: CompiledResume): Outcome<D> | Promise<Outcome<D>> {
-    if (isThenable(raw)) return this.suspend(list, index, raw, 0, outcome, undefined, resume)!;
-    if (this.settle(list, index, raw, 0, 0, outcome)) return outcome;
-    return resume(outcome as Outcome<unknown>, index + 1, undefined) as Outcome<D> | Promise<Outcome<D>>;
+  handOver<D>(list: HandlerList, index: number, raw: unknown, started: number, outcome: Outcome<D>, code: CompiledDispatch): Outcome<D> | Promise<Outcome<D>> {
+    if (isThenable(raw)) return this.suspend(list, index, raw, started, outcome, undefined, code)!;
+    const ended = this.observing ? performance.now() : 0;
+    if (this.settle(list, index, raw, started, ended, outcome)) return outcome;
+    return code.current().resume(outcome as Outcome<unknown>, index + 1, undefined, ended) as Outcome<D> | Promise<Outcome<D>>;
   }
 
-  /** The fast path met an unregistered entry: skips it and goes on with `resume`. */
-  skipThen<D>(list: HandlerList, index: number, outcome: Outcome<D>, resume: CompiledResume): Outcome<D> | Promise<Outcome<D>> {
+  /** The generated start met an unregistered entry: skips it and goes on with `code`. */
+  skipThen<D>(list: HandlerList, index: number, outcome: Outcome<D>, code: CompiledDispatch, clock: number): Outcome<D> | Promise<Outcome<D>> {
     this.skip(list, index, outcome);
-    return resume(outcome as Outcome<unknown>, index + 1, undefined) as Outcome<D> | Promise<Outcome<D>>;
+    return code.current().resume(outcome as Outcome<unknown>, index + 1, undefined, clock) as Outcome<D> | Promise<Outcome<D>>;
   }
 
   /** The end of a run of handlers: completes the AsyncRun if there is one. */
@@ -160,9 +132,15 @@ export class Dispatcher {
     return outcome;
   }
 
-  private observe(entry: HandlerEntry, started: number, ended: number, result: HookResult, input: unknown): void {
-    // A call that began while observability was off (an async dispatch switched over) has no start.
-    if (started === 0) return;
+  /**
+   * Records a handler call that ran from `started` to `ended` (performance.now() readings) in
+   * metrics and history, and announces it when slow. Called by the generated code for "returned
+   * nothing", and by settle() for everything else.
+   */
+  observe(entry: HandlerEntry, started: number, ended: number, result: HookResult, input: unknown): void {
+    // A call that began while observability was off (an async dispatch switched over) has no start;
+    // one that ends after it was switched off (by a handler, mid-dispatch) is not observed.
+    if (started === 0 || !this.observing) return;
     const ns = Math.round((ended - started) * 1e6);
     if (this.metricsOn) entry.cell.record(result.success, ns);
     if (this.historyOn) {
@@ -185,8 +163,8 @@ export class Dispatcher {
 /**
  * One dispatch waiting on async handlers. One async loop per dispatch awaits each pending handler
  * in turn (an `await` costs less than a `then` with its derived promise), and the synchronous
- * steps between awaits run the fast path or the Dispatcher's loop, which hand the next pending
- * handler back through wait(). The watchdog, not a timer per call, bounds each wait: on expiry the
+ * steps between awaits run the generated code, which hands the next pending handler back through
+ * wait(). The watchdog, not a timer per call, bounds each wait: on expiry the
  * dispatch goes on in a fresh loop, and the stale loop ends when (if ever) its await returns.
  */
 export class AsyncRun<D> implements Watched {
@@ -204,8 +182,8 @@ export class AsyncRun<D> implements Watched {
     private readonly dispatcher: Dispatcher,
     private readonly list: HandlerList,
     private readonly outcome: Outcome<D>,
-    /** The fast path to resume with; the Dispatcher's loop when undefined. */
-    private readonly compiled: CompiledResume | undefined,
+    /** The list's generated code, to go on with in the variant of the settings at the time. */
+    private readonly code: CompiledDispatch,
     private readonly resolve: (outcome: Outcome<D>) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -264,19 +242,18 @@ export class AsyncRun<D> implements Watched {
     this.waiting = false;
     const { dispatcher, list, outcome } = this;
     try {
-      if (raw === undefined && this.compiled !== undefined && !dispatcher.observing) {
-        // The common case, as the fast path handles it: nothing to settle but the implicit result.
+      if (raw === undefined && !dispatcher.observing) {
+        // The common case, as the generated code handles it: nothing to settle but the implicit result.
         if (outcome.results !== list.implicit) (outcome.results as HandlerOutcome[]).push(list.implicit[this.index]!);
-        this.compiled(outcome as Outcome<unknown>, this.index + 1, this as AsyncRun<unknown>);
+        void this.code.current().resume(outcome as Outcome<unknown>, this.index + 1, this as AsyncRun<unknown>, 0);
         return;
       }
       const clock = dispatcher.observing ? performance.now() : 0;
       if (dispatcher.settle(list, this.index, raw, this.started, clock, outcome)) {
         this.finish();
-      } else if (this.compiled !== undefined && !dispatcher.observing) {
-        this.compiled(outcome as Outcome<unknown>, this.index + 1, this as AsyncRun<unknown>);
       } else {
-        dispatcher.runFrom(list, this.index + 1, outcome, this, clock);
+        // Its promise, if any, is this run's own: finish() or reject() settles it.
+        void this.code.current().resume(outcome as Outcome<unknown>, this.index + 1, this as AsyncRun<unknown>, clock);
       }
     } catch (error) {
       // Only the host's own code (a lifecycle listener) can throw here; the dispatch fails with it.

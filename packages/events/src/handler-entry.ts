@@ -1,6 +1,5 @@
 import type { HookType } from '@marathon/plugin-api';
 import type { MetricsCell } from './metrics';
-import { Thrown } from './handler-result';
 import type { Handler, HandlerInfo, HandlerOutcome } from './types';
 
 /** A registered handler with everything dispatch needs, resolved once at registration. */
@@ -17,15 +16,6 @@ export interface HandlerEntry {
   readonly implicit: HandlerOutcome;
   /** Cleared on unregister, so a dispatch already iterating its list skips the handler. */
   active: boolean;
-}
-
-/** Calls a handler; a synchronous throw comes back as a Thrown, so dispatch never unwinds. */
-export function invoke(entry: HandlerEntry, data: unknown): unknown {
-  try {
-    return (entry.handler as Handler<unknown>)(data, entry.info);
-  } catch (error) {
-    return new Thrown(error);
-  }
 }
 
 /** A copy of `list` with `entry` after every entry of equal or higher priority. */

@@ -1,6 +1,6 @@
 import { HOOK_TYPES, isHookType, isVetoHook, type HookEventMap, type HookType } from '@marathon/plugin-api';
 import { EventsError } from './errors';
-import { compileRun, type CompiledRun } from './compile-dispatch';
+import { CompiledDispatch } from './compile-dispatch';
 import { Outcome } from './dispatch-outcome';
 import { Dispatcher, type HandlerList } from './dispatcher';
 import { IMPLICIT_SUCCESS } from './handler-result';
@@ -39,8 +39,8 @@ function checkTimeout(value: unknown, where: string): number {
 
 interface HookSlot {
   list: HandlerList;
-  /** The generated fast path for `list`: made on first dispatch, null when the list is too long for one. */
-  compiled: CompiledRun | null | undefined;
+  /** The generated code that runs `list`: made on first dispatch. */
+  code: CompiledDispatch | undefined;
 }
 
 function makeList(hook: HookType, entries: readonly HandlerEntry[]): HandlerList {
@@ -68,7 +68,7 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
   readonly metrics = new HookMetricsTable();
   readonly history: EventHistory;
   private readonly dispatcher: Dispatcher;
-  /** Per hook: its handler list, and the generated fast path for it (made on first dispatch; null when the list is too long). */
+  /** Per hook: its handler list, and the generated code that runs it (made on first dispatch). */
   private readonly slots: Record<HookType, HookSlot>;
   private readonly handlerTimeoutMs: number;
 
@@ -78,7 +78,7 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
     this.history = new EventHistory(options.historyCapacity ?? DEFAULT_HISTORY_CAPACITY);
     this.dispatcher = new Dispatcher(this.history, this.lifecycle, slowHandlerMs);
     // A plain object with every hook: a keyed property load is cheaper than Map#get on every dispatch.
-    this.slots = Object.fromEntries(HOOK_TYPES.map((hook) => [hook, { list: makeList(hook, []), compiled: undefined }])) as Record<HookType, HookSlot>;
+    this.slots = Object.fromEntries(HOOK_TYPES.map((hook) => [hook, { list: makeList(hook, []), code: undefined }])) as Record<HookType, HookSlot>;
     this.configure({ history: options.history ?? true, metrics: options.metrics ?? true, recordData: options.recordData ?? false });
   }
 
@@ -172,7 +172,7 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
   private replace(hook: HookType, entries: readonly HandlerEntry[]): void {
     const slot = this.slots[hook];
     slot.list = makeList(hook, entries);
-    slot.compiled = undefined;
+    slot.code = undefined;
   }
 
   /**
@@ -186,10 +186,7 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
     const slot = this.slots[hook] as HookSlot | undefined;
     if (slot?.list === undefined) throw unknownHook(hook);
     const outcome = new Outcome(hook, data, slot.list.implicit);
-    if (!this.dispatcher.observing) {
-      if (slot.compiled === undefined) slot.compiled = compileRun(slot.list, this.dispatcher) ?? null;
-      if (slot.compiled !== null) return slot.compiled.start(outcome as Outcome<unknown>) as Outcome<D[K]> | Promise<Outcome<D[K]>>;
-    }
-    return this.dispatcher.runFrom(slot.list, 0, outcome, undefined)!;
+    const code = (slot.code ??= new CompiledDispatch(slot.list, this.dispatcher));
+    return code.current().start(outcome as Outcome<unknown>) as Outcome<D[K]> | Promise<Outcome<D[K]>>;
   }
 }

@@ -5,11 +5,11 @@ const task = (id: string): TaskEvent => ({
   task: { id, name: 'build', command: 'make', args: [], submitted_by: 'ada', submitted_at: '2026-11-25T12:00:00Z' },
 });
 
-// Every behaviour holds on both dispatch paths: the generated fast path (history and metrics off)
-// and the observed loop (on).
+// Every behaviour holds in both variants of the generated dispatch: plain (history and metrics
+// off) and timed (on).
 describe.each([
-  ['fast path (history and metrics off)', false],
-  ['observed path (history and metrics on)', true],
+  ['history and metrics off', false],
+  ['history and metrics on', true],
 ])('%s', (_path, observed) => {
   function quietBus(options: { handlerTimeoutMs?: number } = {}) {
     return new HookBus({ ...options, history: observed, metrics: observed });

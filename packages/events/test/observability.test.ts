@@ -55,7 +55,7 @@ describe('event history', () => {
   it('defaults to a thousand records', async () => {
     const bus = new HookBus();
     bus.register('post_task_execute', () => undefined, { owner: 'p' });
-    for (let i = 0; i < 1005; i++) bus.dispatch('post_task_execute', task(String(i)));
+    for (let i = 0; i < 1005; i++) void bus.dispatch('post_task_execute', task(String(i)));
     expect(bus.history.capacity).toBe(1000);
     expect(bus.history.size).toBe(1000);
   });
