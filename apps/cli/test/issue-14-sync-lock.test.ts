@@ -101,15 +101,15 @@ test('a sync killed mid-way is rolled back before the next sync, even when its p
   sync.kill();
   await sync.done;
   const staging = join(ws.home, 'staging');
-  const journal = () => readdirSync(staging).find((name) => /^stage-\d+-sync-/.test(name));
+  const journal = () => readdirSync(staging).find((name) => /^stage-[\d.]+-sync-/.test(name));
   // Its pid now belongs to a live process (this test's): a pid says nothing about the sync.
   const killed = journal()!;
-  renameSync(join(staging, killed), join(staging, killed.replace(/^stage-\d+-/, `stage-${process.pid}-`)));
+  renameSync(join(staging, killed), join(staging, killed.replace(/^stage-[\d.]+-/, `stage-${process.pid}-`)));
   const next = await ws.run(['plugin', 'sync', lockGit]);
   expect({ code: next.code, stderr: besidesWaiting(next.stderr) }).toEqual({ code: 0, stderr: '' });
   // Were the killed sync's journal still there, its "dead" pid would now get it rolled back over the newer sync.
   const left = existsSync(staging) ? journal() : undefined;
-  if (left !== undefined) renameSync(join(staging, left), join(staging, left.replace(/^stage-\d+-/, 'stage-999999-')));
+  if (left !== undefined) renameSync(join(staging, left), join(staging, left.replace(/^stage-[\d.]+-/, 'stage-999999-')));
   expect(await statuses()).toEqual(['git-info enabled']);
   expect(JSON.parse((await ws.ok(['plugin', 'sync', lockGit, '--json'])).stdout)).toMatchObject({ changed: false });
 });

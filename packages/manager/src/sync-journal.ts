@@ -17,12 +17,12 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   nameTable,
+  ownStagingPrefix,
   ownEntry,
   recordProblems,
   RegistryError,
   removeInHome,
   stagingOwner,
-  stagingPrefix,
   writeFileAtomic,
   type InstalledPlugin,
   type MarathonHome,
@@ -52,9 +52,13 @@ export interface UndoReport {
   leftAlone: string[];
 }
 
-/** The trash folder of a sync by this process (inside staging, where recovery looks for it). */
-export function syncTrashName(pid: number, unique: string): string {
-  return `${stagingPrefix(pid, PURPOSE)}${unique}`;
+/**
+ * The trash folder of a sync by this process (inside staging, where recovery looks for it), named
+ * by pid and start time like install staging: liveness is the lock's to judge, but the name still
+ * tells whose it was when pids repeat (pid 1 in every container).
+ */
+export function syncTrashName(unique: string): string {
+  return `${ownStagingPrefix(PURPOSE)}${unique}`;
 }
 
 function canonical(value: unknown): unknown {
@@ -82,7 +86,7 @@ export class SyncJournal {
 
   /** Starts the journal of a sync that holds `lease`; call before its first change. */
   static async begin(home: MarathonHome, lease: StateLease): Promise<SyncJournal> {
-    const dir = join(home.stagingDir, syncTrashName(process.pid, randomBytes(4).toString('hex')));
+    const dir = join(home.stagingDir, syncTrashName(randomBytes(4).toString('hex')));
     const held = async () => {
       if (!(await lease.stillOurs())) throw new RegistryError('LOCK_TIMEOUT', `this process stalled and another marathon process took over ${home.root}; it rolls this sync back`);
     };

@@ -6,9 +6,9 @@
 // it was made under is no longer held, whatever its pid.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ManagerError, PluginManager, type Lockfile } from '@marathon/manager';
-import { marathonHome, StateStore, type InstalledPlugin, type StateLease } from '@marathon/registry';
+import { marathonHome, stagingOwner, StateStore, type InstalledPlugin, type StateLease } from '@marathon/registry';
 import { SyncJournal, undoSync } from '../src/sync-journal';
 import { managerError, open, tempRoot, writePlugin, type Sandbox } from './helpers';
 
@@ -170,7 +170,7 @@ describe('a sync journal is dead when its lock is not held, whatever its pid', (
     const before = readFileSync(stateFile(), 'utf8');
     const lease: StateLease = { token: `${process.pid}-gone`, stillOurs: async () => true };
     const journal = await SyncJournal.begin(manager.home, lease);
-    expect(journal.dir).toContain(`stage-${process.pid}-sync-`);
+    expect(stagingOwner(basename(journal.dir))).toMatchObject({ pid: process.pid, purpose: 'sync' });
     await manager.store.exclusive(async (held) => {
       held.beforeCommit = (previous, next) => journal.recordCommit(previous, next);
       await manager.store.transaction(async (state) => {

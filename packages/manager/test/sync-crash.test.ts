@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginManager, type Lockfile } from '@marathon/manager';
+import { ownStagingPrefix, stagingOwner } from '@marathon/registry';
 import { open, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 let sandbox: Sandbox;
@@ -75,8 +76,8 @@ it('rolls back a sync whose process died after removing one plugin and while ins
   expect(existsSync(leaverData)).toBe(false);
   const staging = join(sandbox.home, 'staging');
   // Its pid taken by a live process (this one): irrelevant, the lock says it is dead.
-  const trash = readdirSync(staging).find((name) => /^stage-\d+-sync-/.test(name))!;
-  renameSync(join(staging, trash), join(staging, trash.replace(/^stage-\d+-/, `stage-${process.pid}-`)));
+  const trash = readdirSync(staging).find((name) => stagingOwner(name)?.purpose === 'sync')!;
+  renameSync(join(staging, trash), join(staging, trash.replace(/^stage-[\d.]+-/, ownStagingPrefix())));
 
   const next = await open(sandbox);
   expect(readFileSync(join(sandbox.home, 'state.json'), 'utf8')).toBe(stateBefore);
@@ -102,7 +103,7 @@ it('leaves alone the sync of a process that still holds the lock: the next one r
   const lock: Lockfile = { lockfileVersion: 1, plugins: {} };
   const syncing = await hungSync(lock, 'uninstall');
   const staging = join(sandbox.home, 'staging');
-  const journal = readdirSync(staging).find((name) => /^stage-\d+-sync-/.test(name))!;
+  const journal = readdirSync(staging).find((name) => stagingOwner(name)?.purpose === 'sync')!;
   // Opening and reading take no lock (issue 16): they see what the sync has committed so far.
   const reader = await open(sandbox, { lockTimeoutMs: 1000 });
   expect(await reader.list()).toEqual([]);

@@ -1,6 +1,6 @@
 export { marathonHome, homeEntryOwner, installFolderName, installFolderProblem, ownedFolders, stagingOwner, stagingPrefix } from './marathon-home';
 export { secureHome } from './home-guard';
-export { processRuns, processStartTime } from './process-start';
+export { ownStagingPrefix, processRuns, processStartTime } from './process-start';
 export { removeInHome, moveInHome } from './safe-remove';
 export { pluginTableProblems, recordProblems } from './state-shape';
 export type { HomeEntry, MarathonHome } from './marathon-home';

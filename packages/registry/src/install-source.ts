@@ -11,8 +11,7 @@ import { discover } from './discovery';
 import { RegistryError } from './errors';
 import { copyLocalArchive } from './local-archive';
 import { checkPackageBinding } from './plugin-package';
-import { stagingPrefix } from './marathon-home';
-import { ownStartTime } from './process-start';
+import { ownStagingPrefix } from './process-start';
 import { publicUrl } from './source-spec';
 import { DEFAULT_DEADLINE_MS, downloadTimeoutFromEnv, downloadUrl, type DownloadOptions } from './url-download';
 import type { PackageVersion } from './npm-registry-client';
@@ -104,7 +103,7 @@ function checkIntegrity(expected: string | undefined, actual: string, what: stri
 /** Stages an install request into a fresh folder under `stagingDir`. Removes the folder if staging fails. */
 export async function stageSource(request: string, options: StageOptions): Promise<StagedSource> {
   await mkdir(options.stagingDir, { recursive: true, mode: 0o700 });
-  const stagingRoot = await mkdtemp(join(options.stagingDir, stagingPrefix(process.pid, undefined, ownStartTime())));
+  const stagingRoot = await mkdtemp(join(options.stagingDir, ownStagingPrefix()));
   try {
     return await stageInto(request, stagingRoot, options);
   } catch (error) {

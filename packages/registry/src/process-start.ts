@@ -2,6 +2,7 @@
 // containers every main process is pid 1. Linux only (/proc/<pid>/stat); elsewhere undefined, and
 // the pid alone decides, as before.
 import { readFileSync } from 'node:fs';
+import { stagingPrefix } from './home-layout';
 
 /** The start time of process `pid` in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined. */
 export function processStartTime(pid: number): string | undefined {
@@ -38,6 +39,11 @@ let ownStart: { value: string | undefined } | undefined;
 export function ownStartTime(): string | undefined {
   ownStart ??= { value: processStartTime(process.pid) };
   return ownStart.value;
+}
+
+/** The start of the name of a staging folder this process owns (stagingPrefix with its pid and start time). */
+export function ownStagingPrefix(purpose?: string): string {
+  return stagingPrefix(process.pid, purpose, ownStartTime());
 }
 
 /** This process as processRuns identifies it: `<pid>` or `<pid>.<start time>` (see parseProcessIdentity). */
