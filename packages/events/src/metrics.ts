@@ -46,6 +46,12 @@ export interface HookMetrics {
 /** Calls, failures and durations per plugin × hook. */
 export class HookMetricsTable {
   private readonly cells = new Map<string, Map<HookType, MetricsCell>>();
+  private resets = 0;
+
+  /** How many times reset() ran: a reader that keeps running totals (the manager's history) starts again when it changes. */
+  get generation(): number {
+    return this.resets;
+  }
 
   /** The cell for a plugin on a hook, created on first use. */
   cell(plugin: string, hook: HookType): MetricsCell {
@@ -88,6 +94,7 @@ export class HookMetricsTable {
   }
 
   reset(): void {
+    this.resets += 1;
     for (const byHook of this.cells.values()) for (const cell of byHook.values()) cell.reset();
   }
 }

@@ -3,7 +3,8 @@
 // log of their own), and plugin logs. Everything lives under MARATHON_HOME/history. The summed
 // files (metrics, timings) are read, merged and replaced under a lock of their own, so that two
 // processes flushing at once both count; the bus's own metrics are never reset (a host may have
-// passed its bus in and read them): what was written of them is remembered, and the rest added.
+// passed its bus in and read them): what was written of them is remembered, once the write
+// succeeded, and the rest added; a host's own reset of them (its generation) starts that over.
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EventRecord, HookBus, HookMetrics } from '@marathon/events';
@@ -42,7 +43,9 @@ export class HistoryStore {
   private pendingLogs: LogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
-  private readonly written = new Map<string, Written>();
+  private written = new Map<string, Written>();
+  /** The bus metrics' generation `written` counts in (HookMetricsTable.generation). */
+  private writtenGeneration = 0;
 
   constructor(home: MarathonHome) {
     this.events = new JsonlLog(join(home.historyDir, 'events.jsonl'));
@@ -114,7 +117,7 @@ export class HistoryStore {
     this.pendingAudit = [];
     this.pendingLogs = [];
     this.pendingTimings = Object.create(null) as Record<string, PersistedTiming>;
-    const unsaved = this.unsavedMetrics(bus.metrics.snapshot());
+    const { unsaved, written } = this.unsavedMetrics(bus.metrics);
     await this.events.append(records);
     await this.audit.append(audit);
     await this.logs.append(logs);
@@ -126,21 +129,30 @@ export class HistoryStore {
       });
     }
     if (unsaved.length > 0) await withFileLock(this.metricsFile, { held: this.metricsFile }, () => this.saveMetrics(unsaved));
+    // Only now: had the write failed, the next one would still owe these counts.
+    this.written = written;
   }
 
-  /** What the bus counted since the last write: its rows less what was written of them. */
-  private unsavedMetrics(snapshot: HookMetrics[]): HookMetrics[] {
+  /**
+   * What the bus counted since the last successful write: its rows less what was written of them,
+   * and what will have been written once they are. After the host reset the bus's metrics (a new
+   * generation), nothing written counts against them: the counting starts again.
+   */
+  private unsavedMetrics(metrics: HookBus['metrics']): { unsaved: HookMetrics[]; written: Map<string, Written> } {
+    if (metrics.generation !== this.writtenGeneration) {
+      this.written = new Map();
+      this.writtenGeneration = metrics.generation;
+    }
     const unsaved: HookMetrics[] = [];
-    for (const row of snapshot) {
+    const written = new Map(this.written);
+    for (const row of metrics.snapshot()) {
       const key = `${row.plugin} ${row.hook}`;
-      // Fewer calls than written: the host reset its bus's metrics, and counting starts again.
-      const before = this.written.get(key);
-      const base = before === undefined || row.calls < before.calls ? { calls: 0, failures: 0, total_ns: 0 } : before;
-      this.written.set(key, { calls: row.calls, failures: row.failures, total_ns: row.total_ns });
+      const base = this.written.get(key) ?? { calls: 0, failures: 0, total_ns: 0 };
+      written.set(key, { calls: row.calls, failures: row.failures, total_ns: row.total_ns });
       if (row.calls === base.calls) continue;
       unsaved.push({ ...row, calls: row.calls - base.calls, failures: row.failures - base.failures, total_ns: row.total_ns - base.total_ns });
     }
-    return unsaved;
+    return { unsaved, written };
   }
 
   async metrics(): Promise<PersistedMetrics> {

@@ -1,12 +1,15 @@
 // metrics.json sums what every process counted (issue 16): two processes flushing at once both
 // count, because each merges under the metrics lock; and a bus the host passed in keeps its own
-// metrics (the store remembers what it wrote instead of resetting the bus).
+// metrics (the store remembers what it wrote instead of resetting the bus) — once the write
+// succeeded, and from zero again when the host resets its bus.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { HookBus } from '@marathon/events';
 import type { PluginManager } from '@marathon/manager';
+import { marathonHome } from '@marathon/registry';
+import { HistoryStore } from '../src/history-store';
 import { open, task, tempRoot, writePlugin, type Sandbox } from './helpers';
 
 const run = promisify(execFile);
@@ -43,4 +46,35 @@ it("leaves a host's own bus metrics alone, and writes each call once", async () 
   await manager.dispatch('post_task_execute', task('t-3'));
   expect((await manager.info('counter')).metrics).toEqual([expect.objectContaining({ calls: 3 })]);
   expect(bus.metrics.snapshot({ plugin: 'counter' })).toEqual([expect.objectContaining({ calls: 3 })]);
+});
+
+describe('what the history store counts as written', () => {
+  const saved = () => JSON.parse(readFileSync(join(sandbox.home, 'history', 'metrics.json'), 'utf8')) as Record<string, { calls: number }>;
+  const calls = (bus: HookBus, count: number) => {
+    for (let i = 0; i < count; i++) bus.metrics.cell('counter', 'post_task_execute').record(true, 1000);
+  };
+
+  it('still owes the counts of a metrics write that failed, and writes them with the next', async () => {
+    const store = new HistoryStore(marathonHome(sandbox.home));
+    const bus = new HookBus();
+    calls(bus, 2);
+    // A folder where metrics.json goes: the write fails.
+    mkdirSync(join(sandbox.home, 'history', 'metrics.json'), { recursive: true });
+    await expect(store.flush(bus)).rejects.toThrow();
+    rmSync(join(sandbox.home, 'history', 'metrics.json'), { recursive: true });
+    calls(bus, 1);
+    await store.flush(bus);
+    expect(saved()['counter post_task_execute']).toMatchObject({ calls: 3 });
+  });
+
+  it('counts again from zero after the host resets its bus, even past what was written before', async () => {
+    const store = new HistoryStore(marathonHome(sandbox.home));
+    const bus = new HookBus();
+    calls(bus, 2);
+    await store.flush(bus);
+    bus.metrics.reset();
+    calls(bus, 3);
+    await store.flush(bus);
+    expect(saved()['counter post_task_execute']).toMatchObject({ calls: 5 });
+  });
 });
