@@ -6,7 +6,6 @@ import * as api from '@marathon/plugin-api';
 
 // The build ships src/runtime.ts (and its self-contained siblings) as the sandbox's '@marathon/plugin-api' module; these tests pin what
 // the sandbox depends on, using the same transpile step as the build.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { readRuntimeSource, transpileRuntime, findImports } = require('../scripts/transpile-runtime.cjs') as {
   readRuntimeSource: (packageRoot: string) => string;
   transpileRuntime: (tsModule: typeof ts, source: string) => string;
