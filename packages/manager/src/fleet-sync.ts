@@ -4,7 +4,7 @@
 // failing sync removed waits in a trash, and each plugin it changed is put back as it was — only
 // those, checked against the current state (sync-journal.ts) — so the host is as it was before.
 import semver from 'semver';
-import { ownEntry, type InstalledPlugin } from '@marathon/registry';
+import { ownEntry, readProxySettings, type InstalledPlugin } from '@marathon/registry';
 import type { ConsentSummary } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 import { contentIntegrity, type LockEntry, type Lockfile } from './fleet-lock';
@@ -98,13 +98,17 @@ export async function applySync(target: SyncTarget, lock: Lockfile, steps: reado
     }
   }
   for (const step of steps.filter((entry) => entry.action === 'remove')) await target.uninstall(step.name);
+  // npm's proxy settings (several npmrc layers and the environment) are read once for every URL
+  // this sync downloads, not once per download.
+  const downloads = steps.some((step) => step.action !== 'remove' && ownEntry(lock.plugins, step.name)?.source.kind === 'url');
+  const proxy = downloads ? readProxySettings() : undefined;
   for (const step of steps) {
     const entry = ownEntry(lock.plugins, step.name);
     if (entry === undefined) continue;
     const { request, integrity } = requestOf(step.name, entry);
     // The lockfile names the source, so following it to another one is what the operator asked
     // for; a weaker signature than the installed copy's still needs its own consent.
-    const options: InstallOptions = { confirm: lockConsent(entry), allowSourceChange: true, ...(integrity === undefined ? {} : { integrity }) };
+    const options: InstallOptions = { confirm: lockConsent(entry), allowSourceChange: true, ...(integrity === undefined ? {} : { integrity }), ...(proxy === undefined ? {} : { proxy }) };
     if (step.action === 'install') await target.install(request, options);
     else if (step.action === 'upgrade' || step.action === 'downgrade' || step.action === 'reinstall') await target.update(step.name, request, options);
     else continue;

@@ -2,7 +2,7 @@
 // the install steps — admission, placement, repair — share of their host, kept apart so they
 // import it without importing one another.
 import type { Permission } from '@marathon/plugin-api';
-import type { MarathonHome, NpmClient, SearchPath, StateStore } from '@marathon/registry';
+import type { MarathonHome, NpmClient, ProxySettings, SearchPath, StateStore } from '@marathon/registry';
 import type { ConsentSummary, SignatureStatus } from '@marathon/security/trust';
 import type { TrustChangeOptions } from './trust-change';
 
@@ -15,6 +15,11 @@ export interface InstallOptions extends TrustChangeOptions {
   force?: boolean;
   /** Expected SRI digest (sha512-…) of a tarball source. */
   integrity?: string;
+  /**
+   * The proxies a URL download goes through. Default: the ones npm would use, read at each
+   * download (readProxySettings); a sync reads them once and passes them to each of its installs.
+   */
+  proxy?: ProxySettings;
   /** Install missing dependencies from the search paths (or npm) first. */
   withDependencies?: boolean;
   /**

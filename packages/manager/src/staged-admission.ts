@@ -75,6 +75,7 @@ function stageFrom(context: InstallerContext, request: string, paths: readonly S
     maxEntries: policy.max_archive_entries,
     ...(options.integrity === undefined ? {} : { integrity: options.integrity }),
     ...(context.npm === undefined ? {} : { npm: context.npm }),
+    ...(options.proxy === undefined ? {} : { download: { proxy: options.proxy } }),
   });
 }
 
