@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest } from '@marathon/manifest';
-import { SandboxHost } from '@marathon/security';
+import { SandboxHost } from '@marathon/security/sandbox';
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { measure, median } from '../lib/measure.mjs';
