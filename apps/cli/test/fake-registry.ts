@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type * as Tar from 'tar';
 
 export interface SeenRequest {
   method: string;
@@ -44,7 +45,7 @@ export function makeTarball(files: Record<string, string>, prefix = 'package'): 
       writeFileSync(target, content);
     }
     const out = join(work, 'out.tgz');
-    const tar = require('tar') as typeof import('tar');
+    const tar = require('tar') as typeof Tar;
     tar.create({ gzip: true, cwd: prefix === '' ? work : join(work, prefix), portable: true, sync: true, file: out, prefix: prefix === '' ? '' : `${prefix}/` }, Object.keys(files));
     return readFileSync(out);
   } finally {

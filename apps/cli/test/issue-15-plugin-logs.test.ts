@@ -4,7 +4,6 @@
 // epoch milliseconds, see docs/cli.md). Through the real binary; --follow runs as a second
 // process, stopped with Ctrl-C's signal.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { BINARY, workspace, type Workspace } from './marathon-binary';
 import { installPluginFolder } from './plugin-folder';
 

@@ -12,7 +12,7 @@
 // oclif CLI that adds @marathon/oclif-plugin. oclif runs code named by these files, so they are
 // checked at every start and rebuilt when they are not exactly Marathon's (cache-integrity.ts).
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { commandsModuleText, currentCache, dataDirPackageText, strayEntries, unsafeFolder, type CacheInfo } from './cache-integrity';
 import { marathonHome } from '@marathon/registry/home';
 import { stateSnapshot } from './marathon-state';

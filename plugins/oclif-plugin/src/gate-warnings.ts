@@ -8,7 +8,7 @@ export function gateWarningPrinter(json: boolean): (plugin: string, warnings: re
   return (plugin, warnings) => {
     if (json) return;
     // A running spinner would draw over the lines: pause it while they are written.
-    ux.action.pause(() => {
+    void ux.action.pause(() => {
       for (const warning of warnings) process.stderr.write(`⚠️  ${terminalText(plugin)}: ${terminalText(warning)}\n`);
     });
   };
