@@ -10,7 +10,9 @@ import { readManifest } from '@marathon/manifest';
 import { pluginPackageJson } from '@marathon/registry';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-for (const name of readdirSync(join(root, 'examples'))) {
+// Folders only: examples/ also holds the tsconfig.json editors and ESLint use.
+const names = readdirSync(join(root, 'examples'), { withFileTypes: true }).filter((entry) => entry.isDirectory());
+for (const { name } of names) {
   const built = join(root, 'plugins', name);
   for (const file of ['plugin.json', 'README.md']) {
     const from = join(root, 'examples', name, file);
