@@ -25,7 +25,8 @@ export interface ManifestErrorOptions {
   cause?: unknown;
 }
 
-function plural(count: number, word: string): string {
+/** `1 problem`, `2 problems`: the count in an error's headline (manifest and policy errors). */
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 

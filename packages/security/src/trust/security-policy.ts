@@ -6,6 +6,7 @@
 // their path — every problem at once.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type * as Manifest from '@marathon/manifest';
 import { DEFAULT_LIMITS, type JsonObject, type Permission, type ResourceLimits } from '@marathon/plugin-api';
 import { defaultPolicy } from './policy-defaults';
 import type * as PolicySchema from './security-policy-schema';
@@ -57,29 +58,15 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = Object.freeze({
   plugins: "plugins' own settings, by plugin name (an object; checked by their config_validate hooks, not here)",
 });
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** A JSON path as plugin.json's problems show it: `limits.max_memory`, `dangerous_permission_combos[0][1]`, `(root)`. */
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (typeof segment === 'string' && IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(String(segment))}]`;
-  }
-  return out === '' ? '(root)' : out;
-}
-
-const didYouMean = (word: string, candidates: readonly string[]): string =>
-  (require('@marathon/manifest') as typeof import('@marathon/manifest')).didYouMean(word, candidates);
+/**
+ * @marathon/manifest, for describing a config.json's problems: loaded only when there is one, so
+ * that a policy that loads cleanly never pays for the manifest package.
+ */
+const manifest = (): typeof Manifest => require('@marathon/manifest') as typeof Manifest;
 
 function unknownKey(key: string, known: readonly string[]): string {
-  const hint = didYouMean(key, known);
+  const hint = manifest().didYouMean(key, known);
   return hint === '' ? `unknown key '${key}'; known keys are ${known.join(', ')}` : `unknown key '${key}'${hint}`;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** Every problem of a config.json object: unknown top-level keys, and policy keys with wrong values. */
@@ -92,7 +79,7 @@ function configIssues(input: unknown): { issues: PolicyIssue[]; policy?: Securit
   const issues: PolicyIssue[] = [];
   const known: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (!Object.hasOwn(CONFIG_KEYS, key)) issues.push({ path: formatPath([key]), message: unknownKey(key, Object.keys(CONFIG_KEYS)) });
+    if (!Object.hasOwn(CONFIG_KEYS, key)) issues.push({ path: manifest().formatPath([key]), message: unknownKey(key, Object.keys(CONFIG_KEYS)) });
     else if (policyKeys.includes(key)) known[key] = value;
     else if (key === 'plugins' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       issues.push({ path: 'plugins', message: `expected an object of settings by plugin name, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` });
@@ -103,9 +90,9 @@ function configIssues(input: unknown): { issues: PolicyIssue[]; policy?: Securit
     for (const issue of result.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         const shape = issue.path.length === 1 && issue.path[0] === 'limits' ? Object.keys(securityPolicySchema.shape.limits.unwrap().shape) : [];
-        for (const key of issue.keys) issues.push({ path: formatPath([...issue.path, key]), message: unknownKey(key, shape) });
+        for (const key of issue.keys) issues.push({ path: manifest().formatPath([...issue.path, key]), message: unknownKey(key, shape) });
       } else {
-        issues.push({ path: formatPath(issue.path), message: issue.message });
+        issues.push({ path: manifest().formatPath(issue.path), message: issue.message });
       }
     }
   }
@@ -121,7 +108,7 @@ export function parsePolicy(input: unknown, source = 'policy'): SecurityPolicy {
   const { issues, policy } = configIssues(input);
   if (policy !== undefined) return policy;
   const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`);
-  throw new PolicyError(`${source} has ${plural(issues.length, 'problem')}:\n${lines.join('\n')}`, issues);
+  throw new PolicyError(`${source} has ${manifest().plural(issues.length, 'problem')}:\n${lines.join('\n')}`, issues);
 }
 
 /**
@@ -130,7 +117,7 @@ export function parsePolicy(input: unknown, source = 'policy'): SecurityPolicy {
  * the policy.
  */
 export function parseConfigText(text: string, file: string): { config: JsonObject; policy: SecurityPolicy } {
-  const { strictJsonProblem } = require('@marathon/manifest') as typeof import('@marathon/manifest');
+  const { strictJsonProblem } = manifest();
   const problem = text.trim() === '' ? { message: 'the file is empty; write {} for the defaults', line: 1, column: 1 } : strictJsonProblem(text, 'config.json');
   if (problem !== undefined) {
     const where = `line ${problem.line}, column ${problem.column}`;
