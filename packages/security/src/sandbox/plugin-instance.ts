@@ -13,6 +13,7 @@ import { GuestClock, type ActiveCall } from './guest-clock';
 import { GuestTimers, MAX_PENDING_TIMERS } from './guest-timers';
 import type { HostCalls } from './host-calls';
 import { breachOfGuestError, breachOfTrap } from './limit-breaches';
+import { cutMessage } from './message-cut';
 import type { CallKind, CallResult, PluginUsage, WorkerPluginSpec } from './protocol';
 import { installModuleLoader, nearMemoryCap, newQuickJs, startBridge, type EngineAssets, type QuickJs } from './quickjs-engine';
 
@@ -218,7 +219,7 @@ export class PluginInstance implements EngineInstance, GuestSession {
           const text = `${this.vm.typeof(name) === 'string' ? this.vm.getString(name) : 'Error'}: ${this.vm.typeof(message) === 'string' ? this.vm.getString(message) : ''}`;
           this.free(name);
           this.free(message);
-          return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
+          return cutMessage(text);
         });
       } finally {
         this.leave(guard);

@@ -16,6 +16,7 @@ import type { PluginScope } from '../capabilities/plugin-scope';
 import type { ResourceLimits } from '@marathon/plugin-api';
 import { PRELUDE_MODULE, type GuestModuleSources } from './guest-modules';
 import { MAX_STACK_CHARS } from './guest-stack';
+import { MAX_MESSAGE_CHARS } from './message-cut';
 import type { PreludeInfo } from './guest/guest-host';
 import type { PreludeModule } from './guest/prelude';
 import { loadModuleSource, normalizeImport } from './module-resolution';
@@ -124,6 +125,7 @@ export function startBridge(
     permissions: spec.permissions,
     maxChars: spec.limits.max_result_bytes,
     maxStackChars: MAX_STACK_CHARS,
+    maxMessageChars: MAX_MESSAGE_CHARS,
   };
   const info = vm.newString(JSON.stringify(preludeInfo));
   try {

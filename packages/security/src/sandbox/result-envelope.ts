@@ -5,15 +5,13 @@
 // parse fail and nothing that walks the value on the host can run out of stack.
 import type { SandboxErrorCode } from '../errors';
 import { MAX_STACK_CHARS, readGuestStack } from './guest-stack';
+import { cutMessage } from './message-cut';
 
 /** How deeply a result may nest arrays and objects (a HookResult with a task needs four). */
 export const MAX_RESULT_DEPTH = 64;
 
 /** The only codes a guest's answer may carry; anything else is a malformed answer. */
 const GUEST_ERROR_CODES: ReadonlySet<string> = new Set(['BAD_RESULT', 'HANDLER_FAILED', 'NO_SUCH_HANDLER']);
-
-/** Characters of a guest's error message the host keeps. */
-const MAX_MESSAGE_CHARS = 2000;
 
 /** An error answer's first line after the tag: its code, and the length of the stack before the message. */
 const ERROR_HEADER = /^([A-Z_]+)(?: ([1-9]\d{0,3}))?$/;
@@ -90,7 +88,7 @@ export function readEnvelope(text: unknown): Envelope {
     return {
       kind: 'error',
       code: header[1] as 'BAD_RESULT' | 'HANDLER_FAILED' | 'NO_SUCH_HANDLER',
-      message: message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}...` : message,
+      message: cutMessage(message),
       ...(stack === undefined ? {} : { stack }),
     };
   }

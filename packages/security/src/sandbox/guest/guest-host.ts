@@ -65,6 +65,8 @@ export interface PreludeInfo {
   maxChars: number;
   /** Characters of an error's stack sent to the host (guest-stack.ts reads no more). */
   maxStackChars: number;
+  /** Characters of an error's message sent to the host (message-cut.ts). */
+  maxMessageChars: number;
 }
 
 /** A capability call (host-calls.ts): `argsJson` is a JSON array; the answer '{"value":…}' or '{"error":{"code","message"}}'. */

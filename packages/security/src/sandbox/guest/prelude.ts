@@ -72,7 +72,7 @@ export function createBridge(
   const apply = Reflect.apply, then = Promise.prototype.then, PromiseCtor = Promise, resolved = Promise.resolve.bind(Promise), rejected = Promise.reject.bind(Promise);
   const ErrorCtor = Error, StringCtor = String, includes = Array.prototype.includes, indexOfText = String.prototype.indexOf;
   const info = parse(infoJson) as PreludeInfo;
-  const maxChars = info.maxChars, maxStackChars = info.maxStackChars;
+  const maxChars = info.maxChars, maxStackChars = info.maxStackChars, maxMessageChars = info.maxMessageChars;
   let plugin: PluginTable | null = null;
 
   function hostError(error: { code: string; message: string }): Error {
@@ -206,7 +206,7 @@ export function createBridge(
     } catch (e) {
       message = 'a value that cannot be described';
     }
-    return message.length > 2000 ? apply(sliceText, message, [0, 2000]) + '...' : message;
+    return message.length > maxMessageChars ? apply(sliceText, message, [0, maxMessageChars]) + '...' : message;
   }
   // An Error's stack, for DEBUG (guest-stack.ts reads it on the host). It is an ordinary property
   // the plugin may have replaced: only a string is taken, cut with the slice captured before the
