@@ -1,27 +1,13 @@
 // Issue 14 (5): which .npmrc files are read, which of their keys reach pacote, and where `${VAR}`
 // is expanded. (The CLI test issue-14-npmrc shows the attacker's registry and proxy hear nothing.)
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNpmConfig } from '../src/npm-config';
+import { useNpmrcFolders } from './npmrc-folders';
 
-let root: string;
-let home: string;
-let project: string;
-
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'issue14-npmrc-'));
-  home = join(root, 'home');
-  project = join(root, 'project');
-  mkdirSync(home);
-  mkdirSync(project);
-});
-afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-const userRc = (text: string) => writeFileSync(join(home, '.npmrc'), text);
-const projectRc = (text: string) => writeFileSync(join(project, '.npmrc'), text);
-// The machine's own global npmrc stays out of these tests: each names one under its root.
-const read = (env: NodeJS.ProcessEnv = {}) => readNpmConfig({ cwd: project, env: { HOME: home, npm_config_globalconfig: join(root, 'global-npmrc'), ...env } });
+const rc = useNpmrcFolders('issue14-npmrc-');
+const userRc = (text: string) => writeFileSync(join(rc.home, '.npmrc'), text);
+const projectRc = (text: string) => writeFileSync(join(rc.project, '.npmrc'), text);
+const read = (env: NodeJS.ProcessEnv = {}) => rc.read(env);
 
 describe('a project .npmrc', () => {
   test('is not read unless MARATHON_PROJECT_NPMRC=1', () => {
@@ -30,10 +16,10 @@ describe('a project .npmrc', () => {
     const settings = read();
     expect(settings.registry).toBe('https://user.example/');
     expect(settings.options['@acme:registry']).toBeUndefined();
-    expect(settings.files).toEqual([join(home, '.npmrc')]);
+    expect(settings.files).toEqual([join(rc.home, '.npmrc')]);
     const opted = read({ MARATHON_PROJECT_NPMRC: '1' });
     expect(opted.registry).toBe('https://attacker.example/');
-    expect(opted.files).toEqual([join(home, '.npmrc'), join(project, '.npmrc')]);
+    expect(opted.files).toEqual([join(rc.home, '.npmrc'), join(rc.project, '.npmrc')]);
     // Only "1" opts in.
     expect(read({ MARATHON_PROJECT_NPMRC: 'true' }).registry).toBe('https://user.example/');
   });
@@ -53,7 +39,7 @@ describe('a project .npmrc', () => {
     expect(settings.options.strictSSL).toBeUndefined();
     expect(settings.options.ca).toBeUndefined();
     expect(settings.registry).toBe('https://project.example/');
-    expect(settings.ignored).toEqual(['proxy', 'https-proxy', 'strict-ssl', 'ca'].map((key) => `${join(project, '.npmrc')}: ${key}`));
+    expect(settings.ignored).toEqual(['proxy', 'https-proxy', 'strict-ssl', 'ca'].map((key) => `${join(rc.project, '.npmrc')}: ${key}`));
   });
 });
 
@@ -95,9 +81,9 @@ describe('the user .npmrc', () => {
   });
 
   test('NPM_CONFIG_USERCONFIG names it; npm_config_registry and MARATHON_REGISTRY override it', () => {
-    writeFileSync(join(root, 'fleet.npmrc'), 'registry=https://fleet.example/\n');
-    expect(read({ NPM_CONFIG_USERCONFIG: join(root, 'fleet.npmrc') }).registry).toBe('https://fleet.example/');
-    expect(read({ NPM_CONFIG_USERCONFIG: join(root, 'fleet.npmrc'), npm_config_registry: 'https://env.example' }).registry).toBe('https://env.example/');
+    writeFileSync(join(rc.root, 'fleet.npmrc'), 'registry=https://fleet.example/\n');
+    expect(read({ NPM_CONFIG_USERCONFIG: join(rc.root, 'fleet.npmrc') }).registry).toBe('https://fleet.example/');
+    expect(read({ NPM_CONFIG_USERCONFIG: join(rc.root, 'fleet.npmrc'), npm_config_registry: 'https://env.example' }).registry).toBe('https://env.example/');
     expect(read({ npm_config_registry: 'https://env.example', MARATHON_REGISTRY: 'https://marathon.example' }).registry).toBe('https://marathon.example/');
   });
 

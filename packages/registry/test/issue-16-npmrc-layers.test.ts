@@ -1,56 +1,38 @@
 // Issue 16: npm's configuration is read the way npm reads it — the global npmrc and npm_config_*
 // variables included — with npm's precedence: environment > project (opted in) > user > global >
 // the public registry; MARATHON_REGISTRY and --registry above all of them.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PUBLIC_REGISTRY, readNpmConfig } from '../src/npm-config';
+import { useNpmrcFolders } from './npmrc-folders';
 
-let root: string;
-let home: string;
-let project: string;
-let globalRc: string;
-
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'issue16-npmrc-'));
-  home = join(root, 'home');
-  project = join(root, 'project');
-  globalRc = join(root, 'prefix', 'etc', 'npmrc');
-  mkdirSync(home);
-  mkdirSync(project);
-  mkdirSync(dirname(globalRc), { recursive: true });
-});
-afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-const write = (file: string, lines: string[]) => writeFileSync(file, `${lines.join('\n')}\n`);
-const read = (env: NodeJS.ProcessEnv = {}, registry?: string) =>
-  readNpmConfig({ cwd: project, ...(registry === undefined ? {} : { registry }), env: { HOME: home, npm_config_prefix: join(root, 'prefix'), ...env } });
+const rc = useNpmrcFolders('issue16-npmrc-');
+const { write, read } = rc;
 
 describe('the global npmrc', () => {
   test('is $PREFIX/etc/npmrc, read below the user file, `${VAR}` expanded, proxies and TLS allowed', () => {
-    write(globalRc, ['registry=https://global.example/', '@acme:registry=https://acme-global.example/', '//global.example/:_authToken=${FLEET_TOKEN}', 'https-proxy=http://corp-proxy:3128/', 'strict-ssl=false', 'script-shell=/tmp/evil.sh']);
+    write(rc.globalRc, ['registry=https://global.example/', '@acme:registry=https://acme-global.example/', '//global.example/:_authToken=${FLEET_TOKEN}', 'https-proxy=http://corp-proxy:3128/', 'strict-ssl=false', 'script-shell=/tmp/evil.sh']);
     const settings = read({ FLEET_TOKEN: 'global-tok' });
-    expect(settings.files).toEqual([globalRc]);
+    expect(settings.files).toEqual([rc.globalRc]);
     expect(settings.registry).toBe('https://global.example/');
     expect(settings.options).toMatchObject({ '@acme:registry': 'https://acme-global.example/', '//global.example/:_authToken': 'global-tok', strictSSL: false });
     expect(settings.proxy).toMatchObject({ https: 'http://corp-proxy:3128/' });
-    expect(settings.ignored).toEqual([`${globalRc}: script-shell`]);
+    expect(settings.ignored).toEqual([`${rc.globalRc}: script-shell`]);
     expect(settings.secrets).toContain('global-tok');
 
-    write(join(home, '.npmrc'), ['registry=https://user.example/']);
+    write(join(rc.home, '.npmrc'), ['registry=https://user.example/']);
     const layered = read();
-    expect(layered.files).toEqual([globalRc, join(home, '.npmrc')]);
+    expect(layered.files).toEqual([rc.globalRc, join(rc.home, '.npmrc')]);
     expect(layered.registry).toBe('https://user.example/');
     // What the user file does not set still comes from the global one.
     expect(layered.options['@acme:registry']).toBe('https://acme-global.example/');
   });
 
   test('npm_config_globalconfig names it (any case), and a user file may move it as in npm', () => {
-    const elsewhere = join(root, 'fleet-global-npmrc');
+    const elsewhere = join(rc.root, 'fleet-global-npmrc');
     write(elsewhere, ['registry=https://fleet.example/']);
     expect(read({ npm_config_globalconfig: elsewhere }).registry).toBe('https://fleet.example/');
     expect(read({ NPM_CONFIG_GLOBALCONFIG: elsewhere }).registry).toBe('https://fleet.example/');
-    write(join(home, '.npmrc'), [`globalconfig=${elsewhere}`]);
+    write(join(rc.home, '.npmrc'), [`globalconfig=${elsewhere}`]);
     const moved = read();
     expect(moved.registry).toBe('https://fleet.example/');
     // The location key itself is used, not reported as ignored.
@@ -58,18 +40,18 @@ describe('the global npmrc', () => {
   });
 
   test('without npm_config_prefix, PREFIX names the prefix; otherwise node’s install folder does', () => {
-    write(globalRc, ['registry=https://prefix.example/']);
-    expect(readNpmConfig({ cwd: project, env: { HOME: home, PREFIX: join(root, 'prefix') } }).registry).toBe('https://prefix.example/');
-    const fallback = readNpmConfig({ cwd: project, env: { HOME: home } });
+    write(rc.globalRc, ['registry=https://prefix.example/']);
+    expect(readNpmConfig({ cwd: rc.project, env: { HOME: rc.home, PREFIX: join(rc.root, 'prefix') } }).registry).toBe('https://prefix.example/');
+    const fallback = readNpmConfig({ cwd: rc.project, env: { HOME: rc.home } });
     const nodePrefix = process.platform === 'win32' ? dirname(process.execPath) : dirname(dirname(process.execPath));
-    expect(fallback.files.filter((file) => file !== join(home, '.npmrc')).every((file) => file === join(nodePrefix, 'etc', 'npmrc'))).toBe(true);
+    expect(fallback.files.filter((file) => file !== join(rc.home, '.npmrc')).every((file) => file === join(nodePrefix, 'etc', 'npmrc'))).toBe(true);
   });
 });
 
 describe('npm_config_* variables', () => {
   test('set any allowed key, above every file, with npm’s spelling rules', () => {
-    write(globalRc, ['registry=https://global.example/', 'strict-ssl=true']);
-    write(join(home, '.npmrc'), ['registry=https://user.example/', 'https-proxy=http://user-proxy:3128/']);
+    write(rc.globalRc, ['registry=https://global.example/', 'strict-ssl=true']);
+    write(join(rc.home, '.npmrc'), ['registry=https://user.example/', 'https-proxy=http://user-proxy:3128/']);
     const settings = read({
       npm_config_registry: 'https://env.example',
       npm_config_https_proxy: 'http://env-proxy:3128/',
@@ -98,7 +80,7 @@ describe('npm_config_* variables', () => {
   });
 
   test('npm_config_userconfig names the user file', () => {
-    const fleet = join(root, 'fleet.npmrc');
+    const fleet = join(rc.root, 'fleet.npmrc');
     write(fleet, ['registry=https://fleet-user.example/']);
     expect(read({ npm_config_userconfig: fleet }).files).toEqual([fleet]);
   });
@@ -107,11 +89,11 @@ describe('npm_config_* variables', () => {
 describe('precedence, lowest to highest', () => {
   test('public registry < global < user < project (opted in) < npm_config_* < MARATHON_REGISTRY < --registry', () => {
     expect(read().registry).toBe(PUBLIC_REGISTRY);
-    write(globalRc, ['registry=https://global.example/']);
+    write(rc.globalRc, ['registry=https://global.example/']);
     expect(read().registry).toBe('https://global.example/');
-    write(join(home, '.npmrc'), ['registry=https://user.example/']);
+    write(join(rc.home, '.npmrc'), ['registry=https://user.example/']);
     expect(read().registry).toBe('https://user.example/');
-    write(join(project, '.npmrc'), ['registry=https://project.example/']);
+    write(join(rc.project, '.npmrc'), ['registry=https://project.example/']);
     expect(read().registry).toBe('https://user.example/');
     expect(read({ MARATHON_PROJECT_NPMRC: '1' }).registry).toBe('https://project.example/');
     expect(read({ MARATHON_PROJECT_NPMRC: '1', npm_config_registry: 'https://env.example/' }).registry).toBe('https://env.example/');
@@ -120,8 +102,8 @@ describe('precedence, lowest to highest', () => {
   });
 
   test('a project file still may not set proxies or TLS over the global file', () => {
-    write(globalRc, ['https-proxy=http://corp-proxy:3128/']);
-    write(join(project, '.npmrc'), ['https-proxy=http://attacker.example:8080/', 'strict-ssl=false']);
+    write(rc.globalRc, ['https-proxy=http://corp-proxy:3128/']);
+    write(join(rc.project, '.npmrc'), ['https-proxy=http://attacker.example:8080/', 'strict-ssl=false']);
     const settings = read({ MARATHON_PROJECT_NPMRC: '1' });
     expect(settings.proxy.https).toBe('http://corp-proxy:3128/');
     expect(settings.options.strictSSL).toBeUndefined();
