@@ -3,13 +3,11 @@
 // the packages asked for and everything they need, found the way Node finds them (the nearest
 // node_modules up from the package that needs it), each published once with the real npm.
 // Workspace packages are followed for what they need but not published here (the release does that).
-const { existsSync, readFileSync, realpathSync } = require('node:fs');
+const { existsSync, realpathSync } = require('node:fs');
 const { dirname, join, relative, sep } = require('node:path');
 const semver = require('semver');
 const { LocalRegistryError } = require('./local-registry-error.cjs');
-const { workspaceRoot } = require('./workspace-release.cjs');
-
-const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+const { readJson, workspaceRoot } = require('./workspace-release.cjs');
 
 /** The real folder of package `name` as seen from folder `from`, or undefined when none is installed. */
 function findInstalled(from, name) {

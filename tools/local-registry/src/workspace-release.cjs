@@ -9,6 +9,7 @@ const { LocalRegistryError } = require('./local-registry-error.cjs');
 
 const workspaceRoot = resolve(__dirname, '..', '..', '..');
 
+/** A package.json (or any JSON file) of this workspace, parsed; node-modules-closure.cjs reads them with it too. */
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 /** Every package the root package.json's workspaces globs (`dir/*`) find: { dir, json }. */
@@ -81,13 +82,11 @@ async function publishedVersions(url, name) {
 async function publishWorkspace(registry) {
   checkInstallable();
   const env = {
-    ...process.env,
+    ...registry.npmEnv(),
     // changesets reads the registry from here and hands it to every `npm info` and `npm publish`.
     npm_config_registry: `${registry.url}/`,
     // The token line npm publish wants; the user's own ~/.npmrc (and its credentials) stays out.
     npm_config_userconfig: registry.userconfig,
-    npm_config_cache: join(registry.root, 'npm-cache'),
-    npm_config_update_notifier: 'false',
   };
   const changeset = require.resolve('@changesets/cli/bin.js', { paths: [workspaceRoot] });
   const release = await run(process.execPath, [changeset, 'publish', '--no-git-tag'], { cwd: workspaceRoot, env });
@@ -101,4 +100,4 @@ async function publishWorkspace(registry) {
   return packages;
 }
 
-module.exports = { publishWorkspace, publicPackages, workspaceRoot };
+module.exports = { publishWorkspace, publicPackages, readJson, workspaceRoot };

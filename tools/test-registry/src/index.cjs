@@ -85,6 +85,8 @@ async function startRegistry(options = {}) {
   // npm publish wants a token line for the registry even when publishing anonymously.
   const anonymousConfig = join(root, 'anonymous.npmrc');
   writeFileSync(anonymousConfig, `registry=${url}/\n//127.0.0.1:${port}/:_authToken=anonymous\n`);
+  // The environment every npm run against this registry gets: its own cache, no update check.
+  const npmEnv = () => ({ ...process.env, npm_config_update_notifier: 'false', npm_config_cache: join(root, 'npm-cache') });
   // `what` is the package folder (or .tgz), or --workspaces to publish every workspace of the cwd.
   const publishCommand = (what, publishOptions) => {
     let userconfig = anonymousConfig;
@@ -97,7 +99,7 @@ async function startRegistry(options = {}) {
     const tag = publishOptions.tag === undefined ? [] : ['--tag', publishOptions.tag];
     return {
       args: ['publish', what, '--registry', `${url}/`, '--userconfig', userconfig, '--ignore-scripts', '--provenance=false', ...tag, '--no-audit', '--no-fund'],
-      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: join(root, 'npm-cache') },
+      env: npmEnv(),
     };
   };
 
@@ -105,6 +107,7 @@ async function startRegistry(options = {}) {
     url,
     root,
     userconfig: anonymousConfig,
+    npmEnv,
     /** Publishes a package folder (or .tgz) with the real npm; `token` for private scopes. */
     publish(folder, publishOptions = {}) {
       const { args, env } = publishCommand(folder, publishOptions);

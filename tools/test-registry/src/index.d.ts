@@ -5,6 +5,8 @@ export interface TestRegistry {
   root: string;
   /** An npm userconfig (registry and a token line) that publishes to it anonymously. */
   userconfig: string;
+  /** The environment for an npm run against it: this process's, with the registry's own npm cache and no update check. */
+  npmEnv(): NodeJS.ProcessEnv;
   /** Publishes a package folder (or .tgz) with the real npm; `token` for private scopes, `tag` for a dist-tag. */
   publish(folder: string, options?: { token?: string; tag?: string }): void;
   /** Publishes several package folders, of different names, with one npm process. */
