@@ -4,7 +4,13 @@
 // `/// <reference types="@marathon/plugin-api/globals" />` at the top of a file.
 // What each does, and what the sandbox does not have: docs/sandbox-globals.md.
 
-/** Writes one line to the plugin's log (ctx.log's channel: tagged, rate-limited, cut at 4096 characters). */
+/**
+ * Writes one line to the plugin's log (ctx.log's channel: tagged, rate-limited, cut at 4096 characters).
+ * The sandbox implements it in @marathon/security (src/sandbox/guest/console.ts), whose own
+ * SandboxConsole must stay this shape: this file declares globals and exports nothing, and the
+ * sandbox is compiled with Node's types, whose `console` these globals would redeclare — so neither
+ * can be derived from the other.
+ */
 interface SandboxConsole {
   /** Level info. The first argument may hold %s %d %i %f %j %o %O %c. */
   log(...data: unknown[]): void;

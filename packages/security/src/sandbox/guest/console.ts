@@ -8,6 +8,11 @@ import { Budget, inspect } from './inspect';
 /** Characters of one console line kept; the host cuts at the same length (host-calls.ts). */
 export const MAX_CONSOLE_CHARS = 4096;
 
+/**
+ * The console a plugin sees. Plugin authors compile against @marathon/plugin-api/globals' global
+ * SandboxConsole; this is the same shape, written again because that file only declares globals
+ * (nothing to import) and including it here would redeclare Node's `console`. Change both together.
+ */
 export interface SandboxConsole {
   log(...args: unknown[]): void;
   info(...args: unknown[]): void;
