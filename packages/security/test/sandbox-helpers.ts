@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest, type Manifest } from '@marathon/manifest';
-import type { SandboxHost, SandboxedPlugin } from '@marathon/security';
+import { SandboxHost, type SandboxedPlugin } from '@marathon/security';
 
 export const fixtures = join(__dirname, 'fixtures', 'plugins');
 export const hostileDir = join(__dirname, 'hostile');
@@ -24,6 +24,30 @@ export async function loadPlugin(host: SandboxHost, dir: string, home: string, m
     dataDir: join(home, 'data', loaded.name),
     storageFile: join(home, 'storage', `${loaded.name}.json`),
   });
+}
+
+/** A host (3 s call deadline) with the hello fixture loaded, for a describe block: made before its tests, closed after. */
+export interface HelloHost {
+  host(): SandboxHost;
+  /** hello, to show a hostile plugin left its neighbour working. */
+  hello(): SandboxedPlugin;
+  home: { home: string; cleanup(): void };
+}
+
+/** Registers the beforeAll/afterAll of a HelloHost in the calling describe block. */
+export function useHelloHost(): HelloHost {
+  let host: SandboxHost | undefined;
+  let hello: SandboxedPlugin | undefined;
+  const home = tempHome();
+  beforeAll(async () => {
+    host = new SandboxHost({ policy: { limits: { call_deadline_ms: 3000 } } });
+    hello = await loadPlugin(host, join(fixtures, 'hello'), home.home);
+  });
+  afterAll(async () => {
+    await host?.close();
+    home.cleanup();
+  });
+  return { host: () => host!, hello: () => hello!, home };
 }
 
 /** A copy of a fixture plugin folder that a test may change (add symlinks to, say). */

@@ -3,9 +3,8 @@
 // written or read. Only a real `..` path segment that climbs out may be refused.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SandboxHost, type SandboxedPlugin } from '@marathon/security';
 import { isInside } from '../../src/capabilities/path-inside';
-import { fixtures, hostileDir, loadPlugin, tempHome } from '../sandbox-helpers';
+import { hostileDir, loadPlugin, useHelloHost } from '../sandbox-helpers';
 
 describe('issue 13: isInside decides on path segments', () => {
   it.each(['/data', '/data/..foo', '/data/...', '/data/sub/..bar', '/data/.hidden'])('%s is inside /data', (candidate) => {
@@ -17,21 +16,10 @@ describe('issue 13: isInside decides on path segments', () => {
 });
 
 describe('issue 13: fs-dotdot-names, files whose names start with two dots', () => {
-  let host: SandboxHost;
-  let hello: SandboxedPlugin;
-  const home = tempHome();
-
-  beforeAll(async () => {
-    host = new SandboxHost({ policy: { limits: { call_deadline_ms: 3000 } } });
-    hello = await loadPlugin(host, join(fixtures, 'hello'), home.home);
-  });
-  afterAll(async () => {
-    await host.close();
-    home.cleanup();
-  });
+  const { host, hello, home } = useHelloHost();
 
   it('writes, reads and lists ..foo, ... and sub/..bar, and still refuses every path that climbs out', async () => {
-    const plugin = await loadPlugin(host, join(hostileDir, 'fs-dotdot-names'), home.home);
+    const plugin = await loadPlugin(host(), join(hostileDir, 'fs-dotdot-names'), home.home);
     const result = await plugin.runCommand('attack', []);
     if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
     const outside = (path: string) => `EPERM: fs.write: '${path}' is outside the plugin's data folder`;
@@ -53,6 +41,6 @@ describe('issue 13: fs-dotdot-names, files whose names start with two dots', () 
     expect(readFileSync(join(data, '..foo'), 'utf8')).toBe('data of ..foo');
     expect(existsSync(join(home.home, 'data', 'x'))).toBe(false);
     expect(existsSync(join(home.home, 'data', '..foo'))).toBe(false);
-    expect(await hello.runCommand('hello', [])).toEqual({ ok: true, output: 'Hello, World!' });
+    expect(await hello().runCommand('hello', [])).toEqual({ ok: true, output: 'Hello, World!' });
   });
 });

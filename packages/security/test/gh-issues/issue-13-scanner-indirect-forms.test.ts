@@ -5,8 +5,8 @@
 // and severity) its direct form gives, and ordinary code must stay clean.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SandboxHost, scanSource, type SandboxedPlugin } from '@marathon/security';
-import { fixtures, hostileDir, loadPlugin, tempHome } from '../sandbox-helpers';
+import { scanSource } from '@marathon/security';
+import { hostileDir, loadPlugin, useHelloHost } from '../sandbox-helpers';
 
 function found(source: string): string[] {
   return scanSource('index.js', source).map((finding) => `${finding.rule}/${finding.severity}`);
@@ -152,18 +152,7 @@ it('issue 13: a name bound in one function no longer hides the global of that na
 });
 
 describe('issue 13: code-indirect-constructor, a plugin trying the indirect routes', () => {
-  let host: SandboxHost;
-  let hello: SandboxedPlugin;
-  const home = tempHome();
-
-  beforeAll(async () => {
-    host = new SandboxHost({ policy: { limits: { call_deadline_ms: 3000 } } });
-    hello = await loadPlugin(host, join(fixtures, 'hello'), home.home);
-  });
-  afterAll(async () => {
-    await host.close();
-    home.cleanup();
-  });
+  const { host, hello, home } = useHelloHost();
 
   it('is refused at install for every route it tries', () => {
     const source = readFileSync(join(hostileDir, 'code-indirect-constructor', 'index.js'), 'utf8');
@@ -175,9 +164,9 @@ describe('issue 13: code-indirect-constructor, a plugin trying the indirect rout
   });
 
   it('finds nothing of the host in the engine, and hello still answers', async () => {
-    const plugin = await loadPlugin(host, join(hostileDir, 'code-indirect-constructor'), home.home);
+    const plugin = await loadPlugin(host(), join(hostileDir, 'code-indirect-constructor'), home.home);
     const result = await plugin.runCommand('attack', []);
     expect(result).toEqual({ ok: true, output: JSON.stringify(['undefined', 'Promise', 'undefined', 'undefined', 'undefined']) });
-    expect(await hello.runCommand('hello', [])).toEqual({ ok: true, output: 'Hello, World!' });
+    expect(await hello().runCommand('hello', [])).toEqual({ ok: true, output: 'Hello, World!' });
   });
 });
