@@ -1,7 +1,7 @@
 // P2: a hook dispatched to 10 sandboxed plugins, end to end through the worker boundary, against
 // 10 bare quickjs-emscripten callFunction calls in one thread with the same event.
 // P5: loading 1, 10 and 100 plugins (engine instance + module + init): time and process RSS.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,6 +4,22 @@
 // CommonJS output is loaded into the engine one module at a time, on first use of a global that
 // needs it (guest-modules.ts on the host side, `load` in the prelude). Only type imports may cross
 // between them and host code; value imports between guest modules become guest `require` calls.
+import type * as InstallModule from './install';
+import type * as ConsoleModule from './console';
+import type * as InspectModule from './inspect';
+import type * as TimersModule from './timers';
+import type * as DomExceptionModule from './dom-exception';
+import type * as Base64Module from './base64';
+import type * as TextEncodingModule from './text-encoding';
+import type * as StructuredCloneModule from './structured-clone';
+import type * as WebCryptoModule from './web-crypto';
+import type * as CtxCryptoModule from './ctx-crypto';
+import type * as ByteSourceModule from './byte-source';
+import type * as UrlModule from './url';
+import type * as UrlParserModule from './url-parser';
+import type * as UrlHostModule from './url-host';
+import type * as UrlPercentModule from './url-percent';
+import type * as UrlSearchParamsModule from './url-search-params';
 
 export type GuestLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -36,22 +52,22 @@ export interface DigestRequest {
 
 /** Every guest module by its file name, for a typed, lazy `load`. */
 export interface GuestModules {
-  install: typeof import('./install');
-  console: typeof import('./console');
-  inspect: typeof import('./inspect');
-  timers: typeof import('./timers');
-  'dom-exception': typeof import('./dom-exception');
-  base64: typeof import('./base64');
-  'text-encoding': typeof import('./text-encoding');
-  'structured-clone': typeof import('./structured-clone');
-  'web-crypto': typeof import('./web-crypto');
-  'ctx-crypto': typeof import('./ctx-crypto');
-  'byte-source': typeof import('./byte-source');
-  url: typeof import('./url');
-  'url-parser': typeof import('./url-parser');
-  'url-host': typeof import('./url-host');
-  'url-percent': typeof import('./url-percent');
-  'url-search-params': typeof import('./url-search-params');
+  install: typeof InstallModule;
+  console: typeof ConsoleModule;
+  inspect: typeof InspectModule;
+  timers: typeof TimersModule;
+  'dom-exception': typeof DomExceptionModule;
+  base64: typeof Base64Module;
+  'text-encoding': typeof TextEncodingModule;
+  'structured-clone': typeof StructuredCloneModule;
+  'web-crypto': typeof WebCryptoModule;
+  'ctx-crypto': typeof CtxCryptoModule;
+  'byte-source': typeof ByteSourceModule;
+  url: typeof UrlModule;
+  'url-parser': typeof UrlParserModule;
+  'url-host': typeof UrlHostModule;
+  'url-percent': typeof UrlPercentModule;
+  'url-search-params': typeof UrlSearchParamsModule;
 }
 
 export type LoadModule = <K extends keyof GuestModules>(name: K) => GuestModules[K];
