@@ -1,7 +1,7 @@
 // Hostile plugins: each folder under test/hostile is a real plugin that tries to get out of the
 // sandbox or to exhaust it. Every case asserts that it was contained — with the refusal it should
 // get — and that a well-behaved plugin sharing the same worker still works right after.
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest, ManifestError, type Manifest } from '@marathon/manifest';
 import { SandboxError, SandboxHost, type CommandResult, type LogEntry, type SandboxedPlugin } from '@marathon/security';

@@ -42,7 +42,9 @@ export function createTimers(host: GuestHost): Timers {
     clearInterval: clear,
     queueMicrotask(callback) {
       if (typeof callback !== 'function') throw new TypeError('the callback must be a function');
-      apply(then, resolved, [() => apply(callback, undefined, [])]);
+      // A throw rejects this derived promise, which the guest reports as an unhandled rejection —
+      // how an uncaught error in a microtask surfaces.
+      void apply(then, resolved, [() => apply(callback, undefined, [])]);
     },
   };
 }
