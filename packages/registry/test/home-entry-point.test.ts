@@ -33,7 +33,7 @@ describe('@marathon/registry/home', () => {
     const script = `
       const home = require('@marathon/registry/home');
       const root = require('@marathon/registry');
-      const names = ['marathonHome', 'ownedFolders', 'stagingOwner', 'stagingPrefix'];
+      const names = ['marathonHome', 'ownedFolders', 'secureHome', 'stagingOwner', 'stagingPrefix'];
       console.log(JSON.stringify(names.filter((name) => typeof home[name] !== 'function' || home[name] !== root[name])));`;
     const run = spawnSync(process.execPath, ['-e', script], { cwd: __dirname, encoding: 'utf8' });
     expect(run.stderr).toBe('');
