@@ -104,7 +104,12 @@ declare class DOMException extends Error {
 /** Randomness from the host's CSPRNG. No `subtle`: for HMAC and hashes, use ctx.crypto. */
 interface SandboxWebCrypto {
   /** At most 65,536 bytes per call (a QuotaExceededError beyond); integer typed arrays only. */
-  getRandomValues<T extends Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array>(array: T): T;
+  getRandomValues<
+    T extends
+      Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array,
+  >(
+    array: T,
+  ): T;
   randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
 }
 declare var crypto: SandboxWebCrypto;

@@ -28,7 +28,9 @@ if (args.includes('--help') || badFlags.length > 0 || unknown.length > 0) {
 const quick = args.includes('--quick');
 const writeDocument = !quick && !args.includes('--no-doc');
 
-console.log(`Machine: ${machine()}${quick ? '\nQuick mode: small sizes, to check that every benchmark runs; the figures are not measurements.' : ''}\n`);
+console.log(
+  `Machine: ${machine()}${quick ? '\nQuick mode: small sizes, to check that every benchmark runs; the figures are not measurements.' : ''}\n`,
+);
 const ran = [];
 const results = [];
 for (const name of asked.length > 0 ? asked : Object.keys(SUITES)) {
@@ -37,18 +39,15 @@ for (const name of asked.length > 0 ? asked : Object.keys(SUITES)) {
   const report = await suite.run({ quick });
   const seconds = (performance.now() - started) / 1000;
   if (report.results.length === 0) throw new Error(`benchmark '${name}' reported no RESULT line`);
-  const body = [report.table, '', ...report.notes.map((note) => `- ${note}`), '', '```', ...report.results.map((r) => r.line), '```'].join('\n');
+  const body = [report.table, '', ...report.notes.map((note) => `- ${note}`), '', '```', ...report.results.map((r) => r.line), '```'].join(
+    '\n',
+  );
   console.log(`## ${report.title}\n\n${body}\n\n(${name}: ${seconds.toFixed(1)} s)\n`);
   ran.push({ name, title: report.title, body });
   results.push(...report.results.map((r) => ({ ...r, suite: name })));
 }
 
-console.log(
-  `## Summary\n\n${table([
-    ['benchmark', 'RESULT'],
-    ...results.map((r) => [r.suite, r.line.replace(/^RESULT /, '')]),
-  ])}\n`,
-);
+console.log(`## Summary\n\n${table([['benchmark', 'RESULT'], ...results.map((r) => [r.suite, r.line.replace(/^RESULT /, '')])])}\n`);
 if (writeDocument) {
   writeDoc(ran, Object.keys(SUITES));
   console.log('docs/benchmarks.md rewritten.');

@@ -23,5 +23,8 @@ function handle(error) {
   return oclif.handle(error);
 }
 useCommandCache('marathon').then(() =>
-  oclif.run(process.argv.slice(2), __dirname).then((result) => (oclif.flush(), result)).catch(handle),
+  oclif
+    .run(process.argv.slice(2), __dirname)
+    .then((result) => (oclif.flush(), result))
+    .catch(handle),
 );

@@ -36,7 +36,9 @@ export async function cliReference() {
       const args = Object.values(command.args ?? {});
       const usage = command.usage
         ? [command.usage].flat().map((text) => `marathon ${text}`)
-        : [`marathon ${name}${args.map((arg) => (arg.required ? ` <${arg.name}>` : ` [${arg.name}]`)).join('')}${Object.keys(command.flags ?? {}).length > 0 ? ' [flags]' : ''}`];
+        : [
+            `marathon ${name}${args.map((arg) => (arg.required ? ` <${arg.name}>` : ` [${arg.name}]`)).join('')}${Object.keys(command.flags ?? {}).length > 0 ? ' [flags]' : ''}`,
+          ];
       lines.push('```text', ...usage, '```', '');
       if (args.length > 0) {
         lines.push('| argument | |', '|---|---|');

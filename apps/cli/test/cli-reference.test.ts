@@ -8,5 +8,6 @@ test('docs/cli-commands.md is what the command classes say (regenerate: npm run 
   expect(run.stderr).toBe('');
   const committed = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'cli-commands.md'), 'utf8');
   expect(run.stdout).toBe(committed);
-  for (const id of ['plugin list', 'plugin install', 'plugin new', 'task run', 'config validate', 'keys add']) expect(committed).toContain(`## marathon ${id}\n`);
+  for (const id of ['plugin list', 'plugin install', 'plugin new', 'task run', 'config validate', 'keys add'])
+    expect(committed).toContain(`## marathon ${id}\n`);
 });

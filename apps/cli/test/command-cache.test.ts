@@ -13,7 +13,7 @@ afterEach(() => ws.cleanup());
 
 const cacheDir = () => join(ws.home, 'cli', 'plugin-commands');
 
-test('holds an oclif manifest of the enabled plugins\' commands, rebuilt on every state change', async () => {
+test("holds an oclif manifest of the enabled plugins' commands, rebuilt on every state change", async () => {
   await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
   await ws.ok(['--version']);
   const manifest = JSON.parse(readFileSync(join(cacheDir(), 'oclif.manifest.json'), 'utf8'));
@@ -58,6 +58,13 @@ test('is rebuilt when deleted or damaged, and the CLI works without it when it c
 });
 
 test('tasks do not inherit the variable that points oclif at the cache', async () => {
-  const outcome = await ws.ok(['task', 'run', '--', process.execPath, '-e', 'console.log(JSON.stringify(Object.keys(process.env).filter((k) => k.includes("DATA_DIR"))))']);
+  const outcome = await ws.ok([
+    'task',
+    'run',
+    '--',
+    process.execPath,
+    '-e',
+    'console.log(JSON.stringify(Object.keys(process.env).filter((k) => k.includes("DATA_DIR"))))',
+  ]);
   expect(JSON.parse(outcome.stdout)).toEqual([]);
 });

@@ -26,7 +26,9 @@ test('task-policy and task-audit-log: dependency first, veto, enforced timeout, 
   await ws.ok(['task-policy', 'deny', '^forbidden-tool( |$)']);
   const vetoed = await ws.run(['task', 'run', '--', 'forbidden-tool', '--now']);
   expect(vetoed.code).toBe(1);
-  expect(vetoed.stderr).toContain("plugin 'task-policy' vetoed pre_task_submit: 'forbidden-tool --now' matches the deny rule /^forbidden-tool( |$)/");
+  expect(vetoed.stderr).toContain(
+    "plugin 'task-policy' vetoed pre_task_submit: 'forbidden-tool --now' matches the deny rule /^forbidden-tool( |$)/",
+  );
 
   await ws.ok(['task-policy', 'timeout', '1']);
   const started = Date.now();

@@ -46,7 +46,17 @@ export function makeTarball(files: Record<string, string>, prefix = 'package'): 
     }
     const out = join(work, 'out.tgz');
     const tar = require('tar') as typeof Tar;
-    tar.create({ gzip: true, cwd: prefix === '' ? work : join(work, prefix), portable: true, sync: true, file: out, prefix: prefix === '' ? '' : `${prefix}/` }, Object.keys(files));
+    tar.create(
+      {
+        gzip: true,
+        cwd: prefix === '' ? work : join(work, prefix),
+        portable: true,
+        sync: true,
+        file: out,
+        prefix: prefix === '' ? '' : `${prefix}/`,
+      },
+      Object.keys(files),
+    );
     return readFileSync(out);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -54,13 +64,28 @@ export function makeTarball(files: Record<string, string>, prefix = 'package'): 
 }
 
 /** A plugin's files (plugin.json, index.js, package.json) for a tarball; `pkg` and `manifest` override. */
-export function pluginFiles(name: string, version: string, options: { pkg?: Record<string, unknown> | null; manifest?: Record<string, unknown> } = {}): Record<string, string> {
-  const manifest = { name, version, description: `The ${name} test plugin`, api_version: '1.0.0', permissions: [], hooks: [], commands: [], ...options.manifest };
+export function pluginFiles(
+  name: string,
+  version: string,
+  options: { pkg?: Record<string, unknown> | null; manifest?: Record<string, unknown> } = {},
+): Record<string, string> {
+  const manifest = {
+    name,
+    version,
+    description: `The ${name} test plugin`,
+    api_version: '1.0.0',
+    permissions: [],
+    hooks: [],
+    commands: [],
+    ...options.manifest,
+  };
   const files: Record<string, string> = {
     'plugin.json': `${JSON.stringify(manifest, null, 2)}\n`,
     'index.js': "import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({});\n",
   };
-  if (options.pkg !== null) files['package.json'] = `${JSON.stringify({ name, version, type: 'module', keywords: ['marathon-plugin'], ...options.pkg }, null, 2)}\n`;
+  if (options.pkg !== null)
+    files['package.json'] =
+      `${JSON.stringify({ name, version, type: 'module', keywords: ['marathon-plugin'], ...options.pkg }, null, 2)}\n`;
   return files;
 }
 

@@ -19,7 +19,7 @@ it('reports a bad flag given to help for an unknown command without a stack trac
   expect(outcome.stderr).not.toContain('Command does-not-exist not found');
 });
 
-it('still shows the command\'s help after a bad flag, and still refuses help for an unknown command', async () => {
+it("still shows the command's help after a bad flag, and still refuses help for an unknown command", async () => {
   const badFlag = await ws.run(['plugin', 'list', '--bogus']);
   expect(badFlag.code).toBe(2);
   expect(badFlag.stderr).toContain('USAGE');

@@ -14,14 +14,31 @@ afterEach(() => ws.cleanup());
 const node = process.execPath;
 
 test('task run streams the command output and exits with its code', async () => {
-  const outcome = await ws.run(['task', 'run', '--', node, '-e', 'process.stdout.write("to stdout\\n"); process.stderr.write("to stderr\\n"); process.exit(7)']);
+  const outcome = await ws.run([
+    'task',
+    'run',
+    '--',
+    node,
+    '-e',
+    'process.stdout.write("to stdout\\n"); process.stderr.write("to stderr\\n"); process.exit(7)',
+  ]);
   expect(outcome.code).toBe(7);
   expect(outcome.stdout).toBe('to stdout\n');
   expect(outcome.stderr).toBe('to stderr\n');
 });
 
 test('task run passes arguments without a shell', async () => {
-  const outcome = await ws.ok(['task', 'run', '--', node, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', '$HOME', '*', 'a b;c']);
+  const outcome = await ws.ok([
+    'task',
+    'run',
+    '--',
+    node,
+    '-e',
+    'console.log(JSON.stringify(process.argv.slice(1)))',
+    '$HOME',
+    '*',
+    'a b;c',
+  ]);
   expect(JSON.parse(outcome.stdout)).toEqual(['$HOME', '*', 'a b;c']);
 });
 
@@ -92,7 +109,17 @@ test('with task_write a pre_task_submit plugin rewrites the task; post_task_exec
       commands: { last: async (ctx) => JSON.stringify({ submitted: await ctx.storage.get('submitted'), last: await ctx.storage.get('last') }) },
     }`,
   });
-  const run = await ws.run(['task', 'run', '--name', 'args', '--', node, '-e', 'console.log(process.argv.slice(1).join(",")); process.exit(3)', 'given']);
+  const run = await ws.run([
+    'task',
+    'run',
+    '--name',
+    'args',
+    '--',
+    node,
+    '-e',
+    'console.log(process.argv.slice(1).join(",")); process.exit(3)',
+    'given',
+  ]);
   expect(run.stdout).toBe('given,added-by-plugin\n');
   expect(run.code).toBe(3);
   const recorded = JSON.parse((await ws.ok(['recorder:last'])).stdout);

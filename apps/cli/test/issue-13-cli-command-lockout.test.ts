@@ -51,7 +51,11 @@ test('a zero-permission plugin that vetoes every command cannot block disabling 
     ['commands'],
   ]) {
     const outcome = await ws.run(command);
-    expect({ command, code: outcome.code, stderr: outcome.stderr }).toEqual({ command, code: 0, stderr: expect.not.stringContaining('vetoed') });
+    expect({ command, code: outcome.code, stderr: outcome.stderr }).toEqual({
+      command,
+      code: 0,
+      stderr: expect.not.stringContaining('vetoed'),
+    });
   }
 
   // And getting rid of it.
@@ -68,7 +72,9 @@ test('cli_command is not even called for the recovery commands', async () => {
   await ws.ok(['plugin', 'info', 'watcher']);
   await ws.ok(['plugin', 'disable', 'watcher']);
   // Nothing handles cli_command now, so reading the history is not refused either way.
-  const events = JSON.parse((await ws.ok(['plugin', 'events', '--hook', 'cli_command', '--json'])).stdout).events as Array<{ result_message?: string }>;
+  const events = JSON.parse((await ws.ok(['plugin', 'events', '--hook', 'cli_command', '--json'])).stdout).events as Array<{
+    result_message?: string;
+  }>;
   expect(events.map((event) => event.result_message)).toEqual([expect.stringMatching(/^refused task:run /)]);
 });
 
@@ -77,7 +83,7 @@ test('a plugin without task_read is not shown the command line; one with task_re
   const secret = '--password=hunter2';
   const hidden = await ws.run(['task', 'run', '--', node, '-e', '', secret]);
   expect(hidden.code).toBe(1);
-  expect(hidden.stderr).toContain("plugin 'no-read' vetoed cli_command: refused task:run args=\"withheld\"");
+  expect(hidden.stderr).toContain('plugin \'no-read\' vetoed cli_command: refused task:run args="withheld"');
   expect(hidden.stderr).not.toContain('hunter2');
   await ws.ok(['plugin', 'uninstall', 'no-read']);
 

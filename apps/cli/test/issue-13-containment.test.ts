@@ -27,20 +27,33 @@ test('a toJSON planted on Object.prototype does not kill task run: the plugin’
   expect(outcome.stderr).not.toMatch(/SyntaxError|TypeError|at .+\.js:\d+/);
   // The planted toJSON turned its own result into something that is not a HookResult: its veto, blamed on it.
   expect(outcome.code).toBe(1);
-  expect(outcome.stderr).toContain("plugin 'poisoner' vetoed pre_task_submit: plugin 'poisoner' returned an object without a boolean success instead of a HookResult");
+  expect(outcome.stderr).toContain(
+    "plugin 'poisoner' vetoed pre_task_submit: plugin 'poisoner' returned an object without a boolean success instead of a HookResult",
+  );
   expect(outcome.stderr).not.toContain('HOST ERROR');
 });
 
 test('continue_chain: false at the highest priority cannot silence the policy’s veto', async () => {
-  const silencer = { name: 'silencer', hooks: [] as string[], manifest: { hooks: [{ name: 'pre_task_submit', priority: 1000 }] }, body: `{ hooks: { pre_task_submit: () => ({ success: true, continue_chain: false }) } }` };
+  const silencer = {
+    name: 'silencer',
+    hooks: [] as string[],
+    manifest: { hooks: [{ name: 'pre_task_submit', priority: 1000 }] },
+    body: `{ hooks: { pre_task_submit: () => ({ success: true, continue_chain: false }) } }`,
+  };
   await installPluginFolder(ws, silencer);
   const outcome = await ws.run(DD);
   expect(outcome.code).toBe(1);
-  expect(outcome.stderr).toContain("plugin 'task-policy' vetoed pre_task_submit: 'dd if=/dev/zero of=/dev/null count=0' matches the deny rule /^dd .*of=/dev//");
+  expect(outcome.stderr).toContain(
+    "plugin 'task-policy' vetoed pre_task_submit: 'dd if=/dev/zero of=/dev/null count=0' matches the deny rule /^dd .*of=/dev//",
+  );
 });
 
 test('a priority past the author range is refused at install, with the range', async () => {
-  const dir = writePluginFolder(ws.plugins, { name: 'too-high', manifest: { hooks: [{ name: 'pre_task_submit', priority: 1000000 }] }, body: `{ hooks: { pre_task_submit: () => undefined } }` });
+  const dir = writePluginFolder(ws.plugins, {
+    name: 'too-high',
+    manifest: { hooks: [{ name: 'pre_task_submit', priority: 1000000 }] },
+    body: `{ hooks: { pre_task_submit: () => undefined } }`,
+  });
   const outcome = await ws.run(['plugin', 'install', dir, '--yes']);
   expect(outcome.code).not.toBe(0);
   expect(outcome.stderr).toContain('hooks[0].priority');
@@ -58,7 +71,9 @@ test('a busy loop a plugin leaves behind is charged to it, never to the policy q
   for (let attempt = 0; attempt < 2; attempt++) {
     const outcome = await ws.run(['task', 'run', '--', process.execPath, '-e', '']);
     expect(outcome.code).toBe(1);
-    expect(outcome.stderr).toContain("plugin 'spinner' vetoed pre_task_submit: plugin 'spinner' did not finish within its deadline of 500 ms");
+    expect(outcome.stderr).toContain(
+      "plugin 'spinner' vetoed pre_task_submit: plugin 'spinner' did not finish within its deadline of 500 ms",
+    );
     expect(outcome.stderr).not.toContain("plugin 'task-policy' vetoed");
   }
 });

@@ -29,29 +29,45 @@ test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])
     const notInstalled = `❌ plugin '${name}' is not installed: see marathon plugin list\n`;
     for (const command of ['disable', 'enable', 'uninstall', 'info']) {
       const outcome = await ws.run(['plugin', command, name]);
-      expect({ command, code: outcome.code, stdout: outcome.stdout, stderr: outcome.stderr }).toEqual({ command, code: 1, stdout: '', stderr: notInstalled });
+      expect({ command, code: outcome.code, stdout: outcome.stdout, stderr: outcome.stderr }).toEqual({
+        command,
+        code: 1,
+        stdout: '',
+        stderr: notInstalled,
+      });
     }
     const json = await ws.run(['plugin', 'disable', name, '--json']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'NOT_INSTALLED', message: `plugin '${name}' is not installed: see marathon plugin list` });
+    expect(JSON.parse(json.stdout).error).toMatchObject({
+      code: 'NOT_INSTALLED',
+      message: `plugin '${name}' is not installed: see marathon plugin list`,
+    });
     expect((await ws.ok(['plugin', 'list'])).stdout).toContain('Summary: 0 total');
   },
 );
 
 test("a plugin called 'constructor' installs, serves as a dependency, runs, and disables and uninstalls like any other", async () => {
   const dir = constructorPlugin();
-  const dependent = writePluginFolder(ws.plugins, { name: 'needs-constructor', manifest: { dependencies: { constructor: '^1.0.0' } }, body: '{}' });
+  const dependent = writePluginFolder(ws.plugins, {
+    name: 'needs-constructor',
+    manifest: { dependencies: { constructor: '^1.0.0' } },
+    body: '{}',
+  });
 
   const missing = await ws.run(['plugin', 'install', dependent, '--yes']);
   expect(missing.code).toBe(1);
-  expect(missing.stderr).toContain("❌ plugin 'needs-constructor' needs 'constructor' (^1.0.0), which is not installed: install it first, or install with --with-dependencies");
+  expect(missing.stderr).toContain(
+    "❌ plugin 'needs-constructor' needs 'constructor' (^1.0.0), which is not installed: install it first, or install with --with-dependencies",
+  );
   expect(missing.stderr).not.toContain('undefined');
   noStackTrace(missing.stderr);
 
   expect((await ws.ok(['plugin', 'install', dir, '--yes'])).stdout).toContain("✅ Plugin 'constructor' installed successfully");
   const again = await ws.run(['plugin', 'install', dir, '--yes']);
   expect(again.code).toBe(1);
-  expect(again.stderr).toContain("❌ plugin 'constructor' 1.0.0 is already installed: use marathon plugin update constructor, or uninstall it first");
+  expect(again.stderr).toContain(
+    "❌ plugin 'constructor' 1.0.0 is already installed: use marathon plugin update constructor, or uninstall it first",
+  );
   await ws.ok(['plugin', 'install', dependent, '--yes']);
   expect((await ws.ok(['plugin', 'enable', 'needs-constructor'])).stdout).toBe(
     "✅ Plugin 'constructor' enabled successfully (needed by 'needs-constructor')\n✅ Plugin 'needs-constructor' enabled successfully\n",
@@ -71,7 +87,9 @@ test("a plugin called 'constructor' installs, serves as a dependency, runs, and 
 
   const refused = await ws.run(['plugin', 'disable', 'constructor']);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toBe("❌ plugin 'constructor' is needed by enabled plugin 'needs-constructor': disable it first, or use --cascade\n");
+  expect(refused.stderr).toBe(
+    "❌ plugin 'constructor' is needed by enabled plugin 'needs-constructor': disable it first, or use --cascade\n",
+  );
   expect((await ws.ok(['plugin', 'disable', 'constructor', '--cascade'])).stdout).toBe(
     "✅ Plugin 'needs-constructor' disabled successfully (it depends on 'constructor')\n✅ Plugin 'constructor' disabled successfully\n",
   );
@@ -79,7 +97,11 @@ test("a plugin called 'constructor' installs, serves as a dependency, runs, and 
   expect((await ws.ok(['plugin', 'uninstall', 'constructor'])).stdout).toContain("✅ Plugin 'constructor' uninstalled successfully");
   expect((await ws.ok(['plugin', 'list'])).stdout).toContain('Summary: 0 total');
   const gone = await ws.run(['plugin', 'disable', 'constructor']);
-  expect({ code: gone.code, stdout: gone.stdout, stderr: gone.stderr }).toEqual({ code: 1, stdout: '', stderr: "❌ plugin 'constructor' is not installed: see marathon plugin list\n" });
+  expect({ code: gone.code, stdout: gone.stdout, stderr: gone.stderr }).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: "❌ plugin 'constructor' is not installed: see marathon plugin list\n",
+  });
 });
 
 test("a recorded dependency named 'toString' that is not installed is reported missing by name", async () => {
@@ -92,6 +114,8 @@ test("a recorded dependency named 'toString' that is not installed is reported m
 
   const enable = await ws.run(['plugin', 'enable', 'needs-tostring']);
   expect(enable.code).toBe(1);
-  expect(enable.stderr).toBe("❌ plugin 'needs-tostring' needs 'toString' (^1.0.0), which is not installed: install it first, or install with --with-dependencies\n");
+  expect(enable.stderr).toBe(
+    "❌ plugin 'needs-tostring' needs 'toString' (^1.0.0), which is not installed: install it first, or install with --with-dependencies\n",
+  );
   expect((await ws.ok(['plugin', 'list'])).stdout).toMatch(/^needs-tostring +1\.0\.0 +⚪ disabled /m);
 });

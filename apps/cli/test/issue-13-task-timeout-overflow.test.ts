@@ -28,7 +28,9 @@ test('a timeout_ms above 2^31−1 is refused before anything runs; the maximum i
 
   const refused = await ws.run(['task', 'run', '--name', String(MAX + 1), '--', process.execPath, '-e', script]);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain(`task refused: plugin 'long-timeout' set timeout_ms to ${MAX + 1}, above the longest a task can be given (${MAX} ms`);
+  expect(refused.stderr).toContain(
+    `task refused: plugin 'long-timeout' set timeout_ms to ${MAX + 1}, above the longest a task can be given (${MAX} ms`,
+  );
   expect(refused.stderr).toContain('Nothing was run');
   expect(existsSync(marker)).toBe(false);
 

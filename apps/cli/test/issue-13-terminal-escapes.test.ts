@@ -42,8 +42,18 @@ const OSC52 = '\u001b]52;c;cm0gLXJmIH4=\u0007';
 
 /** Fails unless no byte a terminal would act on is in the output (line breaks aside). */
 function expectInert(outcome: Outcome): void {
-  for (const [stream, text] of [['stdout', outcome.stdout], ['stderr', outcome.stderr]] as const) {
-    expect({ stream, esc: text.includes('\u001b'), cr: text.includes('\r'), c1: /[\u0080-\u009f]/.test(text), bidi: /[\u202a-\u202e\u2066-\u2069]/.test(text), bel: text.includes('\u0007') }).toEqual({
+  for (const [stream, text] of [
+    ['stdout', outcome.stdout],
+    ['stderr', outcome.stderr],
+  ] as const) {
+    expect({
+      stream,
+      esc: text.includes('\u001b'),
+      cr: text.includes('\r'),
+      c1: /[\u0080-\u009f]/.test(text),
+      bidi: /[\u202a-\u202e\u2066-\u2069]/.test(text),
+      bel: text.includes('\u0007'),
+    }).toEqual({
       stream,
       esc: false,
       cr: false,
@@ -79,8 +89,11 @@ test('description and author are shown inert in plugin list and plugin info', as
   expect(info.stdout).toContain('Author:       Mallory\\x1b[2K\\x0d✅ task allowed\n');
 });
 
-test('a plugin command\'s output keeps its lines but loses its escapes (OSC 52, C1 CSI, bidi, CR)', async () => {
-  for (const command of [['painter', 'paint'], ['plugin', 'run', 'painter', 'paint']]) {
+test("a plugin command's output keeps its lines but loses its escapes (OSC 52, C1 CSI, bidi, CR)", async () => {
+  for (const command of [
+    ['painter', 'paint'],
+    ['plugin', 'run', 'painter', 'paint'],
+  ]) {
     const outcome = await ws.ok(command);
     expectInert(outcome);
     expect(outcome.stdout).toBe('copied\\x1b]52;c;cm0gLXJmIH4=\\x07\nline two\\x9b2K\\u202ereversed\n\n');
@@ -104,7 +117,7 @@ test('plugin events and plugin audit show what the plugin wrote inert', async ()
   expect(audit.stdout).toContain('HOME\\x1b[2K\\x0d✅ task allowed');
 });
 
-test('--json keeps the plugin\'s exact text, escaped as JSON', async () => {
+test("--json keeps the plugin's exact text, escaped as JSON", async () => {
   const list = await ws.ok(['plugin', 'list', '--json']);
   expectInert(list);
   expect(JSON.parse(list.stdout).plugins[0].description).toBe(ERASE);
@@ -113,7 +126,7 @@ test('--json keeps the plugin\'s exact text, escaped as JSON', async () => {
   expect(JSON.parse(paint.stdout).output).toBe(`copied${OSC52}\nline two\u009b2K\u202ereversed\r\n`);
 });
 
-test('help shows a plugin\'s descriptions and usage inert (the command cache holds them neutralised)', async () => {
+test("help shows a plugin's descriptions and usage inert (the command cache holds them neutralised)", async () => {
   for (const args of [['--help'], ['painter', '--help'], ['painter', 'paint', '--help']]) {
     const outcome = await ws.ok(args);
     expectInert(outcome);

@@ -21,9 +21,13 @@ beforeAll(async () => {
   const tarball = makeTarball(pluginFiles('notes', '1.0.0'));
   const { tarballUrl } = registry.publish('notes', '1.0.0', tarball);
   // The registry's own tarball URL answers with a redirect to another port of the same host.
-  registry.route(new URL(tarballUrl).pathname, (response) => response.writeHead(302, { location: `${elsewhere.url}/notes-1.0.0.tgz` }).end());
+  registry.route(new URL(tarballUrl).pathname, (response) =>
+    response.writeHead(302, { location: `${elsewhere.url}/notes-1.0.0.tgz` }).end(),
+  );
   elsewhere.route('/notes-1.0.0.tgz', (response) => response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball));
-  registry.route('/-/v1/search', (response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"objects":[],"total":0}'));
+  registry.route('/-/v1/search', (response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"objects":[],"total":0}'),
+  );
 });
 
 afterAll(async () => {

@@ -15,21 +15,32 @@ afterEach(() => ws.cleanup());
 
 const everything = {
   permissions: ['exec', 'network', 'filesystem', 'env_vars'],
-  manifest: { exec: { allowed_commands: ['curl'] }, network: { allowed_hosts: ['exfil.example'] }, env_vars: { allowed: ['AWS_SECRET_ACCESS_KEY'] } },
+  manifest: {
+    exec: { allowed_commands: ['curl'] },
+    network: { allowed_hosts: ['exfil.example'] },
+    env_vars: { allowed: ['AWS_SECRET_ACCESS_KEY'] },
+  },
 };
 
 test('the first install of a folder that asks for exec + network + filesystem + env_vars needs consent', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'wip', ...everything, body: '{}' });
   const refused = await ws.run(['plugin', 'dev', dir]);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain("plugin 'wip' was not installed: its permissions need your consent (run again with --yes to accept them)");
+  expect(refused.stderr).toContain(
+    "plugin 'wip' was not installed: its permissions need your consent (run again with --yes to accept them)",
+  );
   expect(refused.stderr).toContain('exec + network together is a dangerous combination');
   expect(JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout).plugins).toEqual([]);
 });
 
 /** Runs `plugin dev` in the background; `seen` waits for a text on stdout or stderr. */
-function dev(dir: string, flags: string[] = []): { child: ChildProcessWithoutNullStreams; seen: (text: string) => Promise<void>; output: () => string } {
-  const child = spawn(process.execPath, [BINARY, 'plugin', 'dev', dir, ...flags], { env: { PATH: process.env.PATH, HOME: ws.root, MARATHON_HOME: ws.home } });
+function dev(
+  dir: string,
+  flags: string[] = [],
+): { child: ChildProcessWithoutNullStreams; seen: (text: string) => Promise<void>; output: () => string } {
+  const child = spawn(process.execPath, [BINARY, 'plugin', 'dev', dir, ...flags], {
+    env: { PATH: process.env.PATH, HOME: ws.root, MARATHON_HOME: ws.home },
+  });
   let output = '';
   const waiters: Array<() => void> = [];
   const onData = (chunk: Buffer) => {
@@ -62,14 +73,22 @@ test('a change that widens the permissions is refused while watching, and the gr
     await watching.seen(`👀 Watching ${dir}`);
     // Also gives Node 20's recursive watcher (set up asynchronously on Linux) time to start.
     expect((await ws.ok(['wip', 'say'])).stdout).toBe('first\n');
-    writePluginFolder(ws.plugins, { name: 'wip', ...everything, commands: [{ name: 'say' }], body: `{ commands: { say: () => 'second' } }` });
+    writePluginFolder(ws.plugins, {
+      name: 'wip',
+      ...everything,
+      commands: [{ name: 'say' }],
+      body: `{ commands: { say: () => 'second' } }`,
+    });
     await watching.seen("❌ plugin 'wip' was not updated: its permissions need your consent");
     expect(watching.output()).toContain('exec + network together is a dangerous combination');
     const info = JSON.parse((await ws.ok(['plugin', 'info', 'wip', '--json'])).stdout) as { plugin: { granted_permissions: string[] } };
     expect(info.plugin.granted_permissions).toEqual([]);
     expect((await ws.ok(['wip', 'say'])).stdout).toBe('first\n');
     // A change that asks for nothing more still reloads.
-    writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name: 'wip', version: '1.0.0', api_version: '1.0.0', permissions: [], commands: [{ name: 'say' }] }));
+    writeFileSync(
+      join(dir, 'plugin.json'),
+      JSON.stringify({ name: 'wip', version: '1.0.0', api_version: '1.0.0', permissions: [], commands: [{ name: 'say' }] }),
+    );
     await watching.seen("🔄 Reloaded 'wip'");
     expect((await ws.ok(['wip', 'say'])).stdout).toBe('second\n');
   } finally {

@@ -34,7 +34,8 @@ afterEach(async () => {
 });
 
 const digest = (bytes: Buffer) => `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
-const installedNames = async () => JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout).plugins.map((plugin: { name: string }) => plugin.name);
+const installedNames = async () =>
+  JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout).plugins.map((plugin: { name: string }) => plugin.name);
 const stagingLeft = () => (existsSync(join(ws.home, 'staging')) ? readdirSync(join(ws.home, 'staging')) : []);
 
 /** The error a --json run printed; the run's stderr when it printed none (a crash). */
@@ -54,7 +55,10 @@ function packed(name: string, body = '{}'): Buffer {
   return readFileSync(join(parent, 'out.tgz'));
 }
 
-async function site(handler: (request: IncomingMessage, response: ServerResponse) => void, tls?: { key: string; cert: string }): Promise<Site> {
+async function site(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  tls?: { key: string; cert: string },
+): Promise<Site> {
   const paths: string[] = [];
   const wrapped = (request: IncomingMessage, response: ServerResponse) => {
     paths.push(request.url ?? '');
@@ -101,7 +105,10 @@ test('a FIFO given with --integrity is refused: it cannot hand the unpacker othe
   writer = spawn('sh', ['-c', 'cat "$1" > "$3"; sleep 0.3; cat "$2" > "$3"', 'sh', good, evil, fifo], { stdio: 'ignore' });
   const outcome = await ws.run(['plugin', 'install', fifo, '--integrity', digest(readFileSync(good)), '--yes', '--json']);
   expect(outcome.code).toBe(1);
-  expect(jsonError(outcome)).toMatchObject({ code: 'SOURCE_UNSUPPORTED', message: expect.stringContaining(`${fifo} is a named pipe (FIFO), not a regular file`) });
+  expect(jsonError(outcome)).toMatchObject({
+    code: 'SOURCE_UNSUPPORTED',
+    message: expect.stringContaining(`${fifo} is a named pipe (FIFO), not a regular file`),
+  });
   expect(await installedNames()).toEqual([]);
   expect(stagingLeft()).toEqual([]);
 });
@@ -109,7 +116,29 @@ test('a FIFO given with --integrity is refused: it cannot hand the unpacker othe
 test('an https download redirected to plain http is refused before the http server is asked', async () => {
   const certs = mkdtempSync(join(tmpdir(), 'marathon-cli-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(certs, 'key.pem'), '-out', join(certs, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-days',
+        '1',
+        '-keyout',
+        join(certs, 'key.pem'),
+        '-out',
+        join(certs, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const tls = { key: readFileSync(join(certs, 'key.pem'), 'utf8'), cert: readFileSync(join(certs, 'cert.pem'), 'utf8') };
     const swapped = packed('downgraded');
     const plain = await site((_request, response) => response.end(swapped));
@@ -149,7 +178,10 @@ test('a body over max_plugin_size without Content-Length is a clean refusal, in 
   try {
     const install = await ws.run(['plugin', 'install', `${server.url}/streamed.tgz`, '--yes', '--json']);
     expect(install.code).toBe(1);
-    expect(jsonError(install)).toMatchObject({ code: 'DOWNLOAD_FAILED', message: `${server.url}/streamed.tgz is over the ${10 * 1024 * 1024} bytes a plugin may be (the policy's max_plugin_size)` });
+    expect(jsonError(install)).toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      message: `${server.url}/streamed.tgz is over the ${10 * 1024 * 1024} bytes a plugin may be (the policy's max_plugin_size)`,
+    });
     const sync = await ws.run(['plugin', 'sync', lock, '--json']);
     expect(sync.code).toBe(1);
     expect(jsonError(sync).message).toContain(`${server.url}/streamed.tgz is over the ${10 * 1024 * 1024} bytes a plugin may be`);
@@ -168,9 +200,14 @@ test('a server that drips the archive a byte at a time is cut at MARATHON_DOWNLO
     response.on('close', () => clearInterval(drip));
   });
   const began = Date.now();
-  const outcome = await ws.run(['plugin', 'install', `${server.url}/slow.tgz`, '--yes', '--json'], { env: { MARATHON_DOWNLOAD_TIMEOUT_MS: '1500' } });
+  const outcome = await ws.run(['plugin', 'install', `${server.url}/slow.tgz`, '--yes', '--json'], {
+    env: { MARATHON_DOWNLOAD_TIMEOUT_MS: '1500' },
+  });
   expect(outcome.code).toBe(1);
-  expect(jsonError(outcome)).toMatchObject({ code: 'DOWNLOAD_FAILED', message: `${server.url}/slow.tgz was not downloaded within 1500 ms; on a slow link, raise MARATHON_DOWNLOAD_TIMEOUT_MS` });
+  expect(jsonError(outcome)).toMatchObject({
+    code: 'DOWNLOAD_FAILED',
+    message: `${server.url}/slow.tgz was not downloaded within 1500 ms; on a slow link, raise MARATHON_DOWNLOAD_TIMEOUT_MS`,
+  });
   expect(Date.now() - began).toBeLessThan(20_000);
   expect(stagingLeft()).toEqual([]);
 }, 40_000);
@@ -182,5 +219,7 @@ test('a tarball host that is down is named (the redirect target, not the address
   const server = await site((_request, response) => void response.writeHead(302, { location: `${dead.url}/cdn/plugin.tgz` }).end());
   const outcome = await ws.run(['plugin', 'install', `${server.url}/plugin.tgz`, '--yes']);
   expect(outcome.code).toBe(1);
-  expect(outcome.stderr).toContain(`cannot reach ${deadHost} (ECONNREFUSED) to download ${server.url}/plugin.tgz (redirected to ${dead.url}/cdn/plugin.tgz)`);
+  expect(outcome.stderr).toContain(
+    `cannot reach ${deadHost} (ECONNREFUSED) to download ${server.url}/plugin.tgz (redirected to ${dead.url}/cdn/plugin.tgz)`,
+  );
 });

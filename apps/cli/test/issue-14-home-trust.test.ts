@@ -2,7 +2,18 @@
 // confined to it. Each test plants what the report planted and checks that nothing outside the
 // home is touched, that the command says what is wrong and how to fix it, and that the home and
 // its folders are private whatever the umask.
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { workspace, type Workspace } from './marathon-binary';
 import { writePluginFolder } from './plugin-folder';
@@ -74,7 +85,13 @@ test('a planted sync journal cannot make `plugin list` delete a file or move one
   writeFileSync(join(planted, '1'), 'x');
   // The journal of the Marathon this was found in (version 1), and one of today's.
   writeFileSync(join(planted, 'sync.json'), JSON.stringify({ version: 1, pid: 999999, plugins: {} }));
-  writeFileSync(join(planted, 'trash.json'), JSON.stringify([{ from: join(keys.path, '..'), to: '0' }, { from: elsewhere, to: '1' }]));
+  writeFileSync(
+    join(planted, 'trash.json'),
+    JSON.stringify([
+      { from: join(keys.path, '..'), to: '0' },
+      { from: elsewhere, to: '1' },
+    ]),
+  );
   const listed = await ws.run(['plugin', 'list']);
   expect(listed.code).toBe(1);
   expect(listed.stderr).toContain(join(planted, 'trash.json'));
@@ -121,13 +138,13 @@ test('a symbolic link in place of data/@scope is refused, not deleted in', async
   await ws.ok(['plugin', 'install', folder, '--yes']);
   const outside = join(ws.root, 'victim-data');
   mkdirSync(join(outside, 'tool'), { recursive: true });
-  writeFileSync(join(outside, 'tool', 'notes.txt'), 'not marathon\'s');
+  writeFileSync(join(outside, 'tool', 'notes.txt'), "not marathon's");
   rmSync(join(ws.home, 'data', '@acme'), { recursive: true, force: true });
   symlinkSync(outside, join(ws.home, 'data', '@acme'));
   const refused = await ws.run(['plugin', 'uninstall', '@acme/tool']);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain(`${join(ws.home, 'data', '@acme')} is a symbolic link`);
-  expect(readFileSync(join(outside, 'tool', 'notes.txt'), 'utf8')).toBe('not marathon\'s');
+  expect(readFileSync(join(outside, 'tool', 'notes.txt'), 'utf8')).toBe("not marathon's");
 });
 
 test("a plugin added to the command cache's package.json does not run, and the file is put back", async () => {
@@ -137,7 +154,10 @@ test("a plugin added to the command cache's package.json does not run, and the f
   const marker = join(ws.root, 'evil-ran');
   mkdirSync(evil);
   writeFileSync(join(evil, 'package.json'), JSON.stringify({ name: 'evil', version: '1.0.0', oclif: { hooks: { init: './hook.js' } } }));
-  writeFileSync(join(evil, 'hook.js'), `module.exports = async () => require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`);
+  writeFileSync(
+    join(evil, 'hook.js'),
+    `module.exports = async () => require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`,
+  );
   const dataPackage = join(ws.home, 'cli', 'package.json');
   const original = readFileSync(dataPackage, 'utf8');
   const planted = JSON.parse(original);
@@ -154,7 +174,10 @@ test("a hook added to the generated plugin's package.json does not run, and the 
   await ws.ok(['--version']);
   const pluginDir = join(ws.home, 'cli', 'plugin-commands');
   const marker = join(ws.root, 'evil-ran');
-  writeFileSync(join(pluginDir, 'hook.js'), `module.exports = async () => require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`);
+  writeFileSync(
+    join(pluginDir, 'hook.js'),
+    `module.exports = async () => require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`,
+  );
   const pjson = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8'));
   pjson.oclif.hooks = { init: './hook.js' };
   writeFileSync(join(pluginDir, 'package.json'), JSON.stringify(pjson));

@@ -66,10 +66,14 @@ test('a removed key is no longer trusted anywhere: plugins it signed stop loadin
   const run = await ws.run(['signed', 'hi']);
   expect(run.code).toBe(1);
   expect(run.stderr).toContain(`its signing key ${key.key_id} is no longer trusted`);
-  const list = JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ name: string; status: string; error?: string }> };
+  const list = JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout) as {
+    plugins: Array<{ name: string; status: string; error?: string }>;
+  };
   expect(list.plugins[0]).toMatchObject({ name: 'signed', status: 'error', error: expect.stringContaining('no longer trusted') });
   expect((await ws.run(['plugin', 'verify', 'signed'])).stdout).toMatch(/signed +files unchanged; signature untrusted/);
-  expect((await ws.ok(['plugin', 'info', 'signed'])).stdout).toContain(`Signature:    untrusted (valid at install): signed by key ${key.key_id}, which is not among the trusted keys`);
+  expect((await ws.ok(['plugin', 'info', 'signed'])).stdout).toContain(
+    `Signature:    untrusted (valid at install): signed by key ${key.key_id}, which is not among the trusted keys`,
+  );
   const enable = await ws.run(['plugin', 'enable', 'signed']);
   expect(enable.code).toBe(1);
 

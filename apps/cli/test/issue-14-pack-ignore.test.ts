@@ -21,20 +21,27 @@ test('pack leaves out .git, node_modules and secret-named files, and says so', a
   writeFileSync(join(dir, 'node_modules', 'left-pad', 'index.js'), 'module.exports = 1;');
   writeFileSync(join(dir, '.env'), 'AWS_SECRET_ACCESS_KEY=s3cret\n');
   writeFileSync(join(dir, '.npmrc'), '//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789\n');
-  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', dir, '--name', 'signing', '--json'])).stdout) as { private_key: string };
+  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', dir, '--name', 'signing', '--json'])).stdout) as {
+    private_key: string;
+  };
   writeFileSync(join(dir, 'signing.pem'), readFileSync(key.private_key)); // a private key saved as .pem
 
   const packed = await ws.ok(['plugin', 'pack', dir, '--output', join(ws.root, 'out')]);
   expect(packed.stdout).toContain('Left out (default ignore list): .env, .git/, .npmrc, node_modules/, signing.key, signing.pem');
   const file = join(ws.root, 'out', 'notifier-1.0.0.tgz');
   expect(listing(file)).toEqual(['package/index.js', 'package/package.json', 'package/plugin.json']);
-  const json = JSON.parse((await ws.ok(['plugin', 'pack', dir, '--output', join(ws.root, 'out'), '--json'])).stdout) as { ignored: string[]; files: string[] };
+  const json = JSON.parse((await ws.ok(['plugin', 'pack', dir, '--output', join(ws.root, 'out'), '--json'])).stdout) as {
+    ignored: string[];
+    files: string[];
+  };
   expect(json.ignored).toEqual(['.env', '.git/', '.npmrc', 'node_modules/', 'signing.key', 'signing.pem']);
 });
 
 test('pack refuses a file that looks like a secret unless it is included on purpose', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'notifier', body: '{}' });
-  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', ws.root, '--name', 'signing', '--json'])).stdout) as { private_key: string };
+  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', ws.root, '--name', 'signing', '--json'])).stdout) as {
+    private_key: string;
+  };
   const material = readFileSync(key.private_key, 'utf8');
   writeFileSync(join(dir, 'settings.json'), JSON.stringify({ deploy_key: material }));
   const refused = await ws.run(['plugin', 'pack', dir, '--output', join(ws.root, 'out'), '--json']);

@@ -21,7 +21,11 @@ beforeAll(async () => {
   // `npm:squatter` holding a plugin named `victim`.
   registry.publish('squatter', '1.0.0', makeTarball(pluginFiles('victim', '1.0.0')));
   // A package.json naming the package, and a plugin.json naming another plugin.
-  registry.publish('twofaced', '1.0.0', makeTarball(pluginFiles('twofaced', '1.0.0', { manifest: { name: 'victim' }, pkg: { name: 'twofaced' } })));
+  registry.publish(
+    'twofaced',
+    '1.0.0',
+    makeTarball(pluginFiles('twofaced', '1.0.0', { manifest: { name: 'victim' }, pkg: { name: 'twofaced' } })),
+  );
   // No package.json at all.
   registry.publish('bare', '1.0.0', makeTarball(pluginFiles('bare', '1.0.0', { pkg: null })));
   // Metadata for `other` that says it is `victim`: Marathon must not go and fetch `victim`.
@@ -55,7 +59,10 @@ describe('the installed package is the one asked for', () => {
     expect((await install('good@1.0.0')).code).toBe(0);
     expect((await install('npm:@acme/tool@^1')).code).toBe(0);
     const plugins = JSON.parse((await ws.ok(['plugin', 'list', '--json'], { env: env() })).stdout).plugins;
-    expect(plugins.map((plugin: { name: string; version: string }) => `${plugin.name}@${plugin.version}`).sort()).toEqual(['@acme/tool@1.0.0', 'good@1.0.0']);
+    expect(plugins.map((plugin: { name: string; version: string }) => `${plugin.name}@${plugin.version}`).sort()).toEqual([
+      '@acme/tool@1.0.0',
+      'good@1.0.0',
+    ]);
   });
 
   test('metadata 1.0.0 with a tarball saying 2.0.0 is refused, all three shown', async () => {
@@ -94,7 +101,7 @@ describe('the installed package is the one asked for', () => {
 
   test('metadata naming another package is refused, and that package is never fetched', async () => {
     const error = refusal(await install('other@1.0.0'));
-    expect(error.message).toContain("answered 'other@1.0.0' with the metadata of another package, \"victim\"");
+    expect(error.message).toContain('answered \'other@1.0.0\' with the metadata of another package, "victim"');
     expect(registry.requests.map((request) => request.url)).toEqual(['/other']);
     expect(installed()).toEqual([]);
   });

@@ -31,7 +31,10 @@ function ok(cwd: string, args: readonly string[], extra: NodeJS.ProcessEnv = {})
 
 /** An operator's signing setup: a trusted author, and a policy that requires signatures. */
 async function requireSignatures(): Promise<string> {
-  const key = JSON.parse((await ok(ws.root, ['keys', 'generate', '--out', join(ws.root, 'author'), '--json'])).stdout) as { private_key: string; public_key: string };
+  const key = JSON.parse((await ok(ws.root, ['keys', 'generate', '--out', join(ws.root, 'author'), '--json'])).stdout) as {
+    private_key: string;
+    public_key: string;
+  };
   await ok(ws.root, ['keys', 'add', key.public_key]);
   writeFileSync(join(ws.home, 'config.json'), JSON.stringify({ require_signatures: true }));
   return key.private_key;
@@ -41,7 +44,11 @@ async function requireSignatures(): Promise<string> {
 function clonedRepository(plugins: Array<Parameters<typeof writePluginFolder>[1]>): string {
   const upstream = join(ws.root, 'upstream');
   for (const plugin of plugins) writePluginFolder(join(upstream, '.marathon', 'plugins'), plugin);
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    });
   git(upstream, 'init', '-q');
   git(upstream, 'add', '.');
   git(upstream, 'commit', '-q', '-m', 'plugins');
@@ -55,13 +62,20 @@ test('plugin update inside a cloned repository keeps the signed plugin, and a ne
   await ok(ws.root, ['plugin', 'sign', dir, '--key', privateKey]);
   await ok(ws.root, ['plugin', 'install', 'notifier', '--enable']);
   const clone = clonedRepository([
-    { name: 'notifier', commands: [{ name: 'who' }], manifest: { version: '2.0.0' }, body: `{ commands: { who: () => 'from the clone' } }` },
+    {
+      name: 'notifier',
+      commands: [{ name: 'who' }],
+      manifest: { version: '2.0.0' },
+      body: `{ commands: { who: () => 'from the clone' } }`,
+    },
   ]);
 
   const update = await ok(clone, ['plugin', 'update']);
   expect(update.stdout).toBe("✅ Plugin 'notifier' is up to date (1.0.0)\n");
   // Opting in to project plugins does not make the clone's copy an update of the installed one either.
-  expect((await ok(clone, ['plugin', 'update', 'notifier'], { MARATHON_PROJECT_PLUGINS: '1' })).stdout).toBe("✅ Plugin 'notifier' is up to date (1.0.0)\n");
+  expect((await ok(clone, ['plugin', 'update', 'notifier'], { MARATHON_PROJECT_PLUGINS: '1' })).stdout).toBe(
+    "✅ Plugin 'notifier' is up to date (1.0.0)\n",
+  );
   expect((await ok(clone, ['notifier', 'who'])).stdout).toBe('signed\n');
 
   // Named explicitly, the clone's copy is another source and an unsigned one: --yes is not enough.
@@ -73,7 +87,9 @@ test('plugin update inside a cloned repository keeps the signed plugin, and a ne
   expect(error.message).toContain('the update would change where it comes from and its signature status');
   expect(error.message).toContain('--allow-source-change --allow-signature-downgrade');
   expect(error.details).toEqual([`⚠️  source: the search paths, folder ${dir} → the folder ${copy}`, '⚠️  signature: valid → unsigned']);
-  const info = JSON.parse((await ok(clone, ['plugin', 'info', 'notifier', '--json'])).stdout) as { plugin: { version: string; signature: string; status: string } };
+  const info = JSON.parse((await ok(clone, ['plugin', 'info', 'notifier', '--json'])).stdout) as {
+    plugin: { version: string; signature: string; status: string };
+  };
   expect(info.plugin).toMatchObject({ version: '1.0.0', signature: 'valid', status: 'enabled' });
 
   // Both flags: the operator said exactly this. (A typed folder is what allow_unsigned_dev is for.)
@@ -117,13 +133,21 @@ test('install --with-dependencies shows each dependency its permissions and sign
 
   // On a terminal: the dependency's own summary, said to be needed by app.
   const command = [process.execPath, BINARY, 'plugin', 'install', 'app', '--with-dependencies'].map((part) => `'${part}'`).join(' ');
-  const asked = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: clone, input: 'n\n', encoding: 'utf8', env: { ...env, ...project, TERM: 'dumb' }, timeout: 60_000 });
+  const asked = spawnSync('script', ['-qec', command, '/dev/null'], {
+    cwd: clone,
+    input: 'n\n',
+    encoding: 'utf8',
+    env: { ...env, ...project, TERM: 'dumb' },
+    timeout: 60_000,
+  });
   expect(asked.stdout).toContain("'app' needs 'helper', which is not installed:");
   expect(asked.stdout).toMatch(/task_write[\s\S]*network[\s\S]*env_vars[\s\S]*signature unsigned/);
   expect(asked.status).toBe(1);
 
   // --yes accepts, and what the dependency got is printed.
   const installed = await ok(clone, ['plugin', 'install', 'app', '--with-dependencies', '--yes'], project);
-  expect(installed.stdout).toContain("✅ Plugin 'helper' 1.0.0 installed successfully (needed by 'app'): signature unsigned, permissions task_read, task_write, network, env_vars");
+  expect(installed.stdout).toContain(
+    "✅ Plugin 'helper' 1.0.0 installed successfully (needed by 'app'): signature unsigned, permissions task_read, task_write, network, env_vars",
+  );
   expect(installed.stderr).toContain('⚠️  helper: the plugin is not signed');
 });

@@ -17,22 +17,34 @@ const STACK = /\n\s+at .+:\d+:\d+/;
 test.each([
   ['plugins: []', { version: 1, plugins: [] }, 'plugins is an array, not an object of plugin records keyed by name'],
   ['plugins: null', { version: 1, plugins: null }, 'plugins is null, not an object of plugin records keyed by name'],
-  ['a record that is a string', { version: 1, plugins: { 'hello-world': 'installed' } }, 'plugins["hello-world"] is a string, not an object'],
-])('a state.json with %s: install and enable refuse, naming the file and the problem; nothing is changed', async (_label, state, problem) => {
-  const file = join(ws.home, 'state.json');
-  await ws.ok(['plugin', 'list']);
-  const text = JSON.stringify(state);
-  writeFileSync(file, text);
-  const lock = join(ws.root, 'empty.lock.json');
-  writeFileSync(lock, JSON.stringify({ lockfileVersion: 1, plugins: {} }));
-  for (const args of [['plugin', 'install', 'hello-world', '--yes'], ['plugin', 'enable', 'hello-world'], ['plugin', 'uninstall', 'hello-world'], ['plugin', 'sync', lock]]) {
-    const outcome = await ws.run(args);
-    expect({ args, code: outcome.code }).toEqual({ args, code: 1 });
-    expect(outcome.stdout).not.toContain('successfully');
-    expect(outcome.stderr).not.toMatch(/TypeError|Cannot read properties/);
-    expect(outcome.stderr).not.toMatch(STACK);
-    expect(outcome.stderr).toContain(`${file} holds what Marathon never writes`);
-    expect(outcome.stderr).toContain(problem);
-  }
-  expect(readFileSync(file, 'utf8')).toBe(text);
-});
+  [
+    'a record that is a string',
+    { version: 1, plugins: { 'hello-world': 'installed' } },
+    'plugins["hello-world"] is a string, not an object',
+  ],
+])(
+  'a state.json with %s: install and enable refuse, naming the file and the problem; nothing is changed',
+  async (_label, state, problem) => {
+    const file = join(ws.home, 'state.json');
+    await ws.ok(['plugin', 'list']);
+    const text = JSON.stringify(state);
+    writeFileSync(file, text);
+    const lock = join(ws.root, 'empty.lock.json');
+    writeFileSync(lock, JSON.stringify({ lockfileVersion: 1, plugins: {} }));
+    for (const args of [
+      ['plugin', 'install', 'hello-world', '--yes'],
+      ['plugin', 'enable', 'hello-world'],
+      ['plugin', 'uninstall', 'hello-world'],
+      ['plugin', 'sync', lock],
+    ]) {
+      const outcome = await ws.run(args);
+      expect({ args, code: outcome.code }).toEqual({ args, code: 1 });
+      expect(outcome.stdout).not.toContain('successfully');
+      expect(outcome.stderr).not.toMatch(/TypeError|Cannot read properties/);
+      expect(outcome.stderr).not.toMatch(STACK);
+      expect(outcome.stderr).toContain(`${file} holds what Marathon never writes`);
+      expect(outcome.stderr).toContain(problem);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  },
+);

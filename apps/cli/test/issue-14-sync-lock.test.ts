@@ -20,7 +20,9 @@ let lockGit: string;
 beforeAll(async () => {
   prep = workspace();
   const folder = writePluginFolder(prep.plugins, { name: 'slow', body: '{}' });
-  const packed = JSON.parse((await prep.ok(['plugin', 'pack', folder, '--output', join(prep.root, 'out'), '--json'])).stdout) as { file: string };
+  const packed = JSON.parse((await prep.ok(['plugin', 'pack', folder, '--output', join(prep.root, 'out'), '--json'])).stdout) as {
+    file: string;
+  };
   server = await heldServer(packed.file, 'slow-1.0.0.tgz');
   await prep.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
   await prep.ok(['plugin', 'install', server.url, '--yes']);
@@ -50,7 +52,9 @@ afterEach(() => {
 const besidesWaiting = (stderr: string) => stderr.replace(/^waiting for another marathon process to finish with .+\n/m, '');
 
 const statuses = async (): Promise<string[]> =>
-  (JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ name: string; status: string }> }).plugins.map((plugin) => `${plugin.name} ${plugin.status}`);
+  (JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ name: string; status: string }> }).plugins.map(
+    (plugin) => `${plugin.name} ${plugin.status}`,
+  );
 
 test("an install by another process while a sync runs is not erased by the sync's rollback", async () => {
   await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
@@ -85,7 +89,10 @@ test('two syncs at once: each that says the host matches its lockfile was right 
   await exitedOrWaiting(second);
   server.release('tarball');
   const finished: string[] = [];
-  const [a, b] = await Promise.all([first.done.then((outcome) => (finished.push(lockSlow), outcome)), second.done.then((outcome) => (finished.push(lockGit), outcome))]);
+  const [a, b] = await Promise.all([
+    first.done.then((outcome) => (finished.push(lockSlow), outcome)),
+    second.done.then((outcome) => (finished.push(lockGit), outcome)),
+  ]);
   expect([a.code, besidesWaiting(a.stderr), b.code, besidesWaiting(b.stderr)]).toEqual([0, '', 0, '']);
   expect(a.stdout).toContain('✅ This host matches');
   expect(b.stdout).toContain('✅ This host matches');

@@ -61,10 +61,16 @@ function expectNoSecret(where: string, text: string): void {
 
 test('the URL typed is used for the download, and state.json, plugin info and the exported lockfile keep only scheme://host/path', async () => {
   const installed = await ws.ok(['plugin', 'install', typed('/private-tool.tgz'), '--yes']);
-  expect(seen).toEqual([{ path: `/private-tool.tgz?token=${TOKEN}&X-Amz-Signature=${SIGNATURE}`, authorization: expect.stringMatching(/^Basic /) }]);
+  expect(seen).toEqual([
+    { path: `/private-tool.tgz?token=${TOKEN}&X-Amz-Signature=${SIGNATURE}`, authorization: expect.stringMatching(/^Basic /) },
+  ]);
   expectNoSecret('install output', installed.stdout + installed.stderr);
   const state = readFileSync(join(ws.home, 'state.json'), 'utf8');
-  expect(JSON.parse(state).plugins['private-tool'].source).toEqual({ kind: 'url', spec: `${origin}/private-tool.tgz`, integrity: expect.stringMatching(/^sha512-/) });
+  expect(JSON.parse(state).plugins['private-tool'].source).toEqual({
+    kind: 'url',
+    spec: `${origin}/private-tool.tgz`,
+    integrity: expect.stringMatching(/^sha512-/),
+  });
   expectNoSecret('state.json', state);
   const info = await ws.ok(['plugin', 'info', 'private-tool']);
   expect(info.stdout).toContain(`Source:       url ${origin}/private-tool.tgz\n`);
@@ -81,7 +87,14 @@ test('refusals of a URL with credentials never quote them', async () => {
   const missing = await ws.run(['plugin', 'install', typed('/missing.tgz'), '--yes', '--json']);
   expect(missing.code).toBe(1);
   expect(JSON.parse(missing.stdout).error.message).toBe(`${origin}/missing.tgz answered 404`);
-  const mismatch = await ws.run(['plugin', 'install', typed('/private-tool.tgz'), '--yes', '--integrity', `sha512-${Buffer.alloc(64).toString('base64')}`]);
+  const mismatch = await ws.run([
+    'plugin',
+    'install',
+    typed('/private-tool.tgz'),
+    '--yes',
+    '--integrity',
+    `sha512-${Buffer.alloc(64).toString('base64')}`,
+  ]);
   expect(mismatch.code).toBe(1);
   expect(mismatch.stderr).toContain(`${origin}/private-tool.tgz does not match --integrity`);
   const down = await ws.run(['plugin', 'install', `http://${USER}:${PASSWORD}@127.0.0.1:9/x.tgz?token=${TOKEN}`, '--yes']);
@@ -98,7 +111,9 @@ test('a sync that fetches the recorded URL, which has no credentials, says to gi
   try {
     const sync = await ws.run(['plugin', 'sync', lock]);
     expect(sync.code).toBe(1);
-    expect(sync.stderr).toContain(`${origin}/private-tool.tgz answered 401: if it needs credentials or a token, give the full URL to plugin install or plugin update (Marathon does not record them)`);
+    expect(sync.stderr).toContain(
+      `${origin}/private-tool.tgz answered 401: if it needs credentials or a token, give the full URL to plugin install or plugin update (Marathon does not record them)`,
+    );
     expect(seen.at(-1)).toEqual({ path: '/private-tool.tgz', authorization: undefined });
   } finally {
     source.cleanup();

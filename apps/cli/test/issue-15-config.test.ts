@@ -56,7 +56,10 @@ test('plugin install refuses while config.json has a typo, and installs once it 
   expect(refused.stderr).toContain("requre_signatures: unknown key 'requre_signatures' (did you mean 'require_signatures'?)");
   expect(refused.stdout).not.toContain('installed successfully');
   const json = JSON.parse((await ws.run(['plugin', 'install', 'hello-world', '--yes', '--json'])).stdout).error;
-  expect(json).toMatchObject({ code: 'POLICY_INVALID', details: ["requre_signatures: unknown key 'requre_signatures' (did you mean 'require_signatures'?)"] });
+  expect(json).toMatchObject({
+    code: 'POLICY_INVALID',
+    details: ["requre_signatures: unknown key 'requre_signatures' (did you mean 'require_signatures'?)"],
+  });
   writeFileSync(join(ws.home, 'config.json'), '{ "require_signatures": false }');
   await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
 });

@@ -10,7 +10,7 @@ import { installPluginFolder } from './plugin-folder';
 const BODY = [
   '{',
   '  hooks: {',
-  "    pre_task_execute: (ctx, event) => {",
+  '    pre_task_execute: (ctx, event) => {',
   "      if (event.task.name === 'veto') throw new Error('not this one'); // VETO",
   '    },',
   '    post_task_execute: (ctx, event) => {',
@@ -51,7 +51,10 @@ test('a failing plugin command: one line without DEBUG; with DEBUG, the line it 
   expect(plain.code).toBe(1);
   expect(plain.stderr).toBe("❌ plugin 'stacky' failed: cannot greet Ada\n");
 
-  for (const args of [['stacky', 'greet', 'Ada'], ['plugin', 'run', 'stacky', 'greet', 'Ada']]) {
+  for (const args of [
+    ['stacky', 'greet', 'Ada'],
+    ['plugin', 'run', 'stacky', 'greet', 'Ada'],
+  ]) {
     const debug = await ws.run(args, DEBUG);
     expect(debug.code).toBe(1);
     const lines = debug.stderr.trimEnd().split('\n');
@@ -87,7 +90,7 @@ test('a pre_task_execute that throws refuses the task; with DEBUG the refusal sh
   expect(lines.slice(1)).toEqual([expect.stringMatching(new RegExp(`^ {4}at pre_task_execute \\(index\\.js:${lineOf('VETO')}:\\d+\\)$`))]);
 });
 
-test("a hostile stack reaches the terminal escaped, and its lines that are not frames are dropped", async () => {
+test('a hostile stack reaches the terminal escaped, and its lines that are not frames are dropped', async () => {
   const debug = await ws.run(['stacky', 'evil'], DEBUG);
   expect(debug.code).toBe(1);
   expect(debug.stderr).toBe("❌ plugin 'stacky' failed: evil\n    at x (\\x1b[2J/index.js:1:1)\n");

@@ -26,7 +26,12 @@ async function both(args: readonly string[]): Promise<{ json: JsonError; listed:
   const error = JSON.parse(json.stdout).error as JsonError;
   // Warnings (e.g. an unsigned plugin, said before consent) may come first; the error starts at ❌.
   const all = human.stderr.trimEnd().split('\n');
-  const lines = all.slice(Math.max(0, all.findIndex((line) => line.startsWith('❌'))));
+  const lines = all.slice(
+    Math.max(
+      0,
+      all.findIndex((line) => line.startsWith('❌')),
+    ),
+  );
   expect(lines[0]).toBe(`❌ ${error.message}`);
   return { json: error, listed: lines.slice(1).map((line) => line.trim()) };
 }
@@ -34,7 +39,16 @@ async function both(args: readonly string[]): Promise<{ json: JsonError; listed:
 function brokenPlugin(): string {
   const dir = join(ws.plugins, 'broken');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name: 'broken', version: '1.0', api_version: '1.0.0', permissions: ['root'], hooks: [{ name: 'pre_task_submit', priority: 'high' }] }));
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({
+      name: 'broken',
+      version: '1.0',
+      api_version: '1.0.0',
+      permissions: ['root'],
+      hooks: [{ name: 'pre_task_submit', priority: 'high' }],
+    }),
+  );
   writeFileSync(join(dir, 'index.js'), 'export default {};\n');
   return dir;
 }
@@ -78,7 +92,7 @@ test('a config.json syntax error: one problem, its line and column in the messag
   });
 });
 
-test('an error with details of its own (the manager\'s consent summary) keeps them in --json', async () => {
+test("an error with details of its own (the manager's consent summary) keeps them in --json", async () => {
   const dir = writePluginFolder(ws.plugins, {
     name: 'needs-consent',
     permissions: ['network', 'env_vars'],

@@ -17,7 +17,11 @@ afterEach(() => ws.cleanup());
 
 /** The binary run from `cwd` (the workspace's helper always runs from its root). */
 async function runIn(cwd: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnSync(process.execPath, [BINARY, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: ws.root, MARATHON_HOME: ws.home, NO_COLOR: '1' } });
+  const child = spawnSync(process.execPath, [BINARY, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: ws.root, MARATHON_HOME: ws.home, NO_COLOR: '1' },
+  });
   return { code: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
@@ -48,15 +52,25 @@ test('a consent refusal lists each line once, and the unsigned warning comes fir
 test('an update to the same version says it replaced the copy, not "updated 1.0.0 → 1.0.0"', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'same', commands: [{ name: 'hi' }], body: `{ commands: { hi: () => 'one' } }` });
   await ws.ok(['plugin', 'install', dir, '--enable']);
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ commands: { hi: () => 'two' } });\n`);
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ commands: { hi: () => 'two' } });\n`,
+  );
   const updated = await ws.ok(['plugin', 'update', 'same', dir]);
   expect(updated.stdout).toBe(`✅ Plugin 'same' 1.0.0 replaced with the copy from ${dir} (same version)\n`);
   expect((await ws.ok(['same', 'hi'])).stdout).toBe('two\n');
 });
 
 test('keys list shows id, name, when added, fingerprint and which files are trusted; --json too', async () => {
-  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', join(ws.root, 'author'), '--name', 'acme', '--json'])).stdout) as { key_id: string; public_key: string; private_key: string };
-  expect(JSON.parse((await ws.ok(['keys', 'add', key.public_key, '--name', 'ACME releases', '--json'])).stdout)).toEqual({ key_id: key.key_id, name: 'ACME releases' });
+  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', join(ws.root, 'author'), '--name', 'acme', '--json'])).stdout) as {
+    key_id: string;
+    public_key: string;
+    private_key: string;
+  };
+  expect(JSON.parse((await ws.ok(['keys', 'add', key.public_key, '--name', 'ACME releases', '--json'])).stdout)).toEqual({
+    key_id: key.key_id,
+    name: 'ACME releases',
+  });
   // A private key someone copied in by hand: listed as not trusted.
   copyFileSync(key.private_key, join(ws.home, 'keys', 'oops.pem'));
   const text = await ws.ok(['keys', 'list']);
@@ -66,7 +80,14 @@ test('keys list shows id, name, when added, fingerprint and which files are trus
   expect(text.stderr).toContain('⚠️  not trusted: oops.pem holds a private key');
   const json = JSON.parse((await ws.ok(['keys', 'list', '--json'])).stdout) as { keys: Array<Record<string, unknown>>; problems: string[] };
   expect(json.keys).toEqual([
-    { id: key.key_id, name: 'ACME releases', fingerprint: expect.stringMatching(new RegExp(`^${key.key_id}[0-9a-f]{32}$`)), added_at: expect.any(String), files: [`${key.key_id}.pem`], trusted: true },
+    {
+      id: key.key_id,
+      name: 'ACME releases',
+      fingerprint: expect.stringMatching(new RegExp(`^${key.key_id}[0-9a-f]{32}$`)),
+      added_at: expect.any(String),
+      files: [`${key.key_id}.pem`],
+      trusted: true,
+    },
     { file: 'oops.pem', trusted: false, reason: expect.stringContaining('holds a private key') },
   ]);
   expect(json.problems).toHaveLength(1);
@@ -79,7 +100,9 @@ test('export warns that a folder or archive source is an absolute path other hos
   expect(exported.stderr).toBe(
     `⚠️  'local-one' is recorded from a folder on this host, ${dir}: the lockfile records that absolute path, which other hosts won't have unless they hold the same folder there (publish the plugin to a registry and install it with marathon plugin install npm:local-one to make the lockfile portable)\n`,
   );
-  const json = JSON.parse((await ws.ok(['plugin', 'export', '--output', join(ws.root, 'lock2.json'), '--json'])).stdout) as { warnings: string[] };
+  const json = JSON.parse((await ws.ok(['plugin', 'export', '--output', join(ws.root, 'lock2.json'), '--json'])).stdout) as {
+    warnings: string[];
+  };
   expect(json.warnings).toHaveLength(1);
 });
 
@@ -92,10 +115,14 @@ test('plugin install . in a plugin project root says to install its build', asyn
   writeFileSync(join(project, 'node_modules', 'big', 'blob.js'), 'x'.repeat(11 * 1024 * 1024));
   const inProject = await runIn(project, ['plugin', 'install', '.']);
   expect(inProject.code).toBe(1);
-  expect(inProject.stderr).toContain(`${project} is a plugin project, not the plugin itself: install its build: marathon plugin install ./dist`);
+  expect(inProject.stderr).toContain(
+    `${project} is a plugin project, not the plugin itself: install its build: marathon plugin install ./dist`,
+  );
   expect(inProject.stderr).not.toContain('bytes');
   // Not built yet, dependencies installed: build first.
   rmSync(join(project, 'dist'), { recursive: true });
   const unbuilt = await runIn(project, ['plugin', 'install', '.']);
-  expect(unbuilt.stderr).toContain(`${project} is a plugin project (it holds node_modules/, which is no part of a plugin): build it (npm run build), then install its build: marathon plugin install ./dist`);
+  expect(unbuilt.stderr).toContain(
+    `${project} is a plugin project (it holds node_modules/, which is no part of a plugin): build it (npm run build), then install its build: marathon plugin install ./dist`,
+  );
 });

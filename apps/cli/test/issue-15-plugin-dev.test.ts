@@ -40,7 +40,11 @@ const build = (body: string) => `import { definePlugin } from '@marathon/plugin-
 const count = (text: string, part: string) => text.split(part).length - 1;
 
 test('a bad build is reported, not "Reloaded"; the next good build really reloads and enables it again', async () => {
-  const folder = writePluginFolder(ws.plugins, { name: 'greeter', commands: [{ name: 'greet' }], body: "{ commands: { greet: (ctx, args) => 'hello ' + args.join(' ') } }" });
+  const folder = writePluginFolder(ws.plugins, {
+    name: 'greeter',
+    commands: [{ name: 'greet' }],
+    body: "{ commands: { greet: (ctx, args) => 'hello ' + args.join(' ') } }",
+  });
   dev = spawn(process.execPath, [BINARY, 'plugin', 'dev', folder, '--yes'], {
     cwd: ws.root,
     env: { PATH: process.env.PATH, HOME: ws.root, MARATHON_HOME: ws.home, NO_COLOR: '1' },
@@ -53,7 +57,10 @@ test('a bad build is reported, not "Reloaded"; the next good build really reload
   expect((await ws.ok(['greeter', 'greet', 'Ada'])).stdout).toBe('hello Ada\n');
 
   // A build that parses (install accepts it) but throws when it loads.
-  writeFileSync(join(folder, 'index.js'), build("throw new Error('broken build');\nexport default definePlugin({ commands: { greet: () => 'never' } });"));
+  writeFileSync(
+    join(folder, 'index.js'),
+    build("throw new Error('broken build');\nexport default definePlugin({ commands: { greet: () => 'never' } });"),
+  );
   await until('the bad build to be reported', () => devErr.includes('broken build'));
   expect(devErr).toContain("❌ plugin 'greeter' failed to load: Error: broken build");
   expect(devOut).not.toContain('Reloaded');
@@ -61,26 +68,38 @@ test('a bad build is reported, not "Reloaded"; the next good build really reload
   // Its commands say why they do not run, instead of oclif's "command greeter:greet:Ada not found".
   const inError = await ws.run(['greeter', 'greet', 'Ada']);
   expect(inError.code).toBe(1);
-  expect(inError.stderr).toContain("plugin 'greeter' is in error (plugin 'greeter' failed to load: Error: broken build): run marathon plugin enable greeter");
+  expect(inError.stderr).toContain(
+    "plugin 'greeter' is in error (plugin 'greeter' failed to load: Error: broken build): run marathon plugin enable greeter",
+  );
   expect(inError.stderr).not.toContain('not found');
   const asJson = await ws.run(['greeter', 'greet', 'Ada', '--json']);
   expect(asJson.code).toBe(1);
   expect(JSON.parse(asJson.stdout).error.code).toBe('NOT_ENABLED');
 
-  writeFileSync(join(folder, 'index.js'), build("export default definePlugin({ commands: { greet: (ctx, args) => 'hi ' + args.join(' ') } });"));
+  writeFileSync(
+    join(folder, 'index.js'),
+    build("export default definePlugin({ commands: { greet: (ctx, args) => 'hi ' + args.join(' ') } });"),
+  );
   await until('the good build to reload', () => devOut.includes('🔄 Reloaded'));
   expect(count(devOut, '🔄 Reloaded')).toBe(1);
   expect((await ws.ok(['greeter', 'greet', 'Ada'])).stdout).toBe('hi Ada\n');
   expect(JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout).plugins[0]).toMatchObject({ name: 'greeter', status: 'enabled' });
 
   // And another good build: reloaded again, the new code runs.
-  writeFileSync(join(folder, 'index.js'), build("export default definePlugin({ commands: { greet: (ctx, args) => 'hey ' + args.join(' ') } });"));
+  writeFileSync(
+    join(folder, 'index.js'),
+    build("export default definePlugin({ commands: { greet: (ctx, args) => 'hey ' + args.join(' ') } });"),
+  );
   await until('the second good build to reload', () => count(devOut, '🔄 Reloaded') === 2);
   expect((await ws.ok(['greeter', 'greet', 'Ada'])).stdout).toBe('hey Ada\n');
 });
 
 test('commands of a disabled plugin say so; an unknown command of an enabled one lists its commands', async () => {
-  writePluginFolder(ws.plugins, { name: 'greeter', commands: [{ name: 'greet' }, { name: 'wave' }], body: "{ commands: { greet: () => 'hello', wave: () => 'o/' } }" });
+  writePluginFolder(ws.plugins, {
+    name: 'greeter',
+    commands: [{ name: 'greet' }, { name: 'wave' }],
+    body: "{ commands: { greet: () => 'hello', wave: () => 'o/' } }",
+  });
   await ws.ok(['plugin', 'install', join(ws.plugins, 'greeter'), '--enable']);
 
   const unknown = await ws.run(['greeter', 'gret', 'Ada']);

@@ -36,7 +36,7 @@ test('a failed post_task_execute is said on stderr, naming the plugin; the task 
   expect(run.stderr).toContain("⚠️  plugin 'notifier' failed in post_task_execute: webhook unreachable for nightly");
 });
 
-test('plugin logs shows every process\'s lines; --json as data with ISO times; an unknown name is refused', async () => {
+test("plugin logs shows every process's lines; --json as data with ISO times; an unknown name is refused", async () => {
   await ws.ok(['task', 'run', '--', 'true']);
   await ws.ok(['notifier', 'say', 'hi']);
   const text = (await ws.ok(['plugin', 'logs', 'notifier'])).stdout.trimEnd().split('\n');
@@ -61,7 +61,11 @@ test('plugin logs --follow prints the lines other processes write until it is st
   let out = '';
   follower.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const exited = new Promise<number | null>((resolve) => follower.once('exit', (code) => resolve(code)));
-  const lines = () => out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { message: string; time: string });
+  const lines = () =>
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { message: string; time: string });
   const until = async (count: number) => {
     const deadline = Date.now() + 20_000;
     while (lines().length < count) {
@@ -87,7 +91,9 @@ function timeFields(value: unknown, path = '$'): Array<[string, unknown]> {
   if (Array.isArray(value)) return value.flatMap((item, index) => timeFields(item, `${path}[${index}]`));
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value).flatMap(([key, inner]) => [
-    ...(/(^|_)(time|timestamp|at|date)$|_at$/.test(key) && (typeof inner !== 'object' || inner === null) ? [[`${path}.${key}`, inner] as [string, unknown]] : []),
+    ...(/(^|_)(time|timestamp|at|date)$|_at$/.test(key) && (typeof inner !== 'object' || inner === null)
+      ? [[`${path}.${key}`, inner] as [string, unknown]]
+      : []),
     ...timeFields(inner, `${path}.${key}`),
   ]);
 }
@@ -96,12 +102,23 @@ test('every timestamp in --json output is an ISO 8601 string', async () => {
   await ws.ok(['task', 'run', '--', 'true']);
   await ws.ok(['notifier', 'say', 'hi']);
   const outputs: Record<string, unknown> = {};
-  for (const args of [['plugin', 'list'], ['plugin', 'info', 'notifier'], ['plugin', 'events'], ['plugin', 'audit', 'notifier'], ['plugin', 'logs', 'notifier']]) {
+  for (const args of [
+    ['plugin', 'list'],
+    ['plugin', 'info', 'notifier'],
+    ['plugin', 'events'],
+    ['plugin', 'audit', 'notifier'],
+    ['plugin', 'logs', 'notifier'],
+  ]) {
     outputs[args.join(' ')] = JSON.parse((await ws.ok([...args, '--json'])).stdout);
   }
   const found = timeFields(outputs);
   // The check is only as good as what it sees: each kind of timestamp is there.
   const paths = found.map(([path]) => path.replace(/\[\d+\]/g, '[]'));
-  for (const expected of ["$.plugin info notifier.plugin.installed_at", '$.plugin events.events[].timestamp', '$.plugin logs notifier.logs[].time']) expect(paths).toContain(expected);
+  for (const expected of [
+    '$.plugin info notifier.plugin.installed_at',
+    '$.plugin events.events[].timestamp',
+    '$.plugin logs notifier.logs[].time',
+  ])
+    expect(paths).toContain(expected);
   for (const [path, value] of found) expect({ path, value }).toEqual({ path, value: expect.stringMatching(ISO) });
 });

@@ -74,7 +74,11 @@ beforeAll(async () => {
   await publishPlain(first!);
   for (const name of copies) copyStoredPackage(first!, name);
   for (const name of PLUGINS) {
-    const dir = writePluginFolder(join(ws.root, 'sources'), { name, commands: [{ name: 'ping' }], body: `{ commands: { ping: () => '${name} pong' } }` });
+    const dir = writePluginFolder(join(ws.root, 'sources'), {
+      name,
+      commands: [{ name: 'ping' }],
+      body: `{ commands: { ping: () => '${name} pong' } }`,
+    });
     const packed = await ws.ok(['plugin', 'pack', dir, '--output', join(ws.root, 'out'), '--json']);
     registry.publish(JSON.parse(packed.stdout).file);
   }
@@ -88,7 +92,10 @@ afterAll(async () => {
 });
 
 const env = () => ({ MARATHON_REGISTRY: registry.url });
-const search = async (args: string[]) => JSON.parse((await ws.ok(['plugin', 'search', ...args, '--json'], { env: env() })).stdout) as { results: Array<{ name: string; install: string }> };
+const search = async (args: string[]) =>
+  JSON.parse((await ws.ok(['plugin', 'search', ...args, '--json'], { env: env() })).stdout) as {
+    results: Array<{ name: string; install: string }>;
+  };
 
 test('the registry really holds hundreds of packages, plugins among them', async () => {
   const all = (await (await fetch(`${registry.url}/-/v1/search?text=notifier&size=1000`)).json()) as { objects: unknown[] };

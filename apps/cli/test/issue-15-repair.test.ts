@@ -30,15 +30,27 @@ test('tamper → refused with the way back → repair → works again; a second 
   expect(again.stderr).toContain('marathon plugin repair mender restores its files');
   const update = await ws.ok(['plugin', 'update', 'mender']);
   expect(update.stdout).toContain("✅ Plugin 'mender' is up to date (1.0.0)");
-  expect(update.stderr).toContain('⚠️  mender is in error: plugin \'mender\' was modified after install: index.js was changed; run marathon plugin repair mender');
+  expect(update.stderr).toContain(
+    "⚠️  mender is in error: plugin 'mender' was modified after install: index.js was changed; run marathon plugin repair mender",
+  );
 
   const repaired = await ws.ok(['plugin', 'repair', 'mender']);
   expect(repaired.stdout).toBe(`✅ Plugin 'mender' 1.0.0 repaired from the folder ${dir} (enabled)\n`);
   expect((await ws.ok(['mender', 'hi'])).stdout).toBe('hi\n');
   expect((await ws.ok(['plugin', 'verify', 'mender'])).stdout).toMatch(/mender +files unchanged/);
 
-  const nothing = JSON.parse((await ws.ok(['plugin', 'repair', 'mender', '--json'])).stdout) as { repaired: boolean; status: string; message: string };
-  expect(nothing).toEqual({ name: 'mender', version: '1.0.0', repaired: false, status: 'enabled', message: "plugin 'mender' 1.0.0 has its files as installed: nothing to repair" });
+  const nothing = JSON.parse((await ws.ok(['plugin', 'repair', 'mender', '--json'])).stdout) as {
+    repaired: boolean;
+    status: string;
+    message: string;
+  };
+  expect(nothing).toEqual({
+    name: 'mender',
+    version: '1.0.0',
+    repaired: false,
+    status: 'enabled',
+    message: "plugin 'mender' 1.0.0 has its files as installed: nothing to repair",
+  });
 });
 
 test('repair when the recorded source is gone says so and what to do; the plugin is left as it was', async () => {

@@ -41,7 +41,9 @@ test('pack without --key on a stale signature refuses with how to sign again', a
   rebuild();
   const refused = await ws.run(['plugin', 'pack', dist, '--output', join(ws.root, 'out')]);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain(`${dist}/SIGNATURE.json no longer matches the files (index.js was changed after signing): sign it again with marathon plugin sign ${dist} --key <your key>, or pack it signed in one step: marathon plugin pack ${dist} --key <your key>`);
+  expect(refused.stderr).toContain(
+    `${dist}/SIGNATURE.json no longer matches the files (index.js was changed after signing): sign it again with marathon plugin sign ${dist} --key <your key>, or pack it signed in one step: marathon plugin pack ${dist} --key <your key>`,
+  );
   expect(existsSync(join(ws.root, 'out'))).toBe(false);
 });
 
@@ -62,7 +64,9 @@ test('pack without --key on a freshly signed folder packs, leaving out the signa
   // With --key, the package is signed as packed and installs as valid.
   await ws.ok(['plugin', 'uninstall', 'signed-build']);
   await ws.ok(['keys', 'add', key.public_key]);
-  const signed = JSON.parse((await ws.ok(['plugin', 'pack', dist, '--key', key.private_key, '--output', join(ws.root, 'out3'), '--json'])).stdout) as { file: string; signed: boolean; warnings: string[] };
+  const signed = JSON.parse(
+    (await ws.ok(['plugin', 'pack', dist, '--key', key.private_key, '--output', join(ws.root, 'out3'), '--json'])).stdout,
+  ) as { file: string; signed: boolean; warnings: string[] };
   expect(signed).toMatchObject({ signed: true, warnings: [] });
   const install = await ws.ok(['plugin', 'install', signed.file]);
   expect(install.stderr).not.toContain('not signed');
@@ -71,11 +75,15 @@ test('pack without --key on a freshly signed folder packs, leaving out the signa
 
 test('a signed folder whose package.json pack keeps as it is keeps its signature', async () => {
   // The folder already holds the package.json pack writes (a folder packed and unpacked before, say).
-  const first = JSON.parse((await ws.ok(['plugin', 'pack', dist, '--key', key.private_key, '--output', join(ws.root, 'out'), '--json'])).stdout) as { file: string };
+  const first = JSON.parse(
+    (await ws.ok(['plugin', 'pack', dist, '--key', key.private_key, '--output', join(ws.root, 'out'), '--json'])).stdout,
+  ) as { file: string };
   const unpacked = join(ws.root, 'unpacked');
   mkdirSync(unpacked);
   execFileSync('tar', ['-xzf', first.file, '-C', unpacked]);
-  const again = JSON.parse((await ws.ok(['plugin', 'pack', join(unpacked, 'package'), '--output', join(ws.root, 'out2'), '--json'])).stdout) as { signed: boolean; warnings: string[]; files: string[] };
+  const again = JSON.parse(
+    (await ws.ok(['plugin', 'pack', join(unpacked, 'package'), '--output', join(ws.root, 'out2'), '--json'])).stdout,
+  ) as { signed: boolean; warnings: string[]; files: string[] };
   expect(again.files).toContain('SIGNATURE.json');
   expect(again.warnings.filter((warning) => warning.includes('SIGNATURE.json'))).toEqual([]);
 });

@@ -16,7 +16,29 @@ afterEach(() => ws.cleanup());
 
 /** Arguments as a shell would hand them over: any text but NUL (which no argv can hold), flag-like and separator-like ones often. */
 const argument = fc.oneof(
-  fc.constantFrom('--', '-x', '--name', '--name=x', '-', '', ' ', 'a b', 'x', '--help', '-h', '--version', 'é', '日本', '👍🏽', '$HOME', '*', "'", '"', '\\', '\n'),
+  fc.constantFrom(
+    '--',
+    '-x',
+    '--name',
+    '--name=x',
+    '-',
+    '',
+    ' ',
+    'a b',
+    'x',
+    '--help',
+    '-h',
+    '--version',
+    'é',
+    '日本',
+    '👍🏽',
+    '$HOME',
+    '*',
+    "'",
+    '"',
+    '\\',
+    '\n',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 12 }).filter((text) => !text.includes('\0')),
 );
 
@@ -50,14 +72,29 @@ describe('marathon task run', () => {
   it('hands every argument after -- to the command exactly (property, through the binary)', async () => {
     const script = printArgs();
     await fc.assert(
-      fc.asyncProperty(fc.option(argument.filter((name) => name !== '' && !name.startsWith('-')), { nil: undefined }), fc.array(argument, { maxLength: 8 }), async (name, args) => {
-        // A --name value that starts with '-' is oclif's to refuse ("expects a value"): names are
-        // drawn without one; what is under test is everything after --.
-        const outcome = await ws.run(['task', 'run', ...(name === undefined ? [] : [`--name=${name}`]), '--', process.execPath, script, ...args]);
-        expect(outcome.stderr).toBe('');
-        expect(outcome.code).toBe(0);
-        expect(JSON.parse(outcome.stdout)).toEqual(args);
-      }),
+      fc.asyncProperty(
+        fc.option(
+          argument.filter((name) => name !== '' && !name.startsWith('-')),
+          { nil: undefined },
+        ),
+        fc.array(argument, { maxLength: 8 }),
+        async (name, args) => {
+          // A --name value that starts with '-' is oclif's to refuse ("expects a value"): names are
+          // drawn without one; what is under test is everything after --.
+          const outcome = await ws.run([
+            'task',
+            'run',
+            ...(name === undefined ? [] : [`--name=${name}`]),
+            '--',
+            process.execPath,
+            script,
+            ...args,
+          ]);
+          expect(outcome.stderr).toBe('');
+          expect(outcome.code).toBe(0);
+          expect(JSON.parse(outcome.stdout)).toEqual(args);
+        },
+      ),
       { numRuns: 6 },
     );
   });
@@ -71,7 +108,12 @@ describe('marathon task run', () => {
     const script = printArgs();
     expect(JSON.parse((await ws.ok(['task', 'run', '--', process.execPath, script, 'x', 'y', 'x'])).stdout)).toEqual(['x', 'y', 'x']);
     // Flags after -- are the command's, even ours.
-    expect(JSON.parse((await ws.ok(['task', 'run', '--', process.execPath, script, '--name', 'n', '--help', '-h'])).stdout)).toEqual(['--name', 'n', '--help', '-h']);
+    expect(JSON.parse((await ws.ok(['task', 'run', '--', process.execPath, script, '--name', 'n', '--help', '-h'])).stdout)).toEqual([
+      '--name',
+      'n',
+      '--help',
+      '-h',
+    ]);
   });
 
   it('without --, a plain command still runs; a word before -- is refused, nothing run', async () => {

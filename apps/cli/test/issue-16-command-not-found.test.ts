@@ -35,7 +35,9 @@ test('a sync under way or interrupted is said to be one; once plugin list rolled
   mkdirSync(join(ws.home, 'staging', 'stage-2147483646-sync-test'), { recursive: true });
   const pending = await ws.run(['greeter', 'greet']);
   expect(pending.code).toBe(2);
-  expect(pending.stderr.replace(/\s*›\s*/g, ' ')).toContain('a plugin sync is under way or was interrupted; try again once `marathon plugin list` answers');
+  expect(pending.stderr.replace(/\s*›\s*/g, ' ')).toContain(
+    'a plugin sync is under way or was interrupted; try again once `marathon plugin list` answers',
+  );
   await ws.ok(['plugin', 'list']);
   const after = await ws.run(['greeter', 'greet']);
   expect(after.code).toBe(2);

@@ -59,12 +59,19 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-const installed = async () => (JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ name: string; source: { kind: string; spec: string } }> }).plugins;
+const installed = async () =>
+  (
+    JSON.parse((await ws.ok(['plugin', 'list', '--json'])).stdout) as {
+      plugins: Array<{ name: string; source: { kind: string; spec: string } }>;
+    }
+  ).plugins;
 
 test('plugin install <http url> with HTTP_PROXY set downloads through the proxy, and installs', async () => {
   await ws.ok(['plugin', 'install', archive.url, '--yes', '--json'], { env: { HTTP_PROXY: proxy.url, NO_PROXY: '', no_proxy: '' } });
   expect(proxy.forwarded).toEqual([`GET ${archive.url}`]);
-  expect(await installed()).toEqual([expect.objectContaining({ name: 'proxied', source: expect.objectContaining({ kind: 'url', spec: archive.url }) })]);
+  expect(await installed()).toEqual([
+    expect.objectContaining({ name: 'proxied', source: expect.objectContaining({ kind: 'url', spec: archive.url }) }),
+  ]);
 });
 
 test('NO_PROXY naming the host sends the same download around the proxy', async () => {

@@ -16,12 +16,15 @@ afterAll(() => ws.cleanup());
 async function loadedBy(args: readonly string[]): Promise<string[]> {
   const preload = join(ws.root, 'record-loads.cjs');
   const record = join(ws.root, 'loaded.json');
-  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(Object.keys(require.cache))));\n`);
+  writeFileSync(
+    preload,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(Object.keys(require.cache))));\n`,
+  );
   await ws.ok(args, { env: { NODE_OPTIONS: `--require ${preload}` } });
   return (JSON.parse(readFileSync(record, 'utf8')) as string[]).map((file) => file.split('\\').join('/'));
 }
 
-test('marathon --version and --help load neither the manager nor the registry\'s root entry, pacote or zod', async () => {
+test("marathon --version and --help load neither the manager nor the registry's root entry, pacote or zod", async () => {
   for (const args of [['--version'], ['--help']]) {
     const loaded = await loadedBy(args);
     expect(loaded.some((file) => file.includes('/oclif-plugin/dist/commands.js'))).toBe(true); // the command table did load
@@ -29,9 +32,15 @@ test('marathon --version and --help load neither the manager nor the registry\'s
   }
 });
 
-test('keys add and keys remove secure the home from @marathon/registry/home, without the registry\'s root entry', async () => {
-  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', join(ws.root, 'author'), '--json'])).stdout) as { key_id: string; public_key: string };
-  for (const args of [['keys', 'add', key.public_key], ['keys', 'remove', key.key_id]]) {
+test("keys add and keys remove secure the home from @marathon/registry/home, without the registry's root entry", async () => {
+  const key = JSON.parse((await ws.ok(['keys', 'generate', '--out', join(ws.root, 'author'), '--json'])).stdout) as {
+    key_id: string;
+    public_key: string;
+  };
+  for (const args of [
+    ['keys', 'add', key.public_key],
+    ['keys', 'remove', key.key_id],
+  ]) {
     const loaded = await loadedBy(args);
     expect(loaded.some((file) => file.endsWith('/registry/dist/home-guard.js'))).toBe(true); // the home was secured
     expect(loaded.filter((file) => /\/manager\/dist\/|\/registry\/dist\/index\.js$|\/node_modules\/(pacote|zod)\//.test(file))).toEqual([]);

@@ -28,7 +28,10 @@ export function writePluginFolder(parent: string, spec: PluginFolder): string {
     ...spec.manifest,
   };
   writeFileSync(join(dir, 'plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin, success, failure } from '@marathon/plugin-api';\nexport default definePlugin(${spec.body});\n`);
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin, success, failure } from '@marathon/plugin-api';\nexport default definePlugin(${spec.body});\n`,
+  );
   return dir;
 }
 

@@ -33,7 +33,9 @@ test('permissions beyond task_read: refused without a terminal and without --yes
   const refused = await ws.run(['plugin', 'install', dir]);
   expect(refused.code).toBe(1);
   expect(refused.stdout).toBe('');
-  expect(refused.stderr).toContain("plugin 'notifier' was not installed: its permissions need your consent (run again with --yes to accept them)");
+  expect(refused.stderr).toContain(
+    "plugin 'notifier' was not installed: its permissions need your consent (run again with --yes to accept them)",
+  );
   expect(refused.stderr).toContain('network — Network access to the hosts it lists: hooks.example.com');
   noStackTrace(refused.stderr);
   expect(installedFolders()).toEqual([]);
@@ -83,7 +85,9 @@ test('unknown names get a did-you-mean and the next step, as text or JSON', asyn
   }
   const json = await ws.run(['plugin', 'info', 'nope', '--json']);
   expect(json.code).toBe(1);
-  expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'NOT_INSTALLED', message: "plugin 'nope' is not installed: see marathon plugin list", details: [] } });
+  expect(JSON.parse(json.stdout)).toEqual({
+    error: { code: 'NOT_INSTALLED', message: "plugin 'nope' is not installed: see marathon plugin list", details: [] },
+  });
   const source = await ws.run(['plugin', 'install', 'helo-world']);
   expect(source.code).toBe(1);
   expect(source.stderr).toContain('hello-world');
@@ -106,7 +110,11 @@ test('a stack trace appears only with DEBUG', async () => {
 
 test('a plugin may not take the name of a CLI topic or command', async () => {
   for (const name of ['task', 'plugin', 'config', 'keys', 'commands', 'help']) {
-    const dir = writePluginFolder(ws.plugins, { name, commands: [{ name: 'run', description: 'shadow the core' }], body: `{ commands: { run: () => 'shadowed' } }` });
+    const dir = writePluginFolder(ws.plugins, {
+      name,
+      commands: [{ name: 'run', description: 'shadow the core' }],
+      body: `{ commands: { run: () => 'shadowed' } }`,
+    });
     const outcome = await ws.run(['plugin', 'install', dir, '--json']);
     expect(outcome.code).toBe(1);
     expect(JSON.parse(outcome.stdout).error.code).toBe('NAME_RESERVED');
@@ -131,8 +139,15 @@ test('a bad manifest is refused with every problem, and nothing is installed', a
 });
 
 test('dangerous code is refused unless --force; sources that do not exist are named', async () => {
-  const dir = writePluginFolder(ws.plugins, { name: 'sneaky', commands: [{ name: 'go' }], body: `{ commands: { go: () => globalThis['ev' + 'al']('1') } }` });
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ commands: { go: () => String(eval('1 + 1')) } });\n`);
+  const dir = writePluginFolder(ws.plugins, {
+    name: 'sneaky',
+    commands: [{ name: 'go' }],
+    body: `{ commands: { go: () => globalThis['ev' + 'al']('1') } }`,
+  });
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ commands: { go: () => String(eval('1 + 1')) } });\n`,
+  );
   const refused = await ws.run(['plugin', 'install', dir]);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('eval');
@@ -144,7 +159,7 @@ test('dangerous code is refused unless --force; sources that do not exist are na
   noStackTrace(missing.stderr);
 });
 
-test('unknown commands and flags exit non-zero with oclif\'s message', async () => {
+test("unknown commands and flags exit non-zero with oclif's message", async () => {
   const command = await ws.run(['plugin', 'lst']);
   expect(command.code).not.toBe(0);
   expect(command.stderr).toMatch(/not found|Did you mean/i);

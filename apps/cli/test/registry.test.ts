@@ -13,7 +13,11 @@ let sources: Workspace;
 const examples = join(__dirname, '..', '..', 'example-plugins', 'plugins');
 
 /** Packs a generated plugin with the real CLI and publishes the tarball. */
-async function publish(name: string, version: string, extra: { permissions?: string[]; manifest?: Record<string, unknown>; token?: string } = {}): Promise<void> {
+async function publish(
+  name: string,
+  version: string,
+  extra: { permissions?: string[]; manifest?: Record<string, unknown>; token?: string } = {},
+): Promise<void> {
   const parent = join(sources.root, `${name.replace('/', '_')}-${version}`);
   const dir = writePluginFolder(parent, {
     name,
@@ -31,7 +35,10 @@ beforeAll(async () => {
   token = await registry.addUser('ops', 'fleet-password-1');
   sources = workspace();
   await publish('notes', '1.0.0');
-  await publish('notes', '1.1.0', { permissions: ['task_read', 'network'], manifest: { network: { allowed_hosts: ['notes.example.com'] } } });
+  await publish('notes', '1.1.0', {
+    permissions: ['task_read', 'network'],
+    manifest: { network: { allowed_hosts: ['notes.example.com'] } },
+  });
   await publish('notes', '2.0.0', { manifest: { api_version: '2.0.0' } });
   await publish('base', '1.0.0');
   await publish('base', '1.1.0');
@@ -68,11 +75,16 @@ async function ok(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Outcom
   return outcome;
 }
 const installed = () => (existsSync(join(ws.home, 'installed')) ? readdirSync(join(ws.home, 'installed')).sort() : []);
-const listed = async () => JSON.parse((await ok(['plugin', 'list', '--json'])).stdout).plugins.map((plugin: { name: string; version: string; status: string }) => `${plugin.name}@${plugin.version}:${plugin.status}`);
+const listed = async () =>
+  JSON.parse((await ok(['plugin', 'list', '--json'])).stdout).plugins.map(
+    (plugin: { name: string; version: string; status: string }) => `${plugin.name}@${plugin.version}:${plugin.status}`,
+  );
 
 describe('install from the registry', () => {
   test('a name@range spec, and a bare name with npm:', async () => {
-    expect((await ok(['plugin', 'install', 'hello-world@^1', '--enable'])).stdout).toContain("✅ Plugin 'hello-world' installed successfully");
+    expect((await ok(['plugin', 'install', 'hello-world@^1', '--enable'])).stdout).toContain(
+      "✅ Plugin 'hello-world' installed successfully",
+    );
     expect((await ok(['hello-world', 'greet', 'Fleet'])).stdout).toBe('Hello, Fleet! Greetings from the hello-world plugin.\n');
     const info = JSON.parse((await ok(['plugin', 'info', 'hello-world', '--json'])).stdout).plugin;
     expect(info.source).toEqual({ kind: 'npm', spec: 'hello-world@1.0.0', integrity: expect.stringMatching(/^sha512-/) });
@@ -93,7 +105,10 @@ describe('install from the registry', () => {
     expect(refused.stderr).toContain('auth token');
     const port = new URL(registry.url).port;
     writeFileSync(join(ws.root, '.npmrc'), `@private:registry=${registry.url}/\n//127.0.0.1:${port}/:_authToken=\${FLEET_TOKEN}\n`);
-    const done = await ok(['plugin', 'install', '@private/secret-plugin@1'], { MARATHON_REGISTRY: 'http://127.0.0.1:9/', FLEET_TOKEN: token });
+    const done = await ok(['plugin', 'install', '@private/secret-plugin@1'], {
+      MARATHON_REGISTRY: 'http://127.0.0.1:9/',
+      FLEET_TOKEN: token,
+    });
     expect(done.stdout).toContain("✅ Plugin '@private/secret-plugin' installed successfully");
     // The token never shows, not even when the registry refuses it.
     const wrong = await marathon(['plugin', 'install', '@private/secret-plugin@1', '--json'], { FLEET_TOKEN: `${token}x` });
@@ -104,7 +119,12 @@ describe('install from the registry', () => {
     ['an unknown package', 'no-such-plugin@1', 'PACKAGE_NOT_FOUND', "no package 'no-such-plugin'"],
     ['a range nothing matches', 'notes@^9', 'PACKAGE_NOT_FOUND', "no version of 'notes'"],
     ['a package without plugin.json', 'not-a-plugin@1', 'NOT_A_PLUGIN', 'has no plugin.json at its root'],
-    ['package.json and plugin.json disagreeing', 'mismatch@1.0.1', 'NOT_A_PLUGIN', 'package.json says version 1.0.1 but plugin.json says 1.0.0'],
+    [
+      'package.json and plugin.json disagreeing',
+      'mismatch@1.0.1',
+      'NOT_A_PLUGIN',
+      'package.json says version 1.0.1 but plugin.json says 1.0.0',
+    ],
   ])('%s is refused, and nothing is installed', async (_what, spec, code, message) => {
     const outcome = await marathon(['plugin', 'install', spec, '--json']);
     expect(outcome.code).toBe(1);
@@ -146,7 +166,10 @@ describe('search', () => {
     const names = json.results.map((result: { name: string }) => result.name);
     expect(names).toEqual(expect.arrayContaining(['hello-world', 'notes', 'task-policy', 'base', 'dependent']));
     expect(names).not.toContain('@private/secret-plugin');
-    expect(json.results.find((result: { name: string }) => result.name === 'notes')).toMatchObject({ version: '2.0.0', installed: '1.0.0' });
+    expect(json.results.find((result: { name: string }) => result.name === 'notes')).toMatchObject({
+      version: '2.0.0',
+      installed: '1.0.0',
+    });
     const text = (await ok(['plugin', 'search', 'hello'])).stdout;
     expect(text).toMatch(/^Name +Version +Installed +Description$/m);
     expect(text).toMatch(/^hello-world +1\.0\.0 +A simple hello world plugin$/m);
@@ -159,13 +182,17 @@ describe('update', () => {
     await ok(['plugin', 'install', 'notes@1.0.0', '--enable']);
     const refused = await marathon(['plugin', 'update', 'notes']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("plugin 'notes' was not updated: its permissions need your consent (run again with --yes to accept them)");
+    expect(refused.stderr).toContain(
+      "plugin 'notes' was not updated: its permissions need your consent (run again with --yes to accept them)",
+    );
     expect(refused.stderr).toContain('+ network — Network access to the hosts it lists: notes.example.com');
     expect((await ok(['notes', 'version'])).stdout).toBe('notes 1.0.0\n');
     expect((await ok(['plugin', 'update', 'notes', '--yes'])).stdout).toBe("✅ Plugin 'notes' updated 1.0.0 → 1.1.0\n");
     expect((await ok(['notes', 'version'])).stdout).toBe('notes 1.1.0\n');
     const again = JSON.parse((await ok(['plugin', 'update', '--json'])).stdout);
-    expect(again.updates).toEqual([{ name: 'notes', from: '1.1.0', to: null, updated: false, reason: 'up to date for this host (2.0.0 needs plugin API ^2.0.0)' }]);
+    expect(again.updates).toEqual([
+      { name: 'notes', from: '1.1.0', to: null, updated: false, reason: 'up to date for this host (2.0.0 needs plugin API ^2.0.0)' },
+    ]);
   });
 
   test('keeps installed dependents working', async () => {
@@ -179,7 +206,11 @@ describe('update', () => {
 
 describe('pack', () => {
   test('refuses what an install would refuse, and a package.json that disagrees', async () => {
-    const evil = writePluginFolder(ws.plugins, { name: 'evil', commands: [{ name: 'go' }], body: `{ commands: { go: () => String(eval('1')) } }` });
+    const evil = writePluginFolder(ws.plugins, {
+      name: 'evil',
+      commands: [{ name: 'go' }],
+      body: `{ commands: { go: () => String(eval('1')) } }`,
+    });
     const refused = await marathon(['plugin', 'pack', evil, '--output', ws.root, '--json']);
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'PACK_REFUSED' });
@@ -194,9 +225,20 @@ describe('pack', () => {
 
   test('signs, and the same files give the same tarball', async () => {
     const key = JSON.parse((await ok(['keys', 'generate', '--out', join(ws.root, 'keys'), '--json'])).stdout);
-    const dir = writePluginFolder(ws.plugins, { name: 'signed-notes', commands: [{ name: 'hi' }], body: `{ commands: { hi: () => 'hi' } }` });
-    const first = JSON.parse((await ok(['plugin', 'pack', dir, '--output', join(ws.root, 'a'), '--key', key.private_key, '--json'])).stdout);
-    expect(first).toMatchObject({ name: 'signed-notes', version: '1.0.0', signed: true, files: ['SIGNATURE.json', 'index.js', 'package.json', 'plugin.json'] });
+    const dir = writePluginFolder(ws.plugins, {
+      name: 'signed-notes',
+      commands: [{ name: 'hi' }],
+      body: `{ commands: { hi: () => 'hi' } }`,
+    });
+    const first = JSON.parse(
+      (await ok(['plugin', 'pack', dir, '--output', join(ws.root, 'a'), '--key', key.private_key, '--json'])).stdout,
+    );
+    expect(first).toMatchObject({
+      name: 'signed-notes',
+      version: '1.0.0',
+      signed: true,
+      files: ['SIGNATURE.json', 'index.js', 'package.json', 'plugin.json'],
+    });
     const second = JSON.parse((await ok(['plugin', 'pack', dir, '--output', join(ws.root, 'b'), '--json'])).stdout);
     expect(second.signed).toBe(false);
     const third = JSON.parse((await ok(['plugin', 'pack', dir, '--output', join(ws.root, 'c'), '--json'])).stdout);
@@ -255,7 +297,12 @@ describe('export and sync', () => {
       '✅ enabled task-policy',
       expect.stringMatching(/^✅ This host matches .* \(7 changes\)$/),
     ]);
-    expect(await listed()).toEqual(['hello-world@1.0.0:disabled', 'notes@1.1.0:enabled', 'task-audit-log@1.0.0:enabled', 'task-policy@1.0.0:enabled']);
+    expect(await listed()).toEqual([
+      'hello-world@1.0.0:disabled',
+      'notes@1.1.0:enabled',
+      'task-audit-log@1.0.0:enabled',
+      'task-policy@1.0.0:enabled',
+    ]);
     const again = await ok(['plugin', 'sync', lock, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ changed: false, steps: [] });
     expect((await ok(['plugin', 'sync', lock])).stdout).toMatch(/^✅ Already in sync with .*: nothing changed\n$/);
@@ -304,10 +351,28 @@ describe('export and sync', () => {
     expect(malformed.code).toBe(1);
     const { error } = JSON.parse(malformed.stdout);
     expect(error.code).toBe('LOCKFILE_INVALID');
-    expect(error.details).toEqual(expect.arrayContaining(['lockfileVersion: must be 1, not 2', 'plugins.notes.version: must be an exact version, like 1.0.0', 'plugins.notes.enabled: must be true or false']));
+    expect(error.details).toEqual(
+      expect.arrayContaining([
+        'lockfileVersion: must be 1, not 2',
+        'plugins.notes.version: must be an exact version, like 1.0.0',
+        'plugins.notes.enabled: must be true or false',
+      ]),
+    );
     const unreachable = join(ws.root, 'unreachable.json');
-    const entry = { version: '9.9.9', source: { kind: 'npm', spec: 'notes@9.9.9' }, integrity: `sha512-${Buffer.alloc(64).toString('base64')}`, enabled: true, permissions: ['task_read'] };
-    writeFileSync(unreachable, JSON.stringify({ lockfileVersion: 1, plugins: { 'hello-world': JSON.parse(readFileSync(await exportHere(), 'utf8')).plugins['hello-world'], notes: entry } }));
+    const entry = {
+      version: '9.9.9',
+      source: { kind: 'npm', spec: 'notes@9.9.9' },
+      integrity: `sha512-${Buffer.alloc(64).toString('base64')}`,
+      enabled: true,
+      permissions: ['task_read'],
+    };
+    writeFileSync(
+      unreachable,
+      JSON.stringify({
+        lockfileVersion: 1,
+        plugins: { 'hello-world': JSON.parse(readFileSync(await exportHere(), 'utf8')).plugins['hello-world'], notes: entry },
+      }),
+    );
     const failed = await marathon(['plugin', 'sync', unreachable]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain("no version of 'notes'");

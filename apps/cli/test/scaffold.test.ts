@@ -17,7 +17,8 @@ afterEach(() => ws.cleanup());
 // test's (docs/plugin-development.md, tools/workspace-checks/test/docs.test.ts): publishing takes
 // most of a minute, once is enough.
 const repoModules = resolve(__dirname, '..', '..', '..', 'node_modules');
-const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(repoModules, pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (pkg: string): string =>
+  (JSON.parse(readFileSync(join(repoModules, pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A project made by `marathon plugin new <name>` with `source` as its src/index.ts, built. */
 async function builtProject(name: string, source: string): Promise<string> {
@@ -25,19 +26,46 @@ async function builtProject(name: string, source: string): Promise<string> {
   const folder = join(ws.root, name);
   writeFileSync(join(folder, 'src', 'index.ts'), source);
   symlinkSync(repoModules, join(folder, 'node_modules'));
-  const build = spawnSync('npm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const build = spawnSync('npm', ['run', 'build'], {
+    cwd: folder,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   expect(`${build.stdout}${build.stderr}`).not.toMatch(/error/i);
   expect(build.status).toBe(0);
   return folder;
 }
 
 test('creates a project that builds, passes its own test and installs', async () => {
-  const created = await ws.ok(['plugin', 'new', 'build-notifier', '--hooks', 'pre_task_submit,post_task_execute', '--permissions', 'task_read,network']);
+  const created = await ws.ok([
+    'plugin',
+    'new',
+    'build-notifier',
+    '--hooks',
+    'pre_task_submit,post_task_execute',
+    '--permissions',
+    'task_read,network',
+  ]);
   expect(created.stdout).toContain("✅ Created plugin 'build-notifier' in build-notifier");
   const folder = join(ws.root, 'build-notifier');
-  expect(readdirSync(folder).sort()).toEqual(['.gitignore', 'README.md', 'package.json', 'plugin.json', 'scripts', 'src', 'test', 'tsconfig.json']);
+  expect(readdirSync(folder).sort()).toEqual([
+    '.gitignore',
+    'README.md',
+    'package.json',
+    'plugin.json',
+    'scripts',
+    'src',
+    'test',
+    'tsconfig.json',
+  ]);
   const manifest = JSON.parse(readFileSync(join(folder, 'plugin.json'), 'utf8'));
-  expect(manifest).toMatchObject({ $schema: './node_modules/@marathon/manifest/plugin.schema.json', name: 'build-notifier', permissions: ['task_read', 'network'], hooks: ['pre_task_submit', 'post_task_execute'], network: { allowed_hosts: ['api.example.com'] } });
+  expect(manifest).toMatchObject({
+    $schema: './node_modules/@marathon/manifest/plugin.schema.json',
+    name: 'build-notifier',
+    permissions: ['task_read', 'network'],
+    hooks: ['pre_task_submit', 'post_task_execute'],
+    network: { allowed_hosts: ['api.example.com'] },
+  });
 
   // It asks for the @marathon packages the CLI ships with (the docs test installs esbuild and
   // TypeScript from a registry serving only this workspace's: its ranges must hold those).
@@ -52,7 +80,11 @@ test('creates a project that builds, passes its own test and installs', async ()
   expect(readFileSync(join(folder, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'dist/', 'keys/']));
 
   symlinkSync(repoModules, join(folder, 'node_modules'));
-  const npmTest = spawnSync('npm', ['test'], { cwd: folder, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const npmTest = spawnSync('npm', ['test'], {
+    cwd: folder,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   expect(`${npmTest.stdout}${npmTest.stderr}`).toMatch(/# pass 1/);
   expect(npmTest.status).toBe(0);
   expect(readdirSync(join(folder, 'dist')).sort()).toEqual(['README.md', 'index.js', 'package.json', 'plugin.json']);
@@ -123,7 +155,10 @@ export default definePlugin({
 test('a Node built-in in the plugin fails the build, not the load', async () => {
   await ws.ok(['plugin', 'new', 'reads-files']);
   const folder = join(ws.root, 'reads-files');
-  writeFileSync(join(folder, 'src', 'index.ts'), `import { readFileSync } from 'node:fs';\nimport { definePlugin } from '@marathon/plugin-api';\n\nexport default definePlugin({ commands: { hello: () => String(readFileSync) } });\n`);
+  writeFileSync(
+    join(folder, 'src', 'index.ts'),
+    `import { readFileSync } from 'node:fs';\nimport { definePlugin } from '@marathon/plugin-api';\n\nexport default definePlugin({ commands: { hello: () => String(readFileSync) } });\n`,
+  );
   symlinkSync(repoModules, join(folder, 'node_modules'));
   const build = spawnSync('node', ['scripts/build.mjs'], { cwd: folder, encoding: 'utf8' });
   expect(build.status).toBe(1);

@@ -37,7 +37,7 @@ describe('terminalText', () => {
   });
 
   it('leaves ordinary text, emoji and non-Latin scripts as they are', () => {
-    const text = '✅ Plugin \'hello-world\' — Grüße, 你好, שלום ⚠️';
+    const text = "✅ Plugin 'hello-world' — Grüße, 你好, שלום ⚠️";
     expect(terminalText(text)).toBe(text);
   });
 

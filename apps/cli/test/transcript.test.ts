@@ -123,14 +123,20 @@ test('plugin commands are oclif commands: <plugin>:<command>, <plugin> <command>
   await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
   expect((await ws.ok(['hello-world:greet', 'Marathon'])).stdout).toBe('Hello, Marathon! Greetings from the hello-world plugin.\n');
   expect((await ws.ok(['hello-world', 'greet', 'Ada'])).stdout).toBe('Hello, Ada! Greetings from the hello-world plugin.\n');
-  expect(JSON.parse((await ws.ok(['hello-world:hello', '--json'])).stdout)).toEqual({ plugin: 'hello-world', command: 'hello', output: 'Hello, World!' });
+  expect(JSON.parse((await ws.ok(['hello-world:hello', '--json'])).stdout)).toEqual({
+    plugin: 'hello-world',
+    command: 'hello',
+    output: 'Hello, World!',
+  });
   const help = await ws.ok(['hello-world:greet', '--help']);
   expect(help.stdout).toContain('Greet someone');
   expect(help.stdout).toContain('$ marathon hello-world greet <name>');
   const root = await ws.ok(['--help']);
   expect(root.stdout).toMatch(/hello-world +A simple hello world plugin/);
   const commands = await ws.ok(['commands', '--json']);
-  expect(JSON.parse(commands.stdout).map((command: { id: string }) => command.id)).toEqual(expect.arrayContaining(['hello-world:greet', 'hello-world:hello', 'plugin:list', 'task:run']));
+  expect(JSON.parse(commands.stdout).map((command: { id: string }) => command.id)).toEqual(
+    expect.arrayContaining(['hello-world:greet', 'hello-world:hello', 'plugin:list', 'task:run']),
+  );
 });
 
 test('disabling a plugin removes its commands; enabling brings them back', async () => {

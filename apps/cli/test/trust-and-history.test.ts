@@ -62,7 +62,14 @@ test('events shows the persisted hook history, filtered and limited', async () =
   for (const line of lines) expect(line).toMatch(/✅ post_task_execute +hello-world +[\d.]+ ms +logged$/);
   const json = JSON.parse((await ws.ok(['plugin', 'events', '--hook', 'post_task_execute', '--json'])).stdout);
   expect(json.events).toHaveLength(3);
-  expect(json.events[0]).toEqual({ timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), hook_type: 'post_task_execute', plugin_name: 'hello-world', success: true, duration_ns: expect.any(Number), result_message: 'logged' });
+  expect(json.events[0]).toEqual({
+    timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    hook_type: 'post_task_execute',
+    plugin_name: 'hello-world',
+    success: true,
+    duration_ns: expect.any(Number),
+    result_message: 'logged',
+  });
   const bad = await ws.run(['plugin', 'events', '--hook', 'post_task_exec']);
   expect(bad.code).toBe(2);
 });
@@ -100,7 +107,10 @@ test('uninstall removes the plugin data unless --keep-data', async () => {
   await ws.ok(['notes', 'save', 'remember']);
   const storage = join(ws.home, 'storage', 'notes.json');
   expect(existsSync(storage)).toBe(true);
-  expect(JSON.parse((await ws.ok(['plugin', 'uninstall', 'notes', '--keep-data', '--json'])).stdout)).toEqual({ uninstalled: 'notes', kept_data: true });
+  expect(JSON.parse((await ws.ok(['plugin', 'uninstall', 'notes', '--keep-data', '--json'])).stdout)).toEqual({
+    uninstalled: 'notes',
+    kept_data: true,
+  });
   expect(existsSync(storage)).toBe(true);
   await ws.ok(['plugin', 'install', dir, '--enable']);
   await ws.ok(['plugin', 'uninstall', 'notes']);
@@ -109,7 +119,9 @@ test('uninstall removes the plugin data unless --keep-data', async () => {
 
 test('dev installs and enables a folder, and reloads it when a file changes', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'wip', commands: [{ name: 'say' }], body: `{ commands: { say: () => 'first' } }` });
-  const child = spawn(process.execPath, [BINARY, 'plugin', 'dev', dir], { env: { PATH: process.env.PATH, HOME: ws.root, MARATHON_HOME: ws.home } });
+  const child = spawn(process.execPath, [BINARY, 'plugin', 'dev', dir], {
+    env: { PATH: process.env.PATH, HOME: ws.root, MARATHON_HOME: ws.home },
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -134,7 +146,10 @@ test('dev installs and enables a folder, and reloads it when a file changes', as
   try {
     await seen(`👀 Watching ${dir}`);
     expect((await ws.ok(['wip', 'say'])).stdout).toBe('first\n');
-    writeFileSync(join(dir, 'index.js'), `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ commands: { say: () => 'second' } });\n`);
+    writeFileSync(
+      join(dir, 'index.js'),
+      `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ commands: { say: () => 'second' } });\n`,
+    );
     await seen("🔄 Reloaded 'wip'");
     // The installed copy was updated too, so a new process runs the new code.
     expect((await ws.ok(['wip', 'say'])).stdout).toBe('second\n');

@@ -28,6 +28,8 @@ test('keeps git inside its data folder, and runs nothing but git', async () => {
 });
 
 test('a stubbed git, for machines without one', async () => {
-  plugin = await loadPlugin(built('git-info'), { exec: [{ command: 'git', args: ['--version'], result: { stdout: 'git version 9.9.9\n' } }] });
+  plugin = await loadPlugin(built('git-info'), {
+    exec: [{ command: 'git', args: ['--version'], result: { stdout: 'git version 9.9.9\n' } }],
+  });
   expect(await plugin.command('version')).toBe('git version 9.9.9');
 });

@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => plugin.close());
 
-test('says the lines of docs/design.md\'s transcript, character for character', async () => {
+test("says the lines of docs/design.md's transcript, character for character", async () => {
   expect(await plugin.command('hello')).toBe('Hello, World!');
   expect(await plugin.command('greet', ['Marathon'])).toBe('Hello, Marathon! Greetings from the hello-world plugin.');
 });
@@ -15,10 +15,14 @@ test('says the lines of docs/design.md\'s transcript, character for character', 
 test('logs every finished task', async () => {
   const result = await plugin.hook('post_task_execute', taskEvent({ id: 't-42' }, { exit_code: 0, duration_ms: 12 }));
   expect(result).toMatchObject({ success: true, message: 'logged' });
-  expect(plugin.logs.at(-1)).toMatchObject({ level: 'info', message: 'task finished', fields: JSON.stringify({ id: 't-42', exit_code: 0 }) });
+  expect(plugin.logs.at(-1)).toMatchObject({
+    level: 'info',
+    message: 'task finished',
+    fields: JSON.stringify({ id: 't-42', exit_code: 0 }),
+  });
 });
 
-test('has exactly the manifest of docs/design.md\'s transcript', () => {
+test("has exactly the manifest of docs/design.md's transcript", () => {
   expect(plugin.manifest).toMatchObject({
     name: 'hello-world',
     version: '1.0.0',

@@ -15,7 +15,11 @@ test('vetoes a command line that matches a deny rule', async () => {
 
 test('rewrites other tasks with the default timeout (task_write), unless they have one', async () => {
   const result = await plugin.hook('pre_task_submit', taskEvent({ id: 't-1' }));
-  expect(result).toMatchObject({ success: true, message: 'allowed, timeout 3600 s', result_data: { task: { id: 't-1', timeout_ms: 3_600_000 } } });
+  expect(result).toMatchObject({
+    success: true,
+    message: 'allowed, timeout 3600 s',
+    result_data: { task: { id: 't-1', timeout_ms: 3_600_000 } },
+  });
   const own = await plugin.hook('pre_task_submit', taskEvent({ timeout_ms: 5000 }));
   expect(own).toMatchObject({ success: true, message: 'allowed' });
   expect(own.result_data).toBeUndefined();
@@ -24,7 +28,13 @@ test('rewrites other tasks with the default timeout (task_write), unless they ha
 test('rules are changed with its commands and kept in its store', async () => {
   expect(await plugin.command('deny', ['^curl .*\\|'])).toBe('deny /^curl .*\\|/');
   expect(await plugin.command('timeout', ['60'])).toBe('default timeout: 60 s');
-  expect((await plugin.command('rules'))!.split('\n')).toEqual(['deny /^rm -rf /( |$)/', 'deny /\\bmkfs(\\.| |$)/', 'deny /^dd .*of=/dev//', 'deny /^curl .*\\|/', 'default timeout: 60 s']);
+  expect((await plugin.command('rules'))!.split('\n')).toEqual([
+    'deny /^rm -rf /( |$)/',
+    'deny /\\bmkfs(\\.| |$)/',
+    'deny /^dd .*of=/dev//',
+    'deny /^curl .*\\|/',
+    'default timeout: 60 s',
+  ]);
   expect((await plugin.hook('pre_task_submit', taskEvent({ command: 'curl', args: ['-s', 'x', '|'] }))).success).toBe(false);
   expect(await plugin.command('allow', ['^curl .*\\|'])).toBe('removed /^curl .*\\|/');
   expect(await plugin.storage()).toEqual({ policy: { rules: ['^rm -rf /( |$)', '\\bmkfs(\\.| |$)', '^dd .*of=/dev/'], timeout_s: 60 } });

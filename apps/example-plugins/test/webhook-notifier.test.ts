@@ -26,7 +26,12 @@ function read(request: IncomingMessage): Promise<string> {
 
 beforeAll(async () => {
   server = createServer(async (request, response) => {
-    received.push({ method: request.method ?? '', url: request.url ?? '', type: request.headers['content-type'] ?? '', body: JSON.parse(await read(request)) });
+    received.push({
+      method: request.method ?? '',
+      url: request.url ?? '',
+      type: request.headers['content-type'] ?? '',
+      body: JSON.parse(await read(request)),
+    });
     response.statusCode = status;
     response.end();
   });
@@ -45,11 +50,17 @@ afterEach(async () => {
 
 // The manifest allows hooks.example.com; the test pins that name to its local server, as curl's
 // --resolve would, and allows private addresses, which the default policy refuses.
-const local = () => ({ env: { MARATHON_WEBHOOK_URL: `http://hooks.example.com:${port}/marathon` }, resolve: { 'hooks.example.com': '127.0.0.1' } });
+const local = () => ({
+  env: { MARATHON_WEBHOOK_URL: `http://hooks.example.com:${port}/marathon` },
+  resolve: { 'hooks.example.com': '127.0.0.1' },
+});
 
 test('posts each executed task to the webhook, over real HTTP', async () => {
   plugin = await loadPlugin(built('webhook-notifier'), { ...local(), allowPrivateNetwork: true });
-  const result = await plugin.hook('post_task_execute', taskEvent({ id: 't-9', name: 'deploy', command: 'make', args: ['deploy'] }, { exit_code: 0, duration_ms: 1900 }));
+  const result = await plugin.hook(
+    'post_task_execute',
+    taskEvent({ id: 't-9', name: 'deploy', command: 'make', args: ['deploy'] }, { exit_code: 0, duration_ms: 1900 }),
+  );
   expect(result).toMatchObject({ success: true, message: 'posted (204)' });
   expect(received).toEqual([
     {
@@ -64,7 +75,10 @@ test('posts each executed task to the webhook, over real HTTP', async () => {
     },
   ]);
   status = 500;
-  expect(await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 2, duration_ms: 10 }))).toMatchObject({ success: false, message: 'the webhook answered 500' });
+  expect(await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 2, duration_ms: 10 }))).toMatchObject({
+    success: false,
+    message: 'the webhook answered 500',
+  });
 });
 
 test('the default policy keeps it away from private addresses', async () => {
@@ -76,7 +90,10 @@ test('the default policy keeps it away from private addresses', async () => {
 });
 
 test('reaches no other host, and reads no other variable', async () => {
-  plugin = await loadPlugin(built('webhook-notifier'), { env: { MARATHON_WEBHOOK_URL: `http://127.0.0.1:${port}/x`, AWS_SECRET_ACCESS_KEY: 'k' }, allowPrivateNetwork: true });
+  plugin = await loadPlugin(built('webhook-notifier'), {
+    env: { MARATHON_WEBHOOK_URL: `http://127.0.0.1:${port}/x`, AWS_SECRET_ACCESS_KEY: 'k' },
+    allowPrivateNetwork: true,
+  });
   const result = await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 0, duration_ms: 1 }));
   expect(result).toMatchObject({ success: false });
   expect(result.message).toContain("host '127.0.0.1' is not in network.allowed_hosts");
@@ -85,7 +102,10 @@ test('reaches no other host, and reads no other variable', async () => {
 
 test('does nothing without MARATHON_WEBHOOK_URL; `test` posts a test message (stubbed)', async () => {
   plugin = await loadPlugin(built('webhook-notifier'));
-  expect(await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 0, duration_ms: 1 }))).toMatchObject({ success: true, message: 'no webhook configured (set MARATHON_WEBHOOK_URL)' });
+  expect(await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 0, duration_ms: 1 }))).toMatchObject({
+    success: true,
+    message: 'no webhook configured (set MARATHON_WEBHOOK_URL)',
+  });
   await plugin.close();
   plugin = await loadPlugin(built('webhook-notifier'), {
     env: { MARATHON_WEBHOOK_URL: 'https://hooks.example.com/T123' },

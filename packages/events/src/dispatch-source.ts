@@ -43,7 +43,10 @@ export function dispatchSource({ base, count, timed, chained }: BlockShape): str
 
   // The first block reads the clock that starts the dispatch; a chained one is given it.
   const ownClock = base === 0 ? ', t = performance.now()' : '';
-  lines.push(timed ? `function start(o${base === 0 ? '' : ', t'}) {` : 'function start(o) {', `  var d = o.data, r${timed ? `${ownClock}, u` : ''};`);
+  lines.push(
+    timed ? `function start(o${base === 0 ? '' : ', t'}) {` : 'function start(o) {',
+    `  var d = o.data, r${timed ? `${ownClock}, u` : ''};`,
+  );
   const started = timed ? 't' : '0';
   for (const k of indexes) {
     lines.push(

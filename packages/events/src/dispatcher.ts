@@ -113,7 +113,14 @@ export class Dispatcher {
    * The generated start's way out: handler `index`, called at `started`, returned `raw` (not
    * nothing). Settles it and goes on with `code`, or waits for it when it is a promise.
    */
-  handOver<D>(list: HandlerList, index: number, raw: unknown, started: number, outcome: Outcome<D>, code: CompiledDispatch): Outcome<D> | Promise<Outcome<D>> {
+  handOver<D>(
+    list: HandlerList,
+    index: number,
+    raw: unknown,
+    started: number,
+    outcome: Outcome<D>,
+    code: CompiledDispatch,
+  ): Outcome<D> | Promise<Outcome<D>> {
     if (isThenable(raw)) return this.suspend(list, index, raw, started, outcome, undefined, code)!;
     const ended = this.observing ? performance.now() : 0;
     if (this.settle(list, index, raw, started, ended, outcome)) return outcome;
@@ -121,7 +128,13 @@ export class Dispatcher {
   }
 
   /** The generated start met an unregistered entry: skips it and goes on with `code`. */
-  skipThen<D>(list: HandlerList, index: number, outcome: Outcome<D>, code: CompiledDispatch, clock: number): Outcome<D> | Promise<Outcome<D>> {
+  skipThen<D>(
+    list: HandlerList,
+    index: number,
+    outcome: Outcome<D>,
+    code: CompiledDispatch,
+    clock: number,
+  ): Outcome<D> | Promise<Outcome<D>> {
     this.skip(list, index, outcome);
     return code.current().resume(outcome as Outcome<unknown>, index + 1, undefined, clock) as Outcome<D> | Promise<Outcome<D>>;
   }

@@ -1,13 +1,7 @@
 import { MarathonError } from '@marathon/plugin-api';
 
 export type EventsErrorCode =
-  | 'UNKNOWN_HOOK'
-  | 'INVALID_HANDLER'
-  | 'INVALID_OWNER'
-  | 'INVALID_PRIORITY'
-  | 'INVALID_TIMEOUT'
-  | 'DUPLICATE_HANDLER'
-  | 'INVALID_OPTION';
+  'UNKNOWN_HOOK' | 'INVALID_HANDLER' | 'INVALID_OWNER' | 'INVALID_PRIORITY' | 'INVALID_TIMEOUT' | 'DUPLICATE_HANDLER' | 'INVALID_OPTION';
 
 /**
  * A mistake in how the bus was used, reported where it was made (at registration or

@@ -36,7 +36,10 @@ export function faultResult(raw: unknown, timeoutMs: number): ClassifiedResult {
   }
   if (isHookResult(raw)) {
     // The one HookResult that is refused: a writer's result_data that cannot be an event.
-    return { result: { success: false, message: `returned result_data that is not an event object (${describeResultValue(raw.result_data)})` }, fault: 'invalid_result' };
+    return {
+      result: { success: false, message: `returned result_data that is not an event object (${describeResultValue(raw.result_data)})` },
+      fault: 'invalid_result',
+    };
   }
   return {
     result: { success: false, message: `returned ${describeResultValue(raw)} instead of a HookResult` },
@@ -46,8 +49,6 @@ export function faultResult(raw: unknown, timeoutMs: number): ClassifiedResult {
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
   );
 }

@@ -105,7 +105,15 @@ export class EventHistory {
   }
 
   add(record: EventRecord): void {
-    this.push(record.timestamp, record.hook_type, record.plugin_name, record.success, record.duration_ns, record.result_message, record.data);
+    this.push(
+      record.timestamp,
+      record.hook_type,
+      record.plugin_name,
+      record.success,
+      record.duration_ns,
+      record.result_message,
+      record.data,
+    );
   }
 
   get size(): number {

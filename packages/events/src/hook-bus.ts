@@ -32,7 +32,10 @@ const REGISTER_OPTION_KEYS = new Set(['owner', 'priority', 'canWrite', 'timeoutM
 
 function checkTimeout(value: unknown, where: string): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new EventsError('INVALID_TIMEOUT', `${where} must be a number of milliseconds above 0 (or Infinity for none), got ${String(value)}`);
+    throw new EventsError(
+      'INVALID_TIMEOUT',
+      `${where} must be a number of milliseconds above 0 (or Infinity for none), got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -78,7 +81,10 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
     this.history = new EventHistory(options.historyCapacity ?? DEFAULT_HISTORY_CAPACITY);
     this.dispatcher = new Dispatcher(this.history, this.lifecycle, slowHandlerMs);
     // A plain object with every hook: a keyed property load is cheaper than Map#get on every dispatch.
-    this.slots = Object.fromEntries(HOOK_TYPES.map((hook) => [hook, { list: makeList(hook, []), code: undefined }])) as Record<HookType, HookSlot>;
+    this.slots = Object.fromEntries(HOOK_TYPES.map((hook) => [hook, { list: makeList(hook, []), code: undefined }])) as Record<
+      HookType,
+      HookSlot
+    >;
     this.configure({ history: options.history ?? true, metrics: options.metrics ?? true, recordData: options.recordData ?? false });
   }
 
@@ -99,7 +105,10 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
   register<K extends HookType>(hook: K, handler: Handler<D[K]>, options: RegisterOptions): Registration {
     if (!isHookType(hook)) throw unknownHook(hook);
     if (typeof handler !== 'function') {
-      throw new EventsError('INVALID_HANDLER', `the handler for ${hook} must be a function, got ${handler === null ? 'null' : typeof handler}`);
+      throw new EventsError(
+        'INVALID_HANDLER',
+        `the handler for ${hook} must be a function, got ${handler === null ? 'null' : typeof handler}`,
+      );
     }
     if (typeof options !== 'object' || options === null) {
       throw new EventsError('INVALID_OPTION', `register(${hook}, handler, options): options must be an object with at least an owner`);
@@ -124,7 +133,10 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
     const list = this.slots[hook].list;
     const existing = list.entries.find((entry) => entry.handler === handler);
     if (existing !== undefined) {
-      throw new EventsError('DUPLICATE_HANDLER', `this handler is already registered for ${hook} (by ${existing.owner}); unregister it first`);
+      throw new EventsError(
+        'DUPLICATE_HANDLER',
+        `this handler is already registered for ${hook} (by ${existing.owner}); unregister it first`,
+      );
     }
     const entry: HandlerEntry = {
       handler: handler as Handler<never>,
@@ -159,13 +171,21 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
 
   /** The handlers of a hook in the order they run. */
   handlers(hook: HookType): RegisteredHandler[] {
-    return (isHookType(hook) ? this.slots[hook].list.entries : []).map(({ owner, priority, canWrite }) => ({ hook, owner, priority, canWrite }));
+    return (isHookType(hook) ? this.slots[hook].list.entries : []).map(({ owner, priority, canWrite }) => ({
+      hook,
+      owner,
+      priority,
+      canWrite,
+    }));
   }
 
   private remove(entry: HandlerEntry): boolean {
     if (!entry.active) return false;
     entry.active = false;
-    this.replace(entry.hook, this.slots[entry.hook].list.entries.filter((candidate) => candidate !== entry));
+    this.replace(
+      entry.hook,
+      this.slots[entry.hook].list.entries.filter((candidate) => candidate !== entry),
+    );
     return true;
   }
 

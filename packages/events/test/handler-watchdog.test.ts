@@ -49,12 +49,20 @@ describe('handler watchdog', () => {
   it('times out several concurrent dispatches independently', async () => {
     jest.useFakeTimers();
     const bus = new HookBus({ history: false, metrics: false });
-    bus.register('post_task_execute', (event) => (event.task.id === 'stuck' ? new Promise<void>(() => {}) : Promise.resolve(success('ok'))), {
-      owner: 'p',
-      timeoutMs: 30,
-    });
+    bus.register(
+      'post_task_execute',
+      (event) => (event.task.id === 'stuck' ? new Promise<void>(() => {}) : Promise.resolve(success('ok'))),
+      {
+        owner: 'p',
+        timeoutMs: 30,
+      },
+    );
     const stuck = { ...task, task: { ...task.task, id: 'stuck' } };
-    const dispatched = Promise.all([bus.dispatch('post_task_execute', stuck), bus.dispatch('post_task_execute', task), bus.dispatch('post_task_execute', stuck)]);
+    const dispatched = Promise.all([
+      bus.dispatch('post_task_execute', stuck),
+      bus.dispatch('post_task_execute', task),
+      bus.dispatch('post_task_execute', stuck),
+    ]);
     await jest.advanceTimersByTimeAsync(100);
     const outcomes = await dispatched;
     expect(outcomes.map((outcome) => outcome.results[0]?.fault ?? 'ok')).toEqual(['timeout', 'ok', 'timeout']);

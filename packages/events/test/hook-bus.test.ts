@@ -30,7 +30,14 @@ describe.each([
       const outcome = await bus.dispatch('post_task_execute', task('1'));
       expect(ran).toEqual(['f', 'b', 'd', 'a', 'c', 'e']);
       expect(outcome.results.map((r) => r.plugin)).toEqual(ran);
-      expect(bus.handlers('post_task_execute').map((h) => `${h.owner}:${h.priority}`)).toEqual(['f:100', 'b:10', 'd:10', 'a:0', 'c:0', 'e:-5']);
+      expect(bus.handlers('post_task_execute').map((h) => `${h.owner}:${h.priority}`)).toEqual([
+        'f:100',
+        'b:10',
+        'd:10',
+        'a:0',
+        'c:0',
+        'e:-5',
+      ]);
     });
 
     it('treats a handler returning nothing as success', () => {
@@ -132,13 +139,23 @@ describe.each([
       bus.register(hook, () => failure('dd to a device'), { owner: 'task-policy' });
       const outcome = await bus.dispatch(hook, eventFor[hook] as never);
       expect(ran).toEqual(['middle']);
-      expect(outcome).toMatchObject({ vetoed: true, vetoedBy: 'task-policy', vetoReason: `plugin 'task-policy' vetoed ${hook}: dd to a device` });
+      expect(outcome).toMatchObject({
+        vetoed: true,
+        vetoedBy: 'task-policy',
+        vetoReason: `plugin 'task-policy' vetoed ${hook}: dd to a device`,
+      });
       expect(outcome.stoppedBy).toBeUndefined();
     });
 
     it.each([...VETO_HOOK_TYPES])('%s: a throw vetoes too', async (hook) => {
       const bus = quietBus();
-      bus.register(hook, () => { throw new Error('database down'); }, { owner: 'auth' });
+      bus.register(
+        hook,
+        () => {
+          throw new Error('database down');
+        },
+        { owner: 'auth' },
+      );
       const outcome = await bus.dispatch(hook, eventFor[hook] as never);
       expect(outcome).toMatchObject({ vetoed: true, vetoedBy: 'auth', vetoReason: `plugin 'auth' vetoed ${hook}: threw: database down` });
       expect(outcome.results[0]?.fault).toBe('threw');
@@ -148,7 +165,11 @@ describe.each([
       const bus = quietBus();
       bus.register('user_authz', () => new Promise<HookResult>(() => {}), { owner: 'slow', timeoutMs: 20 });
       const outcome = await bus.dispatch('user_authz', { username: 'ada', action: 'run', resource: 'x' });
-      expect(outcome).toMatchObject({ vetoed: true, vetoedBy: 'slow', vetoReason: "plugin 'slow' vetoed user_authz: timed out after 20 ms" });
+      expect(outcome).toMatchObject({
+        vetoed: true,
+        vetoedBy: 'slow',
+        vetoReason: "plugin 'slow' vetoed user_authz: timed out after 20 ms",
+      });
     });
 
     it('a result that is not a HookResult vetoes', async () => {
@@ -212,9 +233,24 @@ describe.each([
       const ran: string[] = [];
       const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
       bus.register('post_task_execute', () => void ran.push('sync-1'), { owner: 'a', priority: 5 });
-      bus.register('post_task_execute', async () => { await tick(); ran.push('async-1'); return success(); }, { owner: 'b', priority: 4 });
+      bus.register(
+        'post_task_execute',
+        async () => {
+          await tick();
+          ran.push('async-1');
+          return success();
+        },
+        { owner: 'b', priority: 4 },
+      );
       bus.register('post_task_execute', () => void ran.push('sync-2'), { owner: 'c', priority: 3 });
-      bus.register('post_task_execute', async () => { await tick(); ran.push('async-2'); }, { owner: 'd', priority: 2 });
+      bus.register(
+        'post_task_execute',
+        async () => {
+          await tick();
+          ran.push('async-2');
+        },
+        { owner: 'd', priority: 2 },
+      );
       bus.register('post_task_execute', () => void ran.push('sync-3'), { owner: 'e', priority: 1 });
       const pending = bus.dispatch('post_task_execute', task('1'));
       expect(pending).toBeInstanceOf(Promise);
@@ -226,8 +262,20 @@ describe.each([
 
     it('turns sync throws, rejections and non-Error rejections into failed results', async () => {
       const bus = quietBus();
-      bus.register('post_task_execute', () => { throw new TypeError('bad field'); }, { owner: 'a', priority: 3 });
-      bus.register('post_task_execute', async () => { throw new Error('network down'); }, { owner: 'b', priority: 2 });
+      bus.register(
+        'post_task_execute',
+        () => {
+          throw new TypeError('bad field');
+        },
+        { owner: 'a', priority: 3 },
+      );
+      bus.register(
+        'post_task_execute',
+        async () => {
+          throw new Error('network down');
+        },
+        { owner: 'b', priority: 2 },
+      );
       bus.register('post_task_execute', () => Promise.reject('plain string'), { owner: 'c', priority: 1 });
       const outcome = await bus.dispatch('post_task_execute', task('1'));
       expect(outcome.results.map((r) => [r.plugin, r.result.message, r.fault])).toEqual([
@@ -278,7 +326,11 @@ describe.each([
 
     it('survives a thenable whose then() throws', async () => {
       const bus = quietBus();
-      const evil = { then() { throw new Error('gotcha'); } };
+      const evil = {
+        then() {
+          throw new Error('gotcha');
+        },
+      };
       bus.register('post_task_execute', (() => evil) as never, { owner: 'evil' });
       const outcome = await bus.dispatch('post_task_execute', task('1'));
       expect(outcome.results[0]).toMatchObject({ fault: 'threw', result: { success: false, message: 'threw: gotcha' } });
@@ -305,7 +357,14 @@ describe.each([
     it('skips an owner unregistered by a handler earlier in the same dispatch', async () => {
       const bus = quietBus();
       const ran: string[] = [];
-      bus.register('post_task_execute', () => { bus.unregisterOwner('victim'); ran.push('disabler'); }, { owner: 'disabler', priority: 2 });
+      bus.register(
+        'post_task_execute',
+        () => {
+          bus.unregisterOwner('victim');
+          ran.push('disabler');
+        },
+        { owner: 'disabler', priority: 2 },
+      );
       bus.register('post_task_execute', () => void ran.push('victim'), { owner: 'victim', priority: 1 });
       bus.register('post_task_execute', () => void ran.push('bystander'), { owner: 'bystander' });
       const outcome = await bus.dispatch('post_task_execute', task('1'));
@@ -332,10 +391,14 @@ describe.each([
     it('lets a handler registered during a dispatch wait for the next one', async () => {
       const bus = quietBus();
       const ran: string[] = [];
-      bus.register('post_task_execute', () => {
-        if (ran.length === 0) bus.register('post_task_execute', () => void ran.push('newcomer'), { owner: 'newcomer' });
-        ran.push('first');
-      }, { owner: 'first' });
+      bus.register(
+        'post_task_execute',
+        () => {
+          if (ran.length === 0) bus.register('post_task_execute', () => void ran.push('newcomer'), { owner: 'newcomer' });
+          ran.push('first');
+        },
+        { owner: 'first' },
+      );
       await bus.dispatch('post_task_execute', task('1'));
       expect(ran).toEqual(['first']);
       await bus.dispatch('post_task_execute', task('2'));
@@ -369,15 +432,35 @@ describe('bad input is refused at registration', () => {
   }
 
   it.each<[string, () => unknown, string, RegExp]>([
-    ['an unknown hook', () => bus.register('post_task_exec' as never, ok, { owner: 'p' }), 'UNKNOWN_HOOK', /unknown hook 'post_task_exec'; hooks are pre_task_submit/],
-    ['a non-function handler', () => bus.register('user_auth', 'allow' as never, { owner: 'p' }), 'INVALID_HANDLER', /must be a function, got string/],
+    [
+      'an unknown hook',
+      () => bus.register('post_task_exec' as never, ok, { owner: 'p' }),
+      'UNKNOWN_HOOK',
+      /unknown hook 'post_task_exec'; hooks are pre_task_submit/,
+    ],
+    [
+      'a non-function handler',
+      () => bus.register('user_auth', 'allow' as never, { owner: 'p' }),
+      'INVALID_HANDLER',
+      /must be a function, got string/,
+    ],
     ['a null handler', () => bus.register('user_auth', null as never, { owner: 'p' }), 'INVALID_HANDLER', /got null/],
-    ['a NaN priority', () => bus.register('user_auth', ok, { owner: 'p', priority: Number.NaN }), 'INVALID_PRIORITY', /finite number, got NaN/],
+    [
+      'a NaN priority',
+      () => bus.register('user_auth', ok, { owner: 'p', priority: Number.NaN }),
+      'INVALID_PRIORITY',
+      /finite number, got NaN/,
+    ],
     ['an Infinity priority', () => bus.register('user_auth', ok, { owner: 'p', priority: Infinity }), 'INVALID_PRIORITY', /got Infinity/],
     ['a string priority', () => bus.register('user_auth', ok, { owner: 'p', priority: '1' as never }), 'INVALID_PRIORITY', /got 1/],
     ['a missing owner', () => bus.register('user_auth', ok, {} as never), 'INVALID_OWNER', /needs an owner/],
     ['no options', () => bus.register('user_auth', ok, undefined as never), 'INVALID_OPTION', /options must be an object/],
-    ['a misspelt option', () => bus.register('user_auth', ok, { owner: 'p', prority: 1 } as never), 'INVALID_OPTION', /unknown register option 'prority'/],
+    [
+      'a misspelt option',
+      () => bus.register('user_auth', ok, { owner: 'p', prority: 1 } as never),
+      'INVALID_OPTION',
+      /unknown register option 'prority'/,
+    ],
     ['a negative timeout', () => bus.register('user_auth', ok, { owner: 'p', timeoutMs: -1 }), 'INVALID_TIMEOUT', /above 0/],
     ['a non-boolean canWrite', () => bus.register('user_auth', ok, { owner: 'p', canWrite: 'yes' as never }), 'INVALID_OPTION', /canWrite/],
   ])('%s', (_label, run, code, message) => {

@@ -1,13 +1,6 @@
 import fc from 'fast-check';
 import { failure, success, type TaskEvent } from '@marathon/plugin-api';
-import {
-  DurationHistogram,
-  EventHistory,
-  EventsError,
-  HISTOGRAM_RELATIVE_ERROR,
-  HookBus,
-  type EventRecord,
-} from '@marathon/events';
+import { DurationHistogram, EventHistory, EventsError, HISTOGRAM_RELATIVE_ERROR, HookBus, type EventRecord } from '@marathon/events';
 
 const task = (id: string): TaskEvent => ({
   task: { id, name: 'build', command: 'make', args: [], submitted_by: 'ada', submitted_at: '2026-11-25T12:00:00Z' },
@@ -130,7 +123,12 @@ describe('metrics', () => {
       expect.objectContaining({ plugin: 'flaky', hook: 'post_task_execute', calls: 8, failures: 2, success_rate: 0.75 }),
     ]);
     expect(bus.metrics.snapshot({ plugin: 'flaky' })).toHaveLength(2);
-    expect(bus.metrics.snapshot({ hook: 'post_task_execute' }).map((m) => m.plugin).sort()).toEqual(['flaky', 'steady']);
+    expect(
+      bus.metrics
+        .snapshot({ hook: 'post_task_execute' })
+        .map((m) => m.plugin)
+        .sort(),
+    ).toEqual(['flaky', 'steady']);
     const row = flaky[0]!;
     expect(row.p50_ns).toBeLessThanOrEqual(row.p95_ns);
     expect(row.p95_ns).toBeLessThanOrEqual(row.max_ns);
@@ -181,7 +179,10 @@ describe('duration histogram', () => {
   it('gives p50, p95 and max within its stated error of a sorted reference', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 1, max: 2 ** 40 }), fc.double({ min: 1, max: 1e12, noNaN: true })), { minLength: 1, maxLength: 400 }),
+        fc.array(
+          fc.oneof(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 1, max: 2 ** 40 }), fc.double({ min: 1, max: 1e12, noNaN: true })),
+          { minLength: 1, maxLength: 400 },
+        ),
         (samples) => {
           const histogram = new DurationHistogram();
           for (const sample of samples) histogram.record(sample);
@@ -231,7 +232,13 @@ describe('lifecycle notifications', () => {
     const bus = new HookBus();
     const faults: unknown[] = [];
     bus.lifecycle.on('hook:fault', (event) => void faults.push(event));
-    bus.register('post_task_execute', () => { throw new Error('oops'); }, { owner: 'broken' });
+    bus.register(
+      'post_task_execute',
+      () => {
+        throw new Error('oops');
+      },
+      { owner: 'broken' },
+    );
     await bus.dispatch('post_task_execute', task('1'));
     expect(faults).toEqual([{ plugin: 'broken', hook: 'post_task_execute', fault: 'threw', message: 'threw: oops' }]);
   });

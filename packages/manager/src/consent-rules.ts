@@ -62,19 +62,37 @@ export async function ask(summary: ConsentSummary, options: ConsentOptions, name
   const accepted = options.confirm !== undefined && (await options.confirm(summary));
   if (accepted) return;
   const why = options.confirm === undefined ? 'run again with --yes to accept them' : 'consent was not given';
-  throw new ManagerError('CONSENT_REQUIRED', `plugin '${name}' was not ${action}: its permissions need your consent (${why})`, summary.lines.slice(1).map((line) => line.trim()));
+  throw new ManagerError(
+    'CONSENT_REQUIRED',
+    `plugin '${name}' was not ${action}: its permissions need your consent (${why})`,
+    summary.lines.slice(1).map((line) => line.trim()),
+  );
 }
 
 /** The consent summary of an update: what changes, then the whole new request. */
-export function updateSummary(summary: ConsentSummary, previous: InstalledPlugin, next: Manifest, changes: PermissionChanges): ConsentSummary {
-  const described = new Map(summary.items.map((item) => [item.permission, `${item.description}${item.scope.length > 0 ? `: ${item.scope.join(', ')}` : ''}`]));
+export function updateSummary(
+  summary: ConsentSummary,
+  previous: InstalledPlugin,
+  next: Manifest,
+  changes: PermissionChanges,
+): ConsentSummary {
+  const described = new Map(
+    summary.items.map((item) => [item.permission, `${item.description}${item.scope.length > 0 ? `: ${item.scope.join(', ')}` : ''}`]),
+  );
   const lines = [
     `${next.name} ${previous.version} → ${next.version} asks for more than you granted:`,
     ...changes.added.map((permission) => `  + ${permission} — ${described.get(permission) ?? permission}`),
     ...changes.widened.map((entry) => `  + ${entry}`),
     ...changes.removed.map((permission) => `  - ${permission} (no longer asked for)`),
     // What the new version can do beyond its permissions is shown again, whatever changed.
-    ...summary.lines.slice(1).filter((line) => line.includes('dangerous combination') || line.includes('amounts to a shell') || (summary.signature !== undefined && line.includes(`signature ${summary.signature.status}:`))),
+    ...summary.lines
+      .slice(1)
+      .filter(
+        (line) =>
+          line.includes('dangerous combination') ||
+          line.includes('amounts to a shell') ||
+          (summary.signature !== undefined && line.includes(`signature ${summary.signature.status}:`)),
+      ),
   ];
   return { ...summary, lines };
 }

@@ -7,14 +7,24 @@ import { ManagerError } from './errors';
 type Installed = Readonly<Record<string, InstalledPlugin>>;
 
 /** Problems with `name`'s direct dependencies among the installed plugins. */
-export function dependencyProblems(name: string, dependencies: Readonly<Record<string, string>>, installed: Installed): ManagerError | undefined {
+export function dependencyProblems(
+  name: string,
+  dependencies: Readonly<Record<string, string>>,
+  installed: Installed,
+): ManagerError | undefined {
   for (const [dependency, range] of Object.entries(dependencies)) {
     const found = ownEntry(installed, dependency);
     if (found === undefined) {
-      return new ManagerError('DEPENDENCY_MISSING', `plugin '${name}' needs '${dependency}' (${range}), which is not installed: install it first, or install with --with-dependencies`);
+      return new ManagerError(
+        'DEPENDENCY_MISSING',
+        `plugin '${name}' needs '${dependency}' (${range}), which is not installed: install it first, or install with --with-dependencies`,
+      );
     }
     if (!semver.satisfies(found.version, range, { includePrerelease: true })) {
-      return new ManagerError('DEPENDENCY_INCOMPATIBLE', `plugin '${name}' needs '${dependency}' ${range}, but ${found.version} is installed: install a version that satisfies ${range}`);
+      return new ManagerError(
+        'DEPENDENCY_INCOMPATIBLE',
+        `plugin '${name}' needs '${dependency}' ${range}, but ${found.version} is installed: install a version that satisfies ${range}`,
+      );
     }
   }
   return undefined;
@@ -37,7 +47,10 @@ export function dependencyCycle(chain: readonly string[], dependency: string): M
  * plugin whose dependencies are not followed), as a DEPENDENCY_CYCLE refusal; undefined if none.
  * Dependencies are followed in sorted order, so the cycle named does not depend on manifest order.
  */
-export function findDependencyCycle(name: string, dependenciesOf: (plugin: string) => readonly string[] | undefined): ManagerError | undefined {
+export function findDependencyCycle(
+  name: string,
+  dependenciesOf: (plugin: string) => readonly string[] | undefined,
+): ManagerError | undefined {
   const done = new Set<string>();
   const path: string[] = [];
   const visit = (current: string): ManagerError | undefined => {
@@ -108,5 +121,8 @@ export function enabledDependents(name: string, installed: Installed): string[] 
 /** DEPENDENTS_ENABLED for `name`, naming the enabled dependents; `way` is what the operator can do. */
 export function dependentsEnabled(name: string, enabled: readonly string[], way: string): ManagerError {
   const several = enabled.length > 1;
-  return new ManagerError('DEPENDENTS_ENABLED', `plugin '${name}' is needed by enabled plugin${several ? 's' : ''} ${enabled.map((d) => `'${d}'`).join(', ')}: disable ${several ? 'them' : 'it'} first${way}`);
+  return new ManagerError(
+    'DEPENDENTS_ENABLED',
+    `plugin '${name}' is needed by enabled plugin${several ? 's' : ''} ${enabled.map((d) => `'${d}'`).join(', ')}: disable ${several ? 'them' : 'it'} first${way}`,
+  );
 }

@@ -18,7 +18,13 @@ export interface WatchHost {
  * `options` (confirm, or yes), or it is refused and reported to `onChange` — the folder's author
  * is not the operator.
  */
-export function watchAndRebuild(host: WatchHost, name: string, folder: string, onChange: (error?: Error) => void, options: InstallOptions): () => void {
+export function watchAndRebuild(
+  host: WatchHost,
+  name: string,
+  folder: string,
+  onChange: (error?: Error) => void,
+  options: InstallOptions,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
   const watcher = watchFolder(folder, { recursive: true }, () => {

@@ -100,7 +100,10 @@ export async function readLockfile(file: string): Promise<Lockfile> {
 }
 
 function tooLarge(file: string): ManagerError {
-  return new ManagerError('LOCKFILE_INVALID', `${file} is larger than ${MAX_LOCKFILE_BYTES} bytes; a Marathon lockfile lists plugins, it does not hold data`);
+  return new ManagerError(
+    'LOCKFILE_INVALID',
+    `${file} is larger than ${MAX_LOCKFILE_BYTES} bytes; a Marathon lockfile lists plugins, it does not hold data`,
+  );
 }
 
 /** What a source spec of each kind must look like, for the plugin `name` it installs. */
@@ -128,14 +131,20 @@ export function parseLockfile(text: string, file: string): Lockfile {
   if (Buffer.byteLength(text, 'utf8') > MAX_LOCKFILE_BYTES) throw tooLarge(file);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const syntax = strictJsonProblem(body, 'a lockfile');
-  if (syntax !== undefined) throw new ManagerError('LOCKFILE_INVALID', `${file} is not valid JSON: ${syntax.message} at line ${syntax.line}, column ${syntax.column}`);
+  if (syntax !== undefined)
+    throw new ManagerError(
+      'LOCKFILE_INVALID',
+      `${file} is not valid JSON: ${syntax.message} at line ${syntax.line}, column ${syntax.column}`,
+    );
   const value: unknown = JSON.parse(body);
   const problems: string[] = [];
   const object = (at: unknown): at is Record<string, unknown> => typeof at === 'object' && at !== null && !Array.isArray(at);
   if (!object(value)) throw new ManagerError('LOCKFILE_INVALID', `${file} must hold a JSON object`);
-  if (value.lockfileVersion !== LOCKFILE_VERSION) problems.push(`lockfileVersion: must be ${LOCKFILE_VERSION}, not ${JSON.stringify(value.lockfileVersion)}`);
+  if (value.lockfileVersion !== LOCKFILE_VERSION)
+    problems.push(`lockfileVersion: must be ${LOCKFILE_VERSION}, not ${JSON.stringify(value.lockfileVersion)}`);
   if (!object(value.plugins)) problems.push('plugins: must be an object of plugin name → entry');
-  else if (Object.keys(value.plugins).length > MAX_LOCKFILE_PLUGINS) problems.push(`plugins: lists ${Object.keys(value.plugins).length} plugins; at most ${MAX_LOCKFILE_PLUGINS}`);
+  else if (Object.keys(value.plugins).length > MAX_LOCKFILE_PLUGINS)
+    problems.push(`plugins: lists ${Object.keys(value.plugins).length} plugins; at most ${MAX_LOCKFILE_PLUGINS}`);
   else {
     for (const [name, entry] of Object.entries(value.plugins)) {
       const nameProblem = packageNameProblem(name);
@@ -146,7 +155,8 @@ export function parseLockfile(text: string, file: string): Lockfile {
         problems.push(`${at}: must be an object`);
         continue;
       }
-      if (typeof entry.version !== 'string' || versionProblem(entry.version) !== undefined) problems.push(`${at}.version: must be an exact version, like 1.0.0`);
+      if (typeof entry.version !== 'string' || versionProblem(entry.version) !== undefined)
+        problems.push(`${at}.version: must be an exact version, like 1.0.0`);
       const source = entry.source;
       if (!object(source) || !KINDS.includes(source.kind as SourceKind) || typeof source.spec !== 'string' || source.spec === '') {
         problems.push(`${at}.source: must be { kind: ${KINDS.join('|')}, spec: string }`);

@@ -43,9 +43,12 @@ export function planSync(current: Readonly<Record<string, InstalledPlugin>>, loc
     const record = ownEntry(current, name);
     if (record === undefined) steps.push({ action: 'install', name, to: entry.version });
     else if (!sameContent(record, entry)) {
-      const action = semver.valid(record.version) !== null && semver.valid(entry.version) !== null && record.version !== entry.version
-        ? semver.gt(entry.version, record.version) ? 'upgrade' : 'downgrade'
-        : 'reinstall';
+      const action =
+        semver.valid(record.version) !== null && semver.valid(entry.version) !== null && record.version !== entry.version
+          ? semver.gt(entry.version, record.version)
+            ? 'upgrade'
+            : 'downgrade'
+          : 'reinstall';
       steps.push({ action, name, from: record.version, to: entry.version });
     }
     const enabledNow = record?.status === 'enabled';
@@ -79,11 +82,17 @@ function check(record: InstalledPlugin, entry: LockEntry): void {
   }
   const integrity = contentIntegrity(record.integrity);
   if (integrity !== entry.integrity) {
-    throw new ManagerError('SYNC_FAILED', `'${record.name}' ${record.version} does not match the lockfile's integrity (${entry.integrity}, got ${integrity}): its files differ`);
+    throw new ManagerError(
+      'SYNC_FAILED',
+      `'${record.name}' ${record.version} does not match the lockfile's integrity (${entry.integrity}, got ${integrity}): its files differ`,
+    );
   }
   const granted = [...record.granted_permissions].sort().join(', ');
   if (granted !== [...entry.permissions].sort().join(', ')) {
-    throw new ManagerError('SYNC_FAILED', `'${record.name}' ${record.version} asks for [${granted}] but the lockfile grants [${[...entry.permissions].sort().join(', ')}]`);
+    throw new ManagerError(
+      'SYNC_FAILED',
+      `'${record.name}' ${record.version} asks for [${granted}] but the lockfile grants [${[...entry.permissions].sort().join(', ')}]`,
+    );
   }
 }
 
@@ -108,9 +117,15 @@ export async function applySync(target: SyncTarget, lock: Lockfile, steps: reado
     const { request, integrity } = requestOf(step.name, entry);
     // The lockfile names the source, so following it to another one is what the operator asked
     // for; a weaker signature than the installed copy's still needs its own consent.
-    const options: InstallOptions = { confirm: lockConsent(entry), allowSourceChange: true, ...(integrity === undefined ? {} : { integrity }), ...(proxy === undefined ? {} : { proxy }) };
+    const options: InstallOptions = {
+      confirm: lockConsent(entry),
+      allowSourceChange: true,
+      ...(integrity === undefined ? {} : { integrity }),
+      ...(proxy === undefined ? {} : { proxy }),
+    };
     if (step.action === 'install') await target.install(request, options);
-    else if (step.action === 'upgrade' || step.action === 'downgrade' || step.action === 'reinstall') await target.update(step.name, request, options);
+    else if (step.action === 'upgrade' || step.action === 'downgrade' || step.action === 'reinstall')
+      await target.update(step.name, request, options);
     else continue;
     const record = ownEntry(await target.plugins(), step.name);
     if (record === undefined) throw new ManagerError('SYNC_FAILED', `'${step.name}' was not installed from ${request}`);

@@ -5,7 +5,13 @@
 import type { SourceKind } from '@marathon/registry';
 import type { InstallSource } from '@marathon/security/trust';
 
-const GATE_SOURCE: Record<SourceKind, InstallSource> = { 'search-path': 'search-path', folder: 'folder', tgz: 'archive', url: 'url', npm: 'registry' };
+const GATE_SOURCE: Record<SourceKind, InstallSource> = {
+  'search-path': 'search-path',
+  folder: 'folder',
+  tgz: 'archive',
+  url: 'url',
+  npm: 'registry',
+};
 
 export function gateSource(kind: SourceKind): InstallSource {
   return GATE_SOURCE[kind];

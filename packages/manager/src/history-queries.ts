@@ -36,7 +36,9 @@ export async function pluginInfo(parts: Pick<ManagerParts, 'store' | 'runtime' |
 export async function eventHistory(parts: HistoryParts, filter: { plugin?: string; hook?: HookType }): Promise<EventRecord[]> {
   await parts.history.flush(parts.bus);
   return (await parts.history.events.read()).filter(
-    (record) => (filter.plugin === undefined || record.plugin_name === filter.plugin) && (filter.hook === undefined || record.hook_type === filter.hook),
+    (record) =>
+      (filter.plugin === undefined || record.plugin_name === filter.plugin) &&
+      (filter.hook === undefined || record.hook_type === filter.hook),
   );
 }
 
@@ -44,7 +46,8 @@ export async function eventHistory(parts: HistoryParts, filter: { plugin?: strin
 export async function auditTrail(parts: HistoryParts, filter: { plugin?: string; allowed?: boolean }): Promise<AuditEntry[]> {
   await parts.history.flush(parts.bus);
   return (await parts.history.audit.read()).filter(
-    (entry) => (filter.plugin === undefined || entry.plugin === filter.plugin) && (filter.allowed === undefined || entry.allowed === filter.allowed),
+    (entry) =>
+      (filter.plugin === undefined || entry.plugin === filter.plugin) && (filter.allowed === undefined || entry.allowed === filter.allowed),
   );
 }
 
@@ -55,7 +58,11 @@ export async function pluginLogs(parts: HistoryParts, filter: { plugin?: string 
 }
 
 /** Calls `onEntry` with each line plugins write with ctx.log from now on, in any process; returns a function that stops. */
-export function followPluginLogs(parts: Pick<ManagerParts, 'history'>, filter: { plugin?: string }, onEntry: (entry: LogEntry) => void): () => void {
+export function followPluginLogs(
+  parts: Pick<ManagerParts, 'history'>,
+  filter: { plugin?: string },
+  onEntry: (entry: LogEntry) => void,
+): () => void {
   return parts.history.logs.follow((entries) => {
     for (const entry of entries) if (filter.plugin === undefined || entry.plugin === filter.plugin) onEntry(entry);
   });

@@ -150,7 +150,12 @@ export class HistoryStore {
       const base = this.written.get(key) ?? { calls: 0, failures: 0, total_ns: 0 };
       written.set(key, { calls: row.calls, failures: row.failures, total_ns: row.total_ns });
       if (row.calls === base.calls) continue;
-      unsaved.push({ ...row, calls: row.calls - base.calls, failures: row.failures - base.failures, total_ns: row.total_ns - base.total_ns });
+      unsaved.push({
+        ...row,
+        calls: row.calls - base.calls,
+        failures: row.failures - base.failures,
+        total_ns: row.total_ns - base.total_ns,
+      });
     }
     return { unsaved, written };
   }

@@ -16,7 +16,16 @@ export type { PluginTimings } from './plugin-runtime';
 export type { AvailableUpdate } from './update-finder';
 export { permissionChanges } from './consent-rules';
 export type { PermissionChanges } from './consent-rules';
-export { LOCKFILE_NAME, LOCKFILE_VERSION, MAX_LOCKFILE_BYTES, MAX_LOCKFILE_PLUGINS, contentIntegrity, lockfileOf, parseLockfile, readLockfile } from './fleet-lock';
+export {
+  LOCKFILE_NAME,
+  LOCKFILE_VERSION,
+  MAX_LOCKFILE_BYTES,
+  MAX_LOCKFILE_PLUGINS,
+  contentIntegrity,
+  lockfileOf,
+  parseLockfile,
+  readLockfile,
+} from './fleet-lock';
 export type { LockEntry, Lockfile } from './fleet-lock';
 export { planSync } from './fleet-sync';
 export type { SyncAction, SyncStep } from './fleet-sync';

@@ -28,14 +28,24 @@ export class Installer {
    * operator to see: a dependency is code they did not name. `chain` is the plugins being
    * installed that need `manifest`, outermost first: a dependency already in it is a cycle, refused.
    */
-  private async pullDependencies(manifest: Manifest, kind: StagedSource['kind'], options: InstallOptions, chain: readonly string[]): Promise<InstalledDependency[]> {
+  private async pullDependencies(
+    manifest: Manifest,
+    kind: StagedSource['kind'],
+    options: InstallOptions,
+    chain: readonly string[],
+  ): Promise<InstalledDependency[]> {
     if (options.withDependencies !== true) return [];
     const needing = [...chain, manifest.name];
     const pulled: InstalledDependency[] = [];
     const confirm = options.confirm;
     const dependencyOptions: InstallOptions = {
       ...options,
-      ...(confirm === undefined ? {} : { confirm: (summary: ConsentSummary) => confirm({ ...summary, lines: [`'${manifest.name}' needs '${summary.plugin}', which is not installed:`, ...summary.lines] }) }),
+      ...(confirm === undefined
+        ? {}
+        : {
+            confirm: (summary: ConsentSummary) =>
+              confirm({ ...summary, lines: [`'${manifest.name}' needs '${summary.plugin}', which is not installed:`, ...summary.lines] }),
+          }),
     };
     for (const [name, range] of Object.entries(manifest.dependencies)) {
       // Read again for each: an earlier dependency may have pulled this one in already.
@@ -43,10 +53,20 @@ export class Installer {
       const cycle = dependencyCycle(needing, name);
       if (cycle !== undefined) throw cycle;
       if (kind !== 'search-path' && kind !== 'npm') {
-        throw new ManagerError('DEPENDENCY_MISSING', `plugin '${manifest.name}' needs '${name}' (${range}); dependencies can only be fetched for plugins from the search paths or npm: install '${name}' first`);
+        throw new ManagerError(
+          'DEPENDENCY_MISSING',
+          `plugin '${manifest.name}' needs '${name}' (${range}); dependencies can only be fetched for plugins from the search paths or npm: install '${name}' first`,
+        );
       }
       const result = await this.installNeeded(kind === 'npm' ? `npm:${name}@${range}` : name, dependencyOptions, needing);
-      pulled.push(...result.dependency_details, { name: result.name, version: result.version, signature: result.signature, permissions: result.permissions, warnings: result.warnings, needed_by: manifest.name });
+      pulled.push(...result.dependency_details, {
+        name: result.name,
+        version: result.version,
+        signature: result.signature,
+        permissions: result.permissions,
+        warnings: result.warnings,
+        needed_by: manifest.name,
+      });
     }
     return pulled;
   }
@@ -81,7 +101,10 @@ export class Installer {
         const current = ownEntry(state.plugins, manifest.name);
         if (current !== undefined) {
           // A plugin in error (its files changed, say) is mended in place, its settings kept.
-          const way = current.status === 'error' ? `it is in error (${current.error ?? 'unknown'}); marathon plugin repair ${manifest.name} restores its files` : `use marathon plugin update ${manifest.name}, or uninstall it first`;
+          const way =
+            current.status === 'error'
+              ? `it is in error (${current.error ?? 'unknown'}); marathon plugin repair ${manifest.name} restores its files`
+              : `use marathon plugin update ${manifest.name}, or uninstall it first`;
           throw new ManagerError('ALREADY_INSTALLED', `plugin '${manifest.name}' ${current.version} is already installed: ${way}`);
         }
         const problem = dependencyProblems(manifest.name, manifest.dependencies, state.plugins);
@@ -97,7 +120,15 @@ export class Installer {
         };
       });
       const dependencies = pulled.map((dependency) => dependency.name);
-      return { name: manifest.name, version: manifest.version, signature, warnings, dependencies, permissions: [...manifest.permissions], dependency_details: pulled };
+      return {
+        name: manifest.name,
+        version: manifest.version,
+        signature,
+        warnings,
+        dependencies,
+        permissions: [...manifest.permissions],
+        dependency_details: pulled,
+      };
     } finally {
       await rm(staged.stagingRoot, { recursive: true, force: true });
     }
@@ -108,7 +139,12 @@ export class Installer {
    * status is kept; the old copy is removed once the state points at the new one (into `trash`,
    * during a sync).
    */
-  async update(name: string, request: string | undefined, options: InstallOptions = {}, trash?: Trash): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
+  async update(
+    name: string,
+    request: string | undefined,
+    options: InstallOptions = {},
+    trash?: Trash,
+  ): Promise<{ record: InstalledPlugin; previous: InstalledPlugin }> {
     const current = ownEntry((await this.context.store.read()).plugins, name);
     if (current === undefined) throw await notInstalled(this.context.store, name);
     // Its recorded source: a search-path install updates from the folder it was found in, not from
@@ -118,11 +154,25 @@ export class Installer {
     const { staged, manifest, signature } = await admit(this.context, request ?? current.source.spec, options, current, at);
     try {
       if (manifest.name !== name) throw new ManagerError('NOT_FOUND', `the update source holds plugin '${manifest.name}', not '${name}'`);
-      return await swapIn(this.context, staged, name, manifest.version, async (previous, state, place) => {
-        const problem = dependencyProblems(name, manifest.dependencies, state.plugins);
-        if (problem !== undefined) throw problem;
-        return { ...previous, version: manifest.version, ...(await place()), signature, granted_permissions: [...manifest.permissions], manifest };
-      }, trash);
+      return await swapIn(
+        this.context,
+        staged,
+        name,
+        manifest.version,
+        async (previous, state, place) => {
+          const problem = dependencyProblems(name, manifest.dependencies, state.plugins);
+          if (problem !== undefined) throw problem;
+          return {
+            ...previous,
+            version: manifest.version,
+            ...(await place()),
+            signature,
+            granted_permissions: [...manifest.permissions],
+            manifest,
+          };
+        },
+        trash,
+      );
     } finally {
       await rm(staged.stagingRoot, { recursive: true, force: true });
     }

@@ -17,7 +17,12 @@ export async function refreshPlugins(parts: Pick<ManagerParts, 'home' | 'store' 
   const discovery = await discover(paths);
   const modified: RefreshResult['modified'] = [];
   for (const record of Object.values((await parts.store.read()).plugins)) {
-    const result = await checkIntegrity(join(parts.home.installedDir, record.folder), record.integrity, `plugin '${record.name}'`, repairHint(record.name));
+    const result = await checkIntegrity(
+      join(parts.home.installedDir, record.folder),
+      record.integrity,
+      `plugin '${record.name}'`,
+      repairHint(record.name),
+    );
     if (!result.ok) {
       modified.push({ name: record.name, reason: result.message });
       await setStatus(parts.store, record.name, 'error', result.message);

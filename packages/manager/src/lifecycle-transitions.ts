@@ -87,7 +87,11 @@ export async function enablePlugin(parts: Pick<ManagerParts, 'store' | 'runtime'
 }
 
 /** Disables a plugin; refuses while enabled plugins depend on it, unless `cascade` disables them too. */
-export async function disablePlugin(parts: Pick<ManagerParts, 'store' | 'runtime' | 'events'>, name: string, options: { cascade?: boolean } = {}): Promise<string[]> {
+export async function disablePlugin(
+  parts: Pick<ManagerParts, 'store' | 'runtime' | 'events'>,
+  name: string,
+  options: { cascade?: boolean } = {},
+): Promise<string[]> {
   const disabled = await parts.store.transaction(async (state) => {
     const record = ownEntry(state.plugins, name);
     if (record === undefined) throw await notInstalled(parts.store, name);

@@ -18,11 +18,17 @@ export async function runCommand(
   const record = ownEntry((await parts.store.read()).plugins, name);
   if (record === undefined) throw await notInstalled(parts.store, name);
   if (record.status !== 'enabled') {
-    throw new ManagerError('NOT_ENABLED', `plugin '${name}' is ${record.status === 'error' ? `in error (${record.error ?? 'unknown'})` : 'disabled'}: run marathon plugin enable ${name}`);
+    throw new ManagerError(
+      'NOT_ENABLED',
+      `plugin '${name}' is ${record.status === 'error' ? `in error (${record.error ?? 'unknown'})` : 'disabled'}: run marathon plugin enable ${name}`,
+    );
   }
   const commands = record.manifest.commands.map((declared) => declared.name);
   if (!commands.includes(command)) {
-    throw new ManagerError('COMMAND_NOT_FOUND', `plugin '${name}' has no command '${command}'${didYouMean(command, commands)}; its commands: ${commands.join(', ') || 'none'}`);
+    throw new ManagerError(
+      'COMMAND_NOT_FOUND',
+      `plugin '${name}' has no command '${command}'${didYouMean(command, commands)}; its commands: ${commands.join(', ') || 'none'}`,
+    );
   }
   try {
     return await parts.runtime.runCommand(name, command, args);

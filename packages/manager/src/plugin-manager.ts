@@ -4,7 +4,18 @@
 // plugin-calls, history-queries, plugin-repair, sync-transaction, dev-watch, integrity-refresh).
 import { HookBus, type DispatchOutcome, type EventRecord } from '@marathon/events';
 import type { HookEventMap, HookType } from '@marathon/plugin-api';
-import { lockTimeoutFromEnv, marathonHome, ownEntry, searchPaths, secureHome, StateStore, type InstalledPlugin, type MarathonHome, type PluginStatus, type SearchPath } from '@marathon/registry';
+import {
+  lockTimeoutFromEnv,
+  marathonHome,
+  ownEntry,
+  searchPaths,
+  secureHome,
+  StateStore,
+  type InstalledPlugin,
+  type MarathonHome,
+  type PluginStatus,
+  type SearchPath,
+} from '@marathon/registry';
 import { loadPolicy, SandboxHost, type AuditEntry, type LogEntry, type SecurityPolicy } from '@marathon/security';
 import { watchAndRebuild } from './dev-watch';
 import { findUpdate, type AvailableUpdate } from './update-finder';
@@ -187,7 +198,12 @@ export class PluginManager {
   }
 
   /** Updates; the old copy goes to `trash` when one is given (a sync's). */
-  private async replace(name: string, request: string | undefined, options: InstallOptions, trash: Trash | undefined): Promise<InstalledPlugin> {
+  private async replace(
+    name: string,
+    request: string | undefined,
+    options: InstallOptions,
+    trash: Trash | undefined,
+  ): Promise<InstalledPlugin> {
     const { record } = await this.installer.update(name, request, options, trash);
     if (record.status === 'enabled') await this.runtime.takeOver(record);
     return record;

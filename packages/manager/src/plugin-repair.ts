@@ -36,22 +36,39 @@ export interface RestoredCopy {
  * permissions, priorities and data are kept; a plugin in error comes back disabled (the manager
  * enables it again). Undefined when the installed copy is intact: nothing to do.
  */
-export async function restoreFiles(context: InstallerContext, name: string, options: InstallOptions = {}): Promise<RestoredCopy | undefined> {
+export async function restoreFiles(
+  context: InstallerContext,
+  name: string,
+  options: InstallOptions = {},
+): Promise<RestoredCopy | undefined> {
   const current = ownEntry((await context.store.read()).plugins, name);
   if (current === undefined) throw await notInstalled(context.store, name);
-  const intact = await checkIntegrity(join(context.home.installedDir, current.folder), current.integrity, `plugin '${name}'`, repairHint(name));
+  const intact = await checkIntegrity(
+    join(context.home.installedDir, current.folder),
+    current.integrity,
+    `plugin '${name}'`,
+    repairHint(name),
+  );
   if (intact.ok) return undefined;
   const from = describeSource(current.source);
   const { request, at, integrity } = repairRequest(current.source);
-  const admitted = await admit(context, request, { ...options, ...(integrity === undefined ? {} : { integrity }) }, current, at).catch((error: unknown) => {
-    if (error instanceof ManagerError && error.code === 'NOT_FOUND') {
-      throw new ManagerError('SOURCE_GONE', `plugin '${name}' cannot be repaired: it was installed from ${from}, which is gone (${error.message}); install it from where it is now with marathon plugin update ${name} <source> --allow-source-change (its settings and data are kept)`);
-    }
-    if (error instanceof RegistryError && error.code === 'DOWNLOAD_FAILED' && error.message.includes('does not match --integrity')) {
-      throw new ManagerError('SOURCE_CHANGED', `plugin '${name}' cannot be repaired: ${from} no longer holds what was installed (${error.message})`);
-    }
-    throw error;
-  });
+  const admitted = await admit(context, request, { ...options, ...(integrity === undefined ? {} : { integrity }) }, current, at).catch(
+    (error: unknown) => {
+      if (error instanceof ManagerError && error.code === 'NOT_FOUND') {
+        throw new ManagerError(
+          'SOURCE_GONE',
+          `plugin '${name}' cannot be repaired: it was installed from ${from}, which is gone (${error.message}); install it from where it is now with marathon plugin update ${name} <source> --allow-source-change (its settings and data are kept)`,
+        );
+      }
+      if (error instanceof RegistryError && error.code === 'DOWNLOAD_FAILED' && error.message.includes('does not match --integrity')) {
+        throw new ManagerError(
+          'SOURCE_CHANGED',
+          `plugin '${name}' cannot be repaired: ${from} no longer holds what was installed (${error.message})`,
+        );
+      }
+      throw error;
+    },
+  );
   const { staged, signature } = admitted;
   try {
     const change = firstDifference(current.integrity, await recordIntegrity(staged.dir));
@@ -62,7 +79,11 @@ export async function restoreFiles(context: InstallerContext, name: string, opti
       );
     }
     return await swapIn(context, staged, name, current.version, async (previous, _state, place) => {
-      if (previous.folder !== current.folder) throw new ManagerError('SOURCE_CHANGED', `plugin '${name}' was changed by another marathon process during the repair: run marathon plugin repair ${name} again`);
+      if (previous.folder !== current.folder)
+        throw new ManagerError(
+          'SOURCE_CHANGED',
+          `plugin '${name}' was changed by another marathon process during the repair: run marathon plugin repair ${name} again`,
+        );
       const record: InstalledPlugin = { ...previous, ...(await place()), signature };
       if (record.status === 'error') record.status = 'disabled';
       delete record.error;
@@ -90,8 +111,17 @@ export async function repairPlugin(host: RepairHost, name: string, options: Inst
   const repaired = await host.installer.repair(name, options);
   if (repaired === undefined) {
     const record = ownEntry((await host.store.read()).plugins, name)!;
-    const error = record.status === 'error' ? `; it is in error for another reason (${record.error ?? 'unknown'}): marathon plugin enable ${name} tries it again` : '';
-    return { name, version: record.version, repaired: false, status: record.status, message: `plugin '${name}' ${record.version} has its files as installed: nothing to repair${error}` };
+    const error =
+      record.status === 'error'
+        ? `; it is in error for another reason (${record.error ?? 'unknown'}): marathon plugin enable ${name} tries it again`
+        : '';
+    return {
+      name,
+      version: record.version,
+      repaired: false,
+      status: record.status,
+      message: `plugin '${name}' ${record.version} has its files as installed: nothing to repair${error}`,
+    };
   }
   const { record, previous } = repaired;
   if (record.status === 'enabled') await host.runtime.takeOver(record);
@@ -99,5 +129,11 @@ export async function repairPlugin(host: RepairHost, name: string, options: Inst
     await host.enable(name);
   }
   const status = ownEntry((await host.store.read()).plugins, name)?.status ?? record.status;
-  return { name, version: record.version, repaired: true, status, message: `plugin '${name}' ${record.version} repaired from ${describeSource(record.source)}` };
+  return {
+    name,
+    version: record.version,
+    repaired: true,
+    status,
+    message: `plugin '${name}' ${record.version} repaired from ${describeSource(record.source)}`,
+  };
 }

@@ -139,7 +139,8 @@ export class PluginRuntime {
   private async load(name: string): Promise<LoadedPlugin> {
     const record = await this.options.record(name);
     if (record === undefined) throw new ManagerError('NOT_INSTALLED', `plugin '${name}' is not installed`);
-    if (record.status !== 'enabled') throw new ManagerError('NOT_ENABLED', `plugin '${name}' is not enabled: run marathon plugin enable ${name}`);
+    if (record.status !== 'enabled')
+      throw new ManagerError('NOT_ENABLED', `plugin '${name}' is not enabled: run marathon plugin enable ${name}`);
     const loaded = await this.start(record, true);
     this.loaded.set(name, loaded);
     this.options.events.emit('loaded', { plugin: name, load_ms: loaded.loadMs, init_ms: loaded.initMs });
@@ -238,4 +239,3 @@ export class PluginRuntime {
     for (const name of [...this.registrations.keys()]) this.deactivate(name);
   }
 }
-

@@ -28,7 +28,12 @@ export function effectivePriority(record: InstalledPlugin, hook: HookType): numb
 export function hookPriorities(record: InstalledPlugin): HookPriority[] {
   return record.manifest.hooks.map((declaration) => {
     const override = record.priorities?.[declaration.name];
-    return { hook: declaration.name, declared: declaration.priority, ...(override === undefined ? {} : { override }), effective: override ?? declaration.priority };
+    return {
+      hook: declaration.name,
+      declared: declaration.priority,
+      ...(override === undefined ? {} : { override }),
+      effective: override ?? declaration.priority,
+    };
   });
 }
 
@@ -40,7 +45,10 @@ export function applyPriorityOverride(record: InstalledPlugin, hook: string, pri
     throw new ManagerError('HOOK_NOT_DECLARED', `plugin '${record.name}' does not handle hook '${hook}': ${handled}`);
   }
   if (priority !== undefined && !isPriorityIn(priority, OPERATOR_PRIORITY_RANGE)) {
-    throw new ManagerError('PRIORITY_INVALID', `a priority is a whole number from ${OPERATOR_PRIORITY_RANGE.min} to ${OPERATOR_PRIORITY_RANGE.max}, not ${String(priority)}`);
+    throw new ManagerError(
+      'PRIORITY_INVALID',
+      `a priority is a whole number from ${OPERATOR_PRIORITY_RANGE.min} to ${OPERATOR_PRIORITY_RANGE.max}, not ${String(priority)}`,
+    );
   }
   const next: Partial<Record<HookType, number>> = { ...record.priorities };
   if (priority === undefined) delete next[hook as HookType];

@@ -28,4 +28,3 @@ export function repairRequest(source: InstalledPlugin['source']): RepairRequest 
 export function repairHint(name: string): string {
   return `run marathon plugin repair ${name}`;
 }
-

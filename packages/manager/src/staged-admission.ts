@@ -5,7 +5,14 @@ import { rm } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { Manifest } from '@marathon/manifest';
 import { discover, RegistryError, stageSource, type InstalledPlugin, type SearchPath, type StagedSource } from '@marathon/registry';
-import { inspectPlugin, loadPolicy, loadTrustedKeys, TrustError, type SecurityPolicy, type SignatureStatus } from '@marathon/security/trust';
+import {
+  inspectPlugin,
+  loadPolicy,
+  loadTrustedKeys,
+  TrustError,
+  type SecurityPolicy,
+  type SignatureStatus,
+} from '@marathon/security/trust';
 import { ask, needsConsent, permissionChanges, updateNeedsConsent, updateSummary } from './consent-rules';
 import { ManagerError } from './errors';
 import { gateSource } from './gate-source';
@@ -44,12 +51,19 @@ export function recordedSource(staged: Staged): RecordedSource {
   };
 }
 
-async function stage(context: InstallerContext, request: string, policy: SecurityPolicy, options: InstallOptions, at?: string): Promise<Staged> {
+async function stage(
+  context: InstallerContext,
+  request: string,
+  policy: SecurityPolicy,
+  options: InstallOptions,
+  at?: string,
+): Promise<Staged> {
   try {
     return await stageRequest(context, request, policy, options, at);
   } catch (error) {
     if (error instanceof RegistryError && error.code === 'SOURCE_NOT_FOUND') throw new ManagerError('NOT_FOUND', error.message);
-    if (error instanceof TrustError && error.code === 'ARCHIVE_REFUSED') throw new ManagerError('TRUST_REFUSED', `'${request}' was refused: ${error.message}`);
+    if (error instanceof TrustError && error.code === 'ARCHIVE_REFUSED')
+      throw new ManagerError('TRUST_REFUSED', `'${request}' was refused: ${error.message}`);
     throw error;
   }
 }
@@ -58,7 +72,13 @@ async function stage(context: InstallerContext, request: string, policy: Securit
  * A name found in the search paths is resolved here, once, so that the folder it was found in is
  * known and recorded (`at`: the folder an update of a search-path install is pinned to).
  */
-async function stageRequest(context: InstallerContext, request: string, policy: SecurityPolicy, options: InstallOptions, at?: string): Promise<Staged> {
+async function stageRequest(
+  context: InstallerContext,
+  request: string,
+  policy: SecurityPolicy,
+  options: InstallOptions,
+  at?: string,
+): Promise<Staged> {
   const paths = context.paths();
   const found = at ?? (await discover(paths)).plugins.find((plugin) => plugin.name === request)?.dir;
   if (found === undefined) return stageFrom(context, request, paths, policy, options);
@@ -66,7 +86,13 @@ async function stageRequest(context: InstallerContext, request: string, policy: 
   return { ...staged, kind: 'search-path', spec: request, location: found };
 }
 
-function stageFrom(context: InstallerContext, request: string, paths: readonly SearchPath[], policy: SecurityPolicy, options: InstallOptions): Promise<StagedSource> {
+function stageFrom(
+  context: InstallerContext,
+  request: string,
+  paths: readonly SearchPath[],
+  policy: SecurityPolicy,
+  options: InstallOptions,
+): Promise<StagedSource> {
   return stageSource(request, {
     paths,
     stagingDir: context.home.stagingDir,
@@ -84,18 +110,35 @@ function stageFrom(context: InstallerContext, request: string, paths: readonly S
  * update (`previous`), consent is asked again only when the new version wants more than the
  * operator granted — and then the summary shows what changed.
  */
-export async function admit(context: InstallerContext, request: string, options: InstallOptions, previous?: InstalledPlugin, at?: string): Promise<Admitted> {
+export async function admit(
+  context: InstallerContext,
+  request: string,
+  options: InstallOptions,
+  previous?: InstalledPlugin,
+  at?: string,
+): Promise<Admitted> {
   const policy = await loadPolicy(context.home.root);
   const { keys, problems } = await loadTrustedKeys(context.home.keysDir);
   const staged = await stage(context, request, policy, options, at);
   try {
-    const inspection = await inspectPlugin(staged.dir, { policy, trustedKeys: keys, source: gateSource(staged.kind), force: options.force === true });
+    const inspection = await inspectPlugin(staged.dir, {
+      policy,
+      trustedKeys: keys,
+      source: gateSource(staged.kind),
+      force: options.force === true,
+    });
     const { manifest, decision } = inspection;
     if (context.reservedNames?.includes(manifest.name) === true) {
-      throw new ManagerError('NAME_RESERVED', `plugin '${manifest.name}' cannot be installed: '${manifest.name}' names one of this host's own commands; rename the plugin`);
+      throw new ManagerError(
+        'NAME_RESERVED',
+        `plugin '${manifest.name}' cannot be installed: '${manifest.name}' names one of this host's own commands; rename the plugin`,
+      );
     }
     if (!decision.allowed) {
-      throw new ManagerError('TRUST_REFUSED', `plugin '${manifest.name}' was refused:`, [...decision.refusals, ...decision.warnings.map((warning) => `(warning) ${warning}`)]);
+      throw new ManagerError('TRUST_REFUSED', `plugin '${manifest.name}' was refused:`, [
+        ...decision.refusals,
+        ...decision.warnings.map((warning) => `(warning) ${warning}`),
+      ]);
     }
     if (inspection.apiIncompatible !== undefined) throw new ManagerError('API_INCOMPATIBLE', inspection.apiIncompatible);
     const warnings = [...problems, ...decision.warnings];
@@ -105,7 +148,11 @@ export async function admit(context: InstallerContext, request: string, options:
     } else {
       // Where it comes from and who vouches for it first: permissions granted to a copy from
       // somewhere else would be granted to someone else.
-      await consentToTrustChange(manifest.name, trustChange(previous, { source: recordedSource(staged), signature: inspection.signature.status }), options);
+      await consentToTrustChange(
+        manifest.name,
+        trustChange(previous, { source: recordedSource(staged), signature: inspection.signature.status }),
+        options,
+      );
       const changes = permissionChanges(previous.manifest, previous.granted_permissions, manifest);
       if (updateNeedsConsent(changes)) {
         await ask(updateSummary(inspection.consent, previous, manifest, changes), options, manifest.name, 'updated');

@@ -88,9 +88,18 @@ export class SyncJournal {
   static async begin(home: MarathonHome, lease: StateLease): Promise<SyncJournal> {
     const dir = join(home.stagingDir, syncTrashName(randomBytes(4).toString('hex')));
     const held = async () => {
-      if (!(await lease.stillOurs())) throw new RegistryError('LOCK_TIMEOUT', `this process stalled and another marathon process took over ${home.root}; it rolls this sync back`);
+      if (!(await lease.stillOurs()))
+        throw new RegistryError(
+          'LOCK_TIMEOUT',
+          `this process stalled and another marathon process took over ${home.root}; it rolls this sync back`,
+        );
     };
-    const journal = new SyncJournal(new Trash(dir, home, held), { version: 2, lease: lease.token, before: nameTable(), wrote: nameTable() });
+    const journal = new SyncJournal(new Trash(dir, home, held), {
+      version: 2,
+      lease: lease.token,
+      before: nameTable(),
+      wrote: nameTable(),
+    });
     await mkdir(dir, { mode: 0o700 });
     await journal.save();
     return journal;
@@ -141,7 +150,11 @@ async function readRecord(dir: string): Promise<SyncRecord | { version: 1 } | un
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const refuse = (why: string) => new RegistryError('STATE_INVALID', `${join(dir, RECORD)} ${why}: Marathon did not write it, so nothing was rolled back. Check that folder, then remove it`);
+  const refuse = (why: string) =>
+    new RegistryError(
+      'STATE_INVALID',
+      `${join(dir, RECORD)} ${why}: Marathon did not write it, so nothing was rolled back. Check that folder, then remove it`,
+    );
   let value: { version?: unknown; lease?: unknown; before?: unknown; wrote?: unknown } | null;
   try {
     value = JSON.parse(text) as typeof value;
@@ -149,7 +162,14 @@ async function readRecord(dir: string): Promise<SyncRecord | { version: 1 } | un
     throw refuse('is not JSON');
   }
   if (value?.version === 1) return { version: 1 };
-  if (value?.version !== 2 || typeof value.lease !== 'string' || typeof value.before !== 'object' || value.before === null || Array.isArray(value.before)) throw refuse('is not a sync record');
+  if (
+    value?.version !== 2 ||
+    typeof value.lease !== 'string' ||
+    typeof value.before !== 'object' ||
+    value.before === null ||
+    Array.isArray(value.before)
+  )
+    throw refuse('is not a sync record');
   if (typeof value.wrote !== 'object' || value.wrote === null || Array.isArray(value.wrote)) throw refuse('is not a sync record');
   for (const [name, record] of Object.entries(value.before as Record<string, unknown>)) {
     const problems = record === null ? [] : recordProblems(name, record, `before[${JSON.stringify(name)}]`);
@@ -157,7 +177,12 @@ async function readRecord(dir: string): Promise<SyncRecord | { version: 1 } | un
     const wrote = (value.wrote as Record<string, unknown>)[name];
     if (!Array.isArray(wrote) || wrote.some((entry) => typeof entry !== 'string')) throw refuse(`has no digests for '${name}'`);
   }
-  return { version: 2, lease: value.lease, before: nameTable(value.before as SyncRecord['before']), wrote: nameTable(value.wrote as SyncRecord['wrote']) };
+  return {
+    version: 2,
+    lease: value.lease,
+    before: nameTable(value.before as SyncRecord['before']),
+    wrote: nameTable(value.wrote as SyncRecord['wrote']),
+  };
 }
 
 /**

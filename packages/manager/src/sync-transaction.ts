@@ -34,7 +34,8 @@ export function syncToLock(parts: SyncParts, lock: Lockfile, target: (trash: Tra
     } finally {
       lease.beforeCommit = undefined;
     }
-    if (!(await lease.stillOurs())) throw await rolledBack(parts, journal, new Error('this process stalled and lost its lock on MARATHON_HOME'), false);
+    if (!(await lease.stillOurs()))
+      throw await rolledBack(parts, journal, new Error('this process stalled and lost its lock on MARATHON_HOME'), false);
     await journal.finish();
     return steps;
   });
@@ -61,7 +62,12 @@ async function rolledBack(parts: SyncParts, journal: SyncJournal, error: unknown
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const details = error instanceof ManagerError ? [...error.details] : [];
-  for (const name of report?.leftAlone ?? []) details.push(`'${name}' was changed by another process after this sync changed it: left as it is now`);
+  for (const name of report?.leftAlone ?? [])
+    details.push(`'${name}' was changed by another process after this sync changed it: left as it is now`);
   const how = report === undefined ? 'another marathon process had already put this host back' : 'this host was put back as it was';
-  return new ManagerError('SYNC_FAILED', `the sync failed and ${how}${report !== undefined && report.leftAlone.length > 0 ? ', except what another process changed since' : ''}: ${message}`, details);
+  return new ManagerError(
+    'SYNC_FAILED',
+    `the sync failed and ${how}${report !== undefined && report.leftAlone.length > 0 ? ', except what another process changed since' : ''}: ${message}`,
+    details,
+  );
 }

@@ -8,7 +8,15 @@
 // refused, so a planted one cannot make Marathon delete or overwrite a file elsewhere.
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { homeEntryOwner, moveInHome, RegistryError, removeInHome, writeFileAtomic, type HomeEntry, type MarathonHome } from '@marathon/registry';
+import {
+  homeEntryOwner,
+  moveInHome,
+  RegistryError,
+  removeInHome,
+  writeFileAtomic,
+  type HomeEntry,
+  type MarathonHome,
+} from '@marathon/registry';
 
 /** One move into the trash: `from` relative to the home (forward slashes), `to` its index in the trash folder. */
 interface Move {
@@ -46,7 +54,11 @@ export class Trash {
   /** Moves `path` (an installed copy, data folder or store) into the trash; nothing happens when it does not exist. */
   async keep(path: string): Promise<void> {
     const entry = homeEntryOwner(this.home, path);
-    if (entry === undefined) throw new RegistryError('PATH_REFUSED', `refused to move ${path} aside: it is not a plugin's installed copy, data folder or store in ${this.home.root}`);
+    if (entry === undefined)
+      throw new RegistryError(
+        'PATH_REFUSED',
+        `refused to move ${path} aside: it is not a plugin's installed copy, data folder or store in ${this.home.root}`,
+      );
     await this.assertHeld();
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const move = { from: entry.relative, to: String(this.kept.length) };
@@ -78,7 +90,11 @@ export class Trash {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const refuse = (why: string) => new RegistryError('PATH_REFUSED', `${join(dir, JOURNAL)} ${why}: Marathon did not write it. Nothing was moved or deleted; check that folder, then remove it`);
+    const refuse = (why: string) =>
+      new RegistryError(
+        'PATH_REFUSED',
+        `${join(dir, JOURNAL)} ${why}: Marathon did not write it. Nothing was moved or deleted; check that folder, then remove it`,
+      );
     let moves: unknown;
     try {
       moves = JSON.parse(text);
@@ -92,7 +108,8 @@ export class Trash {
       if (to !== String(index)) throw refuse(`names trash entry ${JSON.stringify(to)} for move ${index}`);
       // Older journals held absolute paths; either way the path must resolve to a plugin's entry in this home.
       const entry = typeof from === 'string' ? homeEntryOwner(home, from) : undefined;
-      if (entry === undefined) throw refuse(`names ${JSON.stringify(from)}, which is not a plugin's installed copy, data folder or store in ${home.root}`);
+      if (entry === undefined)
+        throw refuse(`names ${JSON.stringify(from)}, which is not a plugin's installed copy, data folder or store in ${home.root}`);
       entries.push({ ...entry, path: join(home.root, ...entry.relative.split('/')), trashed: join(dir, to) });
     }
     return entries.reverse();

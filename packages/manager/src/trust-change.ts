@@ -61,12 +61,20 @@ function identity(source: RecordedSource): string | undefined {
   }
 }
 
-const KIND_WORDS: Record<SourceKind, string> = { 'search-path': 'the search paths', folder: 'the folder', tgz: 'the archive', url: 'the URL', npm: 'the npm package' };
+const KIND_WORDS: Record<SourceKind, string> = {
+  'search-path': 'the search paths',
+  folder: 'the folder',
+  tgz: 'the archive',
+  url: 'the URL',
+  npm: 'the npm package',
+};
 
 export function describeSource(source: RecordedSource): string {
   switch (source.kind) {
     case 'search-path':
-      return source.location === undefined ? `the search paths ('${source.spec}', folder not recorded)` : `the search paths, folder ${source.location}`;
+      return source.location === undefined
+        ? `the search paths ('${source.spec}', folder not recorded)`
+        : `the search paths, folder ${source.location}`;
     case 'npm':
       return `the npm package ${npmPackage(source.spec)}`;
     default:
@@ -104,7 +112,19 @@ export async function consentToTrustChange(name: string, change: TrustChange, op
   if (unaccepted.source === undefined && unaccepted.signature === undefined) return;
   const lines = describeTrustChange(name, unaccepted);
   if (options.confirmTrustChange !== undefined && (await options.confirmTrustChange(lines))) return;
-  const flags = [unaccepted.source === undefined ? '' : '--allow-source-change', unaccepted.signature === undefined ? '' : '--allow-signature-downgrade'].filter(Boolean).join(' ');
-  const why = options.confirmTrustChange === undefined ? `--yes does not cover this: run it on a terminal to be asked, or pass ${flags}` : 'consent was not given';
-  throw new ManagerError('CONSENT_REQUIRED', `plugin '${name}' was not updated: the update would change ${[unaccepted.source === undefined ? '' : 'where it comes from', unaccepted.signature === undefined ? '' : 'its signature status'].filter(Boolean).join(' and ')} (${why})`, lines.slice(1).map((line) => line.trim()));
+  const flags = [
+    unaccepted.source === undefined ? '' : '--allow-source-change',
+    unaccepted.signature === undefined ? '' : '--allow-signature-downgrade',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const why =
+    options.confirmTrustChange === undefined
+      ? `--yes does not cover this: run it on a terminal to be asked, or pass ${flags}`
+      : 'consent was not given';
+  throw new ManagerError(
+    'CONSENT_REQUIRED',
+    `plugin '${name}' was not updated: the update would change ${[unaccepted.source === undefined ? '' : 'where it comes from', unaccepted.signature === undefined ? '' : 'its signature status'].filter(Boolean).join(' and ')} (${why})`,
+    lines.slice(1).map((line) => line.trim()),
+  );
 }

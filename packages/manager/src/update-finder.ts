@@ -26,16 +26,24 @@ export interface UpdateSources {
   paths: readonly SearchPath[];
 }
 
-export async function findUpdate(record: InstalledPlugin, installed: Readonly<Record<string, InstalledPlugin>>, sources: UpdateSources): Promise<AvailableUpdate> {
+export async function findUpdate(
+  record: InstalledPlugin,
+  installed: Readonly<Record<string, InstalledPlugin>>,
+  sources: UpdateSources,
+): Promise<AvailableUpdate> {
   const base = { name: record.name, current: record.version };
-  const newer = (version: string | undefined) => version !== undefined && semver.valid(version) !== null && semver.gt(version, record.version);
+  const newer = (version: string | undefined) =>
+    version !== undefined && semver.valid(version) !== null && semver.gt(version, record.version);
   switch (record.source.kind) {
     case 'npm': {
-      if (sources.npm?.versions === undefined) throw new ManagerError('NOT_FOUND', `plugin '${record.name}' comes from npm, and no npm registry client is configured`);
+      if (sources.npm?.versions === undefined)
+        throw new ManagerError('NOT_FOUND', `plugin '${record.name}' comes from npm, and no npm registry client is configured`);
       const ranges = Object.values(installed)
         .filter((plugin) => Object.hasOwn(plugin.manifest.dependencies, record.name))
         .map((plugin) => ({ plugin: plugin.name, range: plugin.manifest.dependencies[record.name]! }));
-      const published = (await sources.npm.versions(record.name)).filter((entry) => newer(entry.version) && entry.deprecated === undefined && semver.prerelease(entry.version) === null);
+      const published = (await sources.npm.versions(record.name)).filter(
+        (entry) => newer(entry.version) && entry.deprecated === undefined && semver.prerelease(entry.version) === null,
+      );
       const held: string[] = [];
       for (const entry of published) {
         if (entry.marathon !== undefined && !isApiCompatible(entry.marathon.api_version)) {
@@ -55,21 +63,31 @@ export async function findUpdate(record: InstalledPlugin, installed: Readonly<Re
       const location = locationOf(record.source);
       if (location !== undefined) {
         const manifest = await readManifest(location).catch(() => undefined);
-        if (manifest?.name !== record.name) return { ...base, reason: `the folder it was installed from, ${location}, is gone or no longer holds it` };
-        return newer(manifest.version) ? { ...base, version: manifest.version, request: record.name, reason: `from ${location}` } : { ...base, reason: 'up to date' };
+        if (manifest?.name !== record.name)
+          return { ...base, reason: `the folder it was installed from, ${location}, is gone or no longer holds it` };
+        return newer(manifest.version)
+          ? { ...base, version: manifest.version, request: record.name, reason: `from ${location}` }
+          : { ...base, reason: 'up to date' };
       }
       // Installed before the folder was recorded: the update names where it is found now, and
       // the installer asks before taking it from there.
       const found = (await discover(sources.paths)).plugins.find((plugin) => plugin.name === record.name);
       if (found === undefined) return { ...base, reason: 'no longer in the search paths' };
-      return newer(found.version) ? { ...base, version: found.version, request: found.name, reason: `from ${found.dir}` } : { ...base, reason: 'up to date' };
+      return newer(found.version)
+        ? { ...base, version: found.version, request: found.name, reason: `from ${found.dir}` }
+        : { ...base, reason: 'up to date' };
     }
     case 'folder': {
       const manifest = await readManifest(record.source.spec).catch(() => undefined);
       if (manifest === undefined) return { ...base, reason: `its folder ${record.source.spec} is gone or no longer a plugin` };
-      return newer(manifest.version) ? { ...base, version: manifest.version, request: record.source.spec, reason: `from ${record.source.spec}` } : { ...base, reason: 'up to date' };
+      return newer(manifest.version)
+        ? { ...base, version: manifest.version, request: record.source.spec, reason: `from ${record.source.spec}` }
+        : { ...base, reason: 'up to date' };
     }
     default:
-      return { ...base, reason: `installed from a fixed ${record.source.kind === 'url' ? 'URL' : 'archive'}: give the new one, marathon plugin update ${record.name} <source>` };
+      return {
+        ...base,
+        reason: `installed from a fixed ${record.source.kind === 'url' ? 'URL' : 'archive'}: give the new one, marathon plugin update ${record.name} <source>`,
+      };
   }
 }

@@ -16,7 +16,12 @@ export interface Sandbox extends SandboxPaths {
 
 export function tempRoot(): Sandbox {
   const root = mkdtempSync(join(tmpdir(), 'marathon-manager-'));
-  const sandbox = { root, home: join(root, 'home'), plugins: join(root, 'plugins'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  const sandbox = {
+    root,
+    home: join(root, 'home'),
+    plugins: join(root, 'plugins'),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
   mkdirSync(sandbox.plugins, { recursive: true });
   return sandbox;
 }
@@ -61,12 +66,21 @@ export function writePlugin(parent: string, spec: PluginSpec, folder = spec.name
       hooks: { ${hooks.map((hook) => `${hook}: (ctx, event) => success('${spec.name}')`).join(', ')} },
       commands: { ${(spec.commands ?? []).map((command) => `'${command}': (ctx, args) => '${spec.name} ${command} ' + args.join(' ')`).join(', ')} },
     }`;
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin, success, failure } from '@marathon/plugin-api';\n${spec.prelude ?? ''}\nexport default definePlugin(${body});\n`);
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin, success, failure } from '@marathon/plugin-api';\n${spec.prelude ?? ''}\nexport default definePlugin(${body});\n`,
+  );
   return dir;
 }
 
 export function open(sandbox: SandboxPaths, options: PluginManagerOptions = {}): Promise<PluginManager> {
-  return PluginManager.open({ home: sandbox.home, builtInPlugins: [sandbox.plugins], cwd: sandbox.root, env: { PATH: process.env.PATH }, ...options });
+  return PluginManager.open({
+    home: sandbox.home,
+    builtInPlugins: [sandbox.plugins],
+    cwd: sandbox.root,
+    env: { PATH: process.env.PATH },
+    ...options,
+  });
 }
 
 /** What `useManager` gives a test file: the running test's sandbox and manager. */
@@ -133,7 +147,9 @@ export function useManager(setup: { open?: boolean; options?: PluginManagerOptio
   };
 }
 
-export const task = (id = 't-1') => ({ task: { id, name: 'build', command: 'make', args: [], submitted_by: 'ada', submitted_at: '2026-11-25T12:00:00Z' } });
+export const task = (id = 't-1') => ({
+  task: { id, name: 'build', command: 'make', args: [], submitted_by: 'ada', submitted_at: '2026-11-25T12:00:00Z' },
+});
 
 /** The ManagerError `run` rejects with; fails the test when it resolves or throws anything else. */
 export async function managerError(run: () => Promise<unknown>): Promise<ManagerError> {

@@ -84,7 +84,12 @@ describe('HistoryStore keeps denials apart', () => {
     store.recordAudit({ time: 1, plugin: 'p', capability: 'env.get', target: 'HOME', allowed: false, reason: 'no' });
     store.recordAudit(allowed(2));
     const denied = readFileSync(join(sandbox.root, 'history', 'audit-denied.jsonl'), 'utf8');
-    expect(denied.trim().split('\n').map((line) => JSON.parse(line).target)).toEqual(['HOME']);
+    expect(
+      denied
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).target),
+    ).toEqual(['HOME']);
     expect(existsSync(join(sandbox.root, 'history', 'audit.jsonl'))).toBe(false);
   });
 

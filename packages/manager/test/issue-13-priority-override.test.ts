@@ -26,7 +26,6 @@ afterEach(async () => {
 
 const order = async (m: PluginManager) => (await m.dispatch('post_task_execute', task())).results.map((r) => r.plugin);
 
-
 it('puts a plugin before one at the top of the author range, at once and in the next process', async () => {
   expect(await order(manager)).toEqual(['early', 'late']);
   const rows = await manager.setPriority('late', 'post_task_execute', 5000);
@@ -40,13 +39,18 @@ it('puts a plugin before one at the top of the author range, at once and in the 
   expect(await order(manager)).toEqual(['late', 'early']);
   // The plugin's own files are untouched (its signature and integrity still hold).
   const installed = (await manager.info('late')).record;
-  expect(JSON.parse(readFileSync(join(sandbox.home, 'installed', installed.folder, 'plugin.json'), 'utf8')).hooks).toEqual(['post_task_execute', 'pre_task_submit']);
+  expect(JSON.parse(readFileSync(join(sandbox.home, 'installed', installed.folder, 'plugin.json'), 'utf8')).hooks).toEqual([
+    'post_task_execute',
+    'pre_task_submit',
+  ]);
 });
 
 it('resets to what plugin.json says', async () => {
   await manager.setPriority('early', 'post_task_execute', -10000);
   expect(await order(manager)).toEqual(['late', 'early']);
-  expect(await manager.setPriority('early', 'post_task_execute', undefined)).toEqual([{ hook: 'post_task_execute', declared: 1000, effective: 1000 }]);
+  expect(await manager.setPriority('early', 'post_task_execute', undefined)).toEqual([
+    { hook: 'post_task_execute', declared: 1000, effective: 1000 },
+  ]);
   expect((await manager.info('early')).record.priorities).toBeUndefined();
   expect(await order(manager)).toEqual(['early', 'late']);
 });
@@ -64,7 +68,10 @@ it.each([
 
 it('refuses a hook the plugin does not handle, and a plugin that is not installed', async () => {
   const hook = await managerError(() => manager.setPriority('early', 'pre_task_submit', 5));
-  expect([hook.code, hook.message]).toEqual(['HOOK_NOT_DECLARED', "plugin 'early' does not handle hook 'pre_task_submit': it handles post_task_execute"]);
+  expect([hook.code, hook.message]).toEqual([
+    'HOOK_NOT_DECLARED',
+    "plugin 'early' does not handle hook 'pre_task_submit': it handles post_task_execute",
+  ]);
   expect((await managerError(() => manager.setPriority('nope', 'pre_task_submit', 5))).code).toBe('NOT_INSTALLED');
   expect((await managerError(() => manager.priorities('nope'))).code).toBe('NOT_INSTALLED');
 });

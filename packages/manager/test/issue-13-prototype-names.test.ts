@@ -87,7 +87,8 @@ it("a dependency on 'constructor' is missing until it is installed, then enabled
   writePlugin(sandbox.plugins, { name: 'constructor' });
   expect(await managerError(() => manager().install('needs-constructor'))).toMatchObject({
     code: 'DEPENDENCY_MISSING',
-    message: "plugin 'needs-constructor' needs 'constructor' (^1.0.0), which is not installed: install it first, or install with --with-dependencies",
+    message:
+      "plugin 'needs-constructor' needs 'constructor' (^1.0.0), which is not installed: install it first, or install with --with-dependencies",
   });
 
   expect((await manager().install('needs-constructor', { withDependencies: true })).dependencies).toEqual(['constructor']);
@@ -110,7 +111,8 @@ it("a recorded dependency named 'toString' that is missing is reported missing b
   });
   expect(await managerError(() => manager().enable('needs-tostring'))).toMatchObject({
     code: 'DEPENDENCY_MISSING',
-    message: "plugin 'needs-tostring' needs 'toString' (^1.0.0), which is not installed: install it first, or install with --with-dependencies",
+    message:
+      "plugin 'needs-tostring' needs 'toString' (^1.0.0), which is not installed: install it first, or install with --with-dependencies",
   });
   editState((state) => {
     state.plugins['needs-tostring']!.manifest.dependencies = JSON.parse('{"__proto__": "^1.0.0"}') as Record<string, string>;
@@ -129,9 +131,17 @@ it("a state.json holding a plugin keyed '__proto__' is refused, naming it, and p
   editState((state) => {
     const record = state.plugins.plain!;
     delete state.plugins.plain;
-    Object.defineProperty(state.plugins, '__proto__', { value: { ...record, name: '__proto__' }, enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(state.plugins, '__proto__', {
+      value: { ...record, name: '__proto__' },
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
   });
-  await expect(new StateStore(marathonHome(sandbox.home)).read()).rejects.toMatchObject({ code: 'STATE_INVALID', message: expect.stringContaining('plugins["__proto__"]') });
+  await expect(new StateStore(marathonHome(sandbox.home)).read()).rejects.toMatchObject({
+    code: 'STATE_INVALID',
+    message: expect.stringContaining('plugins["__proto__"]'),
+  });
   await expect(manager().list()).rejects.toMatchObject({ code: 'STATE_INVALID' });
   expect(({} as Record<string, unknown>).name).toBeUndefined();
 });

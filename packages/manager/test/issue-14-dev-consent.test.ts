@@ -37,7 +37,9 @@ it('asks with the summary of what changed, and applies the change when accepted'
   const dir = writePlugin(sandbox.root, { name: 'wip' }, 'wip');
   await manager().install(dir);
   const asked: ConsentSummary[] = [];
-  const changed = nextChange((onChange) => manager().watch('wip', dir, onChange, { confirm: async (summary) => (asked.push(summary), true) }));
+  const changed = nextChange((onChange) =>
+    manager().watch('wip', dir, onChange, { confirm: async (summary) => (asked.push(summary), true) }),
+  );
   await new Promise((resolve) => setTimeout(resolve, 100));
   writePlugin(sandbox.root, { name: 'wip', version: '1.0.1', ...wide }, 'wip');
   expect(await changed).toBeUndefined();

@@ -29,7 +29,9 @@ function refusal(text: string): ManagerError {
 }
 
 it('accepts what plugin export writes', () => {
-  expect(Object.keys(parseLockfile(lock({ 'hello-world': entry('hello-world'), '@acme/notes': entry('@acme/notes') }), 'f').plugins)).toEqual(['hello-world', '@acme/notes']);
+  expect(
+    Object.keys(parseLockfile(lock({ 'hello-world': entry('hello-world'), '@acme/notes': entry('@acme/notes') }), 'f').plugins),
+  ).toEqual(['hello-world', '@acme/notes']);
 });
 
 it.each([
@@ -41,19 +43,37 @@ it.each([
 ])('refuses a plugin named %s, with its reason', (_what, name) => {
   const error = refusal(lock({ [name]: entry('hello-world') }));
   expect(error.code).toBe('LOCKFILE_INVALID');
-  expect(error.details.some((line) => line.startsWith(`plugins[${JSON.stringify(name)}]: `) && line.includes('is not a valid package name'))).toBe(true);
+  expect(
+    error.details.some((line) => line.startsWith(`plugins[${JSON.stringify(name)}]: `) && line.includes('is not a valid package name')),
+  ).toBe(true);
 });
 
 it('refuses a key given twice, saying where (JSON.parse kept the last one silently)', () => {
   const text = `{"lockfileVersion":1,"plugins":{"notes":${JSON.stringify(entry('notes'))},\n"notes":${JSON.stringify(entry('notes', { version: '6.6.6' }))}}}`;
-  expect(refusal(text).message).toBe("fleet.lock.json is not valid JSON: key plugins.notes appears twice; keep one at line 2, column 1");
+  expect(refusal(text).message).toBe('fleet.lock.json is not valid JSON: key plugins.notes appears twice; keep one at line 2, column 1');
 });
 
 it.each([
-  ['an npm spec of another package', entry('notes', { source: { kind: 'npm', spec: 'other@1.0.0' } }), "plugins.notes.source.spec: an npm source of 'notes' must be 'notes@<version>'"],
-  ['a search-path spec of another name', entry('notes', { source: { kind: 'search-path', spec: 'evil' } }), "plugins.notes.source.spec: a search-path source of 'notes' must be its name"],
-  ['a relative folder', entry('notes', { source: { kind: 'folder', spec: 'plugins/notes' } }), 'plugins.notes.source.spec: a folder source must be an absolute path'],
-  ['a url that is not http(s)', entry('notes', { source: { kind: 'url', spec: 'git+ssh://host/repo' } }), 'plugins.notes.source.spec: a url source must be an http(s) URL'],
+  [
+    'an npm spec of another package',
+    entry('notes', { source: { kind: 'npm', spec: 'other@1.0.0' } }),
+    "plugins.notes.source.spec: an npm source of 'notes' must be 'notes@<version>'",
+  ],
+  [
+    'a search-path spec of another name',
+    entry('notes', { source: { kind: 'search-path', spec: 'evil' } }),
+    "plugins.notes.source.spec: a search-path source of 'notes' must be its name",
+  ],
+  [
+    'a relative folder',
+    entry('notes', { source: { kind: 'folder', spec: 'plugins/notes' } }),
+    'plugins.notes.source.spec: a folder source must be an absolute path',
+  ],
+  [
+    'a url that is not http(s)',
+    entry('notes', { source: { kind: 'url', spec: 'git+ssh://host/repo' } }),
+    'plugins.notes.source.spec: a url source must be an http(s) URL',
+  ],
   ['a range instead of a version', entry('notes', { version: '^1.0.0' }), 'plugins.notes.version: must be an exact version, like 1.0.0'],
 ])('refuses %s', (_what, bad, detail) => {
   expect(refusal(lock({ notes: bad })).details).toContain(detail);
@@ -65,7 +85,10 @@ it('refuses a lockfile over the size cap unread, and a FIFO without waiting on i
     const big = join(dir, 'big.json');
     writeFileSync(big, lock({ notes: entry('notes', { padding: 'x'.repeat(MAX_LOCKFILE_BYTES) }) }));
     const error = await managerError(() => readLockfile(big));
-    expect([error.code, error.message]).toEqual(['LOCKFILE_INVALID', `${big} is larger than ${MAX_LOCKFILE_BYTES} bytes; a Marathon lockfile lists plugins, it does not hold data`]);
+    expect([error.code, error.message]).toEqual([
+      'LOCKFILE_INVALID',
+      `${big} is larger than ${MAX_LOCKFILE_BYTES} bytes; a Marathon lockfile lists plugins, it does not hold data`,
+    ]);
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     expect((await managerError(() => readLockfile(fifo))).message).toBe(`${fifo} is not a regular file`);

@@ -55,12 +55,21 @@ describe('update keeps the source it was installed from', () => {
     await withEnvPath(shared);
     expect((await manager().install('notifier')).signature).toBe('valid');
     // A newer, unsigned copy appears in a search path that comes first (the home's drop-in folder).
-    writePlugin(join(sandbox.home, 'plugins'), { name: 'notifier', version: '9.0.0', permissions: ['network'], extra: { network: { allowed_hosts: ['evil.example'] } } });
+    writePlugin(join(sandbox.home, 'plugins'), {
+      name: 'notifier',
+      version: '9.0.0',
+      permissions: ['network'],
+      extra: { network: { allowed_hosts: ['evil.example'] } },
+    });
     expect(await manager().availableUpdate('notifier')).toMatchObject({ current: '1.0.0', reason: 'up to date' });
     // Asked for by name, the update still comes from the recorded folder.
     await signed(shared, { name: 'notifier', version: '1.1.0' });
     const updated = await manager().update('notifier', 'notifier');
-    expect(updated).toMatchObject({ version: '1.1.0', signature: 'valid', source: { kind: 'search-path', spec: 'notifier', location: join(shared, 'notifier') } });
+    expect(updated).toMatchObject({
+      version: '1.1.0',
+      signature: 'valid',
+      source: { kind: 'search-path', spec: 'notifier', location: join(shared, 'notifier') },
+    });
   });
 
   it('refuses a new source or a lower signature status without their own consent, even with --yes', async () => {
@@ -73,16 +82,25 @@ describe('update keeps the source it was installed from', () => {
     const repo = writePlugin(sandbox.root, { name: 'notifier', version: '2.0.0' }, 'clone/notifier');
     const refused = await managerError(() => manager().update('notifier', repo, { yes: true }));
     expect(refused.code).toBe('CONSENT_REQUIRED');
-    expect(refused.message).toContain("plugin 'notifier' was not updated: the update would change where it comes from and its signature status");
+    expect(refused.message).toContain(
+      "plugin 'notifier' was not updated: the update would change where it comes from and its signature status",
+    );
     expect(refused.message).toContain('--allow-source-change --allow-signature-downgrade');
-    expect(refused.details).toEqual([`⚠️  source: the search paths, folder ${join(shared, 'notifier')} → the folder ${repo}`, '⚠️  signature: valid → unsigned']);
+    expect(refused.details).toEqual([
+      `⚠️  source: the search paths, folder ${join(shared, 'notifier')} → the folder ${repo}`,
+      '⚠️  signature: valid → unsigned',
+    ]);
     expect((await manager().info('notifier')).record).toMatchObject({ version: '1.0.0', signature: 'valid', status: 'enabled' });
 
     // One flag is not the other.
-    expect((await managerError(() => manager().update('notifier', repo, { yes: true, allowSourceChange: true }))).details).toEqual(['⚠️  signature: valid → unsigned']);
+    expect((await managerError(() => manager().update('notifier', repo, { yes: true, allowSourceChange: true }))).details).toEqual([
+      '⚠️  signature: valid → unsigned',
+    ]);
     // A prompt that says no refuses; one that says yes accepts.
     const asked: string[][] = [];
-    const no = await managerError(() => manager().update('notifier', repo, { confirmTrustChange: async (lines) => (asked.push([...lines]), false) }));
+    const no = await managerError(() =>
+      manager().update('notifier', repo, { confirmTrustChange: async (lines) => (asked.push([...lines]), false) }),
+    );
     expect(no.message).toContain('consent was not given');
     expect(asked[0]![0]).toBe("Updating 'notifier' changes who vouches for it:");
     const record = await manager().update('notifier', repo, { allowSourceChange: true, allowSignatureDowngrade: true });
@@ -112,10 +130,14 @@ describe('--with-dependencies', () => {
     });
     // The project folder is searched only when opted in.
     await withEnvPath(shared);
-    expect((await managerError(() => manager().install('app', { withDependencies: true, yes: true }))).message).toContain("no plugin named 'helper'");
+    expect((await managerError(() => manager().install('app', { withDependencies: true, yes: true }))).message).toContain(
+      "no plugin named 'helper'",
+    );
     await withEnvPath(shared, true);
     const asked: ConsentSummary[] = [];
-    const declined = await managerError(() => manager().install('app', { withDependencies: true, confirm: async (summary) => (asked.push(summary), false) }));
+    const declined = await managerError(() =>
+      manager().install('app', { withDependencies: true, confirm: async (summary) => (asked.push(summary), false) }),
+    );
     expect(declined.code).toBe('CONSENT_REQUIRED');
     expect(declined.message).toContain("plugin 'helper' was not installed");
     expect(asked).toHaveLength(1);
@@ -126,7 +148,14 @@ describe('--with-dependencies', () => {
 
     const result = await manager().install('app', { withDependencies: true, yes: true });
     expect(result.dependency_details).toEqual([
-      { name: 'helper', version: '1.0.0', signature: 'unsigned', permissions: ['task_read', 'task_write', 'network', 'env_vars'], warnings: ['the plugin is not signed (no SIGNATURE.json)'], needed_by: 'app' },
+      {
+        name: 'helper',
+        version: '1.0.0',
+        signature: 'unsigned',
+        permissions: ['task_read', 'task_write', 'network', 'env_vars'],
+        warnings: ['the plugin is not signed (no SIGNATURE.json)'],
+        needed_by: 'app',
+      },
     ]);
   });
 

@@ -15,7 +15,8 @@ import { managerError, open, tempRoot, writePlugin, type Sandbox } from './helpe
 let sandbox: Sandbox;
 beforeEach(() => {
   sandbox = tempRoot();
-  for (const name of ['alpha', 'beta', 'gamma']) writePlugin(sandbox.plugins, { name, permissions: ['task_read'], hooks: ['post_task_execute'] });
+  for (const name of ['alpha', 'beta', 'gamma'])
+    writePlugin(sandbox.plugins, { name, permissions: ['task_read'], hooks: ['post_task_execute'] });
 });
 afterEach(() => {
   jest.restoreAllMocks();
@@ -28,7 +29,12 @@ const stateFile = () => join(sandbox.home, 'state.json');
 /** A lockfile from a throwaway home set up by `build`. */
 async function lockOf(build: (manager: PluginManager) => Promise<void>): Promise<Lockfile> {
   const other = tempRoot();
-  const manager = await PluginManager.open({ home: other.home, builtInPlugins: [sandbox.plugins], cwd: other.root, env: { PATH: process.env.PATH } });
+  const manager = await PluginManager.open({
+    home: other.home,
+    builtInPlugins: [sandbox.plugins],
+    cwd: other.root,
+    env: { PATH: process.env.PATH },
+  });
   try {
     await build(manager);
     return await manager.exportLock();
@@ -98,7 +104,10 @@ describe('the rollback decides plugin by plugin, from the current state', () => 
     let operator: Promise<string> | undefined;
     jest.spyOn(PluginManager.prototype, 'install').mockImplementation(async function (this: PluginManager, ...args) {
       if (operator === undefined) {
-        const child = spawn(process.execPath, ['-e', other, sandbox.home], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['-e', other, sandbox.home], {
+          cwd: join(__dirname, '..'),
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
         operator = new Promise((resolve) => child.once('close', () => resolve(out)));
@@ -133,7 +142,13 @@ describe('one lock for the whole sync', () => {
       await other.install('beta', { yes: true });
     });
     // The lockfile's beta is not what the search path holds now: its install fails the sync.
-    writePlugin(sandbox.plugins, { name: 'beta', version: '1.0.0', permissions: ['task_read'], hooks: ['post_task_execute'], prelude: '// changed' });
+    writePlugin(sandbox.plugins, {
+      name: 'beta',
+      version: '1.0.0',
+      permissions: ['task_read'],
+      hooks: ['post_task_execute'],
+      prelude: '// changed',
+    });
     const waited: string[] = [];
     let other: Promise<unknown> | undefined;
     const install = PluginManager.prototype.install;
@@ -141,7 +156,13 @@ describe('one lock for the whole sync', () => {
       if (this !== manager) return install.apply(this, args);
       // While this sync runs, another process installs gamma: it has to wait for the sync's lock.
       other ??= (async () => {
-        const second = await PluginManager.open({ home: sandbox.home, builtInPlugins: [sandbox.plugins], cwd: sandbox.root, env: { PATH: process.env.PATH }, onWait: (message) => void waited.push(message) });
+        const second = await PluginManager.open({
+          home: sandbox.home,
+          builtInPlugins: [sandbox.plugins],
+          cwd: sandbox.root,
+          env: { PATH: process.env.PATH },
+          onWait: (message) => void waited.push(message),
+        });
         try {
           await second.install('gamma', { yes: true });
         } finally {
@@ -198,7 +219,12 @@ describe('journals are read as untrusted input', () => {
     writeFileSync(join(planted, '0', 'x'), 'attacker');
     writeFileSync(join(planted, 'sync.json'), JSON.stringify({ version: 2, lease: 'x', before: {}, wrote: {} }));
     writeFileSync(join(planted, 'trash.json'), JSON.stringify([{ from: join(victim, 'authorized_keys'), to: '0' }]));
-    const error = await PluginManager.open({ home: sandbox.home, builtInPlugins: [sandbox.plugins], cwd: sandbox.root, env: { PATH: process.env.PATH } }).then(
+    const error = await PluginManager.open({
+      home: sandbox.home,
+      builtInPlugins: [sandbox.plugins],
+      cwd: sandbox.root,
+      env: { PATH: process.env.PATH },
+    }).then(
       () => undefined,
       (caught: unknown) => caught,
     );
@@ -215,7 +241,10 @@ describe('journals are read as untrusted input', () => {
     mkdirSync(planted, { recursive: true });
     const evil: InstalledPlugin = { ...record, folder: '../../victim' };
     writeFileSync(join(planted, 'sync.json'), JSON.stringify({ version: 2, lease: 'x', before: { alpha: evil }, wrote: { alpha: [] } }));
-    await expect(open(sandbox)).rejects.toMatchObject({ code: 'STATE_INVALID', message: expect.stringContaining('Marathon did not write it') });
+    await expect(open(sandbox)).rejects.toMatchObject({
+      code: 'STATE_INVALID',
+      message: expect.stringContaining('Marathon did not write it'),
+    });
   });
 });
 
@@ -249,7 +278,10 @@ describe('removal never goes through a link', () => {
     writeFileSync(stateFile(), JSON.stringify(state));
     const error = await manager.uninstall('alpha').catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(ManagerError);
-    expect(error).toMatchObject({ code: 'STATE_INVALID', message: expect.stringContaining("folder '../../victim' is not the installed copy of alpha") });
+    expect(error).toMatchObject({
+      code: 'STATE_INVALID',
+      message: expect.stringContaining("folder '../../victim' is not the installed copy of alpha"),
+    });
     expect(existsSync(victim)).toBe(true);
     await manager.close();
   });

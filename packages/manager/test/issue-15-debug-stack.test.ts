@@ -40,15 +40,23 @@ it('a failed hook call is reported as hook_failed with its error; the history ke
 
   await manager().close();
   const history = join(sandbox.home, 'history');
-  const written = readdirSync(history).map((file) => readFileSync(join(history, file), 'utf8')).join('\n');
+  const written = readdirSync(history)
+    .map((file) => readFileSync(join(history, file), 'utf8'))
+    .join('\n');
   expect(written).toContain('hook broke');
   expect(written).not.toContain('index.js:');
 });
 
 it('an init that throws is an INIT_FAILED whose cause holds the plugin stack', async () => {
-  writePlugin(sandbox.plugins, { name: 'grumpy', commands: ['x'], body: "{\n  init: () => { throw new Error('no config'); },\n  commands: { x: () => 'x' },\n}" });
+  writePlugin(sandbox.plugins, {
+    name: 'grumpy',
+    commands: ['x'],
+    body: "{\n  init: () => { throw new Error('no config'); },\n  commands: { x: () => 'x' },\n}",
+  });
   await manager().install('grumpy');
-  await manager().enable('grumpy').catch(() => undefined);
+  await manager()
+    .enable('grumpy')
+    .catch(() => undefined);
   const error = await managerError(() => manager().run('grumpy', 'x'));
   expect(error.code).toBe('INIT_FAILED');
   expect((error.cause as SandboxError).pluginStack).toMatch(/^at init \(index\.js:4:\d+\)$/);

@@ -24,9 +24,14 @@ describe('a dependency cycle in the search paths', () => {
     writePlugin(sandbox.plugins, { name: 'd-y', dependencies: { 'd-x': '*' } });
     const asked: ConsentSummary[] = [];
     const started = Date.now();
-    const error = await managerError(() => manager().install('d-x', { withDependencies: true, confirm: async (summary) => (asked.push(summary), true) }));
+    const error = await managerError(() =>
+      manager().install('d-x', { withDependencies: true, confirm: async (summary) => (asked.push(summary), true) }),
+    );
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(error).toMatchObject({ code: 'DEPENDENCY_CYCLE', message: 'plugins depend on each other in a cycle: d-x → d-y → d-x; break it by removing one dependency' });
+    expect(error).toMatchObject({
+      code: 'DEPENDENCY_CYCLE',
+      message: 'plugins depend on each other in a cycle: d-x → d-y → d-x; break it by removing one dependency',
+    });
     expect(asked).toEqual([]);
     expect(await manager().list()).toEqual([]);
     expect(stagingLeft()).toEqual([]);
@@ -70,7 +75,10 @@ describe('a dependency cycle among npm packages', () => {
   it('is refused when the cycle closes, and nothing is installed', async () => {
     const fetched: string[] = [];
     const tarballs = new Map<string, string>();
-    for (const [name, needs] of [['n-x', 'n-y'], ['n-y', 'n-x']] as const) {
+    for (const [name, needs] of [
+      ['n-x', 'n-y'],
+      ['n-y', 'n-x'],
+    ] as const) {
       const dir = writePlugin(join(sandbox.root, 'npm', name), { name, dependencies: { [needs]: '^1.0.0' } }, 'package');
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0' }));
       const file = join(sandbox.root, `${name}.tgz`);
@@ -89,7 +97,10 @@ describe('a dependency cycle among npm packages', () => {
       },
     });
     const error = await managerError(() => manager().install('npm:n-x@1.0.0', { withDependencies: true, yes: true }));
-    expect(error).toMatchObject({ code: 'DEPENDENCY_CYCLE', message: 'plugins depend on each other in a cycle: n-x → n-y → n-x; break it by removing one dependency' });
+    expect(error).toMatchObject({
+      code: 'DEPENDENCY_CYCLE',
+      message: 'plugins depend on each other in a cycle: n-x → n-y → n-x; break it by removing one dependency',
+    });
     expect(fetched).toEqual(['n-x@1.0.0', 'n-y@^1.0.0']);
     expect(await manager().list()).toEqual([]);
     expect(stagingLeft()).toEqual([]);

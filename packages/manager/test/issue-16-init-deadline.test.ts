@@ -41,7 +41,11 @@ it('fails init at the init timeout, naming it', async () => {
 });
 
 it('keeps the call deadline for commands', async () => {
-  writePlugin(sandbox.plugins, { name: 'slow-command', commands: ['x'], body: '{ commands: { x: () => new Promise((resolve) => setTimeout(() => resolve("late"), 600)) } }' });
+  writePlugin(sandbox.plugins, {
+    name: 'slow-command',
+    commands: ['x'],
+    body: '{ commands: { x: () => new Promise((resolve) => setTimeout(() => resolve("late"), 600)) } }',
+  });
   manager = await open(sandbox, { initTimeoutMs: 5000 });
   await manager.install('slow-command');
   await manager.enable('slow-command');

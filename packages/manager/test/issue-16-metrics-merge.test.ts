@@ -29,8 +29,15 @@ it('adds up the counts of processes that flush at the same time', async () => {
   const rounds = 30;
   const flusher = () => run(process.execPath, [join(__dirname, 'fixtures', 'metrics-flush.cjs'), sandbox.home, String(rounds)]);
   await Promise.all([flusher(), flusher(), flusher()]);
-  const saved = JSON.parse(readFileSync(join(sandbox.home, 'history', 'metrics.json'), 'utf8')) as Record<string, { calls: number; failures: number; total_ns: number }>;
-  expect(saved['counter post_task_execute']).toMatchObject({ calls: 3 * rounds, failures: 3 * Math.ceil(rounds / 4), total_ns: 3 * rounds * 1000 });
+  const saved = JSON.parse(readFileSync(join(sandbox.home, 'history', 'metrics.json'), 'utf8')) as Record<
+    string,
+    { calls: number; failures: number; total_ns: number }
+  >;
+  expect(saved['counter post_task_execute']).toMatchObject({
+    calls: 3 * rounds,
+    failures: 3 * Math.ceil(rounds / 4),
+    total_ns: 3 * rounds * 1000,
+  });
 }, 60_000);
 
 it("leaves a host's own bus metrics alone, and writes each call once", async () => {

@@ -23,7 +23,9 @@ beforeEach(() => {
 });
 
 async function holdLock(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'hold-lock.cjs'), sandbox.home], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'hold-lock.cjs'), sandbox.home], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -50,7 +50,10 @@ it('MARATHON_LOCK_TIMEOUT_MS bounds how long the manager waits for another proce
   await lockTaken;
   const manager = await open(sandbox, { env: { PATH: process.env.PATH, MARATHON_LOCK_TIMEOUT_MS: '200' } });
   try {
-    await expect(manager.install('waits', { yes: true })).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining('try again later') });
+    await expect(manager.install('waits', { yes: true })).rejects.toMatchObject({
+      code: 'LOCK_TIMEOUT',
+      message: expect.stringContaining('try again later'),
+    });
   } finally {
     release();
     await held;

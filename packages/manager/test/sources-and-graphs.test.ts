@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ManagerError } from '@marathon/manager';
+import { type ManagerError } from '@marathon/manager';
 import { task, useManager, writePlugin } from './helpers';
 
 const { sandbox, manager, reopen } = useManager();
@@ -48,13 +48,17 @@ describe('sources', () => {
   it('refuses a malicious archive before it reaches the home', async () => {
     const file = join(sandbox.root, 'evil.tgz');
     execFileSync('sh', ['-c', `cd ${sandbox.root} && mkdir -p evil && ln -s /etc/passwd evil/plugin.json && tar czf evil.tgz evil`]);
-    const error = (await manager().install(file).catch((e: unknown) => e)) as ManagerError;
+    const error = (await manager()
+      .install(file)
+      .catch((e: unknown) => e)) as ManagerError;
     expect(error).toMatchObject({ code: 'TRUST_REFUSED' });
     expect(error.message).toContain('is a symbolic link');
   });
 
   it('says an npm spec needs a registry client', async () => {
-    await expect(manager().install('left-pad@^1.0.0')).rejects.toThrow("'left-pad@^1.0.0' is an npm package spec, and no npm registry client is configured");
+    await expect(manager().install('left-pad@^1.0.0')).rejects.toThrow(
+      "'left-pad@^1.0.0' is an npm package spec, and no npm registry client is configured",
+    );
   });
 });
 
@@ -114,7 +118,10 @@ describe('dependencies', () => {
     writePlugin(sandbox.plugins, { name: 'addon', dependencies: { core: '*' } });
     await manager().install('addon', { withDependencies: true });
     await manager().enable('addon');
-    await expect(manager().disable('core')).rejects.toMatchObject({ code: 'DEPENDENTS_ENABLED', message: "plugin 'core' is needed by enabled plugin 'addon': disable it first, or use --cascade" });
+    await expect(manager().disable('core')).rejects.toMatchObject({
+      code: 'DEPENDENTS_ENABLED',
+      message: "plugin 'core' is needed by enabled plugin 'addon': disable it first, or use --cascade",
+    });
     await expect(manager().uninstall('core')).rejects.toMatchObject({ code: 'DEPENDENTS_ENABLED' });
     expect(await manager().disable('core', { cascade: true })).toEqual(['addon', 'core']);
   });
@@ -151,7 +158,8 @@ describe('loading', () => {
   });
 
   it('reload lets a call in flight finish on the old instance and sends new calls to the new one', async () => {
-    const body = (version: string) => `{ commands: { slow: async (ctx) => { const end = Date.now() + 400; while (Date.now() < end) {} return '${version}'; }, fast: () => '${version}' } }`;
+    const body = (version: string) =>
+      `{ commands: { slow: async (ctx) => { const end = Date.now() + 400; while (Date.now() < end) {} return '${version}'; }, fast: () => '${version}' } }`;
     const source = writePlugin(sandbox.root, { name: 'swap', commands: ['slow', 'fast'], body: body('v1') }, 'swap-src');
     await manager().install(source);
     await manager().enable('swap');
@@ -170,7 +178,12 @@ describe('loading', () => {
       hooks: [{ name: 'pre_task_submit', priority: 10 }],
       body: "{ hooks: { pre_task_submit: (ctx, event) => success('rewrote', { task: { ...event.task, name: 'renamed' } }) } }",
     });
-    writePlugin(sandbox.plugins, { name: 'reader', permissions: ['task_read'], hooks: ['pre_task_submit'], body: "{ hooks: { pre_task_submit: (ctx, event) => success(event.task.name) } }" });
+    writePlugin(sandbox.plugins, {
+      name: 'reader',
+      permissions: ['task_read'],
+      hooks: ['pre_task_submit'],
+      body: '{ hooks: { pre_task_submit: (ctx, event) => success(event.task.name) } }',
+    });
     await manager().install('rewriter', { yes: true });
     await manager().install('reader');
     await manager().enable('rewriter');

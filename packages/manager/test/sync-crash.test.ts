@@ -26,7 +26,9 @@ afterEach(() => {
 async function hungSync(lock: Lockfile, after: 'install' | 'uninstall'): Promise<{ kill(): Promise<void> }> {
   const file = join(sandbox.root, 'target.lock.json');
   writeFileSync(file, JSON.stringify(lock));
-  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'sync-hangs.cjs'), sandbox.home, sandbox.plugins, file, after], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'sync-hangs.cjs'), sandbox.home, sandbox.plugins, file, after], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -58,7 +60,12 @@ it('rolls back a sync whose process died after removing one plugin and while ins
 
   // The target: keeper and joiner. Built from a home that has them (the lock's own format).
   const other = tempRoot();
-  const target = await PluginManager.open({ home: other.home, builtInPlugins: [sandbox.plugins], cwd: other.root, env: { PATH: process.env.PATH } });
+  const target = await PluginManager.open({
+    home: other.home,
+    builtInPlugins: [sandbox.plugins],
+    cwd: other.root,
+    env: { PATH: process.env.PATH },
+  });
   await target.install('keeper', { yes: true });
   await target.enable('keeper');
   await target.install('joiner', { yes: true });
@@ -85,12 +92,24 @@ it('rolls back a sync whose process died after removing one plugin and while ins
   expect(readFileSync(join(leaverData, 'notes.txt'), 'utf8')).toBe('kept across the rollback');
   expect(readdirSync(staging)).toEqual([]);
   // Both load (each load checks its files against the recorded digests) and answer.
-  expect((await next.dispatch('post_task_execute', { task: { id: 't', name: 'n', command: 'c', args: [], submitted_by: 'u', submitted_at: 's' } })).results.map((r) => r.plugin).sort()).toEqual(['keeper', 'leaver']);
+  expect(
+    (
+      await next.dispatch('post_task_execute', {
+        task: { id: 't', name: 'n', command: 'c', args: [], submitted_by: 'u', submitted_at: 's' },
+      })
+    ).results
+      .map((r) => r.plugin)
+      .sort(),
+  ).toEqual(['keeper', 'leaver']);
   await next.close();
 
   // And the sync, run again, completes.
   const again = await open(sandbox);
-  expect((await again.sync(lock)).map((step) => `${step.action} ${step.name}`).sort()).toEqual(['enable joiner', 'install joiner', 'remove leaver']);
+  expect((await again.sync(lock)).map((step) => `${step.action} ${step.name}`).sort()).toEqual([
+    'enable joiner',
+    'install joiner',
+    'remove leaver',
+  ]);
   expect((await again.list()).map((record) => `${record.name} ${record.status}`)).toEqual(['joiner enabled', 'keeper enabled']);
   await again.close();
 });
@@ -107,7 +126,10 @@ it('leaves alone the sync of a process that still holds the lock: the next one r
   // Opening and reading take no lock (issue 16): they see what the sync has committed so far.
   const reader = await open(sandbox, { lockTimeoutMs: 1000 });
   expect(await reader.list()).toEqual([]);
-  await expect(reader.install('keeper', { yes: true })).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining('try again later') });
+  await expect(reader.install('keeper', { yes: true })).rejects.toMatchObject({
+    code: 'LOCK_TIMEOUT',
+    message: expect.stringContaining('try again later'),
+  });
   await reader.close();
   expect(existsSync(join(staging, journal))).toBe(true);
   await syncing.kill();

@@ -36,7 +36,11 @@ it('a plugin whose worker was stopped under it while it initialised stays enable
   // The dispatch loads its handlers' plugins first; that load loses its worker, and the call loads again.
   const first = await manager().dispatch('post_task_execute', task('t-1'));
   expect(lost()).toBe(true);
-  expect(first.results).toEqual([expect.objectContaining({ plugin: 'bystander', result: expect.objectContaining({ success: true, message: 'bystander' }) })]);
-  expect((await manager().list()).map((record) => [record.name, record.status, record.error])).toEqual([['bystander', 'enabled', undefined]]);
+  expect(first.results).toEqual([
+    expect.objectContaining({ plugin: 'bystander', result: expect.objectContaining({ success: true, message: 'bystander' }) }),
+  ]);
+  expect((await manager().list()).map((record) => [record.name, record.status, record.error])).toEqual([
+    ['bystander', 'enabled', undefined],
+  ]);
   expect((await manager().dispatch('post_task_execute', task('t-2'))).results[0]?.result.success).toBe(true);
 });

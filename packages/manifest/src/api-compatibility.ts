@@ -12,11 +12,7 @@ export function isApiCompatible(pluginApi: string, hostApi: string = HOST_API_VE
 }
 
 /** Why a plugin does not fit this host, and what to upgrade; undefined when it fits. */
-export function apiIncompatibilityReason(
-  pluginApi: string,
-  hostApi: string = HOST_API_VERSION,
-  plugin?: string,
-): string | undefined {
+export function apiIncompatibilityReason(pluginApi: string, hostApi: string = HOST_API_VERSION, plugin?: string): string | undefined {
   if (isApiCompatible(pluginApi, hostApi)) return undefined;
   const subject = plugin === undefined ? 'this plugin' : `plugin '${plugin}'`;
   if (semver.valid(pluginApi) === null) {

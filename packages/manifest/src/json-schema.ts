@@ -10,7 +10,9 @@ let generated: Readonly<Record<string, unknown>> | undefined;
 export function manifestJsonSchema(): Readonly<Record<string, unknown>> {
   if (generated === undefined) {
     const { z } = require('zod') as typeof import('zod');
-    generated = Object.freeze(z.toJSONSchema(manifestSchemaModule().manifestSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>);
+    generated = Object.freeze(
+      z.toJSONSchema(manifestSchemaModule().manifestSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>,
+    );
   }
   return generated;
 }

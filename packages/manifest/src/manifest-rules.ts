@@ -74,10 +74,11 @@ function repeatIssues(
     if (name === undefined) return;
     const first = firstSeen.get(name);
     if (first === undefined) firstSeen.set(name, index);
-    else issues.push({
-      path: formatPath([...path, index]),
-      message: `${quote(name)} is listed twice (first at ${formatPath([...path, first])}); list it once`,
-    });
+    else
+      issues.push({
+        path: formatPath([...path, index]),
+        message: `${quote(name)} is listed twice (first at ${formatPath([...path, first])}); list it once`,
+      });
   });
   return issues;
 }
@@ -141,5 +142,12 @@ export function manifestRuleIssues(input: unknown, policy: ResourceLimits = DEFA
     const scope = own(input, block!);
     return isRecord(scope) ? repeatIssues(own(scope, key!), [block!, key!]) : [];
   });
-  return [...lists, ...dependencyIssues(input), ...scopeIssues(input), ...scopeLists, ...execRepeatIssues(input), ...limitIssues(input, policy)];
+  return [
+    ...lists,
+    ...dependencyIssues(input),
+    ...scopeIssues(input),
+    ...scopeLists,
+    ...execRepeatIssues(input),
+    ...limitIssues(input, policy),
+  ];
 }

@@ -71,10 +71,16 @@ export const hookObjectShape = {
   name: hookName,
   priority: z
     .int({ error: (issue) => `priority must be a whole number, got ${describeValue(issue.input)}` })
-    .min(AUTHOR_PRIORITY_RANGE.min, { error: `priority must be at least ${AUTHOR_PRIORITY_RANGE.min} (the operator can set more with marathon plugin priority)` })
-    .max(AUTHOR_PRIORITY_RANGE.max, { error: `priority must be at most ${AUTHOR_PRIORITY_RANGE.max} (the operator can set more with marathon plugin priority)` })
+    .min(AUTHOR_PRIORITY_RANGE.min, {
+      error: `priority must be at least ${AUTHOR_PRIORITY_RANGE.min} (the operator can set more with marathon plugin priority)`,
+    })
+    .max(AUTHOR_PRIORITY_RANGE.max, {
+      error: `priority must be at most ${AUTHOR_PRIORITY_RANGE.max} (the operator can set more with marathon plugin priority)`,
+    })
     .optional()
-    .meta({ description: `Higher runs first; ties run in load order. Default 0, from ${AUTHOR_PRIORITY_RANGE.min} to ${AUTHOR_PRIORITY_RANGE.max}; the operator may override it.` }),
+    .meta({
+      description: `Higher runs first; ties run in load order. Default 0, from ${AUTHOR_PRIORITY_RANGE.min} to ${AUTHOR_PRIORITY_RANGE.max}; the operator may override it.`,
+    }),
 };
 
 export const commandObjectShape = {
@@ -87,7 +93,7 @@ export const commandObjectShape = {
  * A name with something in it: a blank one would normalise to '' (the string form is trimmed),
  * a manifest that then no longer validates.
  */
-const authorName = z.string().regex(/\S/, { error: 'give the author\'s name' });
+const authorName = z.string().regex(/\S/, { error: "give the author's name" });
 
 export const authorObjectShape = {
   name: authorName,
@@ -103,9 +109,15 @@ const positiveInt = (what: string) =>
 
 export const limitsShape = {
   max_memory: positiveInt('max_memory').meta({ description: 'Bytes; at most the policy limit (64 MiB by default).' }),
-  max_cpu_time_ms: positiveInt('max_cpu_time_ms').meta({ description: 'Milliseconds of CPU time; at most the policy limit (10 s by default).' }),
-  max_network_connections: positiveInt('max_network_connections').meta({ description: 'Connections open at once; at most the policy limit (10 by default).' }),
-  max_file_descriptors: positiveInt('max_file_descriptors').meta({ description: 'Files open at once; at most the policy limit (20 by default).' }),
+  max_cpu_time_ms: positiveInt('max_cpu_time_ms').meta({
+    description: 'Milliseconds of CPU time; at most the policy limit (10 s by default).',
+  }),
+  max_network_connections: positiveInt('max_network_connections').meta({
+    description: 'Connections open at once; at most the policy limit (10 by default).',
+  }),
+  max_file_descriptors: positiveInt('max_file_descriptors').meta({
+    description: 'Files open at once; at most the policy limit (20 by default).',
+  }),
 };
 
 export const networkShape = {
@@ -141,13 +153,15 @@ export const pinnedCommandShape = {
           : `expected a list of argument prefixes such as [["status"]], got ${describeValue(issue.input)}`,
     })
     .min(1, { error: 'list at least one argument prefix, or write the command as a plain string to allow any arguments' })
-    .meta({ description: 'The arguments ctx.exec may start with: each inner list is one allowed prefix, e.g. [["status"], ["log", "--oneline"]].' }),
+    .meta({
+      description: 'The arguments ctx.exec may start with: each inner list is one allowed prefix, e.g. [["status"], ["log", "--oneline"]].',
+    }),
 };
 
 export const execShape = {
   allowed_commands: nonEmptyList(z.union([execCommand, z.strictObject(pinnedCommandShape)]), 'command').meta({
     description:
-      "Programs ctx.exec may run, without a shell: 'jq' takes any arguments; { \"command\": \"git\", \"args\": [[\"status\"]] } only arguments starting with a listed prefix.",
+      'Programs ctx.exec may run, without a shell: \'jq\' takes any arguments; { "command": "git", "args": [["status"]] } only arguments starting with a listed prefix.',
   }),
 };
 
@@ -225,8 +239,6 @@ export const OBJECT_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
 /** Where a misplaced nested key belongs, e.g. `allowed_hosts` → `network.allowed_hosts`. */
 export const NESTED_KEY_HOMES: ReadonlyMap<string, string> = new Map(
   [...OBJECT_KEYS].flatMap(([home, keys]) =>
-    home === '' || home.endsWith('[]')
-      ? []
-      : keys.filter((key) => key !== 'name').map((key): [string, string] => [key, `${home}.${key}`]),
+    home === '' || home.endsWith('[]') ? [] : keys.filter((key) => key !== 'name').map((key): [string, string] => [key, `${home}.${key}`]),
   ),
 );

@@ -24,7 +24,8 @@ export function firstExcessiveNesting(text: string, limit: number = MAX_MANIFEST
       lineStart = index + 1;
     }
     if (inString) {
-      if (char === 0x5c) index += 1; // a backslash escapes the next character, a quote included
+      if (char === 0x5c)
+        index += 1; // a backslash escapes the next character, a quote included
       else if (char === 0x22) inString = false;
       continue;
     }

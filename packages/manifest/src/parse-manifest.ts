@@ -13,9 +13,7 @@ export interface ParseManifestOptions {
   file?: string;
 }
 
-export type SafeParseManifestResult =
-  | { success: true; manifest: Manifest }
-  | { success: false; error: ManifestError };
+export type SafeParseManifestResult = { success: true; manifest: Manifest } | { success: false; error: ManifestError };
 
 /** Field order of the schema first, so a report reads top to bottom like the manifest. */
 function fieldRank(issue: ManifestIssue): number {

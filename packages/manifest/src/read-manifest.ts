@@ -7,7 +7,12 @@ import type { ParseManifestOptions } from './parse-manifest';
 
 export const MANIFEST_FILE = 'plugin.json';
 
-function fileError(code: 'MANIFEST_NOT_FOUND' | 'MANIFEST_UNREADABLE' | 'MANIFEST_TOO_LARGE', message: string, file: string, cause?: unknown) {
+function fileError(
+  code: 'MANIFEST_NOT_FOUND' | 'MANIFEST_UNREADABLE' | 'MANIFEST_TOO_LARGE',
+  message: string,
+  file: string,
+  cause?: unknown,
+) {
   return new ManifestError(code, [{ path: '(root)', message }], { file, cause });
 }
 
@@ -21,7 +26,11 @@ export async function readManifest(dir: string, options: Omit<ParseManifestOptio
       const stat = await handle.stat();
       if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
       if (stat.size > MAX_MANIFEST_BYTES) {
-        throw fileError('MANIFEST_TOO_LARGE', `${file} is ${stat.size} bytes, larger than the ${MAX_MANIFEST_BYTES} a manifest may be`, file);
+        throw fileError(
+          'MANIFEST_TOO_LARGE',
+          `${file} is ${stat.size} bytes, larger than the ${MAX_MANIFEST_BYTES} a manifest may be`,
+          file,
+        );
       }
       text = await handle.readFile('utf8');
     } finally {
@@ -31,7 +40,12 @@ export async function readManifest(dir: string, options: Omit<ParseManifestOptio
     if (cause instanceof ManifestError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw fileError('MANIFEST_NOT_FOUND', `no ${MANIFEST_FILE} in ${dir}: a plugin folder needs a ${MANIFEST_FILE} manifest at its top level`, file, cause);
+      throw fileError(
+        'MANIFEST_NOT_FOUND',
+        `no ${MANIFEST_FILE} in ${dir}: a plugin folder needs a ${MANIFEST_FILE} manifest at its top level`,
+        file,
+        cause,
+      );
     }
     if (code === 'EISDIR') throw fileError('MANIFEST_UNREADABLE', `${file} is not a file`, file, cause);
     const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (cause as Error).message;

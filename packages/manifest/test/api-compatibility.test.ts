@@ -1,11 +1,5 @@
 import { API_VERSION } from '@marathon/plugin-api';
-import {
-  ApiIncompatibleError,
-  HOST_API_VERSION,
-  apiIncompatibilityReason,
-  assertApiCompatible,
-  isApiCompatible,
-} from '@marathon/manifest';
+import { ApiIncompatibleError, HOST_API_VERSION, apiIncompatibilityReason, assertApiCompatible, isApiCompatible } from '@marathon/manifest';
 
 describe('plugin API compatibility', () => {
   it('the host provides the API of the plugin-api it is built with', () => {

@@ -27,8 +27,21 @@ describe('manifestJsonSchema', () => {
   it('is draft 2020-12 and lists every top-level key', () => {
     expect(manifestJsonSchema().$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(Object.keys(manifestJsonSchema().properties as object)).toEqual([
-      '$schema', 'name', 'version', 'description', 'author', 'api_version', 'main', 'permissions', 'hooks',
-      'commands', 'dependencies', 'network', 'env_vars', 'exec', 'limits',
+      '$schema',
+      'name',
+      'version',
+      'description',
+      'author',
+      'api_version',
+      'main',
+      'permissions',
+      'hooks',
+      'commands',
+      'dependencies',
+      'network',
+      'env_vars',
+      'exec',
+      'limits',
     ]);
     expect(manifestJsonSchema().required).toEqual(['name', 'version', 'api_version']);
     expect(manifestJsonSchema().additionalProperties).toBe(false);

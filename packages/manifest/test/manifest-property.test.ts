@@ -18,17 +18,31 @@ const anyValue = fc.anything({
 });
 
 const field = fc.constantFrom(
-  'name', 'version', 'description', 'author', 'api_version', 'main', 'permissions', 'hooks', 'commands',
-  'dependencies', 'network', 'env_vars', 'exec', 'limits', '$schema', '__proto__', 'constructor', 'toString',
+  'name',
+  'version',
+  'description',
+  'author',
+  'api_version',
+  'main',
+  'permissions',
+  'hooks',
+  'commands',
+  'dependencies',
+  'network',
+  'env_vars',
+  'exec',
+  'limits',
+  '$schema',
+  '__proto__',
+  'constructor',
+  'toString',
 );
 
 // Near-valid manifests reach the deeper checks that random values stop short of.
-const nearValid = fc
-  .tuple(fc.dictionary(field, anyValue, { maxKeys: 6 }), fc.boolean())
-  .map(([changes, keepBase]) => ({
-    ...(keepBase ? { name: 'p', version: '1.0.0', api_version: '1.0.0', permissions: ['network'] } : {}),
-    ...changes,
-  }));
+const nearValid = fc.tuple(fc.dictionary(field, anyValue, { maxKeys: 6 }), fc.boolean()).map(([changes, keepBase]) => ({
+  ...(keepBase ? { name: 'p', version: '1.0.0', api_version: '1.0.0', permissions: ['network'] } : {}),
+  ...changes,
+}));
 
 // Plain checks rather than expect(): this runs tens of thousands of times.
 function onlyManifestErrors(run: () => unknown): void {
@@ -45,18 +59,46 @@ function onlyManifestErrors(run: () => unknown): void {
 
 describe('parser robustness (property-based)', () => {
   it('throws nothing but ManifestError for any value', () => {
-    fc.assert(fc.property(anyValue, (input) => onlyManifestErrors(() => parseManifest(input))), { numRuns: 10_000 });
+    fc.assert(
+      fc.property(anyValue, (input) => onlyManifestErrors(() => parseManifest(input))),
+      { numRuns: 10_000 },
+    );
   });
 
   it('throws nothing but ManifestError for near-valid manifests', () => {
-    fc.assert(fc.property(nearValid, (input) => onlyManifestErrors(() => parseManifest(input))), { numRuns: 10_000 });
+    fc.assert(
+      fc.property(nearValid, (input) => onlyManifestErrors(() => parseManifest(input))),
+      { numRuns: 10_000 },
+    );
   });
 
   it('never throws from safeParseManifest, even for proxies and throwing getters', () => {
     const hostile = [
-      new Proxy({}, { ownKeys: () => { throw new Error('boom'); } }),
-      new Proxy({}, { get: () => { throw new Error('boom'); }, getOwnPropertyDescriptor: () => { throw new Error('boom'); } }),
-      Object.defineProperty({ version: '1.0.0', api_version: '1.0.0' }, 'name', { enumerable: true, get: () => { throw new Error('boom'); } }),
+      new Proxy(
+        {},
+        {
+          ownKeys: () => {
+            throw new Error('boom');
+          },
+        },
+      ),
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('boom');
+          },
+          getOwnPropertyDescriptor: () => {
+            throw new Error('boom');
+          },
+        },
+      ),
+      Object.defineProperty({ version: '1.0.0', api_version: '1.0.0' }, 'name', {
+        enumerable: true,
+        get: () => {
+          throw new Error('boom');
+        },
+      }),
     ];
     for (const input of hostile) {
       const result = safeParseManifest(input);
@@ -70,7 +112,10 @@ describe('parser robustness (property-based)', () => {
       fc.json({ maxDepth: 4 }),
       fc.json({ maxDepth: 3 }).map((json) => json.slice(0, Math.max(0, json.length - 1))),
     );
-    fc.assert(fc.property(text, (input) => onlyManifestErrors(() => parseManifestJson(input))), { numRuns: 10_000 });
+    fc.assert(
+      fc.property(text, (input) => onlyManifestErrors(() => parseManifestJson(input))),
+      { numRuns: 10_000 },
+    );
   });
 
   it('accepts every well-formed manifest, and its normalised form parses to itself', () => {
@@ -83,11 +128,21 @@ describe('parser robustness (property-based)', () => {
         api_version: fc.constantFrom('1.0.0', '1.2.3', '0.9.0'),
         description: fc.string({ maxLength: 80 }),
         permissions: fc.subarray([...PERMISSIONS]),
-        hooks: fc.subarray([...HOOK_TYPES]).chain((hooks) =>
-          fc.tuple(...hooks.map((name) => fc.oneof(fc.constant(name), fc.record({ name: fc.constant(name), priority: fc.integer({ min: -1000, max: 1000 }) })))),
-        ),
+        hooks: fc
+          .subarray([...HOOK_TYPES])
+          .chain((hooks) =>
+            fc.tuple(
+              ...hooks.map((name) =>
+                fc.oneof(fc.constant(name), fc.record({ name: fc.constant(name), priority: fc.integer({ min: -1000, max: 1000 }) })),
+              ),
+            ),
+          ),
         commands: fc.uniqueArray(word, { maxLength: 4 }),
-        dependencies: fc.dictionary(word.map((w) => `dep-${w}`), semverText.map((v) => `^${v}`), { maxKeys: 3 }),
+        dependencies: fc.dictionary(
+          word.map((w) => `dep-${w}`),
+          semverText.map((v) => `^${v}`),
+          { maxKeys: 3 },
+        ),
       })
       .map((manifest) => ({
         ...manifest,

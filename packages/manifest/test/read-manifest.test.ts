@@ -101,7 +101,13 @@ describe('parseManifestJson: bad JSON is reported with line and column', () => {
     ['a missing closing brace', '{"name": "x"', 1, 13, "expected '}'"],
     ['text after the object', '{"name": "x"} {}', 1, 15, 'unexpected text after the end of the JSON value'],
     ['a repeated key', '{\n  "permissions": [],\n  "permissions": ["exec"]\n}', 3, 3, 'key permissions appears twice; keep one'],
-    ['a repeated nested key', '{"network": {"allowed_hosts": [], "allowed_hosts": []}}', 1, 35, 'key network.allowed_hosts appears twice; keep one'],
+    [
+      'a repeated nested key',
+      '{"network": {"allowed_hosts": [], "allowed_hosts": []}}',
+      1,
+      35,
+      'key network.allowed_hosts appears twice; keep one',
+    ],
   ];
   it.each(cases)('%s', (_label, text, line, column, message) => {
     const error = textError(text);

@@ -11,7 +11,9 @@ describe('the normalised manifest survives a round trip through JSON', () => {
   });
 
   it('keeps other priorities as written', () => {
-    const manifest = parseManifestJson('{"name":"p","version":"1.0.0","api_version":"1.0.0","hooks":[{"name":"cli_command","priority":-5},"user_auth"]}');
+    const manifest = parseManifestJson(
+      '{"name":"p","version":"1.0.0","api_version":"1.0.0","hooks":[{"name":"cli_command","priority":-5},"user_auth"]}',
+    );
     expect(manifest.hooks.map((hook) => hook.priority)).toEqual([-5, 0]);
   });
 });

@@ -25,7 +25,8 @@ type ResultFields = { success?: unknown; message?: unknown; continue_chain?: unk
 function fieldProblem(candidate: ResultFields): string | undefined {
   if (typeof candidate.success !== 'boolean') return 'an object without a boolean success';
   if (candidate.message !== undefined && typeof candidate.message !== 'string') return 'an object whose message is not a string';
-  if (candidate.continue_chain !== undefined && typeof candidate.continue_chain !== 'boolean') return 'an object whose continue_chain is not a boolean';
+  if (candidate.continue_chain !== undefined && typeof candidate.continue_chain !== 'boolean')
+    return 'an object whose continue_chain is not a boolean';
   return undefined;
 }
 

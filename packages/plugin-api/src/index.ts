@@ -32,13 +32,7 @@ export type {
   DigestEncoding,
   CryptoInput,
 } from './context';
-export type {
-  HookHandler,
-  HookHandlers,
-  CommandHandler,
-  CommandOutput,
-  PluginDefinition,
-} from './plugin-definition';
+export type { HookHandler, HookHandlers, CommandHandler, CommandOutput, PluginDefinition } from './plugin-definition';
 export {
   API_VERSION,
   Permission,

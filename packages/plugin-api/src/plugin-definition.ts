@@ -4,10 +4,7 @@ import type { HookResult } from './hook-result';
 import type { HookType } from './runtime';
 
 /** A hook handler: receives the sandboxed ctx and the hook's event; may be async. */
-export type HookHandler<K extends HookType = HookType> = (
-  ctx: Context,
-  event: HookEventMap[K],
-) => HookResult | Promise<HookResult>;
+export type HookHandler<K extends HookType = HookType> = (ctx: Context, event: HookEventMap[K]) => HookResult | Promise<HookResult>;
 
 /**
  * What a command may return: a string is printed; a HookResult with `success: false` fails the

@@ -53,7 +53,10 @@ describe('MarathonError', () => {
 
     class ShapeError extends TypeError {
       readonly details: readonly string[] = [];
-      constructor(readonly code: string, message: string) {
+      constructor(
+        readonly code: string,
+        message: string,
+      ) {
         super(message);
         MarathonError.brand(this);
       }

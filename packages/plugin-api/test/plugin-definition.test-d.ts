@@ -18,9 +18,7 @@ import {
 
 // Every hook has an event type, and nothing else does.
 expectTypeOf<keyof HookEventMap>().toEqualTypeOf<HookType>();
-expectTypeOf<Permission>().toEqualTypeOf<
-  'task_read' | 'task_write' | 'user_auth' | 'network' | 'filesystem' | 'env_vars' | 'exec'
->();
+expectTypeOf<Permission>().toEqualTypeOf<'task_read' | 'task_write' | 'user_auth' | 'network' | 'filesystem' | 'env_vars' | 'exec'>();
 
 // The hello-world plugin, as docs/design.md ("A plugin's code") writes it, compiles; handler parameters are inferred.
 definePlugin({
@@ -55,9 +53,7 @@ expectTypeOf(ctx.env.get('HOME')).toEqualTypeOf<string | undefined>();
 expectTypeOf(ctx.exec('git', ['status'])).resolves.toHaveProperty('exit_code');
 expectTypeOf(ctx.net.fetch('https://hooks.example.com')).resolves.toHaveProperty('status');
 expectTypeOf<HookHandler<'config_validate'>>().parameter(1).toHaveProperty('config');
-expectTypeOf<CommandHandler>().returns.toEqualTypeOf<
-  string | HookResult | void | Promise<string | HookResult | void>
->();
+expectTypeOf<CommandHandler>().returns.toEqualTypeOf<string | HookResult | void | Promise<string | HookResult | void>>();
 
 // A handler returning the wrong type does not compile.
 definePlugin({

@@ -51,9 +51,14 @@ describe('vocabulary', () => {
   });
 
   it('knows which hooks can veto', () => {
-    expect([...VETO_HOOK_TYPES].sort()).toEqual(
-      ['cli_command', 'config_validate', 'pre_task_execute', 'pre_task_submit', 'user_auth', 'user_authz'],
-    );
+    expect([...VETO_HOOK_TYPES].sort()).toEqual([
+      'cli_command',
+      'config_validate',
+      'pre_task_execute',
+      'pre_task_submit',
+      'user_auth',
+      'user_authz',
+    ]);
     expect(isVetoHook('pre_task_submit')).toBe(true);
     expect(isVetoHook('post_task_submit')).toBe(false);
     expect(isVetoHook('cli_command')).toBe(true);
@@ -143,7 +148,7 @@ describe('definePlugin', () => {
     expect(Object.isFrozen(plugin.commands)).toBe(true);
   });
 
-  it('copies the tables, so later changes to the caller\'s objects do not reach the plugin', () => {
+  it("copies the tables, so later changes to the caller's objects do not reach the plugin", () => {
     const commands: Record<string, () => string> = { hello };
     const plugin = definePlugin({ commands });
     commands.sneaky = () => 'late';
@@ -162,7 +167,11 @@ describe('definePlugin', () => {
     ['a hook that is not a function', { hooks: { user_auth: 'allow' } }, /hooks.user_auth must be a function/],
     ['commands that is not an object', { commands: 'hello' }, /'commands' must be an object/],
     ['a command name with a space', { commands: { 'say hi': hello } }, /unknown command name 'say hi'/],
-    ['a command name of 65 characters', { commands: { [`c${'x'.repeat(64)}`]: hello } }, /unknown command name 'cx+'; .+ at most 64 characters/],
+    [
+      'a command name of 65 characters',
+      { commands: { [`c${'x'.repeat(64)}`]: hello } },
+      /unknown command name 'cx+'; .+ at most 64 characters/,
+    ],
     ['a command that is not a function', { commands: { hello: 'Hello' } }, /commands.hello must be a function/],
   ];
   it.each(refusals)('refuses %s with a clear TypeError', (_label, input, message) => {

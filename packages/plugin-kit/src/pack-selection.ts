@@ -13,11 +13,40 @@ import type { FileProblem, PluginFile } from '@marathon/security/trust';
  * packs, VCS/npm config, and the names secrets live under (.env, .npmrc, .netrc, keys).
  */
 export const DEFAULT_PACK_IGNORE: readonly string[] = [
-  '.git/', '.hg/', '.svn/', 'node_modules/', '.marathon/', '.idea/', '.vscode/', '.nyc_output/',
-  '.DS_Store', 'Thumbs.db', '*.log', '*.tgz', '*.swp',
-  '.gitignore', '.gitattributes', '.gitmodules', '.npmignore', '.editorconfig',
-  '.npmrc', '.yarnrc', '.yarnrc.yml', '.netrc', '.git-credentials', '.env', '.env.*',
-  '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', 'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519',
+  '.git/',
+  '.hg/',
+  '.svn/',
+  'node_modules/',
+  '.marathon/',
+  '.idea/',
+  '.vscode/',
+  '.nyc_output/',
+  '.DS_Store',
+  'Thumbs.db',
+  '*.log',
+  '*.tgz',
+  '*.swp',
+  '.gitignore',
+  '.gitattributes',
+  '.gitmodules',
+  '.npmignore',
+  '.editorconfig',
+  '.npmrc',
+  '.yarnrc',
+  '.yarnrc.yml',
+  '.netrc',
+  '.git-credentials',
+  '.env',
+  '.env.*',
+  '*.pem',
+  '*.key',
+  '*.p12',
+  '*.pfx',
+  '*.jks',
+  'id_rsa',
+  'id_dsa',
+  'id_ecdsa',
+  'id_ed25519',
 ];
 
 /** What in a file's content marks it as a secret: never echoed, only named. */
@@ -49,7 +78,12 @@ export interface PackSelection {
 
 function globMatches(pattern: string, name: string): boolean {
   const body = pattern.endsWith('/') ? pattern.slice(0, -1) : pattern;
-  const regex = new RegExp(`^${body.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${body
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return regex.test(name);
 }
 
@@ -61,14 +95,22 @@ function secretIn(text: string): { line: number; kind: string } | undefined {
   for (const [pattern, kind] of SECRET_PATTERNS) {
     const match = pattern.exec(text);
     // A pattern may begin with the separator before the secret: count lines from the secret itself.
-    if (match !== null) return { line: text.slice(0, match.index + match[0].length - match[0].trimStart().length).split('\n').length, kind };
+    if (match !== null)
+      return { line: text.slice(0, match.index + match[0].length - match[0].trimStart().length).split('\n').length, kind };
   }
   return undefined;
 }
 
 /** Normalises --include values to relative POSIX paths without ./ or a trailing slash. */
 function normalise(include: readonly string[]): string[] {
-  return include.map((path) => path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '')).filter((path) => path !== '' && path !== '.');
+  return include
+    .map((path) =>
+      path
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, ''),
+    )
+    .filter((path) => path !== '' && path !== '.');
 }
 
 /**
@@ -76,7 +118,11 @@ function normalise(include: readonly string[]): string[] {
  * inside it is included (a big node_modules costs nothing). `include` names files or folders,
  * relative to `root`, packed whatever the ignore list or the secret check says.
  */
-export async function selectPackFiles(root: string, includeOption: readonly string[] = [], maxFileBytes = Number.MAX_SAFE_INTEGER): Promise<PackSelection & { unmatched: string[] }> {
+export async function selectPackFiles(
+  root: string,
+  includeOption: readonly string[] = [],
+  maxFileBytes = Number.MAX_SAFE_INTEGER,
+): Promise<PackSelection & { unmatched: string[] }> {
   const include = normalise(includeOption);
   const matched = new Set<string>();
   const included = (path: string) => {

@@ -49,7 +49,13 @@ function tarballName(name: string, version: string): string {
  * every install would refuse. A difference pack itself makes (a file left out by the ignore list)
  * is not the author's: dropSignatureBrokenByPack deals with those.
  */
-async function refuseStaleSignature(copy: string, source: string, ignored: readonly string[], trusted: ReadonlyMap<string, KeyObject>, plugin: { name: string; version: string }): Promise<void> {
+async function refuseStaleSignature(
+  copy: string,
+  source: string,
+  ignored: readonly string[],
+  trusted: ReadonlyMap<string, KeyObject>,
+  plugin: { name: string; version: string },
+): Promise<void> {
   const check = await verifyPlugin(copy, trusted, plugin);
   if (check.status !== 'modified') return;
   const leftOut = ignored.some((path) => check.file === path || (path.endsWith('/') && check.file?.startsWith(path) === true));
@@ -65,7 +71,11 @@ async function refuseStaleSignature(copy: string, source: string, ignored: reado
  * files can differ from the ones the author signed. Such a signature would make every install
  * refuse the package: it is left out, and the warning says how to publish it signed.
  */
-async function dropSignatureBrokenByPack(copy: string, trusted: ReadonlyMap<string, KeyObject>, plugin: { name: string; version: string }): Promise<string[]> {
+async function dropSignatureBrokenByPack(
+  copy: string,
+  trusted: ReadonlyMap<string, KeyObject>,
+  plugin: { name: string; version: string },
+): Promise<string[]> {
   const check = await verifyPlugin(copy, trusted, plugin);
   if (check.status !== 'modified') return [];
   await rm(join(copy, SIGNATURE_FILE), { force: true });
@@ -82,7 +92,12 @@ export async function packPlugin(folder: string, options: PackOptions): Promise<
     const copy = join(work, 'package');
     const { files, problems, ignored, secrets, unmatched } = await selectPackFiles(source, options.include, options.policy.max_plugin_size);
     if (unmatched.length > 0) throw new RegistryError('PACK_REFUSED', `--include names what is not in ${source}: ${unmatched.join(', ')}`);
-    if (problems.length > 0) throw new RegistryError('PACK_REFUSED', `${source} cannot be packed:`, problems.map((problem) => `${problem.path}: ${problem.reason}`));
+    if (problems.length > 0)
+      throw new RegistryError(
+        'PACK_REFUSED',
+        `${source} cannot be packed:`,
+        problems.map((problem) => `${problem.path}: ${problem.reason}`),
+      );
     if (secrets.length > 0) {
       throw new RegistryError(
         'PACK_REFUSED',
@@ -100,11 +115,15 @@ export async function packPlugin(folder: string, options: PackOptions): Promise<
     try {
       existing = JSON.parse(await readFile(join(source, 'package.json'), 'utf8')) as Record<string, unknown>;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new RegistryError('PACK_REFUSED', `${source}/package.json is not valid JSON`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new RegistryError('PACK_REFUSED', `${source}/package.json is not valid JSON`);
     }
     for (const field of ['name', 'version'] as const) {
       if (existing[field] !== undefined && existing[field] !== manifest[field]) {
-        throw new RegistryError('PACK_REFUSED', `package.json says ${field} ${String(existing[field])} but plugin.json says ${manifest[field]}; make them the same (or remove it from package.json)`);
+        throw new RegistryError(
+          'PACK_REFUSED',
+          `package.json says ${field} ${String(existing[field])} but plugin.json says ${manifest[field]}; make them the same (or remove it from package.json)`,
+        );
       }
     }
     // Without a key, the folder's own signature is packed — if it still holds once pack has written package.json.
@@ -113,15 +132,36 @@ export async function packPlugin(folder: string, options: PackOptions): Promise<
     await writeFile(join(copy, 'package.json'), `${JSON.stringify(pluginPackageJson(manifest, existing), null, 2)}\n`);
     if (options.privateKeyPem !== undefined) await signPlugin(copy, options.privateKeyPem, manifest);
     const dropped = keptSignature ? await dropSignatureBrokenByPack(copy, options.trustedKeys, manifest) : [];
-    const inspection = await inspectPlugin(copy, { policy: options.policy, trustedKeys: options.trustedKeys, source: 'archive', force: false });
-    if (!inspection.decision.allowed) throw new RegistryError('PACK_REFUSED', `${manifest.name} ${manifest.version} would be refused at install:`, inspection.decision.refusals);
+    const inspection = await inspectPlugin(copy, {
+      policy: options.policy,
+      trustedKeys: options.trustedKeys,
+      source: 'archive',
+      force: false,
+    });
+    if (!inspection.decision.allowed)
+      throw new RegistryError(
+        'PACK_REFUSED',
+        `${manifest.name} ${manifest.version} would be refused at install:`,
+        inspection.decision.refusals,
+      );
     const packed = (await listPluginFiles(copy)).files.map((file) => file.path).sort();
     await mkdir(options.outputDir, { recursive: true });
     const file = join(resolve(options.outputDir), tarballName(manifest.name, manifest.version));
     const tar = require('tar') as typeof import('tar');
     await tar.create({ gzip: true, cwd: copy, prefix: 'package/', portable: true, mtime: FIXED_MTIME, file }, packed);
-    const integrity = `sha512-${createHash('sha512').update(await readFile(file)).digest('base64')}`;
-    return { file, name: manifest.name, version: manifest.version, integrity, files: packed, signed: options.privateKeyPem !== undefined, warnings: [...dropped, ...inspection.decision.warnings], ignored };
+    const integrity = `sha512-${createHash('sha512')
+      .update(await readFile(file))
+      .digest('base64')}`;
+    return {
+      file,
+      name: manifest.name,
+      version: manifest.version,
+      integrity,
+      files: packed,
+      signed: options.privateKeyPem !== undefined,
+      warnings: [...dropped, ...inspection.decision.warnings],
+      ignored,
+    };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

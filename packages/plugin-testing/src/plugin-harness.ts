@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Manifest } from '@marathon/manifest';
 import type { HookEventMap, HookResult, HookType, JsonValue, ResourceLimits } from '@marathon/plugin-api';
-import { DEFAULT_POLICY, inspectPlugin, SandboxHost, type AuditEntry, type ExecStub, type FetchStub, type LogEntry, type SandboxedPlugin } from '@marathon/security';
+import {
+  DEFAULT_POLICY,
+  inspectPlugin,
+  SandboxHost,
+  type AuditEntry,
+  type ExecStub,
+  type FetchStub,
+  type LogEntry,
+  type SandboxedPlugin,
+} from '@marathon/security';
 import { PluginTestError } from './plugin-test-error';
 
 export interface LoadPluginOptions {
@@ -56,9 +65,15 @@ export class TestPlugin {
    */
   static async load(folder: string, options: LoadPluginOptions = {}): Promise<TestPlugin> {
     const dir = resolve(folder);
-    const { manifest, decision, apiIncompatible } = await inspectPlugin(dir, { policy: DEFAULT_POLICY, trustedKeys: new Map(), source: 'folder', force: options.force === true });
+    const { manifest, decision, apiIncompatible } = await inspectPlugin(dir, {
+      policy: DEFAULT_POLICY,
+      trustedKeys: new Map(),
+      source: 'folder',
+      force: options.force === true,
+    });
     const refusals = [...decision.refusals, ...(apiIncompatible === undefined ? [] : [apiIncompatible])];
-    if (refusals.length > 0) throw new PluginTestError('INSTALL_REFUSED', `${manifest.name} would be refused by marathon plugin install:`, refusals);
+    if (refusals.length > 0)
+      throw new PluginTestError('INSTALL_REFUSED', `${manifest.name} would be refused by marathon plugin install:`, refusals);
     const root = mkdtempSync(join(tmpdir(), `marathon-test-${manifest.name.replace(/[^a-z0-9-]/g, '-')}-`));
     const logs: LogEntry[] = [];
     const host = new SandboxHost({
@@ -70,7 +85,12 @@ export class TestPlugin {
       env: { ...options.env },
       ...(options.fetch === undefined && options.exec === undefined
         ? {}
-        : { stubs: { ...(options.fetch === undefined ? {} : { fetch: options.fetch }), ...(options.exec === undefined ? {} : { exec: options.exec }) } }),
+        : {
+            stubs: {
+              ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+              ...(options.exec === undefined ? {} : { exec: options.exec }),
+            },
+          }),
       onLog: (entry) => logs.push(entry),
     });
     const dataDir = join(root, 'data');
@@ -96,7 +116,8 @@ export class TestPlugin {
   /** Runs a command; returns what it printed. Throws PluginTestError when the command fails. */
   async command(name: string, args: readonly string[] = []): Promise<string | undefined> {
     const result = await this.plugin.runCommand(name, args);
-    if (!result.ok) throw new PluginTestError('COMMAND_FAILED', `${this.manifest.name} ${name}: ${result.error.message}`, [], result.error.pluginStack);
+    if (!result.ok)
+      throw new PluginTestError('COMMAND_FAILED', `${this.manifest.name} ${name}: ${result.error.message}`, [], result.error.pluginStack);
     return result.output;
   }
 

@@ -24,7 +24,10 @@ export class PluginTestError extends MarathonError<PluginTestErrorCode> {
     super(code, message, { details });
     if (pluginStack !== undefined && this.stack !== undefined) {
       const header = `${this.name}: ${this.message}`;
-      const frames = pluginStack.split('\n').map((frame) => `    ${frame}`).join('\n');
+      const frames = pluginStack
+        .split('\n')
+        .map((frame) => `    ${frame}`)
+        .join('\n');
       if (this.stack.startsWith(header)) this.stack = `${header}\n${frames}${this.stack.slice(header.length)}`;
     }
   }

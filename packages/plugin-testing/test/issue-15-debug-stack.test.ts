@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { loadPlugin, PluginTestError, type TestPlugin } from '@marathon/plugin-testing';
 
 const folder = join(__dirname, 'fixtures', 'kit-demo');
-const throwLine = readFileSync(join(folder, 'index.js'), 'utf8').split('\n').findIndex((line) => line.includes("throw new Error('this command always fails')")) + 1;
+const throwLine =
+  readFileSync(join(folder, 'index.js'), 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes("throw new Error('this command always fails')")) + 1;
 
 let plugin: TestPlugin | undefined;
 afterEach(async () => {

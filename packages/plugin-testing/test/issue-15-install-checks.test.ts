@@ -16,8 +16,14 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 function plugin(name: string, code: string, extra: Record<string, string> = {}): string {
   const dir = join(root, name);
   cpSync(join(__dirname, 'fixtures', 'kit-demo'), dir, { recursive: true });
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name, version: '1.0.0', api_version: '1.0.0', permissions: [], hooks: [], commands: [{ name: 'where' }] }));
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin } from '@marathon/plugin-api';\n${code}\nexport default definePlugin({ commands: { where: () => place } });\n`);
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({ name, version: '1.0.0', api_version: '1.0.0', permissions: [], hooks: [], commands: [{ name: 'where' }] }),
+  );
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin } from '@marathon/plugin-api';\n${code}\nexport default definePlugin({ commands: { where: () => place } });\n`,
+  );
   for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text);
   return dir;
 }
@@ -60,7 +66,7 @@ test('force loads past scanner findings, as install --force installs them; file 
   expect((await refusal(dir, true)).details).toEqual([expect.stringMatching(/^notes\.ts: files of this kind are not allowed/)]);
 });
 
-test('a bundler\'s typeof guard passes both install and the tests', async () => {
+test("a bundler's typeof guard passes both install and the tests", async () => {
   const dir = plugin('bundled', 'const place = typeof process !== "undefined" ? "node" : "sandbox";');
   const loaded = await loadPlugin(dir);
   try {
@@ -72,7 +78,17 @@ test('a bundler\'s typeof guard passes both install and the tests', async () => 
 
 test('a plugin for a plugin API this host does not have fails its tests as install refuses it (API_INCOMPATIBLE)', async () => {
   const dir = plugin('from-the-future', "const place = 'here';");
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name: 'from-the-future', version: '1.0.0', api_version: '2.0.0', permissions: [], hooks: [], commands: [{ name: 'where' }] }));
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({
+      name: 'from-the-future',
+      version: '1.0.0',
+      api_version: '2.0.0',
+      permissions: [],
+      hooks: [],
+      commands: [{ name: 'where' }],
+    }),
+  );
   const install = await inspectPlugin(dir, { policy: DEFAULT_POLICY, trustedKeys: new Map(), source: 'folder' });
   expect(install.apiIncompatible).toMatch(/from-the-future/);
   const error = await refusal(dir);

@@ -21,7 +21,10 @@ test('calls hooks: a veto, a rewrite, and effects on the data folder and the sto
   expect(await plugin.hook('pre_task_submit', taskEvent({ command: 'rm' }))).toMatchObject({ success: false, message: 'no rm here' });
   const rewrite = await plugin.hook('pre_task_submit', taskEvent({ args: ['all'] }));
   expect(rewrite.result_data).toMatchObject({ task: { args: ['all', '--checked'] } });
-  expect(await plugin.hook('post_task_execute', taskEvent({ id: 't-7' }, { exit_code: 2, duration_ms: 40 }))).toMatchObject({ success: true, message: 'recorded' });
+  expect(await plugin.hook('post_task_execute', taskEvent({ id: 't-7' }, { exit_code: 2, duration_ms: 40 }))).toMatchObject({
+    success: true,
+    message: 'recorded',
+  });
   expect(readFileSync(join(plugin.dataDir, 'done.jsonl'), 'utf8')).toBe('{"id":"t-7","exit_code":2}\n');
   expect(await plugin.storage()).toEqual({ last: 't-7' });
 });

@@ -71,7 +71,10 @@ export function allowedCredentials(settings: NpmSettings): Map<string, Set<strin
     if (url.username !== '' || url.password !== '') {
       // What Node sends for a URL's user part (minipass-fetch passes it as written).
       allow(urlOrigin(url), `Basic ${Buffer.from(`${url.username}:${url.password}`).toString('base64')}`);
-      allow(urlOrigin(url), `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`);
+      allow(
+        urlOrigin(url),
+        `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
+      );
     }
   }
   for (const key of Object.keys(settings.options)) {
@@ -101,14 +104,22 @@ export function credentialGuard(settings: NpmSettings, options: { timeout: numbe
     override addRequest(request: ClientRequest, requestOptions: RequestOptions): void {
       const header = request.getHeader('authorization');
       if (header !== undefined) {
-        const origin = originOf(requestOptions.protocol ?? request.protocol, requestOptions.hostname ?? requestOptions.host ?? request.host, requestOptions.port ?? undefined);
+        const origin = originOf(
+          requestOptions.protocol ?? request.protocol,
+          requestOptions.hostname ?? requestOptions.host ?? request.host,
+          requestOptions.port ?? undefined,
+        );
         if (allowed.get(origin)?.has(String(header)) !== true) request.removeHeader('authorization');
       }
       super.addRequest(request, requestOptions);
     }
   }
   const make = (proxy: string | undefined) =>
-    new CredentialGuardAgent({ timeout: options.timeout, ...(proxy === undefined ? {} : { proxy }), ...(settings.proxy.noProxy === undefined ? {} : { noProxy: settings.proxy.noProxy }) });
+    new CredentialGuardAgent({
+      timeout: options.timeout,
+      ...(proxy === undefined ? {} : { proxy }),
+      ...(settings.proxy.noProxy === undefined ? {} : { noProxy: settings.proxy.noProxy }),
+    });
   const https = make(settings.proxy.https);
   const http = make(settings.proxy.http);
   return (url) => (url.protocol === 'https:' ? https : http);

@@ -50,7 +50,11 @@ export async function acquireFileLock(file: string, options: FileLockOptions): P
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       const waited = clock.now() - started;
-      if (waited > timeout) throw new RegistryError('LOCK_TIMEOUT', `another marathon process has held ${options.held} for ${Math.round(waited / 1000)} s; try again later`);
+      if (waited > timeout)
+        throw new RegistryError(
+          'LOCK_TIMEOUT',
+          `another marathon process has held ${options.held} for ${Math.round(waited / 1000)} s; try again later`,
+        );
       if (!told && waited >= 1000) {
         told = true;
         options.onWait?.(`waiting for another marathon process to finish with ${options.held}…`);

@@ -56,7 +56,10 @@ async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
 
 async function refuseLink(path: string): Promise<never> {
   const target = await readlink(path).catch(() => '?');
-  throw new RegistryError('HOME_UNSAFE', `${path} is a symbolic link (to ${target}): Marathon writes and deletes in it and does not follow links out of its home. Replace the link with a real folder holding the same files, then try again`);
+  throw new RegistryError(
+    'HOME_UNSAFE',
+    `${path} is a symbolic link (to ${target}): Marathon writes and deletes in it and does not follow links out of its home. Replace the link with a real folder holding the same files, then try again`,
+  );
 }
 
 /** Installed copies and data folders (`data/<name>`, `data/@scope`, `data/@scope/<name>`) are real folders, never links. */

@@ -56,7 +56,16 @@ export function marathonHome(explicit?: string, env: NodeJS.ProcessEnv = process
  * every open (home-guard.ts). `plugins/` is not among them: it is a search path the operator fills.
  */
 export function ownedFolders(home: MarathonHome): string[] {
-  return [home.installedDir, home.stagingDir, join(home.root, 'data'), join(home.root, 'storage'), home.historyDir, home.keysDir, home.cliDir, home.cacheDir];
+  return [
+    home.installedDir,
+    home.stagingDir,
+    join(home.root, 'data'),
+    join(home.root, 'storage'),
+    home.historyDir,
+    home.keysDir,
+    home.cliDir,
+    home.cacheDir,
+  ];
 }
 
 /**

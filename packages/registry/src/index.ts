@@ -1,4 +1,12 @@
-export { marathonHome, homeEntryOwner, installFolderName, installFolderProblem, ownedFolders, stagingOwner, stagingPrefix } from './marathon-home';
+export {
+  marathonHome,
+  homeEntryOwner,
+  installFolderName,
+  installFolderProblem,
+  ownedFolders,
+  stagingOwner,
+  stagingPrefix,
+} from './marathon-home';
 export { secureHome } from './home-guard';
 export { ownStagingPrefix, processRuns, processStartTime } from './process-start';
 export { removeInHome, moveInHome } from './safe-remove';

@@ -59,7 +59,13 @@ function isUrl(request: string): boolean {
 }
 
 function looksLikePath(request: string): boolean {
-  return request.startsWith('.') || request.startsWith('/') || request.startsWith('~') || (request.includes('/') && !request.startsWith('@')) || request.includes('\\');
+  return (
+    request.startsWith('.') ||
+    request.startsWith('/') ||
+    request.startsWith('~') ||
+    (request.includes('/') && !request.startsWith('@')) ||
+    request.includes('\\')
+  );
 }
 
 function expandHome(path: string): string {
@@ -87,7 +93,8 @@ async function unpack(archive: string, stagingRoot: string, options: StageOption
 async function copyFolder(source: string, stagingRoot: string, maxBytes: number): Promise<string> {
   // Refuse an oversized folder before copying it, so that a huge one cannot fill the disk.
   const { totalBytes } = await listPluginFiles(source);
-  if (totalBytes > maxBytes) throw new RegistryError('SOURCE_NOT_FOUND', `${source} holds ${totalBytes} bytes, over the ${maxBytes} a plugin may be`);
+  if (totalBytes > maxBytes)
+    throw new RegistryError('SOURCE_NOT_FOUND', `${source} holds ${totalBytes} bytes, over the ${maxBytes} a plugin may be`);
   const target = join(stagingRoot, 'copy');
   // Symlinks are copied as symlinks, for the trust gate to refuse; never followed.
   await cp(source, target, { recursive: true, dereference: false, verbatimSymlinks: true, errorOnExist: true, force: false });
@@ -164,10 +171,14 @@ async function stageInto(request: string, stagingRoot: string, options: StageOpt
   const { plugins } = await discover(options.paths);
   const found = plugins.find((plugin) => plugin.name === request);
   if (found === undefined) {
-    const hint = didYouMean(request, plugins.map((plugin) => plugin.name));
+    const hint = didYouMean(
+      request,
+      plugins.map((plugin) => plugin.name),
+    );
     const where = options.paths.map((path) => path.path).join(', ');
     // A name `plugin search` listed is a package on the registry, not a folder here: say how to get it.
-    const npm = packageNameProblem(request) === undefined ? `; to install it from the npm registry: marathon plugin install npm:${request}` : '';
+    const npm =
+      packageNameProblem(request) === undefined ? `; to install it from the npm registry: marathon plugin install npm:${request}` : '';
     throw new RegistryError('SOURCE_NOT_FOUND', `no plugin named '${request}' in the search paths${hint}; searched ${where}${npm}`);
   }
   return { kind: 'search-path', spec: found.name, dir: await copyFolder(found.dir, stagingRoot, options.maxBytes), stagingRoot };

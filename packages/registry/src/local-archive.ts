@@ -27,16 +27,27 @@ export async function copyLocalArchive(path: string, copy: string, maxBytes: num
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new RegistryError('SOURCE_NOT_FOUND', `no such file or folder: ${path}`);
     // ENXIO is what opening a unix socket gives.
-    if (code === 'ENXIO') throw new RegistryError('SOURCE_UNSUPPORTED', `${path} is a socket or a device, not a regular file: install from a .tgz file on disk`);
-    throw new RegistryError('SOURCE_UNSUPPORTED', `cannot read ${path} (${code ?? String(error)}): check that it is a .tgz file you can read`);
+    if (code === 'ENXIO')
+      throw new RegistryError(
+        'SOURCE_UNSUPPORTED',
+        `${path} is a socket or a device, not a regular file: install from a .tgz file on disk`,
+      );
+    throw new RegistryError(
+      'SOURCE_UNSUPPORTED',
+      `cannot read ${path} (${code ?? String(error)}): check that it is a .tgz file you can read`,
+    );
   }
   try {
     // fstat of the opened descriptor, not stat of the path: it describes the very file read below.
     const info = await handle.stat();
     if (!info.isFile()) {
-      throw new RegistryError('SOURCE_UNSUPPORTED', `${path} is ${kindOf(info)}, not a regular file: install from a .tgz file on disk (a pipe or device could give other bytes than the ones --integrity checked)`);
+      throw new RegistryError(
+        'SOURCE_UNSUPPORTED',
+        `${path} is ${kindOf(info)}, not a regular file: install from a .tgz file on disk (a pipe or device could give other bytes than the ones --integrity checked)`,
+      );
     }
-    const tooBig = () => new RegistryError('SOURCE_UNSUPPORTED', `${path} is over the ${maxBytes} bytes a plugin may be (the policy's max_plugin_size)`);
+    const tooBig = () =>
+      new RegistryError('SOURCE_UNSUPPORTED', `${path} is over the ${maxBytes} bytes a plugin may be (the policy's max_plugin_size)`);
     if (info.size > maxBytes) throw tooBig();
     // The cap applies again while copying: the file may grow after fstat.
     return await copyHashed(handle.createReadStream({ autoClose: false, start: 0 }), copy, { maxBytes, tooBig });

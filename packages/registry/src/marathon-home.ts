@@ -20,7 +20,8 @@ export function installFolderName(plugin: string, version: string, unique: strin
 export function installFolderProblem(plugin: string, version: string, folder: string): string | undefined {
   const prefix = `${encodeURIComponent(plugin)}@${version}-`;
   const unique = folder.startsWith(prefix) ? folder.slice(prefix.length) : undefined;
-  if (unique !== undefined && /^[0-9a-z]{1,32}$/.test(unique) && !/[/\\\0]/.test(version) && version !== '' && !version.includes('..')) return undefined;
+  if (unique !== undefined && /^[0-9a-z]{1,32}$/.test(unique) && !/[/\\\0]/.test(version) && version !== '' && !version.includes('..'))
+    return undefined;
   return `folder '${folder}' is not the installed copy of ${plugin} ${version} (expected ${prefix}<id>)`;
 }
 

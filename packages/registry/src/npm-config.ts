@@ -101,18 +101,32 @@ function readRc(file: string): Record<string, unknown> | undefined {
  * The keys of one source Marathon passes on. The operator's are expanded from the environment as
  * npm does; a project's are not — a `${VAR}` there is refused rather than sent literally.
  */
-function allowedValues(file: string, values: Record<string, unknown>, origin: RcOrigin, env: NodeJS.ProcessEnv, ignored: string[]): Record<string, string | boolean | string[]> {
+function allowedValues(
+  file: string,
+  values: Record<string, unknown>,
+  origin: RcOrigin,
+  env: NodeJS.ProcessEnv,
+  ignored: string[],
+): Record<string, string | boolean | string[]> {
   const kept: Record<string, string | boolean | string[]> = {};
   for (const [key, raw] of Object.entries(values)) {
     const allowed = REGISTRY_KEY.test(key) || AUTH_KEY.test(key) || (origin === 'operator' && USER_ONLY_KEYS.has(key));
-    const value = typeof raw === 'string' || typeof raw === 'boolean' ? raw : Array.isArray(raw) && key === 'ca' ? raw.filter((item): item is string => typeof item === 'string') : undefined;
+    const value =
+      typeof raw === 'string' || typeof raw === 'boolean'
+        ? raw
+        : Array.isArray(raw) && key === 'ca'
+          ? raw.filter((item): item is string => typeof item === 'string')
+          : undefined;
     if (!allowed || value === undefined) {
       ignored.push(`${file}: ${key}`);
       continue;
     }
     if (typeof value === 'string' && /\$\{[^}]*\}/.test(value)) {
       if (origin === 'project') {
-        throw new RegistryError('SETTING_INVALID', `${file}: '${key}' uses \${…}, and Marathon does not expand environment variables in a project .npmrc (a repository could read your secrets that way); put that line in your user .npmrc (~/.npmrc) instead`);
+        throw new RegistryError(
+          'SETTING_INVALID',
+          `${file}: '${key}' uses \${…}, and Marathon does not expand environment variables in a project .npmrc (a repository could read your secrets that way); put that line in your user .npmrc (~/.npmrc) instead`,
+        );
       }
       kept[key] = expand(value, env);
     } else kept[key] = value;
@@ -133,7 +147,9 @@ const LOCATION_KEYS = new Set(['userconfig', 'globalconfig', 'prefix']);
  */
 function npmEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const values: Record<string, string> = {};
-  const entries = Object.entries(env).filter((entry): entry is [string, string] => NPM_ENV.test(entry[0]) && entry[1] !== undefined && entry[1] !== '');
+  const entries = Object.entries(env).filter(
+    (entry): entry is [string, string] => NPM_ENV.test(entry[0]) && entry[1] !== undefined && entry[1] !== '',
+  );
   // Other spellings first, so that the lower-case one overwrites them.
   entries.sort(([a], [b]) => Number(a.startsWith('npm_config_')) - Number(b.startsWith('npm_config_')));
   for (const [name, value] of entries) {
@@ -229,7 +245,11 @@ function proxyOf(merged: Layers['merged'], env: NodeJS.ProcessEnv): ProxySetting
   const httpsProxy = configured ?? envProxy(env, 'https_proxy');
   const httpProxy = configured ?? envProxy(env, 'https_proxy') ?? envProxy(env, 'http_proxy') ?? envProxy(env, 'proxy');
   const noProxy = typeof merged.noproxy === 'string' ? merged.noproxy : envProxy(env, 'no_proxy');
-  return { ...(httpsProxy === undefined ? {} : { https: httpsProxy }), ...(httpProxy === undefined ? {} : { http: httpProxy }), ...(noProxy === undefined ? {} : { noProxy }) };
+  return {
+    ...(httpsProxy === undefined ? {} : { https: httpsProxy }),
+    ...(httpProxy === undefined ? {} : { http: httpProxy }),
+    ...(noProxy === undefined ? {} : { noProxy }),
+  };
 }
 
 /**
@@ -255,14 +275,25 @@ export function readNpmConfig(input: NpmConfigInput = {}): NpmSettings {
   const ca = merged.ca ?? (typeof merged.cafile === 'string' ? readCaFile(merged.cafile) : undefined);
   if (typeof ca === 'string' || Array.isArray(ca)) options.ca = ca;
   const proxy = proxyOf(merged, env);
-  return { registry: String(options.registry), options, proxy, files, ignored, ...(skipped === undefined ? {} : { projectRcSkipped: skipped }), secrets: secretsOf(options, proxy) };
+  return {
+    registry: String(options.registry),
+    options,
+    proxy,
+    files,
+    ignored,
+    ...(skipped === undefined ? {} : { projectRcSkipped: skipped }),
+    secrets: secretsOf(options, proxy),
+  };
 }
 
 function readCaFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new RegistryError('SETTING_INVALID', `cannot read the cafile ${file} your .npmrc names (${(error as NodeJS.ErrnoException).code ?? String(error)}): fix or remove that line`);
+    throw new RegistryError(
+      'SETTING_INVALID',
+      `cannot read the cafile ${file} your .npmrc names (${(error as NodeJS.ErrnoException).code ?? String(error)}): fix or remove that line`,
+    );
   }
 }
 
@@ -272,7 +303,13 @@ function secretsOf(options: Record<string, string | boolean | string[]>, proxy: 
   for (const [key, value] of Object.entries(options)) {
     if (SECRET_KEY.test(key) && typeof value === 'string' && value !== '') values.push(value);
   }
-  for (const url of [...Object.entries(options).filter(([key]) => REGISTRY_KEY.test(key)).map(([, value]) => String(value)), proxy.https, proxy.http]) {
+  for (const url of [
+    ...Object.entries(options)
+      .filter(([key]) => REGISTRY_KEY.test(key))
+      .map(([, value]) => String(value)),
+    proxy.https,
+    proxy.http,
+  ]) {
     if (url === undefined) continue;
     try {
       const { password } = new URL(url);

@@ -29,7 +29,15 @@ let fetcherClass: typeof import('pacote/lib/registry.js') | undefined;
 const registryFetcher = (): typeof import('pacote/lib/registry.js') => {
   if (fetcherClass === undefined) {
     const pacoteDir = dirname(require.resolve('pacote/package.json'));
-    blockModules(PACOTE_FORBIDDEN, pacoteDir, (name) => new RegistryError('SOURCE_UNSUPPORTED', `refused: pacote tried to use ${name}, and Marathon never fetches git repositories or folders, nor runs package scripts`));
+    blockModules(
+      PACOTE_FORBIDDEN,
+      pacoteDir,
+      (name) =>
+        new RegistryError(
+          'SOURCE_UNSUPPORTED',
+          `refused: pacote tried to use ${name}, and Marathon never fetches git repositories or folders, nor runs package scripts`,
+        ),
+    );
     deferModules(PACOTE_UNUSED, pacoteDir);
     fetcherClass = require('pacote/lib/registry.js') as typeof import('pacote/lib/registry.js');
   }
@@ -65,7 +73,9 @@ export interface PackageVersion {
 function marathonField(value: unknown): PackageMarathonField | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const field = value as Partial<PackageMarathonField>;
-  return typeof field.api_version === 'string' && Array.isArray(field.permissions) ? { api_version: field.api_version, permissions: field.permissions } : undefined;
+  return typeof field.api_version === 'string' && Array.isArray(field.permissions)
+    ? { api_version: field.api_version, permissions: field.permissions }
+    : undefined;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -141,17 +151,30 @@ export class NpmRegistryClient implements NpmClient {
     const registry = this.registryOf(name);
     // An operator used to npm may expect the folder's .npmrc to be read: say that it was not.
     const skipped = this.settings.projectRcSkipped;
-    const unread = skipped === undefined ? '' : ` (${skipped} was not read: Marathon reads a project .npmrc only with MARATHON_PROJECT_NPMRC=1)`;
+    const unread =
+      skipped === undefined ? '' : ` (${skipped} was not read: Marathon reads a project .npmrc only with MARATHON_PROJECT_NPMRC=1)`;
     switch (code) {
       case 'E404':
-        return new RegistryError('PACKAGE_NOT_FOUND', say(`no package '${name}' in the registry ${registry}: check the name, or --registry${unread}`));
+        return new RegistryError(
+          'PACKAGE_NOT_FOUND',
+          say(`no package '${name}' in the registry ${registry}: check the name, or --registry${unread}`),
+        );
       case 'ETARGET':
-        return new RegistryError('PACKAGE_NOT_FOUND', say(`no version of '${name}' in ${registry} matches '${spec}': see marathon plugin search ${name}`));
+        return new RegistryError(
+          'PACKAGE_NOT_FOUND',
+          say(`no version of '${name}' in ${registry} matches '${spec}': see marathon plugin search ${name}`),
+        );
       case 'EINTEGRITY':
-        return new RegistryError('DOWNLOAD_FAILED', say(`the tarball of '${spec}' does not match its integrity digest: nothing was installed (${message ?? ''})`));
+        return new RegistryError(
+          'DOWNLOAD_FAILED',
+          say(`the tarball of '${spec}' does not match its integrity digest: nothing was installed (${message ?? ''})`),
+        );
       case 'E401':
       case 'E403':
-        return new RegistryError('REGISTRY_UNAVAILABLE', say(`the registry ${registry} refused access to '${name}' (${code}): check the auth token for it in your .npmrc${unread}`));
+        return new RegistryError(
+          'REGISTRY_UNAVAILABLE',
+          say(`the registry ${registry} refused access to '${name}' (${code}): check the auth token for it in your .npmrc${unread}`),
+        );
       case 'ECONNREFUSED':
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
@@ -161,9 +184,15 @@ export class NpmRegistryClient implements NpmClient {
         // The tarball may live on another host than the registry's metadata: name the one that failed.
         const host = tarball === undefined ? undefined : originOf(tarball);
         if (host !== undefined && host !== originOf(registry)) {
-          return new RegistryError('DOWNLOAD_FAILED', say(`cannot reach ${host} (${code}), where the registry ${registry} says the tarball of '${spec}' is`));
+          return new RegistryError(
+            'DOWNLOAD_FAILED',
+            say(`cannot reach ${host} (${code}), where the registry ${registry} says the tarball of '${spec}' is`),
+          );
         }
-        return new RegistryError('REGISTRY_UNAVAILABLE', say(`cannot reach the registry ${registry} (${code}): is it running, and is --registry / MARATHON_REGISTRY right?${unread}`));
+        return new RegistryError(
+          'REGISTRY_UNAVAILABLE',
+          say(`cannot reach the registry ${registry} (${code}): is it running, and is --registry / MARATHON_REGISTRY right?${unread}`),
+        );
       }
       default:
         if (typeof code === 'string' && /^E\d{3}$/.test(code)) {
@@ -188,7 +217,11 @@ export class NpmRegistryClient implements NpmClient {
     let spec = wanted.spec;
     if (isBareSpec(wanted)) {
       const runnable = (await this.versions(wanted.name)).find(
-        (entry) => entry.deprecated === undefined && semver().prerelease(entry.version) === null && entry.marathon !== undefined && isApiCompatible(entry.marathon.api_version),
+        (entry) =>
+          entry.deprecated === undefined &&
+          semver().prerelease(entry.version) === null &&
+          entry.marathon !== undefined &&
+          isApiCompatible(entry.marathon.api_version),
       );
       if (runnable !== undefined) spec = `${wanted.name}@${runnable.version}`;
     }
@@ -211,23 +244,37 @@ export class NpmRegistryClient implements NpmClient {
    */
   private bound(wanted: RegistrySpec, manifest: import('pacote').Manifest): ResolvedPackage {
     const asked = `'${wanted.name}@${wanted.fetchSpec}'`;
-    const refuse = (problem: string) => new RegistryError('NOT_A_PLUGIN', this.redact(`the registry ${this.registryOf(wanted.name)} answered ${asked} with ${problem}; nothing was installed`));
-    if (manifest.name !== wanted.name) throw refuse(`the metadata of another package, ${JSON.stringify(String(manifest.name)).slice(0, 200)}`);
+    const refuse = (problem: string) =>
+      new RegistryError(
+        'NOT_A_PLUGIN',
+        this.redact(`the registry ${this.registryOf(wanted.name)} answered ${asked} with ${problem}; nothing was installed`),
+      );
+    if (manifest.name !== wanted.name)
+      throw refuse(`the metadata of another package, ${JSON.stringify(String(manifest.name)).slice(0, 200)}`);
     // Kept as the registry wrote it: the tarball's package.json must say exactly this.
     const version = typeof manifest.version === 'string' && semver().valid(manifest.version) !== null ? manifest.version : undefined;
     if (version === undefined) throw refuse(`an invalid version ${JSON.stringify(String(manifest.version)).slice(0, 80)}`);
     if (wanted.type === 'version' && !semver().eq(version, wanted.fetchSpec)) throw refuse(`version ${version}`);
-    if (wanted.type === 'range' && !semver().satisfies(version, wanted.fetchSpec, { includePrerelease: true, loose: true })) throw refuse(`version ${version}, outside the range`);
-    if (typeof manifest._integrity !== 'string' || !/(^|\s)sha512-/.test(manifest._integrity)) throw refuse(`no sha512 integrity digest for ${version} (only sha512 is trusted to check the download)`);
+    if (wanted.type === 'range' && !semver().satisfies(version, wanted.fetchSpec, { includePrerelease: true, loose: true }))
+      throw refuse(`version ${version}, outside the range`);
+    if (typeof manifest._integrity !== 'string' || !/(^|\s)sha512-/.test(manifest._integrity))
+      throw refuse(`no sha512 integrity digest for ${version} (only sha512 is trusted to check the download)`);
     let tarball: URL | undefined;
     try {
       tarball = new URL(String(manifest._resolved));
     } catch {
       tarball = undefined;
     }
-    if (tarball === undefined || (tarball.protocol !== 'https:' && tarball.protocol !== 'http:')) throw refuse(`a tarball address that is not an http(s) URL`);
+    if (tarball === undefined || (tarball.protocol !== 'https:' && tarball.protocol !== 'http:'))
+      throw refuse(`a tarball address that is not an http(s) URL`);
     const marathon = marathonField(manifest.marathon);
-    return { name: wanted.name, version, integrity: manifest._integrity, tarball: tarball.href, ...(marathon === undefined ? {} : { marathon }) };
+    return {
+      name: wanted.name,
+      version,
+      integrity: manifest._integrity,
+      tarball: tarball.href,
+      ...(marathon === undefined ? {} : { marathon }),
+    };
   }
 
   /**
@@ -261,7 +308,12 @@ export class NpmRegistryClient implements NpmClient {
       throw this.failure(error, name, name);
     }
     if (typeof packument.name === 'string' && packument.name !== name) {
-      throw new RegistryError('NOT_A_PLUGIN', this.redact(`the registry ${this.registryOf(name)} answered for '${name}' with the versions of ${JSON.stringify(packument.name).slice(0, 200)}; nothing was changed`));
+      throw new RegistryError(
+        'NOT_A_PLUGIN',
+        this.redact(
+          `the registry ${this.registryOf(name)} answered for '${name}' with the versions of ${JSON.stringify(packument.name).slice(0, 200)}; nothing was changed`,
+        ),
+      );
     }
     // A version is listed under its own number, or not at all.
     return Object.entries(packument.versions ?? {})
@@ -284,7 +336,10 @@ export class NpmRegistryClient implements NpmClient {
   async search(text: string, limit = 50): Promise<SearchResult[]> {
     const request: SearchRequest = async (q, from, size) => {
       try {
-        const answer = (await registryFetch().json(`/-/v1/search?text=${encodeURIComponent(q)}&size=${size}&from=${from}`, this.options)) as { objects?: unknown };
+        const answer = (await registryFetch().json(
+          `/-/v1/search?text=${encodeURIComponent(q)}&size=${size}&from=${from}`,
+          this.options,
+        )) as { objects?: unknown };
         return Array.isArray(answer.objects) ? answer.objects : [];
       } catch (error) {
         throw this.failure(error, '', text);

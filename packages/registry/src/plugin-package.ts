@@ -72,13 +72,16 @@ export function assertPackageBinding(requested: PackageIdentity, found: FoundIde
   const what = `${requested.name}@${requested.version}`;
   const pkg = identityOf(found.packageJson);
   const manifest = identityOf(found.pluginJson);
-  if (found.pluginJson === undefined) throw new RegistryError('NOT_A_PLUGIN', `${what} is not a Marathon plugin: it has no plugin.json at its root`);
+  if (found.pluginJson === undefined)
+    throw new RegistryError('NOT_A_PLUGIN', `${what} is not a Marathon plugin: it has no plugin.json at its root`);
   let first: string | undefined;
   if (pkg === undefined) first = found.packageJson === undefined ? 'it has no package.json' : 'its package.json is not an object';
   else if (manifest === undefined) first = 'its plugin.json is not an object';
-  else if (pkg.version !== manifest.version) first = `package.json says version ${String(pkg.version)} but plugin.json says ${String(manifest.version)}`;
+  else if (pkg.version !== manifest.version)
+    first = `package.json says version ${String(pkg.version)} but plugin.json says ${String(manifest.version)}`;
   else if (pkg.name !== manifest.name) first = `package.json is named '${String(pkg.name)}' but plugin.json '${String(manifest.name)}'`;
-  else if (pkg.name !== requested.name || pkg.version !== requested.version) first = `it was fetched from the registry as ${what} but says it is ${shown(pkg)}`;
+  else if (pkg.name !== requested.name || pkg.version !== requested.version)
+    first = `it was fetched from the registry as ${what} but says it is ${shown(pkg)}`;
   if (first === undefined) return;
   throw new RegistryError(
     'NOT_A_PLUGIN',
@@ -107,5 +110,8 @@ async function readJson(file: string): Promise<unknown> {
  * tarball is unpacked, with the name asked for and the version the registry resolved.
  */
 export async function checkPackageBinding(dir: string, requested: PackageIdentity): Promise<void> {
-  assertPackageBinding(requested, { packageJson: await readJson(join(dir, 'package.json')), pluginJson: await readJson(join(dir, 'plugin.json')) });
+  assertPackageBinding(requested, {
+    packageJson: await readJson(join(dir, 'package.json')),
+    pluginJson: await readJson(join(dir, 'plugin.json')),
+  });
 }

@@ -30,7 +30,8 @@ const MAX_PAGES = 8;
 
 /** The plugin a search result describes, or undefined when it is not one (or could not be installed). */
 function pluginOf(entry: unknown): SearchResult | undefined {
-  const pkg = (typeof entry === 'object' && entry !== null ? (entry as { package?: unknown }).package : undefined) as Record<string, unknown> | undefined;
+  const pkg = (typeof entry === 'object' && entry !== null ? (entry as { package?: unknown }).package : undefined) as
+    Record<string, unknown> | undefined;
   if (typeof pkg !== 'object' || pkg === null) return undefined;
   if (!Array.isArray(pkg.keywords) || !pkg.keywords.includes(PLUGIN_KEYWORD)) return undefined;
   // A result that could not be installed (its name is no package name) is not shown.

@@ -64,7 +64,10 @@ export function assertPackageName(name: string): void {
  */
 export function parseRegistrySpec(request: string): RegistrySpec {
   if (request.length > MAX_SPEC_LENGTH) {
-    throw new RegistryError('SOURCE_UNSUPPORTED', `the npm spec ${quoted(request)} is ${request.length} characters long; a package name with a version fits in ${MAX_SPEC_LENGTH}`);
+    throw new RegistryError(
+      'SOURCE_UNSUPPORTED',
+      `the npm spec ${quoted(request)} is ${request.length} characters long; a package name with a version fits in ${MAX_SPEC_LENGTH}`,
+    );
   }
   if (/[\u0000-\u001f\u007f]/.test(request)) {
     throw new RegistryError('SOURCE_UNSUPPORTED', `the npm spec ${quoted(request)} contains control characters. ${HOW}.`);
@@ -75,7 +78,12 @@ export function parseRegistrySpec(request: string): RegistrySpec {
   } catch (error) {
     throw new RegistryError('SOURCE_UNSUPPORTED', `${quoted(request)} is not an npm package spec (${(error as Error).message}). ${HOW}.`);
   }
-  if (!REGISTRY_TYPES.has(parsed.type) || parsed.registry !== true || typeof parsed.name !== 'string' || typeof parsed.fetchSpec !== 'string') {
+  if (
+    !REGISTRY_TYPES.has(parsed.type) ||
+    parsed.registry !== true ||
+    typeof parsed.name !== 'string' ||
+    typeof parsed.fetchSpec !== 'string'
+  ) {
     const kind = KIND[parsed.type] ?? `a '${parsed.type}' spec`;
     throw new RegistryError(
       'SOURCE_UNSUPPORTED',
@@ -83,7 +91,12 @@ export function parseRegistrySpec(request: string): RegistrySpec {
     );
   }
   assertPackageName(parsed.name);
-  return { name: parsed.name, type: parsed.type as RegistrySpecType, fetchSpec: parsed.fetchSpec, spec: `${parsed.name}@${parsed.fetchSpec}` };
+  return {
+    name: parsed.name,
+    type: parsed.type as RegistrySpecType,
+    fetchSpec: parsed.fetchSpec,
+    spec: `${parsed.name}@${parsed.fetchSpec}`,
+  };
 }
 
 /** A bare name (or `name@*`, `name@latest`): the caller picks the newest version it can run. */

@@ -34,7 +34,10 @@ async function realFoldersUpTo(root: string, target: string): Promise<boolean> {
     if (info === undefined) return false;
     if (info.isSymbolicLink()) {
       const to = await readlink(path).catch(() => '?');
-      throw new RegistryError('HOME_UNSAFE', `${path} is a symbolic link (to ${to}): Marathon does not delete or move through links in its home. Replace the link with a real folder (move the target's contents there), then try again`);
+      throw new RegistryError(
+        'HOME_UNSAFE',
+        `${path} is a symbolic link (to ${to}): Marathon does not delete or move through links in its home. Replace the link with a real folder (move the target's contents there), then try again`,
+      );
     }
     if (!info.isDirectory()) return false;
   }
@@ -47,9 +50,10 @@ export async function removeInHome(root: string, target: string): Promise<void> 
   const info = await lstat(target).catch(() => undefined);
   if (info === undefined) return;
   if (info.isDirectory()) await rm(target, { recursive: true, force: true });
-  else await unlink(target).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
+  else
+    await unlink(target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
 }
 
 /** Renames `from` to `to`, both inside `root` and reached through real folders only. */

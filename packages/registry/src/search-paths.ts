@@ -40,9 +40,14 @@ export function searchPaths(options: SearchPathOptions): SearchPath[] {
   const paths: SearchPath[] = [
     ...(options.builtIn ?? []).map((path) => ({ path: resolve(path), kind: 'builtin' as const })),
     { path: options.home.pluginsDir, kind: 'home' },
-    ...(env.MARATHON_PLUGIN_PATH ?? '').split(delimiter).filter((path) => path !== '').map((path) => ({ path: resolve(path), kind: 'env' as const })),
+    ...(env.MARATHON_PLUGIN_PATH ?? '')
+      .split(delimiter)
+      .filter((path) => path !== '')
+      .map((path) => ({ path: resolve(path), kind: 'env' as const })),
     ...(options.configured ?? []).map((path) => ({ path: resolve(path), kind: 'config' as const })),
-    ...((options.project ?? projectPluginsFromEnv(env)) ? [{ path: join(resolve(options.cwd ?? process.cwd()), '.marathon', 'plugins'), kind: 'project' as const }] : []),
+    ...((options.project ?? projectPluginsFromEnv(env))
+      ? [{ path: join(resolve(options.cwd ?? process.cwd()), '.marathon', 'plugins'), kind: 'project' as const }]
+      : []),
   ];
   const seen = new Set<string>();
   return paths.filter((entry) => (seen.has(entry.path) ? false : (seen.add(entry.path), true)));

@@ -44,19 +44,26 @@ function expectStrings(problems: Problems, path: string, value: unknown): void {
 
 /** A path inside a plugin folder as recorded in its digests: relative, forward slashes, no `..`. */
 function relativeFileProblem(file: string): boolean {
-  return file === '' || file.startsWith('/') || /[\\\0]/.test(file) || file.split('/').some((part) => part === '..' || part === '.' || part === '');
+  return (
+    file === '' ||
+    file.startsWith('/') ||
+    /[\\\0]/.test(file) ||
+    file.split('/').some((part) => part === '..' || part === '.' || part === '')
+  );
 }
 
 function checkManifest(problems: Problems, path: string, manifest: unknown, name: string, version: unknown): void {
   if (!expectObject(problems, path, manifest)) return;
   if (manifest.name !== name) problems.push(`${path}.name is ${JSON.stringify(manifest.name)}, not the record's name '${name}'`);
   if (manifest.version !== version) problems.push(`${path}.version is ${JSON.stringify(manifest.version)}, not the record's version`);
-  if (expectString(problems, `${path}.main`, manifest.main) && relativeFileProblem(manifest.main)) problems.push(`${path}.main '${manifest.main}' is not a file inside the plugin folder`);
+  if (expectString(problems, `${path}.main`, manifest.main) && relativeFileProblem(manifest.main))
+    problems.push(`${path}.main '${manifest.main}' is not a file inside the plugin folder`);
   expectStrings(problems, `${path}.permissions`, manifest.permissions);
   for (const list of ['hooks', 'commands'] as const) {
     const value = manifest[list];
     if (!Array.isArray(value)) problems.push(`${path}.${list} is ${kindOf(value)}, not a list`);
-    else if (value.some((item) => !isObject(item) || typeof item.name !== 'string')) problems.push(`${path}.${list} holds an entry without a name`);
+    else if (value.some((item) => !isObject(item) || typeof item.name !== 'string'))
+      problems.push(`${path}.${list} holds an entry without a name`);
   }
   expectObject(problems, `${path}.dependencies`, manifest.dependencies);
   if (manifest.limits !== undefined) expectObject(problems, `${path}.limits`, manifest.limits);
@@ -70,11 +77,14 @@ export function recordProblems(key: string, record: unknown, at = `plugins[${JSO
   if (!expectObject(problems, at, record)) return problems;
   if (record.name !== key) problems.push(`${at}.name is ${JSON.stringify(record.name)}, not its key '${key}'`);
   const versionOk = expectString(problems, `${at}.version`, record.version);
-  if (versionOk && versionProblem(record.version as string) !== undefined) problems.push(`${at}.version: ${versionProblem(record.version as string)!}`);
-  if (!STATUSES.has(record.status as string)) problems.push(`${at}.status is ${JSON.stringify(record.status)}, not enabled, disabled or error`);
+  if (versionOk && versionProblem(record.version as string) !== undefined)
+    problems.push(`${at}.version: ${versionProblem(record.version as string)!}`);
+  if (!STATUSES.has(record.status as string))
+    problems.push(`${at}.status is ${JSON.stringify(record.status)}, not enabled, disabled or error`);
   if (record.error !== undefined) expectString(problems, `${at}.error`, record.error);
   if (expectObject(problems, `${at}.source`, record.source)) {
-    if (!KINDS.has(record.source.kind as string)) problems.push(`${at}.source.kind is ${JSON.stringify(record.source.kind)}, not a source kind`);
+    if (!KINDS.has(record.source.kind as string))
+      problems.push(`${at}.source.kind is ${JSON.stringify(record.source.kind)}, not a source kind`);
     expectString(problems, `${at}.source.spec`, record.source.spec);
     if (record.source.integrity !== undefined) expectString(problems, `${at}.source.integrity`, record.source.integrity);
     if (record.source.location !== undefined) expectString(problems, `${at}.source.location`, record.source.location);
@@ -88,11 +98,13 @@ export function recordProblems(key: string, record: unknown, at = `plugins[${JSO
     const bad = Object.entries(record.integrity).find(([file, digest]) => typeof digest !== 'string' || relativeFileProblem(file));
     if (bad !== undefined) problems.push(`${at}.integrity names '${bad[0]}', which is not a file inside the plugin folder with a digest`);
   }
-  if (!SIGNATURES.has(record.signature as string)) problems.push(`${at}.signature is ${JSON.stringify(record.signature)}, not a signature status`);
+  if (!SIGNATURES.has(record.signature as string))
+    problems.push(`${at}.signature is ${JSON.stringify(record.signature)}, not a signature status`);
   expectStrings(problems, `${at}.granted_permissions`, record.granted_permissions);
   checkManifest(problems, `${at}.manifest`, record.manifest, key, record.version);
   if (record.priorities !== undefined && expectObject(problems, `${at}.priorities`, record.priorities)) {
-    if (Object.values(record.priorities).some((value) => typeof value !== 'number' || !Number.isFinite(value))) problems.push(`${at}.priorities holds something other than numbers`);
+    if (Object.values(record.priorities).some((value) => typeof value !== 'number' || !Number.isFinite(value)))
+      problems.push(`${at}.priorities holds something other than numbers`);
   }
   return problems;
 }

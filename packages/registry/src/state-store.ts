@@ -67,7 +67,8 @@ export interface StateStoreOptions {
 export function lockTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const value = env.MARATHON_LOCK_TIMEOUT_MS;
   if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new RegistryError('SETTING_INVALID', `MARATHON_LOCK_TIMEOUT_MS must be a whole number of milliseconds, not '${value}'`);
+  if (!/^\d+$/.test(value.trim()))
+    throw new RegistryError('SETTING_INVALID', `MARATHON_LOCK_TIMEOUT_MS must be a whole number of milliseconds, not '${value}'`);
   return Number(value.trim());
 }
 
@@ -138,7 +139,11 @@ export class StateStore {
     }
     const problems = pluginTableProblems(candidate.plugins);
     if (problems.length > 0) {
-      throw new RegistryError('STATE_INVALID', `${this.home.stateFile} holds what Marathon never writes, so nothing was done; restore the file from a backup, fix these by hand, or remove it to start afresh (its plugins are then forgotten):`, problems);
+      throw new RegistryError(
+        'STATE_INVALID',
+        `${this.home.stateFile} holds what Marathon never writes, so nothing was done; restore the file from a backup, fix these by hand, or remove it to start afresh (its plugins are then forgotten):`,
+        problems,
+      );
     }
     return { ...(candidate as InstalledState), plugins: nameTable(candidate.plugins) };
   }
@@ -231,7 +236,10 @@ export class StateStore {
   }
 
   private lost(): RegistryError {
-    return new RegistryError('LOCK_TIMEOUT', `this process stalled and another marathon process took over ${this.home.root}: nothing was changed; try again`);
+    return new RegistryError(
+      'LOCK_TIMEOUT',
+      `this process stalled and another marathon process took over ${this.home.root}: nothing was changed; try again`,
+    );
   }
 
   private async commitUnder<T>(lease: StateLease, change: (state: InstalledState) => Promise<T>): Promise<T> {

@@ -53,7 +53,13 @@ export async function readTarballIdentity(file: string, what: string): Promise<T
     const parser = new Parser({
       strict: true,
       maxDecompressionRatio: MAX_DECOMPRESSION_RATIO,
-      onwarn: (_code: string, message: string | Error) => finish(new RegistryError('DOWNLOAD_FAILED', `${what}: the tarball is not valid (${message instanceof Error ? message.message : message})`)),
+      onwarn: (_code: string, message: string | Error) =>
+        finish(
+          new RegistryError(
+            'DOWNLOAD_FAILED',
+            `${what}: the tarball is not valid (${message instanceof Error ? message.message : message})`,
+          ),
+        ),
     } as ConstructorParameters<typeof Parser>[0]);
     parser.on('entry', (entry: ReadEntry) => {
       const parts = segments(entry.path);
@@ -63,25 +69,39 @@ export async function readTarballIdentity(file: string, what: string): Promise<T
       if (parts.length !== 2 || !WANTED.has(name)) return entry.resume();
       if (!FILE_TYPES.has(entry.type) || found.has(name)) {
         entry.resume();
-        return finish(new RegistryError('NOT_A_PLUGIN', `${what}: its ${name} is ${found.has(name) ? 'in the tarball twice' : 'not a plain file'}; nothing was installed`));
+        return finish(
+          new RegistryError(
+            'NOT_A_PLUGIN',
+            `${what}: its ${name} is ${found.has(name) ? 'in the tarball twice' : 'not a plain file'}; nothing was installed`,
+          ),
+        );
       }
       if (entry.size > MAX_JSON_BYTES) {
         entry.resume();
-        return finish(new RegistryError('NOT_A_PLUGIN', `${what}: its ${name} is ${entry.size} bytes, over the ${MAX_JSON_BYTES} Marathon reads`));
+        return finish(
+          new RegistryError('NOT_A_PLUGIN', `${what}: its ${name} is ${entry.size} bytes, over the ${MAX_JSON_BYTES} Marathon reads`),
+        );
       }
       const chunks: Buffer[] = [];
       entry.on('data', (chunk: Buffer) => chunks.push(chunk));
       entry.on('end', () => found.set(name, Buffer.concat(chunks).toString('utf8')));
       return undefined;
     });
-    parser.on('error', (error: Error) => finish(new RegistryError('DOWNLOAD_FAILED', `${what}: the tarball is not valid (${error.message})`)));
+    parser.on('error', (error: Error) =>
+      finish(new RegistryError('DOWNLOAD_FAILED', `${what}: the tarball is not valid (${error.message})`)),
+    );
     parser.on('end', () => finish());
-    input.on('error', (error: Error) => finish(new RegistryError('DOWNLOAD_FAILED', `${what}: cannot read the downloaded tarball (${error.message})`)));
+    input.on('error', (error: Error) =>
+      finish(new RegistryError('DOWNLOAD_FAILED', `${what}: cannot read the downloaded tarball (${error.message})`)),
+    );
     input.pipe(parser as unknown as NodeJS.WritableStream);
   });
   if (refusal !== undefined) throw refusal;
   if (tops.size !== 1) {
-    throw new RegistryError('NOT_A_PLUGIN', `${what}: an npm package tarball holds one top folder (package/), this one ${tops.size === 0 ? 'is empty' : `holds ${[...tops].slice(0, 5).join(', ')}`}; nothing was installed`);
+    throw new RegistryError(
+      'NOT_A_PLUGIN',
+      `${what}: an npm package tarball holds one top folder (package/), this one ${tops.size === 0 ? 'is empty' : `holds ${[...tops].slice(0, 5).join(', ')}`}; nothing was installed`,
+    );
   }
   const text = (name: string) => found.get(name);
   const packageText = text('package.json');

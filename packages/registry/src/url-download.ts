@@ -53,7 +53,10 @@ export function downloadTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): nu
   const value = env.MARATHON_DOWNLOAD_TIMEOUT_MS;
   if (value === undefined || value === '') return undefined;
   if (!/^\d+$/.test(value.trim()) || Number(value.trim()) === 0) {
-    throw new RegistryError('SETTING_INVALID', `MARATHON_DOWNLOAD_TIMEOUT_MS must be a positive whole number of milliseconds, not '${value}'`);
+    throw new RegistryError(
+      'SETTING_INVALID',
+      `MARATHON_DOWNLOAD_TIMEOUT_MS must be a positive whole number of milliseconds, not '${value}'`,
+    );
   }
   return Number(value.trim());
 }
@@ -75,7 +78,10 @@ class Clocks {
     deadlineMs: number,
     private readonly idleMs: number,
   ) {
-    this.deadline = setTimeout(() => this.expire(`${shown} was not downloaded within ${deadlineMs} ms; on a slow link, raise MARATHON_DOWNLOAD_TIMEOUT_MS`), deadlineMs);
+    this.deadline = setTimeout(
+      () => this.expire(`${shown} was not downloaded within ${deadlineMs} ms; on a slow link, raise MARATHON_DOWNLOAD_TIMEOUT_MS`),
+      deadlineMs,
+    );
   }
 
   /** A new hop starts: the idle clock now speaks of its host. */
@@ -90,7 +96,10 @@ class Clocks {
 
   touch(): void {
     clearTimeout(this.idle);
-    this.idle = setTimeout(() => this.expire(`${this.host} sent nothing for ${this.idleMs} ms while ${this.shown} was downloading`), this.idleMs);
+    this.idle = setTimeout(
+      () => this.expire(`${this.host} sent nothing for ${this.idleMs} ms while ${this.shown} was downloading`),
+      this.idleMs,
+    );
   }
 
   stop(): void {
@@ -108,10 +117,16 @@ class Clocks {
 function refuseScheme(url: URL, previous: URL | undefined): void {
   const from = previous === undefined ? '' : ` (redirected from ${publicUrl(previous)})`;
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
-    throw new RegistryError('DOWNLOAD_FAILED', `refusing ${publicUrl(url)}${from}: plugins are downloaded over https (plain http only from this machine)`);
+    throw new RegistryError(
+      'DOWNLOAD_FAILED',
+      `refusing ${publicUrl(url)}${from}: plugins are downloaded over https (plain http only from this machine)`,
+    );
   }
   if (previous?.protocol === 'https:' && url.protocol !== 'https:') {
-    throw new RegistryError('DOWNLOAD_FAILED', `refusing the redirect from ${publicUrl(previous)} to ${publicUrl(url)}: a download that started over https never continues over plain http`);
+    throw new RegistryError(
+      'DOWNLOAD_FAILED',
+      `refusing the redirect from ${publicUrl(previous)} to ${publicUrl(url)}: a download that started over https never continues over plain http`,
+    );
   }
 }
 
@@ -152,13 +167,22 @@ function send(url: URL, headers: OutgoingHttpHeaders, clocks: Clocks, route: Rou
   target.password = '';
   return new Promise((resolve, reject) => {
     const get = target.protocol === 'https:' ? httpsGet : httpGet;
-    const request = get(target, { headers, agent: npmAgent(target, route.proxies), checkServerIdentity: identityOf(target), ...(route.ca === undefined ? {} : { ca: route.ca }) }, (response) => {
-      clocks.track(response);
-      // Until the body is piped, an error would have no listener and kill the process; the pipe
-      // (or the destroy that replaces it) sees the error again through the stream's state.
-      response.on('error', () => undefined);
-      resolve(response);
-    });
+    const request = get(
+      target,
+      {
+        headers,
+        agent: npmAgent(target, route.proxies),
+        checkServerIdentity: identityOf(target),
+        ...(route.ca === undefined ? {} : { ca: route.ca }),
+      },
+      (response) => {
+        clocks.track(response);
+        // Until the body is piped, an error would have no listener and kill the process; the pipe
+        // (or the destroy that replaces it) sees the error again through the stream's state.
+        response.on('error', () => undefined);
+        resolve(response);
+      },
+    );
     clocks.track(request);
     request.on('error', reject);
   });
@@ -166,7 +190,8 @@ function send(url: URL, headers: OutgoingHttpHeaders, clocks: Clocks, route: Rou
 
 function redirectTarget(response: IncomingMessage, url: URL): URL {
   const location = response.headers.location;
-  if (location === undefined) throw new RegistryError('DOWNLOAD_FAILED', `${publicUrl(url)} answered ${response.statusCode} without saying where to`);
+  if (location === undefined)
+    throw new RegistryError('DOWNLOAD_FAILED', `${publicUrl(url)} answered ${response.statusCode} without saying where to`);
   try {
     return new URL(location, url);
   } catch {
@@ -176,11 +201,17 @@ function redirectTarget(response: IncomingMessage, url: URL): URL {
 
 function refusedStatus(status: number, url: URL, requested: URL, proxy: URL | undefined): RegistryError {
   if (status === 407 && proxy !== undefined) {
-    return new RegistryError('DOWNLOAD_FAILED', `the proxy ${proxy.host} refused to fetch ${publicUrl(url)} without credentials (407): put them in the proxy URL (HTTPS_PROXY, or https-proxy in your .npmrc)`);
+    return new RegistryError(
+      'DOWNLOAD_FAILED',
+      `the proxy ${proxy.host} refused to fetch ${publicUrl(url)} without credentials (407): put them in the proxy URL (HTTPS_PROXY, or https-proxy in your .npmrc)`,
+    );
   }
   // The recorded spec (update, sync) has no credentials or query: a refusal of it may just mean
   // they are needed again.
-  const hint = [401, 403, 404].includes(status) && !hasPrivateParts(requested) ? ': if it needs credentials or a token, give the full URL to plugin install or plugin update (Marathon does not record them)' : '';
+  const hint =
+    [401, 403, 404].includes(status) && !hasPrivateParts(requested)
+      ? ': if it needs credentials or a token, give the full URL to plugin install or plugin update (Marathon does not record them)'
+      : '';
   return new RegistryError('DOWNLOAD_FAILED', `${publicUrl(url)} answered ${status}${hint}`);
 }
 
@@ -191,13 +222,22 @@ function describeFailure(error: unknown, url: URL, requested: URL, proxy: URL | 
   const what = url.href === requested.href ? publicUrl(requested) : `${publicUrl(requested)} (redirected to ${publicUrl(url)})`;
   // Through a proxy, the connection that failed is the proxy's: the host's own could not be tried.
   if (proxy !== undefined && code !== undefined && UNREACHABLE.has(code)) {
-    return new RegistryError('DOWNLOAD_FAILED', `cannot reach the proxy ${proxy.host} (${code}) to download ${what}: check HTTPS_PROXY / HTTP_PROXY (or proxy / https-proxy in your .npmrc), or list ${url.hostname} in NO_PROXY`);
+    return new RegistryError(
+      'DOWNLOAD_FAILED',
+      `cannot reach the proxy ${proxy.host} (${code}) to download ${what}: check HTTPS_PROXY / HTTP_PROXY (or proxy / https-proxy in your .npmrc), or list ${url.hostname} in NO_PROXY`,
+    );
   }
   if (code === 'EINVALIDPROXY' || (code === 'ERR_INVALID_URL' && proxy === undefined)) {
-    return new RegistryError('SETTING_INVALID', `the proxy set for ${url.protocol.slice(0, -1)} (HTTPS_PROXY / HTTP_PROXY, or proxy / https-proxy in your npm configuration) is not an http(s) or socks URL; fix it to download ${what}`);
+    return new RegistryError(
+      'SETTING_INVALID',
+      `the proxy set for ${url.protocol.slice(0, -1)} (HTTPS_PROXY / HTTP_PROXY, or proxy / https-proxy in your npm configuration) is not an http(s) or socks URL; fix it to download ${what}`,
+    );
   }
   if (code !== undefined && UNREACHABLE.has(code)) {
-    return new RegistryError('DOWNLOAD_FAILED', `cannot reach ${url.host} (${code}) to download ${what}: check the address, and that the server is up and reachable from here`);
+    return new RegistryError(
+      'DOWNLOAD_FAILED',
+      `cannot reach ${url.host} (${code}) to download ${what}: check the address, and that the server is up and reachable from here`,
+    );
   }
   if (code !== undefined && BROKEN.has(code)) {
     return new RegistryError('DOWNLOAD_FAILED', `the connection to ${url.host} broke (${code}) before ${what} was downloaded: try again`);
@@ -238,7 +278,8 @@ export async function downloadUrl(requested: URL, file: string, options: Downloa
       const status = response.statusCode ?? 0;
       if (REDIRECTS.has(status)) {
         response.destroy();
-        if (hops >= MAX_REDIRECTS) throw new RegistryError('DOWNLOAD_FAILED', `${publicUrl(requested)} redirected more than ${MAX_REDIRECTS} times`);
+        if (hops >= MAX_REDIRECTS)
+          throw new RegistryError('DOWNLOAD_FAILED', `${publicUrl(requested)} redirected more than ${MAX_REDIRECTS} times`);
         previous = url;
         url = redirectTarget(response, url);
         continue;
@@ -247,7 +288,11 @@ export async function downloadUrl(requested: URL, file: string, options: Downloa
         response.destroy();
         throw refusedStatus(status, url, requested, proxyFor(url, route.proxies));
       }
-      const tooBig = () => new RegistryError('DOWNLOAD_FAILED', `${publicUrl(url)} is over the ${options.maxBytes} bytes a plugin may be (the policy's max_plugin_size)`);
+      const tooBig = () =>
+        new RegistryError(
+          'DOWNLOAD_FAILED',
+          `${publicUrl(url)} is over the ${options.maxBytes} bytes a plugin may be (the policy's max_plugin_size)`,
+        );
       if (Number(response.headers['content-length'] ?? 0) > options.maxBytes) {
         response.destroy();
         throw tooBig();

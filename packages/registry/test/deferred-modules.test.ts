@@ -17,13 +17,19 @@ beforeAll(() => {
   writeFileSync(join(root, 'deferred-modules.js'), cjs);
   const pkg = (name: string, body: string) => {
     mkdirSync(join(root, 'node_modules', name), { recursive: true });
-    writeFileSync(join(root, 'node_modules', name, 'index.js'), `globalThis.loads = (globalThis.loads ?? []).concat(${JSON.stringify(name)});\n${body}`);
+    writeFileSync(
+      join(root, 'node_modules', name, 'index.js'),
+      `globalThis.loads = (globalThis.loads ?? []).concat(${JSON.stringify(name)});\n${body}`,
+    );
   };
   pkg('heavy-object', 'exports.verify = (x) => `verified ${x}`; exports.kind = "object";');
   pkg('heavy-function', 'module.exports = function packlist(a, b) { return a + b; };');
   pkg('heavy-class', 'module.exports = class Fetcher { constructor(spec) { this.spec = spec; } };');
   // A user of the deferred modules, as pacote is: requires them all when it loads.
-  pkg('consumer', 'exports.object = require("heavy-object"); exports.fn = require("heavy-function"); exports.Klass = require("heavy-class");');
+  pkg(
+    'consumer',
+    'exports.object = require("heavy-object"); exports.fn = require("heavy-function"); exports.Klass = require("heavy-class");',
+  );
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

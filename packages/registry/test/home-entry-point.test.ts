@@ -25,7 +25,8 @@ function packagesLoadedBy(specifier: string): string[] {
 describe('@marathon/registry/home', () => {
   it('loads no npm client, archive reader, schema library or manifest', () => {
     const loaded = new Set(packagesLoadedBy('@marathon/registry/home'));
-    for (const heavy of ['pacote', 'tar', 'zod', 'semver', '@marathon/manifest']) expect([heavy, loaded.has(heavy)]).toEqual([heavy, false]);
+    for (const heavy of ['pacote', 'tar', 'zod', 'semver', '@marathon/manifest'])
+      expect([heavy, loaded.has(heavy)]).toEqual([heavy, false]);
     expect(loaded.has('@marathon/registry')).toBe(true);
   });
 

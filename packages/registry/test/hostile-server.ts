@@ -31,14 +31,39 @@ export function packPlugin(root: string, name: string, extra: Record<string, str
 export function selfSignedCertificate(dir: string): { key: string; cert: string } {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-days',
+      '1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
 
 export async function serve(handler: Handler, tls?: { key: string; cert: string }): Promise<TestServer> {
   const seen: TestServer['seen'] = [];
   const wrapped: Handler = (request, response) => {
-    seen.push({ path: request.url ?? '', ...(request.headers.authorization === undefined ? {} : { authorization: request.headers.authorization }) });
+    seen.push({
+      path: request.url ?? '',
+      ...(request.headers.authorization === undefined ? {} : { authorization: request.headers.authorization }),
+    });
     handler(request, response);
   };
   const server: Server = tls === undefined ? createHttpServer(wrapped) : createHttpsServer(tls, wrapped);

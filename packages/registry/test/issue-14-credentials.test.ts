@@ -17,7 +17,12 @@ interface Recorder {
   seen: Array<{ url: string; headers: IncomingHttpHeaders }>;
 }
 
-async function recorder(answer: (url: string) => { status: number; headers?: Record<string, string>; body?: string | Buffer } = () => ({ status: 200, body: 'ok' })): Promise<Recorder> {
+async function recorder(
+  answer: (url: string) => { status: number; headers?: Record<string, string>; body?: string | Buffer } = () => ({
+    status: 200,
+    body: 'ok',
+  }),
+): Promise<Recorder> {
   const seen: Recorder['seen'] = [];
   const server = createServer((request, response) => {
     seen.push({ url: request.url ?? '', headers: request.headers });
@@ -28,7 +33,8 @@ async function recorder(answer: (url: string) => { status: number; headers?: Rec
   return { server, port: (server.address() as AddressInfo).port, seen };
 }
 
-const close = (server: Server) => new Promise<void>((resolvePromise) => (server.closeAllConnections(), server.close(() => resolvePromise())));
+const close = (server: Server) =>
+  new Promise<void>((resolvePromise) => (server.closeAllConnections(), server.close(() => resolvePromise())));
 
 describe('redact', () => {
   const secrets = { secrets: ['tok-123456'] };
@@ -36,7 +42,11 @@ describe('redact', () => {
     ['a configured token', 'refused tok-123456 at the door', 'refused *** at the door'],
     ["a URL's user:password", 'cannot reach http://ops:hunter22@127.0.0.1:9/x', 'cannot reach http://***@127.0.0.1:9/x'],
     ['a token as the URL user', 'GET https://ghp_abcdef@npm.example/', 'GET https://***@npm.example/'],
-    ['query credentials', 'https://cdn.example/n.tgz?X-Amz-Signature=abc&size=1&access_token=def', 'https://cdn.example/n.tgz?X-Amz-Signature=***&size=1&access_token=***'],
+    [
+      'query credentials',
+      'https://cdn.example/n.tgz?X-Amz-Signature=abc&size=1&access_token=def',
+      'https://cdn.example/n.tgz?X-Amz-Signature=***&size=1&access_token=***',
+    ],
     ['an .npmrc auth line', '//npm.example/:_authToken=other-token', '//npm.example/:_authToken=***'],
     ['an Authorization header', 'authorization: Bearer abcdefgh123', 'authorization: Bearer ***'],
   ])('hides %s', (_what, text, shown) => {
@@ -44,7 +54,9 @@ describe('redact', () => {
   });
 
   test('leaves ordinary text alone', () => {
-    expect(redact('no package notes in https://registry.npmjs.org/ (keywords:marathon-plugin)', secrets)).toBe('no package notes in https://registry.npmjs.org/ (keywords:marathon-plugin)');
+    expect(redact('no package notes in https://registry.npmjs.org/ (keywords:marathon-plugin)', secrets)).toBe(
+      'no package notes in https://registry.npmjs.org/ (keywords:marathon-plugin)',
+    );
   });
 });
 
@@ -87,7 +99,9 @@ describe('the guard agent', () => {
   function send(url: string, agentFor: ReturnType<typeof credentialGuard>, authorization: string): Promise<void> {
     return new Promise((resolvePromise, reject) => {
       const target = new URL(url);
-      const request = httpRequest(target, { agent: agentFor(target), headers: { authorization } }, (response) => response.resume().on('end', () => resolvePromise()));
+      const request = httpRequest(target, { agent: agentFor(target), headers: { authorization } }, (response) =>
+        response.resume().on('end', () => resolvePromise()),
+      );
       request.on('error', reject).end();
     });
   }
@@ -122,7 +136,10 @@ describe('NpmRegistryClient', () => {
     const registry = await recorder(() => ({ status: 302, headers: { location: `http://127.0.0.1:${other.port}/notes` } }));
     const dir = mkdtempSync(join(tmpdir(), 'issue14-client-'));
     try {
-      writeFileSync(join(dir, '.npmrc'), `registry=http://127.0.0.1:${registry.port}/\n//127.0.0.1:${registry.port}/:_authToken=tok-redirect\n`);
+      writeFileSync(
+        join(dir, '.npmrc'),
+        `registry=http://127.0.0.1:${registry.port}/\n//127.0.0.1:${registry.port}/:_authToken=tok-redirect\n`,
+      );
       const client = new NpmRegistryClient({ cacheDir: join(dir, 'cache'), cwd: dir, env: { HOME: dir } });
       await expect(client.versions('notes')).rejects.toMatchObject({ code: 'PACKAGE_NOT_FOUND' });
       expect(registry.seen[0]!.headers.authorization).toBe('Bearer tok-redirect');

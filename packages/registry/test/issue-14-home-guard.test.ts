@@ -56,7 +56,10 @@ async function refusal(): Promise<RegistryError> {
 (posix ? it : it.skip)('refuses a group-writable staging folder inside a private home', async () => {
   await secureHome(home);
   chmodSync(home.stagingDir, 0o770);
-  expect(await refusal()).toMatchObject({ code: 'HOME_UNSAFE', message: expect.stringContaining(`${home.stagingDir} can be changed by other users (mode 0770)`) });
+  expect(await refusal()).toMatchObject({
+    code: 'HOME_UNSAFE',
+    message: expect.stringContaining(`${home.stagingDir} can be changed by other users (mode 0770)`),
+  });
 });
 
 (posix ? it : it.skip)('tightens a home an older Marathon left readable by others (umask 022) to 0700', async () => {
@@ -69,20 +72,26 @@ async function refusal(): Promise<RegistryError> {
   expect(mode(home.installedDir)).toBe(0o700);
 });
 
-(posix ? it : it.skip)('leaves the mode of a folder that is not a Marathon home (MARATHON_HOME pointed at a shared folder) as it is', async () => {
-  mkdirSync(home.root);
-  writeFileSync(join(home.root, 'notes.txt'), 'mine');
-  chmodSync(home.root, 0o755);
-  await secureHome(home);
-  expect(mode(home.root)).toBe(0o755);
-});
+(posix ? it : it.skip)(
+  'leaves the mode of a folder that is not a Marathon home (MARATHON_HOME pointed at a shared folder) as it is',
+  async () => {
+    mkdirSync(home.root);
+    writeFileSync(join(home.root, 'notes.txt'), 'mine');
+    chmodSync(home.root, 0o755);
+    await secureHome(home);
+    expect(mode(home.root)).toBe(0o755);
+  },
+);
 
 it('refuses a symbolic link in place of installed/, and leaves the target alone', async () => {
   const elsewhere = join(root, 'elsewhere');
   mkdirSync(join(elsewhere, 'precious'), { recursive: true });
   mkdirSync(home.root);
   symlinkSync(elsewhere, home.installedDir);
-  expect(await refusal()).toMatchObject({ code: 'HOME_UNSAFE', message: expect.stringContaining(`${home.installedDir} is a symbolic link (to ${elsewhere})`) });
+  expect(await refusal()).toMatchObject({
+    code: 'HOME_UNSAFE',
+    message: expect.stringContaining(`${home.installedDir} is a symbolic link (to ${elsewhere})`),
+  });
   expect(existsSync(join(elsewhere, 'precious'))).toBe(true);
 });
 
@@ -91,11 +100,17 @@ it('refuses a symbolic link as a data scope folder (data/@scope) or an installed
   const elsewhere = join(root, 'elsewhere');
   mkdirSync(elsewhere);
   symlinkSync(elsewhere, join(home.root, 'data', '@acme'));
-  expect(await refusal()).toMatchObject({ code: 'HOME_UNSAFE', message: expect.stringContaining(`${join(home.root, 'data', '@acme')} is a symbolic link`) });
+  expect(await refusal()).toMatchObject({
+    code: 'HOME_UNSAFE',
+    message: expect.stringContaining(`${join(home.root, 'data', '@acme')} is a symbolic link`),
+  });
   rmSync(join(home.root, 'data', '@acme'));
   mkdirSync(join(home.root, 'data', '@acme'));
   symlinkSync(elsewhere, join(home.root, 'data', '@acme', 'tool'));
-  expect(await refusal()).toMatchObject({ code: 'HOME_UNSAFE', message: expect.stringContaining(`${join(home.root, 'data', '@acme', 'tool')} is a symbolic link`) });
+  expect(await refusal()).toMatchObject({
+    code: 'HOME_UNSAFE',
+    message: expect.stringContaining(`${join(home.root, 'data', '@acme', 'tool')} is a symbolic link`),
+  });
   rmSync(join(home.root, 'data', '@acme'), { recursive: true });
   symlinkSync(elsewhere, join(home.installedDir, 'x@1.0.0-0123abcd'));
   expect(await refusal()).toMatchObject({ code: 'HOME_UNSAFE' });
@@ -109,7 +124,7 @@ it('refuses a symbolic link as a data scope folder (data/@scope) or an installed
   expect(error.message).toContain(`${home.root} belongs to uid 12345 and you are root`);
 });
 
-(asRoot ? it : it.skip)('as root, refuses a Marathon folder inside root\'s home that another user owns', async () => {
+(asRoot ? it : it.skip)("as root, refuses a Marathon folder inside root's home that another user owns", async () => {
   await secureHome(home);
   chownSync(home.keysDir, 12345, 12345);
   expect(await refusal()).toMatchObject({ code: 'HOME_UNSAFE', message: expect.stringContaining(`${home.keysDir} belongs to uid 12345`) });

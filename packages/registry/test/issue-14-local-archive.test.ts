@@ -23,7 +23,13 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const options = (extra: Partial<StageOptions> = {}): StageOptions => ({ paths: [], stagingDir: staging, maxBytes: 1024 * 1024, maxEntries: 100, ...extra });
+const options = (extra: Partial<StageOptions> = {}): StageOptions => ({
+  paths: [],
+  stagingDir: staging,
+  maxBytes: 1024 * 1024,
+  maxEntries: 100,
+  ...extra,
+});
 const digest = (file: string) => `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
 
 it('refuses a FIFO that would hand the unpacker other bytes than the ones --integrity matched', async () => {
@@ -36,26 +42,37 @@ it('refuses a FIFO that would hand the unpacker other bytes than the ones --inte
   writer = spawn('sh', ['-c', 'cat "$1" > "$3"; sleep 0.3; cat "$2" > "$3"', 'sh', good, evil, fifo], { stdio: 'ignore' });
   const outcome = await stageSource(fifo, options({ integrity: digest(good) })).catch((error: unknown) => error);
   expect(outcome).toBeInstanceOf(RegistryError);
-  expect(outcome).toMatchObject({ code: 'SOURCE_UNSUPPORTED', message: expect.stringContaining(`${fifo} is a named pipe (FIFO), not a regular file`) });
+  expect(outcome).toMatchObject({
+    code: 'SOURCE_UNSUPPORTED',
+    message: expect.stringContaining(`${fifo} is a named pipe (FIFO), not a regular file`),
+  });
   expect(readdirSync(staging)).toEqual([]);
 });
 
 it('refuses a device instead of reading it forever', async () => {
   const device = join(root, 'zero.tgz');
   symlinkSync('/dev/zero', device);
-  await expect(stageSource(device, options())).rejects.toMatchObject({ code: 'SOURCE_UNSUPPORTED', message: expect.stringContaining('is a device, not a regular file') });
+  await expect(stageSource(device, options())).rejects.toMatchObject({
+    code: 'SOURCE_UNSUPPORTED',
+    message: expect.stringContaining('is a device, not a regular file'),
+  });
   expect(readdirSync(staging)).toEqual([]);
 });
 
 it('refuses an archive over max_plugin_size before reading it', async () => {
   const file = packPlugin(root, 'big', { 'data.bin': randomBytes(4096).toString('base64') });
-  await expect(stageSource(file, options({ maxBytes: 1000 }))).rejects.toMatchObject({ code: 'SOURCE_UNSUPPORTED', message: expect.stringContaining('is over the 1000 bytes a plugin may be') });
+  await expect(stageSource(file, options({ maxBytes: 1000 }))).rejects.toMatchObject({
+    code: 'SOURCE_UNSUPPORTED',
+    message: expect.stringContaining('is over the 1000 bytes a plugin may be'),
+  });
   expect(readdirSync(staging)).toEqual([]);
 });
 
 it('hashes and unpacks one copy: the digest recorded is the archive read, and --integrity is checked against it', async () => {
   const file = packPlugin(root, 'packed');
-  await expect(stageSource(file, options({ integrity: `sha512-${Buffer.alloc(64).toString('base64')}` }))).rejects.toThrow('does not match --integrity');
+  await expect(stageSource(file, options({ integrity: `sha512-${Buffer.alloc(64).toString('base64')}` }))).rejects.toThrow(
+    'does not match --integrity',
+  );
   const staged = await stageSource(file, options({ integrity: digest(file) }));
   expect(staged).toMatchObject({ kind: 'tgz', spec: file, integrity: digest(file) });
   // The copy that was hashed and unpacked is removed once unpacked: staging holds only the plugin.

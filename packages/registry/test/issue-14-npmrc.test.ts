@@ -33,7 +33,9 @@ describe('a project .npmrc', () => {
 
   test('may not set proxies or TLS, even opted in; those keys are listed as ignored', () => {
     userRc('registry=https://user.example/\n');
-    projectRc('proxy=http://attacker.example:8080/\nhttps-proxy=http://attacker.example:8080/\nstrict-ssl=false\nca=ATTACKER-CA\nregistry=https://project.example/\n');
+    projectRc(
+      'proxy=http://attacker.example:8080/\nhttps-proxy=http://attacker.example:8080/\nstrict-ssl=false\nca=ATTACKER-CA\nregistry=https://project.example/\n',
+    );
     const settings = read({ MARATHON_PROJECT_NPMRC: '1' });
     expect(settings.proxy).toEqual({});
     expect(settings.options.strictSSL).toBeUndefined();
@@ -70,24 +72,38 @@ describe('the user .npmrc', () => {
       '//acme.example/npm/:_password': 'cGFzcw==',
       strictSSL: false,
     });
-    expect(settings.proxy).toEqual({ https: 'http://proxy.example:3128/', http: 'http://proxy.example:3128/', noProxy: 'internal.example' });
+    expect(settings.proxy).toEqual({
+      https: 'http://proxy.example:3128/',
+      http: 'http://proxy.example:3128/',
+      noProxy: 'internal.example',
+    });
     expect(settings.ignored.map((entry) => entry.split(': ')[1])).toEqual(['script-shell', 'git', 'ignore-scripts', '_authToken']);
     expect(settings.secrets).toEqual(expect.arrayContaining(['tok-from-env', 'cGFzcw==', 'pass']));
   });
 
   test('proxies otherwise come from the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, any case)', () => {
-    expect(read({ HTTPS_PROXY: 'http://corp:3128', no_proxy: 'localhost' }).proxy).toEqual({ https: 'http://corp:3128', http: 'http://corp:3128', noProxy: 'localhost' });
+    expect(read({ HTTPS_PROXY: 'http://corp:3128', no_proxy: 'localhost' }).proxy).toEqual({
+      https: 'http://corp:3128',
+      http: 'http://corp:3128',
+      noProxy: 'localhost',
+    });
     expect(read({ http_proxy: 'http://plain:3128' }).proxy).toEqual({ http: 'http://plain:3128' });
   });
 
   test('NPM_CONFIG_USERCONFIG names it; npm_config_registry and MARATHON_REGISTRY override it', () => {
     writeFileSync(join(rc.root, 'fleet.npmrc'), 'registry=https://fleet.example/\n');
     expect(read({ NPM_CONFIG_USERCONFIG: join(rc.root, 'fleet.npmrc') }).registry).toBe('https://fleet.example/');
-    expect(read({ NPM_CONFIG_USERCONFIG: join(rc.root, 'fleet.npmrc'), npm_config_registry: 'https://env.example' }).registry).toBe('https://env.example/');
-    expect(read({ npm_config_registry: 'https://env.example', MARATHON_REGISTRY: 'https://marathon.example' }).registry).toBe('https://marathon.example/');
+    expect(read({ NPM_CONFIG_USERCONFIG: join(rc.root, 'fleet.npmrc'), npm_config_registry: 'https://env.example' }).registry).toBe(
+      'https://env.example/',
+    );
+    expect(read({ npm_config_registry: 'https://env.example', MARATHON_REGISTRY: 'https://marathon.example' }).registry).toBe(
+      'https://marathon.example/',
+    );
   });
 
   test("a registry URL's password is a secret", () => {
-    expect(read({ MARATHON_REGISTRY: 'https://ops:p%40ss-word@npm.example/' }).secrets).toEqual(expect.arrayContaining(['p%40ss-word', 'p@ss-word']));
+    expect(read({ MARATHON_REGISTRY: 'https://ops:p%40ss-word@npm.example/' }).secrets).toEqual(
+      expect.arrayContaining(['p%40ss-word', 'p@ss-word']),
+    );
   });
 });

@@ -23,8 +23,12 @@ it('does not search the project folder unless MARATHON_PROJECT_PLUGINS opts in',
   const home = marathonHome(join(root, 'home'));
   expect(searchPaths({ home, cwd: clone, env: {} }).map((path) => path.kind)).toEqual(['home']);
   expect((await discover(searchPaths({ home, cwd: clone, env: {} }))).plugins).toEqual([]);
-  for (const value of ['0', 'no', '']) expect(searchPaths({ home, cwd: clone, env: { MARATHON_PROJECT_PLUGINS: value } }).map((path) => path.kind)).toEqual(['home']);
-  expect(searchPaths({ home, cwd: clone, env: { MARATHON_PROJECT_PLUGINS: 'true' } }).map((path) => path.kind)).toEqual(['home', 'project']);
+  for (const value of ['0', 'no', ''])
+    expect(searchPaths({ home, cwd: clone, env: { MARATHON_PROJECT_PLUGINS: value } }).map((path) => path.kind)).toEqual(['home']);
+  expect(searchPaths({ home, cwd: clone, env: { MARATHON_PROJECT_PLUGINS: 'true' } }).map((path) => path.kind)).toEqual([
+    'home',
+    'project',
+  ]);
 });
 
 it('lets every other search path win a name over the project folder when opted in', async () => {
@@ -32,8 +36,14 @@ it('lets every other search path win a name over the project folder when opted i
   const shared = join(root, 'shared');
   plugin(join(clone, '.marathon', 'plugins'), 'notifier', '9.0.0');
   plugin(shared, 'notifier', '1.0.0');
-  const paths = searchPaths({ home: marathonHome(join(root, 'home')), cwd: clone, env: { MARATHON_PLUGIN_PATH: shared, MARATHON_PROJECT_PLUGINS: '1' } });
+  const paths = searchPaths({
+    home: marathonHome(join(root, 'home')),
+    cwd: clone,
+    env: { MARATHON_PLUGIN_PATH: shared, MARATHON_PROJECT_PLUGINS: '1' },
+  });
   const { plugins, conflicts } = await discover(paths);
   expect(plugins.map((found) => [found.name, found.version, found.searchPath.kind])).toEqual([['notifier', '1.0.0', 'env']]);
-  expect(conflicts).toEqual([{ name: 'notifier', winner: join(shared, 'notifier'), shadowed: [join(clone, '.marathon', 'plugins', 'notifier')] }]);
+  expect(conflicts).toEqual([
+    { name: 'notifier', winner: join(shared, 'notifier'), shadowed: [join(clone, '.marathon', 'plugins', 'notifier')] },
+  ]);
 });

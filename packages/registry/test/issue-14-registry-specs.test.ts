@@ -38,11 +38,15 @@ describe('parseRegistrySpec', () => {
     ['notes@1.0.0#evil', 'is not an npm package spec'],
     ['notes@1\n', 'control characters'],
   ])('refuses %j (%s)', (spec, why) => {
-    expect(() => parseRegistrySpec(spec)).toThrow(expect.objectContaining({ code: 'SOURCE_UNSUPPORTED', message: expect.stringContaining(why) }));
+    expect(() => parseRegistrySpec(spec)).toThrow(
+      expect.objectContaining({ code: 'SOURCE_UNSUPPORTED', message: expect.stringContaining(why) }),
+    );
   });
 
   test('refuses a spec longer than any package name with a range', () => {
-    expect(() => parseRegistrySpec(`notes@${'1'.repeat(600)}`)).toThrow(expect.objectContaining({ code: 'SOURCE_UNSUPPORTED', message: expect.stringContaining('characters long') }));
+    expect(() => parseRegistrySpec(`notes@${'1'.repeat(600)}`)).toThrow(
+      expect.objectContaining({ code: 'SOURCE_UNSUPPORTED', message: expect.stringContaining('characters long') }),
+    );
   });
 
   test('a bare name, name@* and name@latest pick the newest runnable version; others do not', () => {
@@ -74,11 +78,14 @@ describe('NpmRegistryClient refuses before any request', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test.each(['git+file:///tmp/repo@1.0.0', 'notes@file:../x', 'notes@npm:other@1', 'notes@https://example.com/n.tgz'])('fetchTarball and resolve of %s', async (spec) => {
-    await expect(client.fetchTarball(spec, join(dir, 'x.tgz'))).rejects.toMatchObject({ code: 'SOURCE_UNSUPPORTED' });
-    await expect(client.resolve(spec)).rejects.toMatchObject({ code: 'SOURCE_UNSUPPORTED' });
-    expect(requests).toEqual([]);
-  });
+  test.each(['git+file:///tmp/repo@1.0.0', 'notes@file:../x', 'notes@npm:other@1', 'notes@https://example.com/n.tgz'])(
+    'fetchTarball and resolve of %s',
+    async (spec) => {
+      await expect(client.fetchTarball(spec, join(dir, 'x.tgz'))).rejects.toMatchObject({ code: 'SOURCE_UNSUPPORTED' });
+      await expect(client.resolve(spec)).rejects.toMatchObject({ code: 'SOURCE_UNSUPPORTED' });
+      expect(requests).toEqual([]);
+    },
+  );
 
   test('versions of a name that is no package name (a lockfile key, a state entry)', async () => {
     await expect(client.versions('git+file:///tmp/repo')).rejects.toMatchObject({ code: 'SOURCE_UNSUPPORTED' });
@@ -92,9 +99,17 @@ describe('blockModules', () => {
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'issue14-blocked-'));
     const source = readFileSync(join(__dirname, '..', 'src', 'deferred-modules.ts'), 'utf8');
-    writeFileSync(join(root, 'deferred-modules.js'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText);
+    writeFileSync(
+      join(root, 'deferred-modules.js'),
+      ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText,
+    );
     mkdirSync(join(root, 'node_modules', 'spawner'), { recursive: true });
-    writeFileSync(join(root, 'node_modules', 'spawner', 'index.js'), 'globalThis.loaded = true; module.exports = function spawn() { return "spawned"; }; module.exports.run = () => "ran";');
+    writeFileSync(
+      join(root, 'node_modules', 'spawner', 'index.js'),
+      'globalThis.loaded = true; module.exports = function spawn() { return "spawned"; }; module.exports.run = () => "ran";',
+    );
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -110,6 +125,12 @@ describe('blockModules', () => {
       }));`;
     const child = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
     expect(child.stderr).toBe('');
-    expect(JSON.parse(child.stdout)).toEqual({ call: 'blocked spawner', property: 'blocked spawner', construct: 'blocked spawner', esModule: true, loaded: false });
+    expect(JSON.parse(child.stdout)).toEqual({
+      call: 'blocked spawner',
+      property: 'blocked spawner',
+      construct: 'blocked spawner',
+      esModule: true,
+      loaded: false,
+    });
   });
 });

@@ -27,7 +27,10 @@ it('refuses a path outside the home, and the home itself', async () => {
 
 it('refuses to delete through a symbolic link on the way (data/@scope → elsewhere)', async () => {
   symlinkSync(outside, join(home, 'data', '@acme'));
-  await expect(removeInHome(home, join(home, 'data', '@acme', 'tool'))).rejects.toMatchObject({ code: 'HOME_UNSAFE', message: expect.stringContaining(`${join(home, 'data', '@acme')} is a symbolic link`) });
+  await expect(removeInHome(home, join(home, 'data', '@acme', 'tool'))).rejects.toMatchObject({
+    code: 'HOME_UNSAFE',
+    message: expect.stringContaining(`${join(home, 'data', '@acme')} is a symbolic link`),
+  });
   expect(existsSync(join(outside, 'tool', 'precious.txt'))).toBe(true);
 });
 
@@ -53,6 +56,8 @@ it('moves only inside the home and never through a link', async () => {
   await expect(moveInHome(home, join(home, 'data', 'file'), join(outside, 'file'))).rejects.toMatchObject({ code: 'PATH_REFUSED' });
   await expect(moveInHome(home, join(outside, 'tool'), join(home, 'data', 'tool'))).rejects.toMatchObject({ code: 'PATH_REFUSED' });
   symlinkSync(outside, join(home, 'data', '@acme'));
-  await expect(moveInHome(home, join(home, 'data', 'file'), join(home, 'data', '@acme', 'file'))).rejects.toMatchObject({ code: 'HOME_UNSAFE' });
+  await expect(moveInHome(home, join(home, 'data', 'file'), join(home, 'data', '@acme', 'file'))).rejects.toMatchObject({
+    code: 'HOME_UNSAFE',
+  });
   expect(existsSync(join(outside, 'file'))).toBe(false);
 });

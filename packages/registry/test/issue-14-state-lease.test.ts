@@ -47,7 +47,10 @@ it('gives another store the busy refusal when it will not wait that long', async
   let release!: () => void;
   const work = holder.exclusive(() => new Promise<void>((resolve) => (release = resolve)));
   await sleep(100);
-  await expect(new StateStore(home, { lockTimeoutMs: 300 }).transaction(async () => undefined)).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining('try again later') });
+  await expect(new StateStore(home, { lockTimeoutMs: 300 }).transaction(async () => undefined)).rejects.toMatchObject({
+    code: 'LOCK_TIMEOUT',
+    message: expect.stringContaining('try again later'),
+  });
   release();
   await work;
 });

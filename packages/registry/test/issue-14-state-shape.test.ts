@@ -61,7 +61,10 @@ it('refuses digests naming files outside the plugin folder, and a main outside i
 });
 
 it('refuses wrong types in a record with the path of each, and lists at most ten problems', async () => {
-  const error = await invalid({ version: 1, plugins: { x: { ...stateRecord('x'), status: 'on', granted_permissions: 'all', signature: 7 } } });
+  const error = await invalid({
+    version: 1,
+    plugins: { x: { ...stateRecord('x'), status: 'on', granted_permissions: 'all', signature: 7 } },
+  });
   expect(error.details).toEqual(
     expect.arrayContaining([
       'plugins["x"].status is "on", not enabled, disabled or error',
@@ -74,7 +77,10 @@ it('refuses wrong types in a record with the path of each, and lists at most ten
 });
 
 it('reads a state Marathon wrote, unchanged', async () => {
-  const state = { version: 1, plugins: { x: stateRecord('x'), '@acme/tool': stateRecord('@acme/tool', { status: 'enabled', priorities: { post_task_execute: 5 } }) } };
+  const state = {
+    version: 1,
+    plugins: { x: stateRecord('x'), '@acme/tool': stateRecord('@acme/tool', { status: 'enabled', priorities: { post_task_execute: 5 } }) },
+  };
   writeFileSync(home.stateFile, JSON.stringify(state));
   expect(JSON.parse(JSON.stringify(await new StateStore(home).read()))).toEqual(state);
 });

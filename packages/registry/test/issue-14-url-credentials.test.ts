@@ -20,7 +20,13 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const options = (extra: Partial<StageOptions> = {}): StageOptions => ({ paths: [], stagingDir: staging, maxBytes: 64 * 1024, maxEntries: 100, ...extra });
+const options = (extra: Partial<StageOptions> = {}): StageOptions => ({
+  paths: [],
+  stagingDir: staging,
+  maxBytes: 64 * 1024,
+  maxEntries: 100,
+  ...extra,
+});
 const BASIC = `Basic ${Buffer.from('deploy:pa55-w0rd').toString('base64')}`;
 const SECRETS = ['deploy', 'pa55-w0rd', 'tok-123456', 'X-Amz-Signature', 'sig-abcdef'];
 async function started(server: Promise<TestServer>): Promise<TestServer> {
@@ -35,12 +41,16 @@ it('fetches with the credentials and query typed, and records the URL without th
   const body = readFileSync(packPlugin(root, 'private'));
   const server = await started(
     serve((request, response) => {
-      const authorised = request.headers.authorization === BASIC && request.url === '/private.tgz?token=tok-123456&X-Amz-Signature=sig-abcdef';
+      const authorised =
+        request.headers.authorization === BASIC && request.url === '/private.tgz?token=tok-123456&X-Amz-Signature=sig-abcdef';
       response.writeHead(authorised ? 200 : 401).end(authorised ? body : undefined);
     }),
   );
   const port = new URL(server.url).port;
-  const staged = await stageSource(`http://deploy:pa55-w0rd@127.0.0.1:${port}/private.tgz?token=tok-123456&X-Amz-Signature=sig-abcdef#frag`, options());
+  const staged = await stageSource(
+    `http://deploy:pa55-w0rd@127.0.0.1:${port}/private.tgz?token=tok-123456&X-Amz-Signature=sig-abcdef#frag`,
+    options(),
+  );
   expect(staged.spec).toBe(`http://127.0.0.1:${port}/private.tgz`);
   expectNoSecret(JSON.stringify(staged));
   expect(server.seen).toEqual([{ path: '/private.tgz?token=tok-123456&X-Amz-Signature=sig-abcdef', authorization: BASIC }]);
@@ -66,9 +76,12 @@ it('sends user:password only to the origin it was typed for, not to a redirect t
 
 it('never quotes the credentials or the query in a refusal', async () => {
   const body = readFileSync(packPlugin(root, 'any'));
-  const server = await started(serve((request, response) => (request.url?.startsWith('/ok.tgz') === true ? response.end(body) : response.writeHead(404).end())));
+  const server = await started(
+    serve((request, response) => (request.url?.startsWith('/ok.tgz') === true ? response.end(body) : response.writeHead(404).end())),
+  );
   const port = new URL(server.url).port;
-  const typed = (path: string, host = `127.0.0.1:${port}`) => `http://deploy:pa55-w0rd@${host}${path}?token=tok-123456&X-Amz-Signature=sig-abcdef`;
+  const typed = (path: string, host = `127.0.0.1:${port}`) =>
+    `http://deploy:pa55-w0rd@${host}${path}?token=tok-123456&X-Amz-Signature=sig-abcdef`;
   const messages: string[] = [];
   for (const [request, extra] of [
     [typed('/missing.tgz'), {}],

@@ -30,7 +30,14 @@ afterEach(async () => {
 });
 
 // Trust the test's certificate for these downloads only, and no proxy from the machine's settings.
-const options = (extra: Partial<StageOptions> = {}): StageOptions => ({ paths: [], stagingDir: staging, maxBytes: 64 * 1024, maxEntries: 100, ...extra, download: { ca: tls.cert, proxy: {}, ...extra.download } });
+const options = (extra: Partial<StageOptions> = {}): StageOptions => ({
+  paths: [],
+  stagingDir: staging,
+  maxBytes: 64 * 1024,
+  maxEntries: 100,
+  ...extra,
+  download: { ca: tls.cert, proxy: {}, ...extra.download },
+});
 async function started(server: Promise<TestServer>): Promise<TestServer> {
   servers.push(await server);
   return servers[servers.length - 1]!;
@@ -66,7 +73,10 @@ it('refuses a redirect from https to plain http, before asking the http server a
     }, tls),
   );
   const error = await refusal(`${secure.url}/plugin.tgz`);
-  expect(error).toMatchObject({ code: 'DOWNLOAD_FAILED', message: `refusing the redirect from ${secure.url}/plugin.tgz to ${plain.url}/swapped.tgz: a download that started over https never continues over plain http` });
+  expect(error).toMatchObject({
+    code: 'DOWNLOAD_FAILED',
+    message: `refusing the redirect from ${secure.url}/plugin.tgz to ${plain.url}/swapped.tgz: a download that started over https never continues over plain http`,
+  });
   expect(plain.seen).toEqual([]);
 });
 
@@ -80,7 +90,10 @@ it('refuses a body over the limit sent without Content-Length as a RegistryError
     }),
   );
   const error = await refusal(`${server.url}/huge.tgz`);
-  expect(error).toMatchObject({ code: 'DOWNLOAD_FAILED', message: `${server.url}/huge.tgz is over the 65536 bytes a plugin may be (the policy's max_plugin_size)` });
+  expect(error).toMatchObject({
+    code: 'DOWNLOAD_FAILED',
+    message: `${server.url}/huge.tgz is over the 65536 bytes a plugin may be (the policy's max_plugin_size)`,
+  });
 });
 
 it('cuts a server that drips the body a byte at a time at the overall deadline', async () => {
@@ -95,7 +108,10 @@ it('cuts a server that drips the body a byte at a time at the overall deadline',
   const began = Date.now();
   const error = await refusal(`${server.url}/slow.tgz`, { download: { deadlineMs: 800, idleMs: 400 } });
   clearInterval(drip);
-  expect(error).toMatchObject({ code: 'DOWNLOAD_FAILED', message: `${server.url}/slow.tgz was not downloaded within 800 ms; on a slow link, raise MARATHON_DOWNLOAD_TIMEOUT_MS` });
+  expect(error).toMatchObject({
+    code: 'DOWNLOAD_FAILED',
+    message: `${server.url}/slow.tgz was not downloaded within 800 ms; on a slow link, raise MARATHON_DOWNLOAD_TIMEOUT_MS`,
+  });
   // The drip kept the idle clock from firing; only the deadline could end it.
   expect(Date.now() - began).toBeLessThan(10_000);
 });
@@ -103,16 +119,25 @@ it('cuts a server that drips the body a byte at a time at the overall deadline',
 it('cuts a server that accepts the request and never answers at the idle timeout', async () => {
   const server = await started(serve(() => undefined));
   const error = await refusal(`${server.url}/silent.tgz`, { download: { deadlineMs: 20_000, idleMs: 300 } });
-  expect(error).toMatchObject({ code: 'DOWNLOAD_FAILED', message: `${new URL(server.url).host} sent nothing for 300 ms while ${server.url}/silent.tgz was downloading` });
+  expect(error).toMatchObject({
+    code: 'DOWNLOAD_FAILED',
+    message: `${new URL(server.url).host} sent nothing for 300 ms while ${server.url}/silent.tgz was downloading`,
+  });
 });
 
 it('names the host that could not be reached, also when it is a redirect target', async () => {
   const port = await closedPort();
   const direct = await refusal(`http://127.0.0.1:${port}/gone.tgz`);
-  expect(direct.message).toBe(`cannot reach 127.0.0.1:${port} (ECONNREFUSED) to download http://127.0.0.1:${port}/gone.tgz: check the address, and that the server is up and reachable from here`);
-  const server = await started(serve((_request, response) => void response.writeHead(302, { location: `http://127.0.0.1:${port}/cdn.tgz` }).end()));
+  expect(direct.message).toBe(
+    `cannot reach 127.0.0.1:${port} (ECONNREFUSED) to download http://127.0.0.1:${port}/gone.tgz: check the address, and that the server is up and reachable from here`,
+  );
+  const server = await started(
+    serve((_request, response) => void response.writeHead(302, { location: `http://127.0.0.1:${port}/cdn.tgz` }).end()),
+  );
   const redirected = await refusal(`${server.url}/plugin.tgz`);
-  expect(redirected.message).toContain(`cannot reach 127.0.0.1:${port} (ECONNREFUSED) to download ${server.url}/plugin.tgz (redirected to http://127.0.0.1:${port}/cdn.tgz)`);
+  expect(redirected.message).toContain(
+    `cannot reach 127.0.0.1:${port} (ECONNREFUSED) to download ${server.url}/plugin.tgz (redirected to http://127.0.0.1:${port}/cdn.tgz)`,
+  );
 });
 
 it('stops a redirect loop', async () => {
@@ -126,6 +151,8 @@ it('refuses a MARATHON_DOWNLOAD_TIMEOUT_MS that means nothing', () => {
   expect(downloadTimeoutFromEnv({})).toBeUndefined();
   expect(downloadTimeoutFromEnv({ MARATHON_DOWNLOAD_TIMEOUT_MS: '1500' })).toBe(1500);
   for (const value of ['0', '2s', '-1']) {
-    expect(() => downloadTimeoutFromEnv({ MARATHON_DOWNLOAD_TIMEOUT_MS: value })).toThrow(expect.objectContaining({ code: 'SETTING_INVALID' }));
+    expect(() => downloadTimeoutFromEnv({ MARATHON_DOWNLOAD_TIMEOUT_MS: value })).toThrow(
+      expect.objectContaining({ code: 'SETTING_INVALID' }),
+    );
   }
 });

@@ -17,7 +17,14 @@ const other = (index: number): Pkg => ({ name: `lib-${index}`, description: 'a l
 /** 700 packages with the plugins at positions 10, 260, 400, 520 and 699. */
 function packages(): Pkg[] {
   const list = Array.from({ length: 700 }, (_, index) => other(index));
-  for (const [position, name] of [[10, 'alpha'], [260, 'bravo'], [400, 'charlie'], [520, 'delta'], [699, 'echo']] as const) list[position] = plugin(name);
+  for (const [position, name] of [
+    [10, 'alpha'],
+    [260, 'bravo'],
+    [400, 'charlie'],
+    [520, 'delta'],
+    [699, 'echo'],
+  ] as const)
+    list[position] = plugin(name);
   return list;
 }
 
@@ -36,7 +43,9 @@ function npmjs(all: Pkg[], asked: string[]): SearchRequest {
     if (size > 250) throw new Error('size must be at most 250');
     const words = text.split(' ').filter(Boolean);
     const matches = all.filter((pkg) =>
-      words.every((word) => (word.startsWith('keywords:') ? pkg.keywords.includes(word.slice(9)) : pkg.name.includes(word) || pkg.description.includes(word))),
+      words.every((word) =>
+        word.startsWith('keywords:') ? pkg.keywords.includes(word.slice(9)) : pkg.name.includes(word) || pkg.description.includes(word),
+      ),
     );
     return matches.slice(from, from + size).map((pkg) => ({ package: pkg }));
   };
@@ -62,7 +71,13 @@ test('on a registry that understands keywords:, only plugins are asked for, a pa
   expect((await searchPlugins(npmjs(packages(), asked), '', 3)).map((result) => result.name)).toEqual(['alpha', 'bravo', 'charlie']);
   expect(asked).toEqual(['keywords:marathon-plugin|0|3']);
   const all: string[] = [];
-  expect((await searchPlugins(npmjs(packages(), all), '', 250)).map((result) => result.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+  expect((await searchPlugins(npmjs(packages(), all), '', 250)).map((result) => result.name)).toEqual([
+    'alpha',
+    'bravo',
+    'charlie',
+    'delta',
+    'echo',
+  ]);
   expect(all).toEqual(['keywords:marathon-plugin|0|250']);
 });
 

@@ -41,9 +41,19 @@ async function archiveServer(secure: boolean): Promise<TestServer> {
   return server;
 }
 /** The operator's environment, with only a temporary home and no machine-wide npmrc. */
-const operatorEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ HOME: home, npm_config_globalconfig: join(root, 'no-global-npmrc'), ...extra });
+const operatorEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  HOME: home,
+  npm_config_globalconfig: join(root, 'no-global-npmrc'),
+  ...extra,
+});
 const stage = (url: string, proxies: ProxySettings) =>
-  stageSource(url, { paths: [], stagingDir: join(root, 'staging'), maxBytes: 64 * 1024, maxEntries: 100, download: { ca: tls.cert, proxy: proxies } } satisfies StageOptions);
+  stageSource(url, {
+    paths: [],
+    stagingDir: join(root, 'staging'),
+    maxBytes: 64 * 1024,
+    maxEntries: 100,
+    download: { ca: tls.cert, proxy: proxies },
+  } satisfies StageOptions);
 
 test('an https download set to HTTPS_PROXY tunnels through it with CONNECT', async () => {
   const server = await archiveServer(true);
@@ -88,12 +98,21 @@ test('a proxy that cannot be reached is named, not the host behind it', async ()
   const server = await archiveServer(true);
   const error = await stage(`${server.url}/proxied.tgz`, { https: `http://127.0.0.1:${port}` }).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(RegistryError);
-  expect(error).toMatchObject({ code: 'DOWNLOAD_FAILED', message: expect.stringContaining(`cannot reach the proxy 127.0.0.1:${port} (ECONNREFUSED)`) });
+  expect(error).toMatchObject({
+    code: 'DOWNLOAD_FAILED',
+    message: expect.stringContaining(`cannot reach the proxy 127.0.0.1:${port} (ECONNREFUSED)`),
+  });
 });
 
 test('the registry client (pacote) goes through the same proxy settings', async () => {
-  const packument = { name: 'proxied-plugin', versions: { '1.0.0': { name: 'proxied-plugin', version: '1.0.0' } }, 'dist-tags': { latest: '1.0.0' } };
-  const registry = await serve((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument)));
+  const packument = {
+    name: 'proxied-plugin',
+    versions: { '1.0.0': { name: 'proxied-plugin', version: '1.0.0' } },
+    'dist-tags': { latest: '1.0.0' },
+  };
+  const registry = await serve((_request, response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument)),
+  );
   servers.push(registry);
   writeFileSync(join(home, '.npmrc'), `proxy=${proxy.url}\n`);
   const client = new NpmRegistryClient({ cacheDir: join(root, 'cache'), registry: `${registry.url}/`, env: operatorEnv({}) });

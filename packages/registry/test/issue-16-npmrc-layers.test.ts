@@ -10,11 +10,22 @@ const { write, read } = rc;
 
 describe('the global npmrc', () => {
   test('is $PREFIX/etc/npmrc, read below the user file, `${VAR}` expanded, proxies and TLS allowed', () => {
-    write(rc.globalRc, ['registry=https://global.example/', '@acme:registry=https://acme-global.example/', '//global.example/:_authToken=${FLEET_TOKEN}', 'https-proxy=http://corp-proxy:3128/', 'strict-ssl=false', 'script-shell=/tmp/evil.sh']);
+    write(rc.globalRc, [
+      'registry=https://global.example/',
+      '@acme:registry=https://acme-global.example/',
+      '//global.example/:_authToken=${FLEET_TOKEN}',
+      'https-proxy=http://corp-proxy:3128/',
+      'strict-ssl=false',
+      'script-shell=/tmp/evil.sh',
+    ]);
     const settings = read({ FLEET_TOKEN: 'global-tok' });
     expect(settings.files).toEqual([rc.globalRc]);
     expect(settings.registry).toBe('https://global.example/');
-    expect(settings.options).toMatchObject({ '@acme:registry': 'https://acme-global.example/', '//global.example/:_authToken': 'global-tok', strictSSL: false });
+    expect(settings.options).toMatchObject({
+      '@acme:registry': 'https://acme-global.example/',
+      '//global.example/:_authToken': 'global-tok',
+      strictSSL: false,
+    });
     expect(settings.proxy).toMatchObject({ https: 'http://corp-proxy:3128/' });
     expect(settings.ignored).toEqual([`${rc.globalRc}: script-shell`]);
     expect(settings.secrets).toContain('global-tok');
@@ -41,10 +52,14 @@ describe('the global npmrc', () => {
 
   test('without npm_config_prefix, PREFIX names the prefix; otherwise node’s install folder does', () => {
     write(rc.globalRc, ['registry=https://prefix.example/']);
-    expect(readNpmConfig({ cwd: rc.project, env: { HOME: rc.home, PREFIX: join(rc.root, 'prefix') } }).registry).toBe('https://prefix.example/');
+    expect(readNpmConfig({ cwd: rc.project, env: { HOME: rc.home, PREFIX: join(rc.root, 'prefix') } }).registry).toBe(
+      'https://prefix.example/',
+    );
     const fallback = readNpmConfig({ cwd: rc.project, env: { HOME: rc.home } });
     const nodePrefix = process.platform === 'win32' ? dirname(process.execPath) : dirname(dirname(process.execPath));
-    expect(fallback.files.filter((file) => file !== join(rc.home, '.npmrc')).every((file) => file === join(nodePrefix, 'etc', 'npmrc'))).toBe(true);
+    expect(
+      fallback.files.filter((file) => file !== join(rc.home, '.npmrc')).every((file) => file === join(nodePrefix, 'etc', 'npmrc')),
+    ).toBe(true);
   });
 });
 
@@ -76,7 +91,9 @@ describe('npm_config_* variables', () => {
   });
 
   test('the lower-case npm_config_ spelling wins over another', () => {
-    expect(read({ NPM_CONFIG_REGISTRY: 'https://upper.example/', npm_config_registry: 'https://lower.example/' }).registry).toBe('https://lower.example/');
+    expect(read({ NPM_CONFIG_REGISTRY: 'https://upper.example/', npm_config_registry: 'https://lower.example/' }).registry).toBe(
+      'https://lower.example/',
+    );
   });
 
   test('npm_config_userconfig names the user file', () => {
@@ -97,8 +114,14 @@ describe('precedence, lowest to highest', () => {
     expect(read().registry).toBe('https://user.example/');
     expect(read({ MARATHON_PROJECT_NPMRC: '1' }).registry).toBe('https://project.example/');
     expect(read({ MARATHON_PROJECT_NPMRC: '1', npm_config_registry: 'https://env.example/' }).registry).toBe('https://env.example/');
-    expect(read({ MARATHON_PROJECT_NPMRC: '1', npm_config_registry: 'https://env.example/', MARATHON_REGISTRY: 'https://marathon.example/' }).registry).toBe('https://marathon.example/');
-    expect(read({ npm_config_registry: 'https://env.example/', MARATHON_REGISTRY: 'https://marathon.example/' }, 'https://flag.example').registry).toBe('https://flag.example/');
+    expect(
+      read({ MARATHON_PROJECT_NPMRC: '1', npm_config_registry: 'https://env.example/', MARATHON_REGISTRY: 'https://marathon.example/' })
+        .registry,
+    ).toBe('https://marathon.example/');
+    expect(
+      read({ npm_config_registry: 'https://env.example/', MARATHON_REGISTRY: 'https://marathon.example/' }, 'https://flag.example')
+        .registry,
+    ).toBe('https://flag.example/');
   });
 
   test('a project file still may not set proxies or TLS over the global file', () => {

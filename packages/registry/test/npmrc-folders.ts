@@ -44,7 +44,11 @@ export function useNpmrcFolders(label: string): NpmrcFolders {
     },
     write: (file, lines) => writeFileSync(file, `${lines.join('\n')}\n`),
     read: (env = {}, registry) =>
-      readNpmConfig({ cwd: folders.project, ...(registry === undefined ? {} : { registry }), env: { HOME: folders.home, npm_config_prefix: join(root, 'prefix'), ...env } }),
+      readNpmConfig({
+        cwd: folders.project,
+        ...(registry === undefined ? {} : { registry }),
+        env: { HOME: folders.home, npm_config_prefix: join(root, 'prefix'), ...env },
+      }),
   };
   return folders;
 }

@@ -1,7 +1,16 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discover, lockTimeoutFromEnv, marathonHome, RegistryError, searchPaths, StateStore, writeFileAtomic, type InstalledState } from '@marathon/registry';
+import {
+  discover,
+  lockTimeoutFromEnv,
+  marathonHome,
+  RegistryError,
+  searchPaths,
+  StateStore,
+  writeFileAtomic,
+  type InstalledState,
+} from '@marathon/registry';
 import { stateRecord } from './state-record';
 
 let root: string;
@@ -16,7 +25,10 @@ function plugin(parent: string, folder: string, name = folder, version = '1.0.0'
 }
 
 /** A transaction on `store` that holds the lock until released: `taken` resolves once it holds it. */
-function holdLock(store: StateStore, change: (state: InstalledState) => void = () => undefined): { taken: Promise<void>; release: () => void; held: Promise<unknown> } {
+function holdLock(
+  store: StateStore,
+  change: (state: InstalledState) => void = () => undefined,
+): { taken: Promise<void>; release: () => void; held: Promise<unknown> } {
   let taken!: () => void;
   let release!: () => void;
   const lockTaken = new Promise<void>((resolve) => (taken = resolve));
@@ -32,7 +44,13 @@ function holdLock(store: StateStore, change: (state: InstalledState) => void = (
 describe('search paths', () => {
   it('are the built-ins, the home, MARATHON_PLUGIN_PATH and configured folders, then the project only when opted in', () => {
     const home = marathonHome(join(root, 'home'));
-    const paths = searchPaths({ home, builtIn: [join(root, 'examples')], cwd: join(root, 'project'), env: { MARATHON_PLUGIN_PATH: `${join(root, 'a')}:${join(root, 'b')}`, MARATHON_PROJECT_PLUGINS: '1' }, configured: [join(root, 'c')] });
+    const paths = searchPaths({
+      home,
+      builtIn: [join(root, 'examples')],
+      cwd: join(root, 'project'),
+      env: { MARATHON_PLUGIN_PATH: `${join(root, 'a')}:${join(root, 'b')}`, MARATHON_PROJECT_PLUGINS: '1' },
+      configured: [join(root, 'c')],
+    });
     expect(paths).toEqual([
       { path: join(root, 'examples'), kind: 'builtin' },
       { path: join(root, 'home', 'plugins'), kind: 'home' },
@@ -66,7 +84,11 @@ describe('discovery', () => {
       { path: second, kind: 'env' },
       { path: join(root, 'missing'), kind: 'config' },
     ]);
-    expect(result.plugins.map((p) => `${p.name}@${p.version}:${p.searchPath.kind}`)).toEqual(['alpha@1.0.0:builtin', 'shared@1.0.0:builtin', 'beta@1.0.0:env']);
+    expect(result.plugins.map((p) => `${p.name}@${p.version}:${p.searchPath.kind}`)).toEqual([
+      'alpha@1.0.0:builtin',
+      'shared@1.0.0:builtin',
+      'beta@1.0.0:env',
+    ]);
     expect(result.conflicts).toEqual([{ name: 'shared', winner: join(first, 'shared'), shadowed: [join(second, 'shared-copy')] }]);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]!.dir).toBe(join(second, 'broken'));
@@ -91,7 +113,10 @@ describe('state store', () => {
     const home = marathonHome(join(root, 'home'));
     mkdirSync(home.root, { recursive: true });
     writeFileSync(home.stateFile, '{ nope');
-    await expect(new StateStore(home).read()).rejects.toMatchObject({ code: 'STATE_CORRUPT', message: expect.stringContaining('restore it or remove it') });
+    await expect(new StateStore(home).read()).rejects.toMatchObject({
+      code: 'STATE_CORRUPT',
+      message: expect.stringContaining('restore it or remove it'),
+    });
     writeFileSync(home.stateFile, '{"version": 7}');
     await expect(new StateStore(home).read()).rejects.toBeInstanceOf(RegistryError);
   });
@@ -134,15 +159,23 @@ describe('state store', () => {
     expect(lockTimeoutFromEnv({})).toBeUndefined();
     expect(lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '250' })).toBe(250);
     expect(() => lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '2s' })).toThrow(
-      expect.objectContaining({ code: 'SETTING_INVALID', message: "MARATHON_LOCK_TIMEOUT_MS must be a whole number of milliseconds, not '2s'" }),
+      expect.objectContaining({
+        code: 'SETTING_INVALID',
+        message: "MARATHON_LOCK_TIMEOUT_MS must be a whole number of milliseconds, not '2s'",
+      }),
     );
     const home = marathonHome(join(root, 'home'));
     const { taken, release, held } = holdLock(new StateStore(home));
     await taken;
-    const refused = new StateStore(home, { lockTimeoutMs: lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '200' }) }).transaction(async (state) => {
-      state.plugins.lost = stateRecord('lost');
+    const refused = new StateStore(home, { lockTimeoutMs: lockTimeoutFromEnv({ MARATHON_LOCK_TIMEOUT_MS: '200' }) }).transaction(
+      async (state) => {
+        state.plugins.lost = stateRecord('lost');
+      },
+    );
+    await expect(refused).rejects.toMatchObject({
+      code: 'LOCK_TIMEOUT',
+      message: expect.stringMatching(/^another marathon process has held .+; try again later$/),
     });
-    await expect(refused).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringMatching(/^another marathon process has held .+; try again later$/) });
     release();
     await held;
     expect((await new StateStore(home).read()).plugins).toEqual({});
@@ -157,7 +190,10 @@ describe('state store', () => {
       writeFileSync(`${home.stateFile}.lock-owner`, 'another-process');
       await writeFileAtomic(home.stateFile, JSON.stringify({ version: 1, plugins: { other: stateRecord('other') } }));
     });
-    await expect(stalled).rejects.toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining('another marathon process took over') });
+    await expect(stalled).rejects.toMatchObject({
+      code: 'LOCK_TIMEOUT',
+      message: expect.stringContaining('another marathon process took over'),
+    });
     expect(Object.keys((await store.read()).plugins)).toEqual(['other']);
     // The lock was released all the same, and the next transaction commits.
     await store.transaction(async (state) => {

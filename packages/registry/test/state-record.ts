@@ -14,7 +14,18 @@ export function stateRecord(name: string, overrides: Partial<InstalledPlugin> = 
     integrity: { 'index.js': 'a'.repeat(64), 'plugin.json': 'b'.repeat(64) },
     signature: 'unsigned',
     granted_permissions: [],
-    manifest: { name, version, description: `${name} plugin`, api_version: '1.0.0', main: 'index.js', permissions: [], hooks: [], commands: [], dependencies: {}, limits: {} },
+    manifest: {
+      name,
+      version,
+      description: `${name} plugin`,
+      api_version: '1.0.0',
+      main: 'index.js',
+      permissions: [],
+      hooks: [],
+      commands: [],
+      dependencies: {},
+      limits: {},
+    },
     ...overrides,
   };
 }

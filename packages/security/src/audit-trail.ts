@@ -64,7 +64,8 @@ export class AuditTrail {
     let a = 0;
     let d = 0;
     while (a < this.allowedKept.length || d < this.deniedKept.length) {
-      const takeAllowed = d >= this.deniedKept.length || (a < this.allowedKept.length && this.allowedKept[a]!.seq < this.deniedKept[d]!.seq);
+      const takeAllowed =
+        d >= this.deniedKept.length || (a < this.allowedKept.length && this.allowedKept[a]!.seq < this.deniedKept[d]!.seq);
       merged.push(takeAllowed ? this.allowedKept[a++]!.entry : this.deniedKept[d++]!.entry);
     }
     return merged;

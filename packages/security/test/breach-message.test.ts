@@ -21,7 +21,9 @@ it('names the plugin and the limit it broke', () => {
 });
 
 it('tells the other calls what became of them', () => {
-  expect(stoppedEarlierMessage('hog', 'MEMORY_LIMIT_EXCEEDED')).toBe("plugin 'hog' was stopped by an earlier call (MEMORY_LIMIT_EXCEEDED) before this call ran");
+  expect(stoppedEarlierMessage('hog', 'MEMORY_LIMIT_EXCEEDED')).toBe(
+    "plugin 'hog' was stopped by an earlier call (MEMORY_LIMIT_EXCEEDED) before this call ran",
+  );
   const blamed = workerLossReason({ culprit: 'slow', stopped: true, lostBecause: 'x' });
   expect(blamed).toBe("its sandbox worker was stopped because plugin 'slow' overran its deadline");
   expect(workerLossReason({ culprit: undefined, stopped: true, lostBecause: 'x' })).toBe('its sandbox worker was stopped');
@@ -34,5 +36,7 @@ it('tells the other calls what became of them', () => {
 });
 
 it('says a plugin failed to load, and why', () => {
-  expect(loadFailedMessage('broken', "SyntaxError: unexpected token")).toBe("plugin 'broken' failed to load: SyntaxError: unexpected token");
+  expect(loadFailedMessage('broken', 'SyntaxError: unexpected token')).toBe(
+    "plugin 'broken' failed to load: SyntaxError: unexpected token",
+  );
 });

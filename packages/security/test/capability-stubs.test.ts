@@ -72,7 +72,9 @@ describe('resolve (host pinning)', () => {
       const port = new URL(server.url).port;
       const url = `http://hooks.example.com:${port}/hello`;
       const strict = await load({ policy: { resolve: { 'hooks.example.com': '127.0.0.1' } } });
-      expect(await run(strict.plugin, 'get', [url])).toBe("EPERM: net.fetch: host 'hooks.example.com' resolves to a private or loopback address, which the policy does not allow");
+      expect(await run(strict.plugin, 'get', [url])).toBe(
+        "EPERM: net.fetch: host 'hooks.example.com' resolves to a private or loopback address, which the policy does not allow",
+      );
       const open = await load({ policy: { resolve: { 'hooks.example.com': '127.0.0.1' }, allowPrivateNetwork: true } });
       expect(await run(open.plugin, 'get', [url])).toBe('hi');
       expect(server.hits).toEqual(['/hello']);

@@ -15,8 +15,14 @@ let after: SandboxedPlugin;
 function writePlugin(name: string, handler: string): string {
   const dir = join(home.home, 'plugins', name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name, version: '1.0.0', api_version: '1.0.0', permissions: ['task_read'], hooks: ['pre_task_submit'] }));
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { pre_task_submit: ${handler} } });\n`);
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({ name, version: '1.0.0', api_version: '1.0.0', permissions: ['task_read'], hooks: ['pre_task_submit'] }),
+  );
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { pre_task_submit: ${handler} } });\n`,
+  );
   return dir;
 }
 
@@ -30,7 +36,9 @@ const RETURNS: Record<string, string> = {
 beforeAll(async () => {
   home = tempHome();
   host = new SandboxHost();
-  const table = `{ ${Object.entries(RETURNS).map(([key, value]) => `${key}: ${value}`).join(', ')} }`;
+  const table = `{ ${Object.entries(RETURNS)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join(', ')} }`;
   sloppy = await loadPlugin(host, writePlugin('sloppy', `(ctx, event) => (${table})[event.task.command]`), home.home);
   after = await loadPlugin(host, writePlugin('after', `() => ({ success: true, message: 'after ran' })`), home.home);
 });
@@ -40,7 +48,9 @@ afterAll(async () => {
   home.cleanup();
 });
 
-const event = (command: string) => ({ task: { id: 't-1', name: 'n', command, args: [], submitted_by: 'ada', submitted_at: '2026-11-29T00:00:00Z' } });
+const event = (command: string) => ({
+  task: { id: 't-1', name: 'n', command, args: [], submitted_by: 'ada', submitted_at: '2026-11-29T00:00:00Z' },
+});
 
 it.each([
   ['number', 'an object whose message is not a string'],
@@ -52,7 +62,9 @@ it.each([
   expect(single.error).toMatchObject({ code: 'BAD_RESULT' });
   // Batched in the worker: the veto ends the chain there too, so 'after' never runs.
   const dispatched = await host.dispatchHook('pre_task_submit', event(command), [sloppy, after]);
-  expect(dispatched.map((outcome) => [outcome.plugin, outcome.result.success, outcome.result.message])).toEqual([['sloppy', false, message]]);
+  expect(dispatched.map((outcome) => [outcome.plugin, outcome.result.success, outcome.result.message])).toEqual([
+    ['sloppy', false, message],
+  ]);
 });
 
 it('passes a well-formed result on to the next plugin', async () => {

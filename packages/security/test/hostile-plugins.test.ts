@@ -70,7 +70,9 @@ it('has at least forty hostile plugins, each a real plugin folder', () => {
 
 describe('files', () => {
   it('fs-no-permission: no filesystem permission, no files', async () => {
-    expect(output(await attack('fs-no-permission'))).toBe(`EPERM: fs.read needs the 'filesystem' permission: add it to "permissions" in plugin.json`);
+    expect(output(await attack('fs-no-permission'))).toBe(
+      `EPERM: fs.read needs the 'filesystem' permission: add it to "permissions" in plugin.json`,
+    );
     expect(denied('fs-no-permission', 'fs.read')).toEqual(["no 'filesystem' permission"]);
   });
 
@@ -79,13 +81,17 @@ describe('files', () => {
   });
 
   it('fs-absolute: cannot name a host path', async () => {
-    expect(output(await attack('fs-absolute'))).toBe(`EPERM: fs.read: '/etc/passwd' is absolute; paths are relative to the plugin's data folder`);
+    expect(output(await attack('fs-absolute'))).toBe(
+      `EPERM: fs.read: '/etc/passwd' is absolute; paths are relative to the plugin's data folder`,
+    );
   });
 
   it('fs-symlink-out: a symlink in the data folder does not lead out', async () => {
     mkdirSync(join(home.home, 'data', 'fs-symlink-out'), { recursive: true });
     symlinkSync('/etc', join(home.home, 'data', 'fs-symlink-out', 'outside'));
-    expect(output(await attack('fs-symlink-out'))).toBe(`EPERM: fs.read: 'outside/hostname' leads outside the plugin's data folder (through a symbolic link)`);
+    expect(output(await attack('fs-symlink-out'))).toBe(
+      `EPERM: fs.read: 'outside/hostname' leads outside the plugin's data folder (through a symbolic link)`,
+    );
   });
 
   it('fs-write-outside: nothing is written outside', async () => {
@@ -108,7 +114,9 @@ describe('files', () => {
 
 describe('network', () => {
   it('net-no-permission', async () => {
-    expect(output(await attack('net-no-permission'))).toBe(`EPERM: net.fetch needs the 'network' permission: add it to "permissions" in plugin.json`);
+    expect(output(await attack('net-no-permission'))).toBe(
+      `EPERM: net.fetch needs the 'network' permission: add it to "permissions" in plugin.json`,
+    );
   });
 
   it('net-off-list: only allowed hosts', async () => {
@@ -154,7 +162,9 @@ describe('network', () => {
   });
 
   it('net-huge-response: the response body is capped', async () => {
-    expect(output(await attack('net-huge-response'))).toMatch(/^EFBIG: net\.fetch: the response of http:\/\/127\.0\.0\.1:\d+\/huge is larger than 1048576 bytes$/);
+    expect(output(await attack('net-huge-response'))).toMatch(
+      /^EFBIG: net\.fetch: the response of http:\/\/127\.0\.0\.1:\d+\/huge is larger than 1048576 bytes$/,
+    );
   });
 
   it('net-file-url: only http and https', async () => {
@@ -164,7 +174,9 @@ describe('network', () => {
 
 describe('environment and commands', () => {
   it('env-no-permission', async () => {
-    expect(output(await attack('env-no-permission'))).toBe(`EPERM: env.get needs the 'env_vars' permission: add it to "permissions" in plugin.json`);
+    expect(output(await attack('env-no-permission'))).toBe(
+      `EPERM: env.get needs the 'env_vars' permission: add it to "permissions" in plugin.json`,
+    );
   });
 
   it('env-undeclared: only declared variables, and the worker never held the rest', async () => {
@@ -172,7 +184,9 @@ describe('environment and commands', () => {
   });
 
   it('exec-no-permission', async () => {
-    expect(output(await attack('exec-no-permission'))).toBe(`EPERM: exec needs the 'exec' permission: add it to "permissions" in plugin.json`);
+    expect(output(await attack('exec-no-permission'))).toBe(
+      `EPERM: exec needs the 'exec' permission: add it to "permissions" in plugin.json`,
+    );
   });
 
   it('exec-undeclared: a shell is just another command off the list', async () => {
@@ -198,7 +212,10 @@ describe('escapes from the engine', () => {
 
   it.each([
     ['dynamic-import-fs', "cannot import 'fs': a plugin may import only files in its own folder and @marathon/plugin-api"],
-    ['dynamic-import-node-child-process', "cannot import 'node:child_process': a plugin may import only files in its own folder and @marathon/plugin-api"],
+    [
+      'dynamic-import-node-child-process',
+      "cannot import 'node:child_process': a plugin may import only files in its own folder and @marathon/plugin-api",
+    ],
     ['dynamic-import-dotdot', "cannot import '../hello/index.js': it is outside the plugin folder"],
     ['dynamic-import-absolute', "cannot import '/etc/passwd': absolute imports are not allowed"],
   ])('%s: refused by the module loader', async (name, message) => {
@@ -210,7 +227,9 @@ describe('escapes from the engine', () => {
     const dir = copyPlugin(join(hostileDir, 'import-symlink-out'), home.home);
     symlinkSync(join(fixtures, 'hello', 'index.js'), join(dir, 'linked.js'));
     const plugin = await loadPlugin(host, dir, home.home);
-    expect(output(await plugin.runCommand('attack', []))).toBe("undefined: cannot import './linked.js': it leads outside the plugin folder (through a symbolic link)");
+    expect(output(await plugin.runCommand('attack', []))).toBe(
+      "undefined: cannot import './linked.js': it leads outside the plugin folder (through a symbolic link)",
+    );
   });
 
   it('static-import-node: a plugin importing a Node module does not load', async () => {
@@ -221,13 +240,30 @@ describe('escapes from the engine', () => {
   });
 
   it('require-probe: no require, module, process or Buffer', async () => {
-    expect(JSON.parse(output(await attack('require-probe')))).toEqual({ require: 'undefined', module: 'undefined', process: 'undefined', Buffer: 'undefined' });
+    expect(JSON.parse(output(await attack('require-probe')))).toEqual({
+      require: 'undefined',
+      module: 'undefined',
+      process: 'undefined',
+      Buffer: 'undefined',
+    });
   });
 
   it('globals-probe: globalThis holds only the language, nothing of the host or the bridge', async () => {
     const names = JSON.parse(output(await attack('globals-probe'))) as string[];
     // console and the timers exist since issue 15, as the sandbox's own (issue-15-sandbox-timers.test.ts).
-    for (const name of ['process', 'require', 'Buffer', 'fetch', 'hostSync', 'hostAsync', 'hostLoad', 'hostSetTimer', 'hostClearTimer', 'setImmediate', 'WebAssembly']) {
+    for (const name of [
+      'process',
+      'require',
+      'Buffer',
+      'fetch',
+      'hostSync',
+      'hostAsync',
+      'hostLoad',
+      'hostSetTimer',
+      'hostClearTimer',
+      'setImmediate',
+      'WebAssembly',
+    ]) {
       expect(names).not.toContain(name);
     }
     expect(names).toContain('JSON');
@@ -284,7 +320,7 @@ describe('limits', () => {
     expect(failure(await attack('loop-async')).code).toBe('DEADLINE_EXCEEDED');
   });
 
-  it('loop-builtin: heavy built-ins that outrun the interrupt are stopped by the watchdog, and the worker\'s other plugins are reloaded', async () => {
+  it("loop-builtin: heavy built-ins that outrun the interrupt are stopped by the watchdog, and the worker's other plugins are reloaded", async () => {
     const error = failure(await attack('loop-builtin'));
     expect(error.code).toBe('DEADLINE_EXCEEDED');
     expect(error.message).toBe(`plugin 'loop-builtin' did not finish within its deadline of ${DEADLINE_MS} ms (its worker was stopped)`);
@@ -376,18 +412,24 @@ describe('plugins that are not what they claim', () => {
   it('undeclared-hook: code that implements more than its manifest declares does not load', async () => {
     const error = await loadPlugin(host, join(hostileDir, 'undeclared-hook'), home.home).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MANIFEST_MISMATCH' });
-    expect((error as Error).message).toBe("plugin 'undeclared-hook' does not match its manifest: the code implements hook 'user_auth' that plugin.json does not declare");
+    expect((error as Error).message).toBe(
+      "plugin 'undeclared-hook' does not match its manifest: the code implements hook 'user_auth' that plugin.json does not declare",
+    );
   });
 
   it('missing-command: nor code that implements less', async () => {
     const error = await loadPlugin(host, join(hostileDir, 'missing-command'), home.home).catch((e: unknown) => e);
-    expect((error as Error).message).toBe("plugin 'missing-command' does not match its manifest: plugin.json declares command 'attack' but the code does not implement it");
+    expect((error as Error).message).toBe(
+      "plugin 'missing-command' does not match its manifest: plugin.json declares command 'attack' but the code does not implement it",
+    );
   });
 
   it('no-default-export', async () => {
     const error = await loadPlugin(host, join(hostileDir, 'no-default-export'), home.home).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'LOAD_FAILED' });
-    expect((error as Error).message).toBe("plugin 'no-default-export' failed to load: the main module must export a plugin as its default export: export default definePlugin({ ... })");
+    expect((error as Error).message).toBe(
+      "plugin 'no-default-export' failed to load: the main module must export a plugin as its default export: export default definePlugin({ ... })",
+    );
   });
 
   it('syntax-error', async () => {
@@ -399,7 +441,13 @@ describe('plugins that are not what they claim', () => {
   it('main-outside: refused by the manifest, and by the sandbox if a host skips validation', async () => {
     await expect(readManifest(join(hostileDir, 'main-outside'))).rejects.toBeInstanceOf(ManifestError);
     const raw = (await readManifest(join(fixtures, 'hello'))) as Manifest;
-    const forged = { ...raw, name: 'main-outside', main: 'lib/../../hello/index.js', hooks: [], commands: [{ name: 'attack', description: '', usage: '' }] };
+    const forged = {
+      ...raw,
+      name: 'main-outside',
+      main: 'lib/../../hello/index.js',
+      hooks: [],
+      commands: [{ name: 'attack', description: '', usage: '' }],
+    };
     const error = await loadPlugin(host, join(hostileDir, 'main-outside'), home.home, forged).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'LOAD_FAILED' });
   });
@@ -410,7 +458,15 @@ it('writes every capability call, allowed or denied, to the audit trail', () => 
   expect(entries.some((entry) => entry.allowed)).toBe(true);
   expect(entries.some((entry) => !entry.allowed)).toBe(true);
   for (const entry of entries) {
-    expect(entry).toEqual(expect.objectContaining({ time: expect.any(Number), plugin: expect.any(String), capability: expect.any(String), target: expect.any(String), allowed: expect.any(Boolean) }));
+    expect(entry).toEqual(
+      expect.objectContaining({
+        time: expect.any(Number),
+        plugin: expect.any(String),
+        capability: expect.any(String),
+        target: expect.any(String),
+        allowed: expect.any(Boolean),
+      }),
+    );
     expect(entry.target).not.toContain(home.home);
   }
 });

@@ -14,7 +14,10 @@ test("an init stopped by the watchdog is said to have outrun the init's deadline
   try {
     const dir = join(home.home, 'plugins', 'slow-init');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name: 'slow-init', version: '1.0.0', description: 'x', api_version: '1.0.0', commands: ['hello'] }));
+    writeFileSync(
+      join(dir, 'plugin.json'),
+      JSON.stringify({ name: 'slow-init', version: '1.0.0', description: 'x', api_version: '1.0.0', commands: ['hello'] }),
+    );
     // Heavy built-ins outrun the engine's interrupt: only the watchdog stops this (see hostile/loop-builtin).
     writeFileSync(
       join(dir, 'index.js'),

@@ -12,7 +12,11 @@ test('a plugin without task_read sees which command runs, not its arguments', ()
 });
 
 test('every other permission together does not reveal the arguments either', () => {
-  const seen = filterEvent('cli_command', event, PERMISSIONS.filter((permission) => permission !== 'task_read'));
+  const seen = filterEvent(
+    'cli_command',
+    event,
+    PERMISSIONS.filter((permission) => permission !== 'task_read'),
+  );
   expect(seen).toEqual({ command: 'task:run' });
 });
 

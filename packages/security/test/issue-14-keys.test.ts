@@ -48,7 +48,10 @@ describe('addTrustedKey', () => {
   });
 
   it('refuses an encrypted private key it cannot parse', async () => {
-    const { privateKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('ed25519', {
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     expect((await refusal(() => addTrustedKey(keys, file('enc.pem', privateKey)))).code).toBe('PRIVATE_KEY_REFUSED');
   });
 
@@ -64,7 +67,11 @@ describe('addTrustedKey', () => {
   });
 
   it('refuses an RSA public key and junk', async () => {
-    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const { publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     expect((await refusal(() => addTrustedKey(keys, file('rsa.pem', publicKey)))).message).toContain('is a rsa key');
     expect((await refusal(() => addTrustedKey(keys, file('junk.pem', 'hello')))).message).toContain('is not a PEM public key');
     expect(stored()).toEqual([]);
@@ -90,7 +97,9 @@ describe('removeTrustedKey', () => {
     expect([...(await loadTrustedKeys(keys)).keys.keys()].sort()).toEqual([author.keyId, other.keyId].sort());
     expect(await removeTrustedKey(keys, author.keyId)).toEqual([`${author.keyId}.pem`, 'copy-of-acme.pem'].sort());
     expect([...(await loadTrustedKeys(keys)).keys.keys()]).toEqual([other.keyId]);
-    expect((await refusal(() => removeTrustedKey(keys, author.keyId))).message).toBe(`no trusted key ${author.keyId}: see marathon keys list`);
+    expect((await refusal(() => removeTrustedKey(keys, author.keyId))).message).toBe(
+      `no trusted key ${author.keyId}: see marathon keys list`,
+    );
   });
 });
 

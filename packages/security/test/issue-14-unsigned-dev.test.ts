@@ -9,7 +9,9 @@ const unsigned = { status: 'unsigned' as const, message: 'the plugin is not sign
 
 it('exempts an unsigned typed folder, not a search-path name', () => {
   expect(signatureRefusal(unsigned, 'x', 'folder', policy)).toBeUndefined();
-  expect(signatureRefusal(unsigned, 'x', 'search-path', policy)).toBe('the policy requires signatures and the plugin is unsigned (add it to unsigned_allowlist, or sign it with a trusted key)');
+  expect(signatureRefusal(unsigned, 'x', 'search-path', policy)).toBe(
+    'the policy requires signatures and the plugin is unsigned (add it to unsigned_allowlist, or sign it with a trusted key)',
+  );
   expect(signatureRefusal(unsigned, 'x', 'search-path', { ...policy, unsigned_allowlist: ['x'] })).toBeUndefined();
 });
 

@@ -19,7 +19,7 @@ const INDEX_JS = [
   /* 5 */ '}',
   /* 6 */ 'export default definePlugin({',
   /* 7 */ '  hooks: {',
-  /* 8 */ "    post_task_execute: (ctx, event) => greet(event.task.name),",
+  /* 8 */ '    post_task_execute: (ctx, event) => greet(event.task.name),',
   /* 9 */ '  },',
   /* 10 */ '  commands: {',
   /* 11 */ '    greet: (ctx, args) => greet(args[0]),',
@@ -88,7 +88,10 @@ describe('a throwing handler carries its own stack', () => {
     const error = await failure('greet');
     expect(error.code).toBe('HANDLER_FAILED');
     expect(error.message).toBe("plugin 'stacky' failed: cannot greet Ada");
-    expect(error.pluginStack?.split('\n')).toEqual([expect.stringMatching(/^at greet \(index\.js:4:\d+\)$/), expect.stringMatching(/^at .* \(index\.js:11:\d+\)$/)]);
+    expect(error.pluginStack?.split('\n')).toEqual([
+      expect.stringMatching(/^at greet \(index\.js:4:\d+\)$/),
+      expect.stringMatching(/^at .* \(index\.js:11:\d+\)$/),
+    ]);
     // The host's stack is not replaced: it is still the SandboxError's own.
     expect(error.stack).toMatch(/^SandboxError: /);
   });
@@ -109,10 +112,13 @@ describe('a throwing handler carries its own stack', () => {
       result: { exit_code: 0, duration_ms: 1 },
     });
     expect(called.result).toMatchObject({ success: false, message: "plugin 'stacky' failed: cannot greet nightly" });
-    expect(called.error?.pluginStack?.split('\n')).toEqual([expect.stringMatching(/^at greet \(index\.js:4:\d+\)$/), expect.stringMatching(/\(index\.js:8:\d+\)$/)]);
+    expect(called.error?.pluginStack?.split('\n')).toEqual([
+      expect.stringMatching(/^at greet \(index\.js:4:\d+\)$/),
+      expect.stringMatching(/\(index\.js:8:\d+\)$/),
+    ]);
   });
 
-  it('a thrown value that is not an Error has none, nor has a denied capability\'s error, made by the sandbox', async () => {
+  it("a thrown value that is not an Error has none, nor has a denied capability's error, made by the sandbox", async () => {
     const plain = await failure('plain');
     expect(plain.message).toBe("plugin 'stacky' failed: a string has no stack");
     expect(plain.pluginStack).toBeUndefined();
@@ -161,7 +167,8 @@ describe('a hostile stack stays bounded and forges nothing', () => {
 
 describe('readEnvelope and readGuestStack', () => {
   it('splits the stack off by its length and keeps only frames', () => {
-    const stack = '    at cb (/index.js:2:9)\n    at map (native)\n    at greet (/index.js:4:18)\nnoise\n    at <eval> (marathon:prelude:1:12)\n    at apply (native)\n';
+    const stack =
+      '    at cb (/index.js:2:9)\n    at map (native)\n    at greet (/index.js:4:18)\nnoise\n    at <eval> (marathon:prelude:1:12)\n    at apply (native)\n';
     expect(readEnvelope(`EHANDLER_FAILED ${stack.length}\n${stack}the\nmessage`)).toEqual({
       kind: 'error',
       code: 'HANDLER_FAILED',

@@ -10,7 +10,19 @@ let home: { home: string; cleanup(): void };
 let plugin: SandboxedPlugin;
 const logs: LogEntry[] = [];
 
-const URL_FIELDS = ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash'] as const;
+const URL_FIELDS = [
+  'href',
+  'origin',
+  'protocol',
+  'username',
+  'password',
+  'host',
+  'hostname',
+  'port',
+  'pathname',
+  'search',
+  'hash',
+] as const;
 
 // Run both in the sandbox and in Node: the two must answer the same.
 const URL_SETTERS = `() => {
@@ -177,15 +189,18 @@ describe('URL follows the URL standard for the common cases (compared with Node�
 });
 
 describe('TextEncoder, TextDecoder, atob and btoa', () => {
-  it.each(['plain ascii', 'héllo wörld', '😀 astral and \u2028 separators', 'lone \ud800 surrogate'])('round-trip %j like Node', async (text) => {
-    const guest = await run('text', text);
-    const bytes = [...new TextEncoder().encode(text)];
-    expect(guest.bytes).toEqual(bytes);
-    expect(guest.back).toBe(new TextDecoder().decode(new Uint8Array(bytes)));
-    expect(guest.streamed).toBe(guest.back);
-    expect(guest.lossy).toBe(new TextDecoder().decode(new Uint8Array([0x61, 0xf0, 0x9f, 0x62, 0xff])));
-    expect(guest.fatal).toBe('TypeError');
-  });
+  it.each(['plain ascii', 'héllo wörld', '😀 astral and \u2028 separators', 'lone \ud800 surrogate'])(
+    'round-trip %j like Node',
+    async (text) => {
+      const guest = await run('text', text);
+      const bytes = [...new TextEncoder().encode(text)];
+      expect(guest.bytes).toEqual(bytes);
+      expect(guest.back).toBe(new TextDecoder().decode(new Uint8Array(bytes)));
+      expect(guest.streamed).toBe(guest.back);
+      expect(guest.lossy).toBe(new TextDecoder().decode(new Uint8Array([0x61, 0xf0, 0x9f, 0x62, 0xff])));
+      expect(guest.fatal).toBe('TypeError');
+    },
+  );
 
   it.each(['', 'a', 'ab', 'abc', 'Marathon\u00ff\u0000'])('btoa/atob %j like Node', async (text) => {
     expect(await run('base64', text)).toEqual({ encoded: btoa(text), decoded: text, forgiving: 'hi', error: 'InvalidCharacterError:true' });
@@ -224,7 +239,9 @@ describe('crypto comes from the host', () => {
     const guest = await run('digest');
     expect(guest).toEqual({
       hmac: createHmac('sha256', 'key').update('The quick brown fox').digest('hex'),
-      hmacBytes: createHmac('sha1', Buffer.from([1, 2, 3])).update('héllo').digest('base64'),
+      hmacBytes: createHmac('sha1', Buffer.from([1, 2, 3]))
+        .update('héllo')
+        .digest('base64'),
       sha256: createHash('sha256').update('abc').digest('base64url'),
       sha512: createHash('sha512').update('').digest('hex'),
       badAlgorithm: "EINVAL: ctx.crypto: the algorithm must be one of sha1, sha256, sha384, sha512, not 'md5'",
@@ -260,10 +277,42 @@ describe('what exists and what does not', () => {
   it('has the standard globals and nothing of the host or the bridge', async () => {
     const kinds = await run('globals');
     for (const name of ['console', 'crypto']) expect(kinds[name]).toBe('object');
-    for (const name of ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'structuredClone', 'DOMException']) {
+    for (const name of [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'queueMicrotask',
+      'URL',
+      'URLSearchParams',
+      'TextEncoder',
+      'TextDecoder',
+      'atob',
+      'btoa',
+      'structuredClone',
+      'DOMException',
+    ]) {
       expect([name, kinds[name]]).toEqual([name, 'function']);
     }
-    for (const name of ['process', 'require', 'module', 'Buffer', 'fetch', 'XMLHttpRequest', 'WebSocket', 'setImmediate', 'WebAssembly', 'hostSync', 'hostAsync', 'hostLoad', 'hostSetTimer', 'hostClearTimer', 'load', 'guestHost', 'exports']) {
+    for (const name of [
+      'process',
+      'require',
+      'module',
+      'Buffer',
+      'fetch',
+      'XMLHttpRequest',
+      'WebSocket',
+      'setImmediate',
+      'WebAssembly',
+      'hostSync',
+      'hostAsync',
+      'hostLoad',
+      'hostSetTimer',
+      'hostClearTimer',
+      'load',
+      'guestHost',
+      'exports',
+    ]) {
       expect([name, kinds[name]]).toEqual([name, 'undefined']);
     }
   });

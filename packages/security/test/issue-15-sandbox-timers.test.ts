@@ -56,7 +56,9 @@ beforeAll(async () => {
   });
   plugin = await loadGuestPlugin(host, home.home, {
     name: 'timer-user',
-    commands: Object.fromEntries(Object.entries(COMMANDS).map(([name, body]) => [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), body])),
+    commands: Object.fromEntries(
+      Object.entries(COMMANDS).map(([name, body]) => [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), body]),
+    ),
     prelude: `setTimeout(() => console.log('load-time timer fired'), 20);`,
   });
 });
@@ -104,7 +106,9 @@ it('a timer set while the module loaded does not fire after the load', async () 
 
 it('an exception a timer callback does not catch goes to the plugin’s log; the call goes on', async () => {
   expect(await plugin.runCommand('throws', [])).toEqual({ ok: true, output: 'went on' });
-  expect(logs.map((entry) => [entry.level, entry.message])).toEqual([['error', 'uncaught exception in a timer callback: Error: from a timer']]);
+  expect(logs.map((entry) => [entry.level, entry.message])).toEqual([
+    ['error', 'uncaught exception in a timer callback: Error: from a timer'],
+  ]);
 });
 
 it('strings of code are not timers', async () => {
@@ -118,17 +122,20 @@ it('at most 1000 timers are pending at once', async () => {
 });
 
 describe('hostile timers are stopped at the call’s deadline', () => {
-  it.each(['chain', 'flood', 'spin'])('%s: DEADLINE_EXCEEDED within the deadline (plus the watchdog’s second), and the plugin reloads', async (name) => {
-    const started = Date.now();
-    const result = await plugin.runCommand(name, []);
-    const took = Date.now() - started;
-    expect(result).toMatchObject({ ok: false, error: { code: 'DEADLINE_EXCEEDED' } });
-    expect(took).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
-    expect(took).toBeLessThan(DEADLINE_MS + 1500);
-    expect(breaches).toEqual(['timer-user:DEADLINE_EXCEEDED']);
-    // Nothing of the dropped instance fires later; a fresh one answers.
-    await sleep(50);
-    expect(await plugin.runCommand('ok', [])).toEqual({ ok: true, output: 'ok' });
-    expect(messages().filter((message) => message.includes('fired'))).toEqual([]);
-  });
+  it.each(['chain', 'flood', 'spin'])(
+    '%s: DEADLINE_EXCEEDED within the deadline (plus the watchdog’s second), and the plugin reloads',
+    async (name) => {
+      const started = Date.now();
+      const result = await plugin.runCommand(name, []);
+      const took = Date.now() - started;
+      expect(result).toMatchObject({ ok: false, error: { code: 'DEADLINE_EXCEEDED' } });
+      expect(took).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
+      expect(took).toBeLessThan(DEADLINE_MS + 1500);
+      expect(breaches).toEqual(['timer-user:DEADLINE_EXCEEDED']);
+      // Nothing of the dropped instance fires later; a fresh one answers.
+      await sleep(50);
+      expect(await plugin.runCommand('ok', [])).toEqual({ ok: true, output: 'ok' });
+      expect(messages().filter((message) => message.includes('fired'))).toEqual([]);
+    },
+  );
 });

@@ -40,7 +40,12 @@ describe('ctx.net.fetch audits webhook URLs without their secrets', () => {
     // The sink is what the manager appends to history/audit.jsonl.
     host = new SandboxHost({ policy: { allowPrivateNetwork: true }, onAudit: (entry) => void written.push(entry) });
     const send = `async (ctx, args) => { try { const r = await ctx.net.fetch(args[0], { method: 'POST', body: '{}' }); return 'status ' + r.status; } catch (e) { return e.code + ': ' + e.message; } }`;
-    sender = await loadGuestPlugin(host, home.home, { name: 'webhook-sender', permissions: ['network'], network: { allowed_hosts: ['127.0.0.1'] }, commands: { send } });
+    sender = await loadGuestPlugin(host, home.home, {
+      name: 'webhook-sender',
+      permissions: ['network'],
+      network: { allowed_hosts: ['127.0.0.1'] },
+      commands: { send },
+    });
     unpermitted = await loadGuestPlugin(host, home.home, { name: 'webhook-unpermitted', commands: { send } });
   });
 
@@ -50,7 +55,8 @@ describe('ctx.net.fetch audits webhook URLs without their secrets', () => {
     home.cleanup();
   });
 
-  const everything = (plugin: string) => JSON.stringify([...host.audit.query({ plugin }), ...written.filter((entry) => entry.plugin === plugin)]);
+  const everything = (plugin: string) =>
+    JSON.stringify([...host.audit.query({ plugin }), ...written.filter((entry) => entry.plugin === plugin)]);
 
   it('an allowed POST to a secret path and query is audited masked; the request itself is unchanged', async () => {
     const url = `${server.url}/services/T000/B000/${SECRET}?token=${SECRET}`;
@@ -65,16 +71,24 @@ describe('ctx.net.fetch audits webhook URLs without their secrets', () => {
     const offList = await sender.runCommand('send', [`https://hooks.slack.com/services/T000/B000/${SECRET}`]);
     expect(offList).toEqual({ ok: true, output: "EPERM: net.fetch: host 'hooks.slack.com' is not in network.allowed_hosts" });
     const invalid = await sender.runCommand('send', [`http://[${SECRET}/x`]);
-    expect(invalid).toEqual({ ok: true, output: `EINVAL: net.fetch: (not a URL, ${`http://[${SECRET}/x`.length} characters) is not a valid absolute URL` });
+    expect(invalid).toEqual({
+      ok: true,
+      output: `EINVAL: net.fetch: (not a URL, ${`http://[${SECRET}/x`.length} characters) is not a valid absolute URL`,
+    });
     const refused = await unpermitted.runCommand('send', [`${server.url}/hook/${SECRET}?token=${SECRET}`]);
     expect(refused.ok && refused.output).toMatch(/^EPERM: net.fetch needs the 'network' permission/);
-    expect(host.audit.query({ plugin: 'webhook-unpermitted', allowed: false }).at(-1)).toMatchObject({ target: `${server.url}/hook/***?token=***` });
+    expect(host.audit.query({ plugin: 'webhook-unpermitted', allowed: false }).at(-1)).toMatchObject({
+      target: `${server.url}/hook/***?token=***`,
+    });
     expect(everything('webhook-sender')).not.toContain(SECRET);
     expect(everything('webhook-unpermitted')).not.toContain(SECRET);
   });
 
   it('an unreachable webhook’s error shows the URL masked', async () => {
     const closed = await sender.runCommand('send', [`http://127.0.0.1:1/services/T/B/${SECRET}`]);
-    expect(closed).toEqual({ ok: true, output: 'ECONNREFUSED: net.fetch: could not reach http://127.0.0.1:1/services/***/***/*** (ECONNREFUSED)' });
+    expect(closed).toEqual({
+      ok: true,
+      output: 'ECONNREFUSED: net.fetch: could not reach http://127.0.0.1:1/services/***/***/*** (ECONNREFUSED)',
+    });
   });
 });

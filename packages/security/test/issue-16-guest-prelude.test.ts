@@ -41,7 +41,8 @@ describe('the prelude after the plugin replaced the string built-ins', () => {
         name: 'strings',
         commands: {
           // Every target the host sends ('command:other') would read as another one through these.
-          spoil: "() => { String.prototype.indexOf = function () { return -1; }; String.prototype.slice = function () { return 'spoil'; }; return 'spoiled'; }",
+          spoil:
+            "() => { String.prototype.indexOf = function () { return -1; }; String.prototype.slice = function () { return 'spoil'; }; return 'spoiled'; }",
           other: "() => 'other ran'",
           long: "() => { throw new Error('m'.repeat(3000)); }",
         },

@@ -10,7 +10,16 @@ import { loadPlugin, tempHome } from './sandbox-helpers';
 function writeBombOnDemand(root: string): string {
   const dir = join(root, 'plugins', 'bomb-on-demand');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name: 'bomb-on-demand', version: '1.0.0', api_version: '1.0.0', permissions: ['task_read'], hooks: ['post_task_execute'] }));
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({
+      name: 'bomb-on-demand',
+      version: '1.0.0',
+      api_version: '1.0.0',
+      permissions: ['task_read'],
+      hooks: ['post_task_execute'],
+    }),
+  );
   writeFileSync(
     join(dir, 'index.js'),
     `import { definePlugin, success } from '@marathon/plugin-api';

@@ -67,10 +67,17 @@ describe('ctx, used as intended', () => {
   });
 
   it('exec: an allowed command with its arguments', async () => {
-    expect(JSON.parse(await run(capable, 'run'))).toEqual({ exit_code: 0, signal: null, stdout: 'hello world\n', stderr: '', timed_out: false, truncated: false });
+    expect(JSON.parse(await run(capable, 'run'))).toEqual({
+      exit_code: 0,
+      signal: null,
+      stdout: 'hello world\n',
+      stderr: '',
+      timed_out: false,
+      truncated: false,
+    });
   });
 
-  it('storage: values persist in the plugin\'s store, and across a reload', async () => {
+  it("storage: values persist in the plugin's store, and across a reload", async () => {
     expect(await run(capable, 'store', ['greeting', 'hi'])).toBe('stored');
     const file = join(home.home, 'storage', 'capable.json');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ greeting: { value: 'hi', at: 'now' } });
@@ -97,14 +104,18 @@ describe('ctx, used as intended', () => {
 });
 
 describe('hooks', () => {
-  it('returns the plugin\'s HookResult, keeping result_data with task_write', async () => {
+  it("returns the plugin's HookResult, keeping result_data with task_write", async () => {
     expect(await capable.callHook('pre_task_submit', { task })).toMatchObject({
       result: { success: true, message: 'tagged', continue_chain: true, result_data: { task: { ...task, name: 'build [checked]' } } },
     });
   });
 
   it('passes credentials to a plugin holding user_auth', async () => {
-    const { result } = await capable.callHook('user_auth', { username: 'ada', method: 'password', credentials: { password: 'x', otp: '1' } });
+    const { result } = await capable.callHook('user_auth', {
+      username: 'ada',
+      method: 'password',
+      credentials: { password: 'x', otp: '1' },
+    });
     expect(result.message).toBe('credentials: password,otp');
   });
 
@@ -127,7 +138,10 @@ describe('hooks', () => {
 
 describe('commands', () => {
   it('prints a string, fails on a failed HookResult, and names a missing command', async () => {
-    expect(await hello.runCommand('greet', ['Marathon'])).toEqual({ ok: true, output: 'Hello, Marathon! Greetings from the hello-world plugin.' });
+    expect(await hello.runCommand('greet', ['Marathon'])).toEqual({
+      ok: true,
+      output: 'Hello, Marathon! Greetings from the hello-world plugin.',
+    });
     const missing = await hello.runCommand('nope', []);
     expect(missing.ok).toBe(false);
     expect(!missing.ok && missing.error.code).toBe('NO_SUCH_HANDLER');

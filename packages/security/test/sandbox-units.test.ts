@@ -52,10 +52,26 @@ describe('host allow-list', () => {
 });
 
 describe('private addresses', () => {
-  it.each(['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe'])(
-    '%s is private',
-    (address) => expect(isPrivateAddress(address)).toBe(true),
-  );
+  it.each([
+    '127.0.0.1',
+    '127.8.9.10',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '::1',
+    '::',
+    'fe80::1',
+    'fc00::1',
+    'fd12::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:a9fe:a9fe',
+  ])('%s is private', (address) => expect(isPrivateAddress(address)).toBe(true));
   it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', 'not-an-ip'])('%s is not', (address) => {
     expect(isPrivateAddress(address)).toBe(false);
   });
@@ -64,10 +80,16 @@ describe('private addresses', () => {
 describe('limits', () => {
   it('are the defaults of docs/design.md by default, lowered by the manifest, never raised', () => {
     expect(effectiveLimits()).toMatchObject(DEFAULT_LIMITS);
-    expect(effectiveLimits({ max_cpu_time_ms: 2000, max_network_connections: 50 })).toMatchObject({ max_cpu_time_ms: 2000, max_network_connections: 10 });
+    expect(effectiveLimits({ max_cpu_time_ms: 2000, max_network_connections: 50 })).toMatchObject({
+      max_cpu_time_ms: 2000,
+      max_network_connections: 10,
+    });
   });
-  it('follow the policy, and keep the engine\'s memory floor', () => {
-    expect(effectiveLimits({}, { max_memory: 128 * 1024 * 1024, call_deadline_ms: 100 })).toMatchObject({ max_memory: 134217728, call_deadline_ms: 100 });
+  it("follow the policy, and keep the engine's memory floor", () => {
+    expect(effectiveLimits({}, { max_memory: 128 * 1024 * 1024, call_deadline_ms: 100 })).toMatchObject({
+      max_memory: 134217728,
+      call_deadline_ms: 100,
+    });
     expect(effectiveLimits({ max_memory: 1024 }).max_memory).toBe(ENGINE_MIN_MEMORY);
   });
 });
@@ -98,7 +120,12 @@ describe('values from the guest', () => {
     expect(Object.hasOwn(value, '__proto__')).toBe(false);
   });
   it('are HookResults of the known fields only', () => {
-    expect(asHookResult({ success: true, message: 'm', extra: 1, result_data: [1] })).toEqual({ success: true, message: 'm', continue_chain: true, result_data: [1] });
+    expect(asHookResult({ success: true, message: 'm', extra: 1, result_data: [1] })).toEqual({
+      success: true,
+      message: 'm',
+      continue_chain: true,
+      result_data: [1],
+    });
     expect(asHookResult(undefined)).toEqual({ success: true, continue_chain: true });
     expect(asHookResult('yes')).toBeUndefined();
     expect(asHookResult({ success: 'true' })).toBeUndefined();
@@ -115,7 +142,13 @@ describe('chain rules in a batch', () => {
     ['an error vetoes', { ok: false as const, code: 'HANDLER_FAILED' as const, message: 'x', durationNs: 0 }, false, true, { stop: true }],
     ['not a HookResult vetoes', ok('yes'), false, true, { stop: true }],
     ['nothing is success', { ok: true as const, json: undefined, durationNs: 0 }, false, true, { stop: false }],
-    ['a writer passes result_data on', ok({ success: true, result_data: { task: 1 } }), true, false, { stop: false, payload: '{"task":1}' }],
+    [
+      'a writer passes result_data on',
+      ok({ success: true, result_data: { task: 1 } }),
+      true,
+      false,
+      { stop: false, payload: '{"task":1}' },
+    ],
     ['a non-writer does not', ok({ success: true, result_data: { task: 1 } }), false, false, { stop: false }],
   ])('%s', (_label, result, canWrite, veto, expected) => {
     expect(applyChain(result, canWrite, { veto })).toEqual(expected);
@@ -126,7 +159,8 @@ describe('audit trail', () => {
   it('keeps the newest entries and answers queries', () => {
     const seen: string[] = [];
     const trail = new AuditTrail(3, (entry) => void seen.push(entry.target));
-    for (let i = 0; i < 5; i++) trail.record({ time: i, plugin: i % 2 ? 'a' : 'b', capability: 'fs.read', target: String(i), allowed: i !== 3 });
+    for (let i = 0; i < 5; i++)
+      trail.record({ time: i, plugin: i % 2 ? 'a' : 'b', capability: 'fs.read', target: String(i), allowed: i !== 3 });
     expect(trail.toJSON().map((e) => e.target)).toEqual(['2', '3', '4']);
     expect(trail.query({ plugin: 'a' }).map((e) => e.target)).toEqual(['3']);
     expect(trail.query({ allowed: false }).map((e) => e.target)).toEqual(['3']);

@@ -15,7 +15,10 @@ const PLUGINS = 12;
 function writeSlowInit(root: string, name: string): string {
   const dir = join(root, 'plugins', name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name, version: '1.0.0', api_version: '1.0.0', permissions: [], hooks: ['post_task_execute'] }));
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({ name, version: '1.0.0', api_version: '1.0.0', permissions: [], hooks: ['post_task_execute'] }),
+  );
   writeFileSync(
     join(dir, 'index.js'),
     `import { definePlugin, success } from '@marathon/plugin-api';

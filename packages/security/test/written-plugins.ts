@@ -33,7 +33,16 @@ export async function loadGuestPlugin(host: SandboxHost, home: string, source: G
   const commands = Object.entries(source.commands).map(([name, body]) => `    ${JSON.stringify(name)}: ${body},`);
   writeFileSync(
     join(dir, 'index.js'),
-    [`import { definePlugin } from '@marathon/plugin-api';`, source.prelude ?? '', 'export default definePlugin({', '  commands: {', ...commands, '  },', '});', ''].join('\n'),
+    [
+      `import { definePlugin } from '@marathon/plugin-api';`,
+      source.prelude ?? '',
+      'export default definePlugin({',
+      '  commands: {',
+      ...commands,
+      '  },',
+      '});',
+      '',
+    ].join('\n'),
   );
   return loadPlugin(host, dir, home);
 }

@@ -49,21 +49,42 @@ function sameKeys(value: Record<string, unknown>, keys: readonly string[]): bool
 
 /** Whether a parsed package.json is one `regenerate` writes: nothing that would make oclif load other code. */
 function isGeneratedPackage(pjson: unknown, pluginName: string): pjson is { marathon: CacheInfo } {
-  if (!isObject(pjson) || !sameKeys(pjson, PACKAGE_KEYS) || pjson.name !== pluginName || pjson.version !== '1.0.0' || pjson.private !== true) return false;
+  if (
+    !isObject(pjson) ||
+    !sameKeys(pjson, PACKAGE_KEYS) ||
+    pjson.name !== pluginName ||
+    pjson.version !== '1.0.0' ||
+    pjson.private !== true
+  )
+    return false;
   if (typeof pjson.description !== 'string') return false;
   const { marathon, oclif } = pjson;
-  if (!isObject(marathon) || !sameKeys(marathon, ['cliCommandHook', 'fingerprint']) || typeof marathon.fingerprint !== 'string' || typeof marathon.cliCommandHook !== 'boolean') return false;
+  if (
+    !isObject(marathon) ||
+    !sameKeys(marathon, ['cliCommandHook', 'fingerprint']) ||
+    typeof marathon.fingerprint !== 'string' ||
+    typeof marathon.cliCommandHook !== 'boolean'
+  )
+    return false;
   if (!isObject(oclif) || !sameKeys(oclif, ['commands', 'topics'])) return false;
-  if (JSON.stringify(oclif.commands) !== JSON.stringify({ strategy: 'explicit', target: './commands.js', identifier: 'COMMANDS' })) return false;
+  if (JSON.stringify(oclif.commands) !== JSON.stringify({ strategy: 'explicit', target: './commands.js', identifier: 'COMMANDS' }))
+    return false;
   if (!isObject(oclif.topics)) return false;
-  return Object.values(oclif.topics).every((topic) => isObject(topic) && sameKeys(topic, ['description']) && typeof topic.description === 'string');
+  return Object.values(oclif.topics).every(
+    (topic) => isObject(topic) && sameKeys(topic, ['description']) && typeof topic.description === 'string',
+  );
 }
 
 /**
  * The cache's record when the generated plugin in `pluginDir` is Marathon's own and up to date
  * with `fingerprint`; undefined when it must be rebuilt (absent, stale, damaged or tampered with).
  */
-export async function currentCache(pluginDir: string, pluginName: string, target: string, fingerprint: string): Promise<CacheInfo | undefined> {
+export async function currentCache(
+  pluginDir: string,
+  pluginName: string,
+  target: string,
+  fingerprint: string,
+): Promise<CacheInfo | undefined> {
   try {
     if ((await strayEntries(pluginDir)).length > 0) return undefined;
     for (const name of OWN_FILES) {
@@ -84,7 +105,14 @@ export async function strayEntries(pluginDir: string): Promise<string[]> {
   for (const name of await readdir(pluginDir).catch(() => [] as string[])) {
     const path = join(pluginDir, name);
     const own = OWN_FILES.has(name) || name.endsWith('.tmp');
-    if (!own || (await lstat(path).then((info) => !info.isFile(), () => false))) stray.push(path);
+    if (
+      !own ||
+      (await lstat(path).then(
+        (info) => !info.isFile(),
+        () => false,
+      ))
+    )
+      stray.push(path);
   }
   return stray;
 }

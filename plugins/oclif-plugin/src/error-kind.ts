@@ -12,9 +12,7 @@ import { MarathonError, type MarathonErrorLike } from '@marathon/plugin-api';
  *   left to oclif, which prints it.
  */
 export type ErrorKind =
-  | { kind: 'operator'; error: MarathonErrorLike }
-  | { kind: 'unexpected'; error: Error & { code: string } }
-  | { kind: 'oclif' };
+  { kind: 'operator'; error: MarathonErrorLike } | { kind: 'unexpected'; error: Error & { code: string } } | { kind: 'oclif' };
 
 export function errorKind(error: unknown): ErrorKind {
   if (MarathonError.is(error)) return { kind: 'operator', error };

@@ -12,6 +12,9 @@ export function isoTime(ms: number): string {
 }
 
 /** A copy of `record` with its epoch-milliseconds field `key` as an ISO 8601 string. */
-export function withIsoTime<T extends { [P in K]: number }, K extends keyof T & string>(record: T, key: K): Omit<T, K> & { [P in K]: string } {
+export function withIsoTime<T extends { [P in K]: number }, K extends keyof T & string>(
+  record: T,
+  key: K,
+): Omit<T, K> & { [P in K]: string } {
   return { ...record, [key]: isoTime(record[key]) } as Omit<T, K> & { [P in K]: string };
 }

@@ -45,7 +45,10 @@ export abstract class MarathonCommand extends Command {
   protected npm(): NpmRegistryClient {
     if (this.npmInstance === undefined) {
       const { NpmRegistryClient, marathonHome } = require('@marathon/registry') as typeof RegistryModule;
-      this.npmInstance = new NpmRegistryClient({ ...(this.registry === undefined ? {} : { registry: this.registry }), cacheDir: join(marathonHome().root, 'cache', 'npm') });
+      this.npmInstance = new NpmRegistryClient({
+        ...(this.registry === undefined ? {} : { registry: this.registry }),
+        cacheDir: join(marathonHome().root, 'cache', 'npm'),
+      });
     }
     return this.npmInstance;
   }

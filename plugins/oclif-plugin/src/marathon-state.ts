@@ -35,14 +35,30 @@ export function stateSnapshot(env: NodeJS.ProcessEnv = process.env): StateSnapsh
   const snapshot: StateSnapshot = { plugins: [], commands: [], cliCommandHook: false };
   try {
     const state = JSON.parse(readFileSync(file, 'utf8')) as {
-      plugins?: Record<string, { status?: string; manifest?: { description?: string; commands?: Array<{ name: string; description?: string; usage?: string }>; hooks?: Array<{ name: string }> } }>;
+      plugins?: Record<
+        string,
+        {
+          status?: string;
+          manifest?: {
+            description?: string;
+            commands?: Array<{ name: string; description?: string; usage?: string }>;
+            hooks?: Array<{ name: string }>;
+          };
+        }
+      >;
     };
     for (const [plugin, record] of Object.entries(state.plugins ?? {})) {
       if (record.status !== 'enabled') continue;
       // Descriptions and usage are the plugin's text, printed by help: neutralised here, once.
-      if ((record.manifest?.commands?.length ?? 0) > 0) snapshot.plugins.push({ name: plugin, description: terminalText(record.manifest?.description ?? '') });
+      if ((record.manifest?.commands?.length ?? 0) > 0)
+        snapshot.plugins.push({ name: plugin, description: terminalText(record.manifest?.description ?? '') });
       for (const command of record.manifest?.commands ?? []) {
-        snapshot.commands.push({ plugin, command: command.name, description: terminalText(command.description ?? ''), usage: terminalText(command.usage ?? '') });
+        snapshot.commands.push({
+          plugin,
+          command: command.name,
+          description: terminalText(command.description ?? ''),
+          usage: terminalText(command.usage ?? ''),
+        });
       }
       if (record.manifest?.hooks?.some((hook) => hook.name === 'cli_command') === true) snapshot.cliCommandHook = true;
     }
@@ -67,7 +83,9 @@ export function readInstalledPlugins(env: NodeJS.ProcessEnv = process.env): Inst
  * The installed plugins, or why they cannot be read here: `syncPending`, or `unreadable` with the
  * reason (for a caller with no manager to ask, such as the command_not_found hook).
  */
-export function installedPluginsOrWhyNot(env: NodeJS.ProcessEnv = process.env): { plugins: InstalledPlugin[] } | { syncPending: true } | { unreadable: string } {
+export function installedPluginsOrWhyNot(
+  env: NodeJS.ProcessEnv = process.env,
+): { plugins: InstalledPlugin[] } | { syncPending: true } | { unreadable: string } {
   const home = marathonHome(undefined, env);
   // A sync in progress, or one whose process died (which the manager rolls back when it opens the
   // home), means the file may hold a half-synced state: let the manager answer.

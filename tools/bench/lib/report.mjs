@@ -37,7 +37,7 @@ export function result(id, measureName, value, op, goal) {
 }
 
 const HEADER =
-  '# Benchmarks\n\nWritten by `npm run bench` (tools/bench); `npm run bench -- <name>` rewrites that benchmark\'s section\n' +
+  "# Benchmarks\n\nWritten by `npm run bench` (tools/bench); `npm run bench -- <name>` rewrites that benchmark's section\n" +
   'and the summary. Each section is one run, with its date and the machine it ran on. Figures from shared, busy\n' +
   'machines move between runs; compare rows of the same run. Goals: docs/design.md (Benchmarks).\n';
 
@@ -64,7 +64,8 @@ export function writeDoc(ran, order) {
   const results = names.flatMap((name) =>
     [...sections.get(name).matchAll(/^RESULT (\S+) (\S+)=(\S+) goal(\S+) (PASS|FAIL)$/gm)].map((m) => [m[1], m[2], m[3], m[4], m[5], name]),
   );
-  const summary = results.length === 0 ? '' : `## Summary\n\n${table([['id', 'measure', 'value', 'goal', 'result', 'benchmark'], ...results])}\n\n`;
+  const summary =
+    results.length === 0 ? '' : `## Summary\n\n${table([['id', 'measure', 'value', 'goal', 'result', 'benchmark'], ...results])}\n\n`;
   const body = names.map((name) => `<!-- bench:${name} -->\n${sections.get(name)}<!-- /bench:${name} -->\n`).join('\n');
   writeFileSync(benchmarksDoc, `${HEADER}\n${summary}${body}`);
 }

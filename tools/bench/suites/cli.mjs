@@ -23,10 +23,28 @@ async function homeWith(root, count) {
   for (let i = 0; i < count; i++) {
     const dir = join(plugins, `plugin-${i}`);
     mkdirSync(dir, { recursive: true });
-    const commands = Array.from({ length: 10 }, (_, c) => ({ name: `cmd${c}`, description: `Command ${c} of plugin ${i}`, usage: '<arg>' }));
-    writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name: `plugin-${i}`, version: '1.0.0', description: `Generated plugin ${i}`, api_version: '1.0.0', permissions: ['task_read'], hooks: ['post_task_execute'], commands }));
+    const commands = Array.from({ length: 10 }, (_, c) => ({
+      name: `cmd${c}`,
+      description: `Command ${c} of plugin ${i}`,
+      usage: '<arg>',
+    }));
+    writeFileSync(
+      join(dir, 'plugin.json'),
+      JSON.stringify({
+        name: `plugin-${i}`,
+        version: '1.0.0',
+        description: `Generated plugin ${i}`,
+        api_version: '1.0.0',
+        permissions: ['task_read'],
+        hooks: ['post_task_execute'],
+        commands,
+      }),
+    );
     const handlers = commands.map((c) => `${c.name}: (ctx, args) => '${c.name} ' + args.join(' ')`).join(', ');
-    writeFileSync(join(dir, 'index.js'), `import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { post_task_execute: () => success() }, commands: { ${handlers} } });\n`);
+    writeFileSync(
+      join(dir, 'index.js'),
+      `import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { post_task_execute: () => success() }, commands: { ${handlers} } });\n`,
+    );
   }
   const home = join(root, `home-${count}`);
   const manager = await PluginManager.open({ home, builtInPlugins: [plugins] });
@@ -40,9 +58,13 @@ async function homeWith(root, count) {
 
 function timeOnce(bin, args, home, expect) {
   const started = performance.now();
-  const outcome = spawnSync(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, HOME: home, MARATHON_HOME: home }, encoding: 'utf8' });
+  const outcome = spawnSync(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH, HOME: home, MARATHON_HOME: home },
+    encoding: 'utf8',
+  });
   const ms = performance.now() - started;
-  if (outcome.status !== 0 || !outcome.stdout.includes(expect)) throw new Error(`${args.join(' ')} failed (${outcome.status}): ${outcome.stderr}${outcome.stdout}`);
+  if (outcome.status !== 0 || !outcome.stdout.includes(expect))
+    throw new Error(`${args.join(' ')} failed (${outcome.status}): ${outcome.stderr}${outcome.stdout}`);
   return ms;
 }
 
@@ -57,9 +79,21 @@ export async function run({ quick = false } = {}) {
       { name: 'bare oclif 4 CLI --version', bin: BARE, args: ['--version'], home: homes[1], expect: 'bare-oclif-cli/' },
       { name: `marathon --version (${many} plugins)`, bin: MARATHON, args: ['--version'], home: homes[many], expect: '@marathon/cli/' },
       { name: 'marathon plugin list (1 plugin)', bin: MARATHON, args: ['plugin', 'list'], home: homes[1], expect: 'Summary: 1 total' },
-      { name: `marathon plugin list (${many} plugins)`, bin: MARATHON, args: ['plugin', 'list'], home: homes[many], expect: `Summary: ${many} total` },
+      {
+        name: `marathon plugin list (${many} plugins)`,
+        bin: MARATHON,
+        args: ['plugin', 'list'],
+        home: homes[many],
+        expect: `Summary: ${many} total`,
+      },
       { name: 'marathon plugin-0:cmd3 (1 plugin)', bin: MARATHON, args: ['plugin-0:cmd3', 'x'], home: homes[1], expect: 'cmd3 x' },
-      { name: `marathon plugin-0:cmd3 (${many} plugins)`, bin: MARATHON, args: ['plugin-0:cmd3', 'x'], home: homes[many], expect: 'cmd3 x' },
+      {
+        name: `marathon plugin-0:cmd3 (${many} plugins)`,
+        bin: MARATHON,
+        args: ['plugin-0:cmd3', 'x'],
+        home: homes[many],
+        expect: 'cmd3 x',
+      },
     ];
     const samples = new Map(cases.map((c) => [c.name, []]));
     for (const c of cases) timeOnce(c.bin, c.args, c.home, c.expect); // warm the page cache
@@ -68,7 +102,10 @@ export async function run({ quick = false } = {}) {
     }
     const ms = Object.fromEntries(cases.map((c) => [c.name, median(samples.get(c.name))]));
     const bare = ms[cases[0].name];
-    const rows = [['command', 'median wall ms', 'vs bare oclif --version'], ...cases.map((c) => [c.name, ms[c.name], `${(ms[c.name] / bare).toFixed(2)}×`])];
+    const rows = [
+      ['command', 'median wall ms', 'vs bare oclif --version'],
+      ...cases.map((c) => [c.name, ms[c.name], `${(ms[c.name] / bare).toFixed(2)}×`]),
+    ];
     const ratio = (name) => ms[name] / bare;
     return {
       title: 'cli: cold start of the marathon binary',

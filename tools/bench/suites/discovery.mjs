@@ -76,7 +76,9 @@ async function loadMany(root, count) {
   const fresh = await PluginManager.open({ home, builtInPlugins: [plugins], env: { PATH: process.env.PATH }, workers: 2 });
   const before = process.memoryUsage().rss;
   const started = performance.now();
-  const outcome = await fresh.dispatch('post_task_execute', { task: { id: 't', name: 'n', command: 'c', args: [], submitted_by: 'u', submitted_at: 's' } });
+  const outcome = await fresh.dispatch('post_task_execute', {
+    task: { id: 't', name: 'n', command: 'c', args: [], submitted_by: 'u', submitted_at: 's' },
+  });
   const ms = performance.now() - started;
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   if (outcome.results.length !== count || fresh.sandboxesStarted !== count) throw new Error(`not all ${count} plugins loaded`);
@@ -97,7 +99,8 @@ export async function run({ quick = false } = {}) {
       const dir = generate(root, count);
       const paths = [{ path: dir, kind: 'builtin' }];
       const check = await discover(paths);
-      if (check.plugins.length !== count || check.errors.length !== 0) throw new Error(`discovery found ${check.plugins.length} of ${count}`);
+      if (check.plugins.length !== count || check.errors.length !== 0)
+        throw new Error(`discovery found ${check.plugins.length} of ${count}`);
       figures[count] = { marathon: await timeIt(() => discover(paths), rounds), raw: await timeIt(() => raw(dir), rounds) };
     }
     const load = await loadMany(root, loaded);

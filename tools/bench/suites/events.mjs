@@ -131,13 +131,48 @@ async function syncScenario(quick) {
   if (sink - before !== 6 * (45 + 0)) throw new Error('a contender did not run every handler');
   return measure(
     [
-      { name: OFF, fn: () => { for (let i = 0; i < batch; i++) off.dispatch(HOOK, event); } },
-      { name: ON, fn: () => { for (let i = 0; i < batch; i++) on.dispatch(HOOK, event); } },
-      { name: 'tapable SyncBailHook', fn: () => { for (let i = 0; i < batch; i++) tap.call(event); } },
-      { name: TIMED, fn: () => { for (let i = 0; i < batch; i++) timed.call(event); } },
-      { name: 'hookable callHook', fn: () => { for (let i = 0; i < batch; i++) hooks.callHook(HOOK, event); } },
-      { name: 'eventemitter3 emit (floor)', fn: () => { for (let i = 0; i < batch; i++) ee.emit(HOOK, event); } },
-      { name: CLOCK, fn: () => { for (let i = 0; i < batch; i++) clockReads(); } },
+      {
+        name: OFF,
+        fn: () => {
+          for (let i = 0; i < batch; i++) off.dispatch(HOOK, event);
+        },
+      },
+      {
+        name: ON,
+        fn: () => {
+          for (let i = 0; i < batch; i++) on.dispatch(HOOK, event);
+        },
+      },
+      {
+        name: 'tapable SyncBailHook',
+        fn: () => {
+          for (let i = 0; i < batch; i++) tap.call(event);
+        },
+      },
+      {
+        name: TIMED,
+        fn: () => {
+          for (let i = 0; i < batch; i++) timed.call(event);
+        },
+      },
+      {
+        name: 'hookable callHook',
+        fn: () => {
+          for (let i = 0; i < batch; i++) hooks.callHook(HOOK, event);
+        },
+      },
+      {
+        name: 'eventemitter3 emit (floor)',
+        fn: () => {
+          for (let i = 0; i < batch; i++) ee.emit(HOOK, event);
+        },
+      },
+      {
+        name: CLOCK,
+        fn: () => {
+          for (let i = 0; i < batch; i++) clockReads();
+        },
+      },
     ],
     { batch, quick },
   );
@@ -152,11 +187,36 @@ async function asyncScenario(quick) {
   const hooks = hookableHooks(asyncHandlers());
   return measure(
     [
-      { name: OFF, fn: async () => { for (let i = 0; i < batch; i++) await off.dispatch(HOOK, event); } },
-      { name: ON, fn: async () => { for (let i = 0; i < batch; i++) await on.dispatch(HOOK, event); } },
-      { name: 'tapable AsyncSeriesBailHook', fn: async () => { for (let i = 0; i < batch; i++) await tap.promise(event); } },
-      { name: TIMED, fn: async () => { for (let i = 0; i < batch; i++) await timed.promise(event); } },
-      { name: 'hookable callHook', fn: async () => { for (let i = 0; i < batch; i++) await hooks.callHook(HOOK, event); } },
+      {
+        name: OFF,
+        fn: async () => {
+          for (let i = 0; i < batch; i++) await off.dispatch(HOOK, event);
+        },
+      },
+      {
+        name: ON,
+        fn: async () => {
+          for (let i = 0; i < batch; i++) await on.dispatch(HOOK, event);
+        },
+      },
+      {
+        name: 'tapable AsyncSeriesBailHook',
+        fn: async () => {
+          for (let i = 0; i < batch; i++) await tap.promise(event);
+        },
+      },
+      {
+        name: TIMED,
+        fn: async () => {
+          for (let i = 0; i < batch; i++) await timed.promise(event);
+        },
+      },
+      {
+        name: 'hookable callHook',
+        fn: async () => {
+          for (let i = 0; i < batch; i++) await hooks.callHook(HOOK, event);
+        },
+      },
     ],
     { batch, quick },
   );
@@ -173,8 +233,18 @@ async function workScenario(quick) {
   const on = marathonBus(working);
   return measure(
     [
-      { name: OFF, fn: () => { for (let i = 0; i < batch; i++) off.dispatch(HOOK, event); } },
-      { name: ON, fn: () => { for (let i = 0; i < batch; i++) on.dispatch(HOOK, event); } },
+      {
+        name: OFF,
+        fn: () => {
+          for (let i = 0; i < batch; i++) off.dispatch(HOOK, event);
+        },
+      },
+      {
+        name: ON,
+        fn: () => {
+          for (let i = 0; i < batch; i++) on.dispatch(HOOK, event);
+        },
+      },
     ],
     { batch, quick },
   );
@@ -234,9 +304,7 @@ export async function run({ quick = false } = {}) {
     `"${ON}" is \`new HookBus()\`; "${TIMED}" wraps every tap to time it and append { name, duration, ok } to a ring of ${TIMING_LOG_CAPACITY}.`,
     ...p1.map((p) => `P1 ${p.scenario}: marathon (off) ÷ ${p.peer} = ${p.ratio.toFixed(2)}`),
     ...p1Timed.map((p) => `P1 ${p.scenario}: marathon default ÷ tapable + timing interceptor = ${p.ratio.toFixed(2)}`),
-    ...p1m.map(
-      (p) => `P1m ${p.scenario}: on adds ${p.addedNs.toFixed(0)} ns per dispatch = ${p.reads.toFixed(2)} clock reads per handler`,
-    ),
+    ...p1m.map((p) => `P1m ${p.scenario}: on adds ${p.addedNs.toFixed(0)} ns per dispatch = ${p.reads.toFixed(2)} clock reads per handler`),
     `Context, not a goal: with handlers doing ~1 µs of work, on ÷ off = ${(work.get(ON) / workOff).toFixed(2)}.`,
     `P1m's unit: a performance.now() read took ${clockNs.toFixed(1)} ns in this run (measured alongside the sync contenders). The bus times handlers with one read between consecutive handlers (n + 1 per dispatch), so 1.1 reads per handler is the floor for ${HANDLERS} handlers.`,
   ];

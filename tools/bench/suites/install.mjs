@@ -35,15 +35,36 @@ function marathonEnv(home, registry) {
 }
 
 function npmEnv(dir) {
-  return { ...process.env, HOME: dir, npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+  return {
+    ...process.env,
+    HOME: dir,
+    npm_config_cache: join(dir, 'npm-cache'),
+    npm_config_update_notifier: 'false',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
 }
 
 function generatePlugin(root, index) {
   const dir = join(root, 'fleet-src', `fleet-plugin-${index}`);
   mkdirSync(dir, { recursive: true });
   const name = `fleet-plugin-${index}`;
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name, version: '1.0.0', description: `Fleet plugin ${index}`, api_version: '1.0.0', permissions: ['task_read'], hooks: ['post_task_execute'], commands: ['hello'] }));
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { post_task_execute: () => success() }, commands: { hello: () => 'hi from ${index}' } });\n`);
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      description: `Fleet plugin ${index}`,
+      api_version: '1.0.0',
+      permissions: ['task_read'],
+      hooks: ['post_task_execute'],
+      commands: ['hello'],
+    }),
+  );
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { post_task_execute: () => success() }, commands: { hello: () => 'hi from ${index}' } });\n`,
+  );
   return dir;
 }
 
@@ -61,13 +82,16 @@ export async function run({ quick = false } = {}) {
     const names = [];
     for (let i = 0; i < fleet; i++) {
       const out = join(root, 'fleet-out');
-      timed(process.execPath, [MARATHON, 'plugin', 'pack', generatePlugin(root, i), '--output', out], { env: marathonEnv(packer, registry) });
+      timed(process.execPath, [MARATHON, 'plugin', 'pack', generatePlugin(root, i), '--output', out], {
+        env: marathonEnv(packer, registry),
+      });
       registry.publish(join(out, `fleet-plugin-${i}-1.0.0.tgz`));
       names.push(`fleet-plugin-${i}`);
     }
     // The lockfile: a host with all 50 installed and enabled.
     const source = fresh(root, 'source');
-    for (const name of names) timed(process.execPath, [MARATHON, 'plugin', 'install', `${name}@1.0.0`, '--enable'], { env: marathonEnv(source, registry) });
+    for (const name of names)
+      timed(process.execPath, [MARATHON, 'plugin', 'install', `${name}@1.0.0`, '--enable'], { env: marathonEnv(source, registry) });
     const lock = join(root, 'fleet.lock.json');
     timed(process.execPath, [MARATHON, 'plugin', 'export', '--output', lock], { env: marathonEnv(source, registry) });
 
@@ -79,7 +103,10 @@ export async function run({ quick = false } = {}) {
       npm: () => {
         const dir = fresh(root, 'n');
         writeFileSync(join(dir, 'package.json'), '{"name":"bench","version":"1.0.0","private":true}');
-        return timed('npm', ['install', '--no-save', 'hello-world@1.0.0', '--registry', `${registry.url}/`], { cwd: dir, env: npmEnv(dir) });
+        return timed('npm', ['install', '--no-save', 'hello-world@1.0.0', '--registry', `${registry.url}/`], {
+          cwd: dir,
+          env: npmEnv(dir),
+        });
       },
     };
     const samples = { marathon: [], npm: [] };
@@ -97,7 +124,12 @@ export async function run({ quick = false } = {}) {
       sync.push(timed(process.execPath, [MARATHON, 'plugin', 'sync', lock], { env: marathonEnv(home, registry) }));
       const dir = fresh(root, 'n50');
       writeFileSync(join(dir, 'package.json'), '{"name":"bench","version":"1.0.0","private":true}');
-      npm50.push(timed('npm', ['install', '--no-save', ...names.map((name) => `${name}@1.0.0`), '--registry', `${registry.url}/`], { cwd: dir, env: npmEnv(dir) }));
+      npm50.push(
+        timed('npm', ['install', '--no-save', ...names.map((name) => `${name}@1.0.0`), '--registry', `${registry.url}/`], {
+          cwd: dir,
+          env: npmEnv(dir),
+        }),
+      );
     }
     const m = median(samples.marathon);
     const n = median(samples.npm);
@@ -108,7 +140,12 @@ export async function run({ quick = false } = {}) {
       table: table([
         ['measure', 'marathon (ms)', 'npm (ms)', 'ratio'],
         ['install hello-world@1.0.0 (fresh process, empty home/cache)', m, n, `${(m / n).toFixed(2)}×`],
-        [`sync a ${fleet}-plugin lockfile onto an empty host (all enabled) vs npm install of the same ${fleet}`, s, n50, `${(s / n50).toFixed(2)}×`],
+        [
+          `sync a ${fleet}-plugin lockfile onto an empty host (all enabled) vs npm install of the same ${fleet}`,
+          s,
+          n50,
+          `${(s / n50).toFixed(2)}×`,
+        ],
         ['sync per plugin (ms)', s / fleet, n50 / fleet, ''],
       ]),
       notes: [

@@ -17,7 +17,14 @@ void require;
 
 // About 200 bytes of JSON, like a task event.
 const event = {
-  task: { id: 'task-000042', name: 'nightly-build', command: 'make', args: ['-j8', 'release'], submitted_by: 'ada@example.com', submitted_at: '2026-11-25T12:00:00.000Z' },
+  task: {
+    id: 'task-000042',
+    name: 'nightly-build',
+    command: 'make',
+    args: ['-j8', 'release'],
+    submitted_by: 'ada@example.com',
+    submitted_at: '2026-11-25T12:00:00.000Z',
+  },
   result: { exit_code: 0, duration_ms: 1234 },
 };
 const HANDLER = "(event) => success('seen ' + event.task.id)";
@@ -27,7 +34,16 @@ function writePlugins(root, count) {
   for (let i = 0; i < count; i++) {
     const dir = join(root, 'plugins', `bench-${i}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ name: `bench-${i}`, version: '1.0.0', api_version: '1.0.0', permissions: ['task_read'], hooks: ['post_task_execute'] }));
+    writeFileSync(
+      join(dir, 'plugin.json'),
+      JSON.stringify({
+        name: `bench-${i}`,
+        version: '1.0.0',
+        api_version: '1.0.0',
+        permissions: ['task_read'],
+        hooks: ['post_task_execute'],
+      }),
+    );
     writeFileSync(
       join(dir, 'index.js'),
       `import { definePlugin, success } from '@marathon/plugin-api';\nlet ready = false;\nexport default definePlugin({ init() { ready = true; }, hooks: { post_task_execute: (ctx, ${HANDLER.slice(1)} } });\n`,
@@ -41,7 +57,12 @@ async function loadAll(host, dirs, root) {
   return Promise.all(
     dirs.map(async (dir) => {
       const manifest = await readManifest(dir);
-      const plugin = await host.load({ dir, manifest, dataDir: join(root, 'data', manifest.name), storageFile: join(root, 'storage', `${manifest.name}.json`) });
+      const plugin = await host.load({
+        dir,
+        manifest,
+        dataDir: join(root, 'data', manifest.name),
+        storageFile: join(root, 'storage', `${manifest.name}.json`),
+      });
       await plugin.init();
       return plugin;
     }),
@@ -127,7 +148,8 @@ export async function run({ quick = false } = {}) {
     rows.push(['dispatch to 10 sandboxed plugins (per second)', marathon]);
     rows.push(['10 bare callFunction calls (per second)', bare]);
     rows.push(['dispatch time ÷ bare time', `${(bare / marathon).toFixed(2)}×`]);
-    for (const load of loads) rows.push([`load + init ${load.count} plugin${load.count > 1 ? 's' : ''} (ms, median of ${rounds})`, load.ms]);
+    for (const load of loads)
+      rows.push([`load + init ${load.count} plugin${load.count > 1 ? 's' : ''} (ms, median of ${rounds})`, load.ms]);
     const hundred = loads.find((load) => load.count === 100);
     rows.push(['process RSS after loading 100 (MB)', hundred.rssMb]);
     return {

@@ -21,10 +21,15 @@ function portFrom(argv) {
 }
 
 function build() {
-  const projects = publicPackages().map(({ json }) => json.name).join(',');
+  const projects = publicPackages()
+    .map(({ json }) => json.name)
+    .join(',');
   console.log('Building the public packages (nx; cached when nothing changed)…');
   const nx = require.resolve('nx/bin/nx.js', { paths: [workspaceRoot] });
-  const run = spawnSync(process.execPath, [nx, 'run-many', '-t', 'build', `--projects=${projects}`, '--output-style=static'], { cwd: workspaceRoot, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [nx, 'run-many', '-t', 'build', `--projects=${projects}`, '--output-style=static'], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) {
     console.error(`❌ The build failed:\n${run.stdout}${run.stderr}`);
     process.exit(1);

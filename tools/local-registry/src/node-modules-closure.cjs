@@ -42,13 +42,20 @@ function nodeModulesClosure(roots) {
       const target = findInstalled(dir, name);
       if (target !== undefined) visit(target);
       else if (!optional(json, name)) {
-        throw new LocalRegistryError('NOT_INSTALLED', `${json.name} needs ${name}, which is not installed in ${workspaceRoot}: run \`npm install\``);
+        throw new LocalRegistryError(
+          'NOT_INSTALLED',
+          `${json.name} needs ${name}, which is not installed in ${workspaceRoot}: run \`npm install\``,
+        );
       }
     }
   };
   for (const root of roots) {
     const dir = findInstalled(workspaceRoot, root);
-    if (dir === undefined) throw new LocalRegistryError('NOT_INSTALLED', `${root} is not installed in ${workspaceRoot}: add it to a workspace package and run \`npm install\``);
+    if (dir === undefined)
+      throw new LocalRegistryError(
+        'NOT_INSTALLED',
+        `${root} is not installed in ${workspaceRoot}: add it to a workspace package and run \`npm install\``,
+      );
     visit(dir);
   }
   // Each publish moves the `latest` tag: the highest version of a name goes last and keeps it.
@@ -70,7 +77,11 @@ function publishFromNodeModules(registry, roots) {
     if (round === undefined) rounds.push([pkg]);
     else round.push(pkg);
   }
-  for (const round of rounds) registry.publishMany(round.map((pkg) => pkg.dir), { tag: 'latest' });
+  for (const round of rounds)
+    registry.publishMany(
+      round.map((pkg) => pkg.dir),
+      { tag: 'latest' },
+    );
   return packages.map(({ name, version }) => ({ name, version }));
 }
 

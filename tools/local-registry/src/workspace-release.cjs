@@ -50,7 +50,10 @@ function checkInstallable() {
     const needs = Object.keys({ ...json.dependencies, ...json.peerDependencies, ...json.optionalDependencies });
     const unpublishable = needs.filter((name) => privateNames.has(name));
     if (unpublishable.length > 0) {
-      throw new LocalRegistryError('PRIVATE_DEPENDENCY', `${json.name} depends on ${unpublishable.join(', ')}, which is private and never published: make it a devDependency`);
+      throw new LocalRegistryError(
+        'PRIVATE_DEPENDENCY',
+        `${json.name} depends on ${unpublishable.join(', ')}, which is private and never published: make it a devDependency`,
+      );
     }
   }
 }
@@ -90,7 +93,8 @@ async function publishWorkspace(registry) {
   };
   const changeset = require.resolve('@changesets/cli/bin.js', { paths: [workspaceRoot] });
   const release = await run(process.execPath, [changeset, 'publish', '--no-git-tag'], { cwd: workspaceRoot, env });
-  if (release.code !== 0) throw new LocalRegistryError('PUBLISH_FAILED', `changeset publish failed (exit ${release.code}):\n${release.output}`);
+  if (release.code !== 0)
+    throw new LocalRegistryError('PUBLISH_FAILED', `changeset publish failed (exit ${release.code}):\n${release.output}`);
   const packages = publicPackages().map(({ json }) => ({ name: json.name, version: json.version }));
   for (const { name, version } of packages) {
     if (!(await publishedVersions(registry.url, name)).includes(version)) {

@@ -35,7 +35,8 @@ async function runOne(config, args) {
   try {
     const [first, second, ...rest] = args;
     // How oclif finds a command with the space separator: two words, or one; else help's turn.
-    if (first !== undefined && second !== undefined && config.findCommand(`${first}:${second}`)) await config.runCommand(`${first}:${second}`, rest);
+    if (first !== undefined && second !== undefined && config.findCommand(`${first}:${second}`))
+      await config.runCommand(`${first}:${second}`, rest);
     else if (first !== undefined && config.findCommand(first)) await config.runCommand(first, args.slice(1));
     else await oclif.run(args, config);
     record.code = typeof process.exitCode === 'number' ? process.exitCode : 0;

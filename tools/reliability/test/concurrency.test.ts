@@ -21,9 +21,20 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function writePlugin(parent: string, name: string): string {
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
-  const manifest = { name, version: '1.0.0', description: `The ${name} test plugin`, api_version: '1.0.0', permissions: ['task_read'], hooks: [], commands: [] };
+  const manifest = {
+    name,
+    version: '1.0.0',
+    description: `The ${name} test plugin`,
+    api_version: '1.0.0',
+    permissions: ['task_read'],
+    hooks: [],
+    commands: [],
+  };
   writeFileSync(join(dir, 'plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ init() {} });\n`);
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ init() {} });\n`,
+  );
   return dir;
 }
 
@@ -62,7 +73,11 @@ beforeAll(async () => {
   prepared = join(root, 'prepared', 'home');
   mkdirSync(join(root, 'prepared'));
   for (let i = 0; i < 4; i++) {
-    for (const [name, enable] of [[`off-${i}`, false], [`on-${i}`, true], [`gone-${i}`, i % 2 === 0]] as const) {
+    for (const [name, enable] of [
+      [`off-${i}`, false],
+      [`on-${i}`, true],
+      [`gone-${i}`, i % 2 === 0],
+    ] as const) {
       const args = ['plugin', 'install', writePlugin(plugins, name), '--yes', ...(enable ? ['--enable'] : [])];
       expectOk(args, await runMarathon(prepared, args));
     }
@@ -86,8 +101,13 @@ test(`${PROCESSES} processes at once on one home: every change lands`, async () 
   const list = jobs(plugins);
   expect(list).toHaveLength(PROCESSES);
   const outcomes = await runAll(home, list);
-  expect(outcomes.map((outcome, i) => ({ job: list[i]!.args.join(' '), code: outcome.code, stderr: outcome.stderr.replace(/^⚠️ .*\n/gm, '').replace(/^waiting for another marathon process.*\n/gm, '') })))
-    .toEqual(list.map((job) => ({ job: job.args.join(' '), code: 0, stderr: '' })));
+  expect(
+    outcomes.map((outcome, i) => ({
+      job: list[i]!.args.join(' '),
+      code: outcome.code,
+      stderr: outcome.stderr.replace(/^⚠️ .*\n/gm, '').replace(/^waiting for another marathon process.*\n/gm, ''),
+    })),
+  ).toEqual(list.map((job) => ({ job: job.args.join(' '), code: 0, stderr: '' })));
   const expected = { ...start };
   for (const job of list) job.apply(expected);
   expect(statuses(loadState(home))).toEqual(sortedKeys(expected));
@@ -109,7 +129,9 @@ test(`${PROCESSES} processes at once with a short lock timeout: each succeeds or
     else {
       // A process that waited over a second also said it was waiting, before giving up; an install
       // warns about an unsigned plugin (naming it) before it asks for the lock.
-      const stderr = outcome.stderr.replace(/^waiting for another marathon process.*\n/m, '').replace(/^⚠️ {2}[^:\n]+: the plugin is not signed.*\n/m, '');
+      const stderr = outcome.stderr
+        .replace(/^waiting for another marathon process.*\n/m, '')
+        .replace(/^⚠️ {2}[^:\n]+: the plugin is not signed.*\n/m, '');
       expect({ where, code: outcome.code, stderr }).toEqual({ where, code: 1, stderr: expect.stringMatching(BUSY) });
       busy.push(job);
     }
@@ -117,7 +139,9 @@ test(`${PROCESSES} processes at once with a short lock timeout: each succeeds or
   // Every success is there, and a refused process changed nothing.
   expect(statuses(loadState(home))).toEqual(sortedKeys(expected));
   expect(homeProblems(home, false)).toEqual([]);
-  console.log(`concurrency: ${PROCESSES} processes with a ${SHORT_TIMEOUT_MS} ms lock timeout: ${PROCESSES - busy.length} succeeded, ${busy.length} said the home was busy`);
+  console.log(
+    `concurrency: ${PROCESSES} processes with a ${SHORT_TIMEOUT_MS} ms lock timeout: ${PROCESSES - busy.length} succeeded, ${busy.length} said the home was busy`,
+  );
   // Tried again, the refused ones complete, and the home ends as if all had run.
   for (const job of busy) expectOk(job.args, await runMarathon(home, job.args));
   for (const job of busy) job.apply(expected);

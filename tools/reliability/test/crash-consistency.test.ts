@@ -30,11 +30,23 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function writeWidePlugin(parent: string, name: string, files: number): string {
   const dir = join(parent, name);
   mkdirSync(join(dir, 'lib'), { recursive: true });
-  const manifest = { name, version: '1.0.0', description: `The ${name} test plugin`, api_version: '1.0.0', permissions: ['task_read'], hooks: [], commands: [] };
+  const manifest = {
+    name,
+    version: '1.0.0',
+    description: `The ${name} test plugin`,
+    api_version: '1.0.0',
+    permissions: ['task_read'],
+    hooks: [],
+    commands: [],
+  };
   writeFileSync(join(dir, 'plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const imports = Array.from({ length: files }, (_, i) => `import { part${i} } from './lib/part-${i}.js';`).join('\n');
-  writeFileSync(join(dir, 'index.js'), `import { definePlugin } from '@marathon/plugin-api';\n${imports}\nexport default definePlugin({ init() { return [${Array.from({ length: files }, (_, i) => `part${i}`).join(', ')}].length; } });\n`);
-  for (let i = 0; i < files; i++) writeFileSync(join(dir, 'lib', `part-${i}.js`), `export const part${i} = ${JSON.stringify('x'.repeat(2000 + i))};\n`);
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { definePlugin } from '@marathon/plugin-api';\n${imports}\nexport default definePlugin({ init() { return [${Array.from({ length: files }, (_, i) => `part${i}`).join(', ')}].length; } });\n`,
+  );
+  for (let i = 0; i < files; i++)
+    writeFileSync(join(dir, 'lib', `part-${i}.js`), `export const part${i} = ${JSON.stringify('x'.repeat(2000 + i))};\n`);
   return dir;
 }
 
@@ -78,13 +90,15 @@ test('a SIGKILL at any point of install, enable, disable, uninstall or sync leav
   mkdirSync(join(root, 'prep-b'));
   await Promise.all([
     (async () => {
-      for (const plugin of ['hello-world', 'task-audit-log', 'task-policy', 'git-info']) await ok(homeA, ['plugin', 'install', plugin, '--yes']);
+      for (const plugin of ['hello-world', 'task-audit-log', 'task-policy', 'git-info'])
+        await ok(homeA, ['plugin', 'install', plugin, '--yes']);
       await ok(homeA, ['plugin', 'enable', 'hello-world']);
       await ok(homeA, ['plugin', 'enable', 'task-policy']);
       await ok(homeA, ['plugin', 'export', '--output', lockA]);
     })(),
     (async () => {
-      for (const plugin of ['hello-world', 'git-info', 'webhook-notifier', fleetFolder]) await ok(homeB, ['plugin', 'install', plugin, '--yes']);
+      for (const plugin of ['hello-world', 'git-info', 'webhook-notifier', fleetFolder])
+        await ok(homeB, ['plugin', 'install', plugin, '--yes']);
       await ok(homeB, ['plugin', 'enable', 'git-info']);
       await ok(homeB, ['plugin', 'enable', 'webhook-notifier']);
       await ok(homeB, ['plugin', 'export', '--output', lockB]);
@@ -145,7 +159,8 @@ test('a SIGKILL at any point of install, enable, disable, uninstall or sync leav
       let midStatuses = before;
       let where = '';
       for (let chain = 0; chain < MAX_CHAIN && (chain === 0 || random() < 0.75); chain++) {
-        if (++attempts > MAX_ATTEMPTS_PER_HOME) throw new Error(`home ${index}: only ${landed} of ${attempts - 1} kills landed mid-operation`);
+        if (++attempts > MAX_ATTEMPTS_PER_HOME)
+          throw new Error(`home ${index}: only ${landed} of ${attempts - 1} kills landed mid-operation`);
         const delay = Math.floor(random() * estimate.get(op.kind)!);
         const killed = await runMarathon(home, op.args, { killAfterMs: delay });
         where = `home ${index}, round ${round}, kill ${chain + 1}: ${op.kind} killed after ${delay} ms (seed ${SEED})`;
@@ -177,10 +192,16 @@ test('a SIGKILL at any point of install, enable, disable, uninstall or sync leav
 
       // The operation run again completes, or says plainly that it had already been done.
       const rerun: Outcome = await runMarathon(home, op.args);
-      trace(`${where}: re-run exit ${rerun.code} in ${Math.round(rerun.ms)} ms${rerun.stderr.includes('waiting for another') ? ' (waited for the lock)' : ''}`);
+      trace(
+        `${where}: re-run exit ${rerun.code} in ${Math.round(rerun.ms)} ms${rerun.stderr.includes('waiting for another') ? ' (waited for the lock)' : ''}`,
+      );
       const refusal = op.refusalWhenDone !== undefined && op.refusalWhenDone.done(midStatuses) ? op.refusalWhenDone.message : undefined;
       if (refusal === undefined) {
-        expect({ where, code: rerun.code, stderr: rerun.stderr }).toEqual({ where, code: 0, stderr: expect.not.stringMatching(STACK_TRACE) });
+        expect({ where, code: rerun.code, stderr: rerun.stderr }).toEqual({
+          where,
+          code: 0,
+          stderr: expect.not.stringMatching(STACK_TRACE),
+        });
         if (!same(midStatuses, expected)) estimate.set(op.kind, rerun.ms);
       } else {
         totals.refusedAsDone++;
@@ -193,12 +214,18 @@ test('a SIGKILL at any point of install, enable, disable, uninstall or sync leav
   }
 
   try {
-    await Promise.all(homes.map((_, index) => worker(index).catch((error: unknown) => {
-      failed = true;
-      throw error;
-    })));
+    await Promise.all(
+      homes.map((_, index) =>
+        worker(index).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
   } finally {
-    console.log(`crash-consistency: ${totals.landed} kills landed mid-operation, ${totals.finished} runs had already exited, ${totals.committedBeforeKill} killed after their commit, ${totals.operations} operations (${totals.refusedAsDone} re-runs refused as already done), ${HOMES} homes, seed ${SEED}`);
+    console.log(
+      `crash-consistency: ${totals.landed} kills landed mid-operation, ${totals.finished} runs had already exited, ${totals.committedBeforeKill} killed after their commit, ${totals.operations} operations (${totals.refusedAsDone} re-runs refused as already done), ${HOMES} homes, seed ${SEED}`,
+    );
   }
   expect(totals.landed).toBeGreaterThanOrEqual(HOMES * LANDED_PER_HOME);
 });

@@ -66,9 +66,11 @@ function fail(what: string, archive: Buffer): never {
 /** The staged folder holds only files and folders, all inside it, within the limits. */
 function checkStaged(staged: StagedSource, archive: Buffer): void {
   const inside = relative(staging, staged.stagingRoot);
-  if (inside === '' || inside.startsWith('..') || inside.includes(sep)) fail(`staging root ${staged.stagingRoot} is not a fresh folder of ${staging}`, archive);
+  if (inside === '' || inside.startsWith('..') || inside.includes(sep))
+    fail(`staging root ${staged.stagingRoot} is not a fresh folder of ${staging}`, archive);
   if (!(staged.dir + sep).startsWith(staged.stagingRoot + sep)) fail(`staged dir ${staged.dir} is outside ${staged.stagingRoot}`, archive);
-  if (staged.kind !== 'tgz' || staged.integrity?.startsWith('sha512-') !== true) fail(`unexpected staged source ${JSON.stringify(staged)}`, archive);
+  if (staged.kind !== 'tgz' || staged.integrity?.startsWith('sha512-') !== true)
+    fail(`unexpected staged source ${JSON.stringify(staged)}`, archive);
   let bytes = 0;
   let entries = 0;
   for (const name of readdirSync(staged.stagingRoot, { recursive: true }).map(String)) {
@@ -96,7 +98,12 @@ async function stage(archive: Buffer): Promise<void> {
   });
   let outcome: { staged: StagedSource } | { error: unknown };
   try {
-    outcome = { staged: await Promise.race([stageSource(file, { paths: [], stagingDir: staging, maxBytes: MAX_BYTES, maxEntries: MAX_ENTRIES }), hang]) };
+    outcome = {
+      staged: await Promise.race([
+        stageSource(file, { paths: [], stagingDir: staging, maxBytes: MAX_BYTES, maxEntries: MAX_ENTRIES }),
+        hang,
+      ]),
+    };
   } catch (error) {
     outcome = { error };
   } finally {
@@ -137,9 +144,28 @@ const BOMB = gzipSync(tarball([{ path: 'bomb.js', type: 'file', body: Buffer.all
 const hostilePath = fc.oneof(
   fc.nat({ max: 6 }).map((up) => `${'../'.repeat(up + 1)}outside/pwned.js`),
   fc.constantFrom(
-    'package/../../outside/pwned.js', './../outside/x', 'a/../../b', '..', '.', './', '', '/', '//x',
-    `${'/'}tmp/marathon-fuzz-pwned`, 'C:\\pwned.js', 'C:/pwned.js', 'a\\..\\..\\pwned.js', '..\\pwned.js',
-    'a\u0000b.js', 'plugin.json\u0000.txt', '\u202eplugin.json', 'ﾟ/ｶ.js', 'package/plugin.json', 'package/', 'plugin.json', 'index.js',
+    'package/../../outside/pwned.js',
+    './../outside/x',
+    'a/../../b',
+    '..',
+    '.',
+    './',
+    '',
+    '/',
+    '//x',
+    `${'/'}tmp/marathon-fuzz-pwned`,
+    'C:\\pwned.js',
+    'C:/pwned.js',
+    'a\\..\\..\\pwned.js',
+    '..\\pwned.js',
+    'a\u0000b.js',
+    'plugin.json\u0000.txt',
+    '\u202eplugin.json',
+    'ﾟ/ｶ.js',
+    'package/plugin.json',
+    'package/',
+    'plugin.json',
+    'index.js',
   ),
   fc.constant(null).map(() => join(sandbox, 'outside', 'absolute-pwned.js')),
   fc.integer({ min: 90, max: 2000 }).map((n) => 'd/'.repeat(Math.floor(n / 4)) + 'x'.repeat(n % 300)),
@@ -147,7 +173,20 @@ const hostilePath = fc.oneof(
   fc.stringMatching(/^[a-z]{1,8}(\/[a-z]{1,8}){0,3}(\.js|\.json|\/)?$/),
   fc.string({ unit: 'binary', maxLength: 60 }),
 );
-const entryType = fc.constantFrom<EntryType>('file', 'file', 'file', 'dir', 'symlink', 'hardlink', 'chardev', 'blockdev', 'fifo', 'gnu-longname', 'global-pax', 'unknown');
+const entryType = fc.constantFrom<EntryType>(
+  'file',
+  'file',
+  'file',
+  'dir',
+  'symlink',
+  'hardlink',
+  'chardev',
+  'blockdev',
+  'fifo',
+  'gnu-longname',
+  'global-pax',
+  'unknown',
+);
 const linkTarget = fc.oneof(
   fc.constantFrom('../../../outside/victim.js', '/etc/passwd', '..', 'plugin.json', '../../..', ''),
   fc.constant(null).map(() => join(sandbox, 'sentinel.txt')),
@@ -160,7 +199,11 @@ const declaredSize = fc.oneof(
 const hostileEntry: fc.Arbitrary<TarEntry> = fc.record({
   path: hostilePath,
   type: entryType,
-  body: fc.oneof(fc.constant(undefined), fc.constant(MANIFEST), fc.uint8Array({ maxLength: 1500 }).map((bytes) => Buffer.from(bytes))),
+  body: fc.oneof(
+    fc.constant(undefined),
+    fc.constant(MANIFEST),
+    fc.uint8Array({ maxLength: 1500 }).map((bytes) => Buffer.from(bytes)),
+  ),
   declaredSize,
   linkTarget: fc.option(linkTarget, { nil: undefined }),
   pax: fc.boolean(),
@@ -178,8 +221,9 @@ function pack(entries: readonly TarEntry[], how: Packing): Buffer {
 }
 
 /** A well-formed plugin archive, at the root or under npm's package/ (or another) folder. */
-const goodEntries = fc.tuple(fc.constantFrom('', 'package/', 'deep/er/'), fc.array(fc.stringMatching(/^[a-z]{1,6}\.js$/), { maxLength: 4 }), fc.boolean()).map(
-  ([prefix, extra, withManifest]): TarEntry[] => {
+const goodEntries = fc
+  .tuple(fc.constantFrom('', 'package/', 'deep/er/'), fc.array(fc.stringMatching(/^[a-z]{1,6}\.js$/), { maxLength: 4 }), fc.boolean())
+  .map(([prefix, extra, withManifest]): TarEntry[] => {
     const files = [...new Set(extra)].filter((name) => name !== 'index.js');
     return [
       ...(prefix === '' ? [] : [{ path: prefix, type: 'dir' as const }]),
@@ -187,13 +231,15 @@ const goodEntries = fc.tuple(fc.constantFrom('', 'package/', 'deep/er/'), fc.arr
       { path: `${prefix}index.js`, type: 'file' as const, body: CODE },
       ...files.map((name) => ({ path: `${prefix}${name}`, type: 'file' as const, body: Buffer.from(`// ${name}\n`) })),
     ];
-  },
-);
+  });
 
 type Damage = { kind: 'truncate'; at: number } | { kind: 'flip'; at: number; xor: number }[] | { kind: 'append'; junk: Uint8Array };
 const damage: fc.Arbitrary<Damage> = fc.oneof(
   fc.nat().map((at) => ({ kind: 'truncate' as const, at })),
-  fc.array(fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 8 }),
+  fc.array(fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }), {
+    minLength: 1,
+    maxLength: 8,
+  }),
   fc.uint8Array({ minLength: 1, maxLength: 600 }).map((junk) => ({ kind: 'append' as const, junk })),
 );
 
@@ -227,11 +273,13 @@ describe('fuzzing the archive unpack path (10,000 generated archives)', () => {
   });
 
   it('hostile entries: paths out, absolute, backslashes, NUL, long; links, devices, lying sizes (4,000)', async () => {
-    const hostile = fc.tuple(goodEntries, fc.array(hostileEntry, { minLength: 1, maxLength: 5 }), fc.nat(), packing).map(([good, bad, at, how]) => {
-      const entries: TarEntry[] = [...good];
-      entries.splice(at % (entries.length + 1), 0, ...bad);
-      return pack(entries, how);
-    });
+    const hostile = fc
+      .tuple(goodEntries, fc.array(hostileEntry, { minLength: 1, maxLength: 5 }), fc.nat(), packing)
+      .map(([good, bad, at, how]) => {
+        const entries: TarEntry[] = [...good];
+        entries.splice(at % (entries.length + 1), 0, ...bad);
+        return pack(entries, how);
+      });
     await fc.assert(fc.asyncProperty(hostile, stage), { numRuns: 4_000 });
   });
 
@@ -239,13 +287,32 @@ describe('fuzzing the archive unpack path (10,000 generated archives)', () => {
     const structural = fc.oneof(
       fc.tuple(goodEntries, packing).map(([entries, how]) => pack(entries, how)),
       fc.tuple(fc.integer({ min: MAX_ENTRIES - 3, max: MAX_ENTRIES * 2 }), fc.boolean()).map(([count, dirs]) =>
-        pack(Array.from({ length: count }, (_, index) => ({ path: dirs ? `d${index}/` : `f${index}.js`, type: dirs ? ('dir' as const) : ('file' as const), body: dirs ? undefined : CODE })), { gzip: true, unterminated: false }),
+        pack(
+          Array.from({ length: count }, (_, index) => ({
+            path: dirs ? `d${index}/` : `f${index}.js`,
+            type: dirs ? ('dir' as const) : ('file' as const),
+            body: dirs ? undefined : CODE,
+          })),
+          { gzip: true, unterminated: false },
+        ),
       ),
       fc.tuple(goodEntries, fc.nat(), fc.constantFrom('', './', 'x/../')).map(([entries, pick, prefix]) => {
         const twin = entries[pick % entries.length]!;
         return pack([...entries, { ...twin, path: `${prefix}${twin.path}` }], { gzip: true, unterminated: false });
       }),
-      fc.integer({ min: 1, max: 4 }).map((big) => pack([{ path: 'plugin.json', type: 'file', body: MANIFEST }, ...Array.from({ length: big }, (_, index) => ({ path: `blob${index}.js`, type: 'file' as const, body: Buffer.alloc(MAX_BYTES / 3, 0x61) }))], { gzip: true, unterminated: false })),
+      fc.integer({ min: 1, max: 4 }).map((big) =>
+        pack(
+          [
+            { path: 'plugin.json', type: 'file', body: MANIFEST },
+            ...Array.from({ length: big }, (_, index) => ({
+              path: `blob${index}.js`,
+              type: 'file' as const,
+              body: Buffer.alloc(MAX_BYTES / 3, 0x61),
+            })),
+          ],
+          { gzip: true, unterminated: false },
+        ),
+      ),
       fc.constant(BOMB),
     );
     await fc.assert(fc.asyncProperty(structural, stage), { numRuns: 2_000 });

@@ -15,7 +15,13 @@ const BINARY = join(CLI_ROOT, 'bin', 'run.js');
 const IN_PROCESS_RUNS = 4_000;
 const BINARY_RUNS = 60;
 /** What an operator must never see: a JavaScript stack frame, or a programming error's words. */
-const CRASH_SIGNS = [/^\s+at (?:.+ \()?\S+:\d+:\d+\)?$/m, /TypeError|ReferenceError|RangeError|SyntaxError: (?!.*JSON)/, /Cannot read propert/, /is not a function/, /undefined is not/];
+const CRASH_SIGNS = [
+  /^\s+at (?:.+ \()?\S+:\d+:\d+\)?$/m,
+  /TypeError|ReferenceError|RangeError|SyntaxError: (?!.*JSON)/,
+  /Cannot read propert/,
+  /is not a function/,
+  /undefined is not/,
+];
 
 /** Errors that only a bug throws; any of them reaching the operator is a crash. */
 const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError', 'AssertionError']);
@@ -39,19 +45,96 @@ function snapshot(dir: string, skip: string): string {
 // --- generators -------------------------------------------------------------------------------
 
 const COMMANDS: readonly string[][] = [
-  ['plugin', 'install'], ['plugin', 'enable'], ['plugin', 'disable'], ['plugin', 'info'], ['plugin', 'uninstall'], ['plugin', 'list'],
-  ['plugin', 'verify'], ['plugin', 'events'], ['plugin', 'audit'], ['plugin', 'run'], ['plugin', 'refresh'], ['task', 'run'],
-  ['config', 'validate'], ['keys', 'add'], ['keys', 'remove'], ['keys', 'list'], ['plugin'], ['keys'], ['help'], ['plugin', 'nope'], [],
+  ['plugin', 'install'],
+  ['plugin', 'enable'],
+  ['plugin', 'disable'],
+  ['plugin', 'info'],
+  ['plugin', 'uninstall'],
+  ['plugin', 'list'],
+  ['plugin', 'verify'],
+  ['plugin', 'events'],
+  ['plugin', 'audit'],
+  ['plugin', 'run'],
+  ['plugin', 'refresh'],
+  ['task', 'run'],
+  ['config', 'validate'],
+  ['keys', 'add'],
+  ['keys', 'remove'],
+  ['keys', 'list'],
+  ['plugin'],
+  ['keys'],
+  ['help'],
+  ['plugin', 'nope'],
+  [],
 ];
-const FLAGS = ['--json', '--yes', '--force', '--enable', '--status', '--integrity', '--name', '--limit', '--plugin', '--hook', '--denied', '--help', '-h', '--', '--registry', '--no-such-flag', '-x', '--status=weird', '--limit=-1', '--limit=1e99', '--json=false', '---', '-'];
+const FLAGS = [
+  '--json',
+  '--yes',
+  '--force',
+  '--enable',
+  '--status',
+  '--integrity',
+  '--name',
+  '--limit',
+  '--plugin',
+  '--hook',
+  '--denied',
+  '--help',
+  '-h',
+  '--',
+  '--registry',
+  '--no-such-flag',
+  '-x',
+  '--status=weird',
+  '--limit=-1',
+  '--limit=1e99',
+  '--json=false',
+  '---',
+  '-',
+];
 
 /** No NUL: a real argv cannot hold one (execve ends the string there). */
 const text = (options: fc.StringConstraints) => fc.string(options).map((value) => value.replace(/\0/g, ''));
 const value = fc.oneof(
   fc.constantFrom(...FLAGS),
-  fc.constantFrom('', ' ', 'hello-world', 'slack-notifier', '@scope/x', 'x@1.0.0', 'npm:nope@^1', '../../etc/passwd', '~', '~/nope', '.', '..', 'true', 'enabled', 'disabled', 'error', '0', '-1', 'sha512-xyz', '{}', '[]', 'ﾟ｡', '\u202e', '\n', '%s%n', '$(id)', '`id`'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'hello-world',
+    'slack-notifier',
+    '@scope/x',
+    'x@1.0.0',
+    'npm:nope@^1',
+    '../../etc/passwd',
+    '~',
+    '~/nope',
+    '.',
+    '..',
+    'true',
+    'enabled',
+    'disabled',
+    'error',
+    '0',
+    '-1',
+    'sha512-xyz',
+    '{}',
+    '[]',
+    'ﾟ｡',
+    '\u202e',
+    '\n',
+    '%s%n',
+    '$(id)',
+    '`id`',
+  ),
   fc.constant(null).map(() => join(root, 'does-not-exist', 'plugin.tgz')),
-  fc.constantFrom('does-not-exist/', './missing.tgz', 'missing.tar.gz', 'nope.json', 'http://127.0.0.1:9/p.tgz', 'https://127.0.0.1:9/p.tgz'),
+  fc.constantFrom(
+    'does-not-exist/',
+    './missing.tgz',
+    'missing.tar.gz',
+    'nope.json',
+    'http://127.0.0.1:9/p.tgz',
+    'https://127.0.0.1:9/p.tgz',
+  ),
   text({ unit: 'grapheme', maxLength: 20 }),
   text({ unit: 'binary-ascii', maxLength: 12 }),
   fc.nat(5_000).map((n) => 'a'.repeat(n)),
@@ -144,7 +227,8 @@ describe('fuzzing the marathon CLI argument vectors', () => {
       fc.asyncProperty(argv, async (args) => {
         const { code, output, thrown, escaped } = await runInProcess(args);
         if (escaped !== undefined) throw new Error(`marathon ${JSON.stringify(args)} crashed:\n${escaped}`);
-        if (thrown !== undefined && PROGRAMMING_ERRORS.has(thrown.name)) throw new Error(`marathon ${JSON.stringify(args)} crashed:\n${thrown.stack}`);
+        if (thrown !== undefined && PROGRAMMING_ERRORS.has(thrown.name))
+          throw new Error(`marathon ${JSON.stringify(args)} crashed:\n${thrown.stack}`);
         checkOutput(output, args);
         if (code !== 0 && output.trim() === '') throw new Error(`marathon ${JSON.stringify(args)} exited ${code} without a word`);
         checkNothingOutside(args);

@@ -38,17 +38,56 @@ function marathon(args: readonly string[]): Promise<{ code: number | null; stdou
 
 /** What a shell hands over: any text but NUL (no argv can hold it), flag- and separator-like words often. */
 const word = fc.oneof(
-  fc.constantFrom('--', '-x', '--name', '--name=x', '-', '', ' ', 'a b', 'x', '--help', '-h', '--version', '--json', 'é', '日本', '👍🏽', '$HOME', '*', "'", '"', '\\', '\n', '\u202e'),
+  fc.constantFrom(
+    '--',
+    '-x',
+    '--name',
+    '--name=x',
+    '-',
+    '',
+    ' ',
+    'a b',
+    'x',
+    '--help',
+    '-h',
+    '--version',
+    '--json',
+    'é',
+    '日本',
+    '👍🏽',
+    '$HOME',
+    '*',
+    "'",
+    '"',
+    '\\',
+    '\n',
+    '\u202e',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 16 }).filter((text) => !text.includes('\0')),
 );
 // A --name value starting with '-' is oclif's to refuse ("expects a value"): what is fuzzed is after --.
-const taskName = fc.option(word.filter((name) => name !== '' && !name.startsWith('-')), { nil: undefined });
+const taskName = fc.option(
+  word.filter((name) => name !== '' && !name.startsWith('-')),
+  { nil: undefined },
+);
 
 it(`hands every argument after -- to the command exactly, ${RUNS} generated argv vectors through the real binary`, async () => {
   await fc.assert(
     fc.asyncProperty(taskName, fc.array(word, { maxLength: 12 }), async (name, args) => {
-      const outcome = await marathon(['task', 'run', ...(name === undefined ? [] : [`--name=${name}`]), '--', process.execPath, printArgs, ...args]);
-      expect({ code: outcome.code, stderr: outcome.stderr, args: JSON.parse(outcome.stdout) as unknown }).toEqual({ code: 0, stderr: '', args });
+      const outcome = await marathon([
+        'task',
+        'run',
+        ...(name === undefined ? [] : [`--name=${name}`]),
+        '--',
+        process.execPath,
+        printArgs,
+        ...args,
+      ]);
+      expect({ code: outcome.code, stderr: outcome.stderr, args: JSON.parse(outcome.stdout) as unknown }).toEqual({
+        code: 0,
+        stderr: '',
+        args,
+      });
     }),
     { numRuns: RUNS },
   );

@@ -84,7 +84,14 @@ export function expectedMessage(i: number, n: number): string {
 
 export function soakEvent(n: number) {
   return {
-    task: { id: `task-${n}`, name: 'soak', command: 'make', args: ['-j2', String(n % 97)], submitted_by: 'soak@example.com', submitted_at: '2026-11-25T12:00:00.000Z' },
+    task: {
+      id: `task-${n}`,
+      name: 'soak',
+      command: 'make',
+      args: ['-j2', String(n % 97)],
+      submitted_by: 'soak@example.com',
+      submitted_at: '2026-11-25T12:00:00.000Z',
+    },
     result: { exit_code: n % 3, duration_ms: n % 1000 },
   };
 }

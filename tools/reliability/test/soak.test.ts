@@ -15,7 +15,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_HISTORY_CAPACITY } from '@marathon/events';
 import { PluginManager } from '@marathon/manager';
-import { expectedMessage, faultsOn, HOSTILE, SCHEDULE, soakEvent, StoreModel, WELL_BEHAVED, wellBehaved, writeSoakPlugin } from './soak-plugins';
+import {
+  expectedMessage,
+  faultsOn,
+  HOSTILE,
+  SCHEDULE,
+  soakEvent,
+  StoreModel,
+  WELL_BEHAVED,
+  wellBehaved,
+  writeSoakPlugin,
+} from './soak-plugins';
 
 const PLUGINS = WELL_BEHAVED + HOSTILE.length;
 // SOAK_DISPATCHES sets a smaller size for a quick local run.
@@ -68,24 +78,40 @@ afterAll(async () => {
 
 /** Why a hostile plugin's result to dispatch n is not what the platform promises, or undefined. */
 function hostileCheck(plugin: string, n: number, success: boolean, message: string, store: StoreModel): string | undefined {
-  const want = (ok: boolean, pattern: RegExp) => (success === ok && pattern.test(message) ? undefined : `got ${success} ${JSON.stringify(message.slice(0, 200))}, expected ${ok} ${pattern}`);
+  const want = (ok: boolean, pattern: RegExp) =>
+    success === ok && pattern.test(message)
+      ? undefined
+      : `got ${success} ${JSON.stringify(message.slice(0, 200))}, expected ${ok} ${pattern}`;
   switch (plugin) {
     case 'hostile-loop':
-      if (faultsOn(SCHEDULE.loop, n)) return want(false, new RegExp(`^plugin 'hostile-loop' did not finish within its deadline of ${CALL_DEADLINE_MS} ms$`));
-      if (faultsOn(SCHEDULE.builtinLoop, n)) return want(false, new RegExp(`^plugin 'hostile-loop' did not finish within its deadline of ${CALL_DEADLINE_MS} ms \\(its worker was stopped\\)$`));
+      if (faultsOn(SCHEDULE.loop, n))
+        return want(false, new RegExp(`^plugin 'hostile-loop' did not finish within its deadline of ${CALL_DEADLINE_MS} ms$`));
+      if (faultsOn(SCHEDULE.builtinLoop, n))
+        return want(
+          false,
+          new RegExp(`^plugin 'hostile-loop' did not finish within its deadline of ${CALL_DEADLINE_MS} ms \\(its worker was stopped\\)$`),
+        );
       return want(true, new RegExp(`^still here ${n}$`));
     case 'hostile-throw':
       return want(false, new RegExp(`^plugin 'hostile-throw' failed: ${n % 2 === 0 ? 'thrown' : 'rejected'} at ${n}$`));
     case 'hostile-memory':
       // Filling 16 MiB takes tens of ms; on a busy machine the deadline now and then comes first. Either stops it.
-      if (faultsOn(SCHEDULE.memory, n)) return want(false, new RegExp(`^plugin 'hostile-memory' (exceeded its memory limit of 16 MiB|did not finish within its deadline of ${CALL_DEADLINE_MS} ms)$`));
+      if (faultsOn(SCHEDULE.memory, n))
+        return want(
+          false,
+          new RegExp(
+            `^plugin 'hostile-memory' (exceeded its memory limit of 16 MiB|did not finish within its deadline of ${CALL_DEADLINE_MS} ms)$`,
+          ),
+        );
       return want(true, new RegExp(`^small ${n}$`));
     case 'hostile-invalid': {
       if (faultsOn(SCHEDULE.hugeResult, n)) return want(false, /^plugin 'hostile-invalid' returned more than 1048576 characters of data$/);
       // What JSON cannot carry (a throwing getter or toJSON, a cycle, a BigInt) is refused inside the VM.
       const returned = [/a number/, /null/, /a string/, /an array/, /an object without a boolean success/];
       const kind = n % 9;
-      return kind < returned.length ? want(false, new RegExp(`^plugin 'hostile-invalid' returned ${returned[kind]!.source} instead of a HookResult$`)) : want(false, /^plugin 'hostile-invalid' returned a value that is not JSON data \(.+\)$/);
+      return kind < returned.length
+        ? want(false, new RegExp(`^plugin 'hostile-invalid' returned ${returned[kind]!.source} instead of a HookResult$`))
+        : want(false, /^plugin 'hostile-invalid' returned a value that is not JSON data \(.+\)$/);
     }
     case 'hostile-abuser':
       return want(true, new RegExp(`^EPERM,EPERM,EPERM,EPERM ${faultsOn(SCHEDULE.storage, n) ? store.write(n) : 'skipped'}$`));
@@ -155,7 +181,14 @@ it(
         `RSS after warm-up ${warm} MB, late ${late} MB (growth ${(late - warm).toFixed(1)} MB, limit ${RSS_GROWTH_LIMIT_MB}); RSS is the whole process: main thread, the sandbox worker and every engine`,
         ' dispatches  invocations  rss MB  heap MB  history  history files KB',
         ...samples.map((s) =>
-          [String(s.dispatches).padStart(11), String(s.dispatches * PLUGINS).padStart(11), String(s.rssMb).padStart(6), String(s.heapMb).padStart(7), String(s.history).padStart(7), String(s.historyFilesKb).padStart(16)].join('  '),
+          [
+            String(s.dispatches).padStart(11),
+            String(s.dispatches * PLUGINS).padStart(11),
+            String(s.rssMb).padStart(6),
+            String(s.heapMb).padStart(7),
+            String(s.history).padStart(7),
+            String(s.historyFilesKb).padStart(16),
+          ].join('  '),
         ),
       ].join('\n'),
     );
@@ -163,7 +196,8 @@ it(
     // Every well-behaved result, and every hostile one, is what it must be.
     expect(problems).toEqual([]);
     expect(correct).toBe(DISPATCHES * WELL_BEHAVED);
-    const scheduled = (schedule: { every: number; at: number }) => Array.from({ length: DISPATCHES }, (_, n) => n).filter((n) => faultsOn(schedule, n)).length;
+    const scheduled = (schedule: { every: number; at: number }) =>
+      Array.from({ length: DISPATCHES }, (_, n) => n).filter((n) => faultsOn(schedule, n)).length;
     expect(faults).toEqual({
       'hostile-loop': scheduled(SCHEDULE.loop) + scheduled(SCHEDULE.builtinLoop),
       'hostile-throw': DISPATCHES,

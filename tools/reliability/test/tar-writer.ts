@@ -3,7 +3,8 @@
 // lie), so entries are written byte by byte here: ustar headers, PAX records for long paths and
 // huge sizes, and bodies that may be shorter than their header claims.
 
-export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'chardev' | 'blockdev' | 'fifo' | 'gnu-longname' | 'global-pax' | 'unknown';
+export type EntryType =
+  'file' | 'dir' | 'symlink' | 'hardlink' | 'chardev' | 'blockdev' | 'fifo' | 'gnu-longname' | 'global-pax' | 'unknown';
 
 export interface TarEntry {
   path: string;
@@ -30,7 +31,10 @@ const TYPE_FLAGS: Record<EntryType, string> = {
 };
 
 function octal(value: number, width: number): string {
-  return value.toString(8).padStart(width - 1, '0').slice(-(width - 1));
+  return value
+    .toString(8)
+    .padStart(width - 1, '0')
+    .slice(-(width - 1));
 }
 
 /** One 512-byte header. Strings are cut to their field; the checksum is computed as tar does. */
@@ -82,7 +86,14 @@ export function tarEntry(entry: TarEntry): Buffer {
     parts.push(header('PaxHeader/x', 'x', records.length, ''), padded(records));
   }
   const flag = TYPE_FLAGS[entry.type];
-  parts.push(header(entry.path, flag, entry.type === 'file' || entry.type === 'unknown' || entry.type === 'gnu-longname' || entry.type === 'global-pax' ? size : 0, entry.linkTarget ?? ''));
+  parts.push(
+    header(
+      entry.path,
+      flag,
+      entry.type === 'file' || entry.type === 'unknown' || entry.type === 'gnu-longname' || entry.type === 'global-pax' ? size : 0,
+      entry.linkTarget ?? '',
+    ),
+  );
   parts.push(padded(body));
   return Buffer.concat(parts);
 }

@@ -14,7 +14,11 @@ function claimPort(port = 0) {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', (error) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on 127.0.0.1 is in use (another registry?): stop it or choose another port`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on 127.0.0.1 is in use (another registry?): stop it or choose another port`)
+          : error,
+      ),
     );
     server.listen(port, '127.0.0.1', () => {
       const { port } = server.address();
@@ -71,7 +75,9 @@ async function startRegistry(options = {}) {
       .join('\n'),
   );
   const bin = require.resolve('verdaccio/bin/verdaccio');
-  const child = spawn(process.execPath, [bin, '--config', join(root, 'config.yaml'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, '--config', join(root, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout.on('data', (chunk) => (log += chunk));
   child.stderr.on('data', (chunk) => (log += chunk));
@@ -98,7 +104,19 @@ async function startRegistry(options = {}) {
     // provenance), which packages copied from node_modules may carry.
     const tag = publishOptions.tag === undefined ? [] : ['--tag', publishOptions.tag];
     return {
-      args: ['publish', what, '--registry', `${url}/`, '--userconfig', userconfig, '--ignore-scripts', '--provenance=false', ...tag, '--no-audit', '--no-fund'],
+      args: [
+        'publish',
+        what,
+        '--registry',
+        `${url}/`,
+        '--userconfig',
+        userconfig,
+        '--ignore-scripts',
+        '--provenance=false',
+        ...tag,
+        '--no-audit',
+        '--no-fund',
+      ],
       env: npmEnv(),
     };
   };
@@ -140,7 +158,8 @@ async function startRegistry(options = {}) {
         body: JSON.stringify({ name, password, type: 'user', roles: [], date: new Date().toISOString() }),
       });
       const body = await response.json();
-      if (!response.ok || typeof body.token !== 'string') throw new Error(`could not add user ${name}: ${response.status} ${JSON.stringify(body)}`);
+      if (!response.ok || typeof body.token !== 'string')
+        throw new Error(`could not add user ${name}: ${response.status} ${JSON.stringify(body)}`);
       return body.token;
     },
     /** Stops Verdaccio and removes its storage. */

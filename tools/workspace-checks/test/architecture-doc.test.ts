@@ -47,7 +47,11 @@ describe('docs/architecture.md', () => {
   });
 
   it('names no package or entry point that does not exist', () => {
-    const known = new Set([...packages.flatMap(entryPoints), ...packages.map((pkg) => pkg.json.name), ...packages.flatMap((pkg) => exportConditions(pkg.json.exports))]);
+    const known = new Set([
+      ...packages.flatMap(entryPoints),
+      ...packages.map((pkg) => pkg.json.name),
+      ...packages.flatMap((pkg) => exportConditions(pkg.json.exports)),
+    ]);
     const unknown = codeSpans.filter((span) => /^@marathon\/[a-z-]+/.test(span) && !span.includes('*') && !known.has(span));
     expect(unknown).toEqual([]);
   });
@@ -77,7 +81,9 @@ describe('docs/architecture.md', () => {
     expect(rows.map((row) => row.name).sort()).toEqual(published.map((pkg) => pkg.json.name).sort());
     // The layers are the layering test's (its LAYERS table), read from its source.
     const layeringSource = readFileSync(join(__dirname, 'layering.test.ts'), 'utf8');
-    const layers = Object.fromEntries([...layeringSource.matchAll(/'(@marathon\/[a-z-]+)': (\d+),/g)].map((match) => [match[1]!, Number(match[2])]));
+    const layers = Object.fromEntries(
+      [...layeringSource.matchAll(/'(@marathon\/[a-z-]+)': (\d+),/g)].map((match) => [match[1]!, Number(match[2])]),
+    );
     for (const row of rows) {
       const pkg = published.find((entry) => entry.json.name === row.name)!;
       const dependencies = Object.keys(pkg.json.dependencies ?? {}).filter((dep) => dep.startsWith('@marathon/'));

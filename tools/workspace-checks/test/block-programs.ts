@@ -66,7 +66,10 @@ export function compilePrograms(programs: readonly BlockProgram[]): CompiledProg
     // without the files that have one, so that one broken block cannot hide the others' errors.
     while (files.length > 0) {
       const config = project(dir, plugin ? 'plugin' : 'node', plugin, files);
-      const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
+      const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config, '--pretty', 'false'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
       const unparsed = new Set<string>();
       // tsc prints `block-3.mts(4,7): error TS2345: …`, each error on its own line.
       for (const line of `${tsc.stdout}${tsc.stderr}`.split('\n')) {

@@ -19,7 +19,13 @@ export function newSession(prefix = 'marathon-session-'): ConsoleSession {
   const root = mkdtempSync(join(tmpdir(), prefix));
   return {
     cwd: root,
-    env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: root, MARATHON_HOME: join(root, 'marathon-home'), NO_COLOR: '1', npm_config_update_notifier: 'false' },
+    env: {
+      PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+      HOME: root,
+      MARATHON_HOME: join(root, 'marathon-home'),
+      NO_COLOR: '1',
+      npm_config_update_notifier: 'false',
+    },
   };
 }
 
@@ -52,10 +58,12 @@ export function runConsoleBlock(file: string, block: CodeBlock, session: Console
     const { status, output } = run(session, shellWords(line.slice(2)));
     const where = `${file}:${block.line + 1 + i - expected.length}: ${line}`;
     const refused = expected.some((text) => text.startsWith('❌'));
-    if (refused ? status === 0 : status !== 0) throw new Error(`${where}\nexited ${status}, the file says it ${refused ? 'fails' : 'succeeds'}:\n${output}`);
+    if (refused ? status === 0 : status !== 0)
+      throw new Error(`${where}\nexited ${status}, the file says it ${refused ? 'fails' : 'succeeds'}:\n${output}`);
     const actual = output.split('\n');
     for (const text of expected.filter((entry) => entry.trim() !== '')) {
-      if (!actual.some((candidate) => outputMatches(text, candidate))) throw new Error(`${where}\nthe file shows '${text}', the command printed:\n${output}`);
+      if (!actual.some((candidate) => outputMatches(text, candidate)))
+        throw new Error(`${where}\nthe file shows '${text}', the command printed:\n${output}`);
     }
   }
 }

@@ -60,6 +60,9 @@ export function shellWords(line: string): string[] {
 /** Whether an expected output line (`…` stands for anything) matches an actual one, spaces collapsed. */
 export function outputMatches(expected: string, actual: string): boolean {
   const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
-  const pattern = squash(expected).split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const pattern = squash(expected)
+    .split('…')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${pattern}$`).test(squash(actual));
 }

@@ -24,8 +24,25 @@ function typecheck(doc: string, block: CodeBlock): void {
     writeFileSync(join(dir, 'block.ts'), block.body);
     const plugin = block.body.includes('definePlugin');
     const compilerOptions = plugin
-      ? { module: 'es2022', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022'], types: [], strict: true, noEmit: true, skipLibCheck: true }
-      : { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: ['node'], strict: true, noEmit: true, skipLibCheck: true };
+      ? {
+          module: 'es2022',
+          moduleResolution: 'bundler',
+          target: 'es2022',
+          lib: ['es2022'],
+          types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        }
+      : {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          types: ['node'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['block.ts'] }));
     const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
     if (tsc.status !== 0) throw new Error(`${doc}:${block.line}: the TypeScript block does not compile:\n${tsc.stdout}${tsc.stderr}`);
@@ -59,28 +76,34 @@ describe.each(docs)('docs/%s', (doc) => {
   const sessionBlocks = blocks.filter((block) => block.lang === 'console' || block.file !== undefined);
   const commands = sessionBlocks
     .filter((block) => block.lang === 'console')
-    .flatMap((block) => block.body.split('\n').filter((line) => line.startsWith('$ ')).map((line) => shellWords(line.slice(2))));
+    .flatMap((block) =>
+      block.body
+        .split('\n')
+        .filter((line) => line.startsWith('$ '))
+        .map((line) => shellWords(line.slice(2))),
+    );
   // Only docs with sessions get this test: the others have nothing to run. Publishing to the
   // registry and installing from it take a while: the timeout is the test's, not the preset's.
-  if (sessionBlocks.length > 0) it('runs its console sessions as written', async () => {
-    const session = newSession('marathon-docs-');
-    const root = session.cwd;
-    let registry: DocRegistry | undefined;
-    try {
-      if (installsPackages(commands)) {
-        const scaffolds = commands.some(([command, topic, verb]) => command === 'marathon' && topic === 'plugin' && verb === 'new');
-        registry = await startDocRegistry([...(scaffolds ? scaffoldNeeds(marathonBin) : []), ...namedInstalls(commands)], root);
-        session.env = { ...session.env, ...registry.env };
+  if (sessionBlocks.length > 0)
+    it('runs its console sessions as written', async () => {
+      const session = newSession('marathon-docs-');
+      const root = session.cwd;
+      let registry: DocRegistry | undefined;
+      try {
+        if (installsPackages(commands)) {
+          const scaffolds = commands.some(([command, topic, verb]) => command === 'marathon' && topic === 'plugin' && verb === 'new');
+          registry = await startDocRegistry([...(scaffolds ? scaffoldNeeds(marathonBin) : []), ...namedInstalls(commands)], root);
+          session.env = { ...session.env, ...registry.env };
+        }
+        for (const block of sessionBlocks) {
+          if (block.file !== undefined) {
+            mkdirSync(dirname(join(session.cwd, block.file)), { recursive: true });
+            writeFileSync(join(session.cwd, block.file), block.body);
+          } else runConsoleBlock(doc, block, session);
+        }
+      } finally {
+        await registry?.registry.stop();
+        rmSync(root, { recursive: true, force: true });
       }
-      for (const block of sessionBlocks) {
-        if (block.file !== undefined) {
-          mkdirSync(dirname(join(session.cwd, block.file)), { recursive: true });
-          writeFileSync(join(session.cwd, block.file), block.body);
-        } else runConsoleBlock(doc, block, session);
-      }
-    } finally {
-      await registry?.registry.stop();
-      rmSync(root, { recursive: true, force: true });
-    }
-  }, 600_000);
+    }, 600_000);
 });

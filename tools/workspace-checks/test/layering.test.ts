@@ -48,7 +48,9 @@ beforeAll(() => {
 
 describe('the Nx project graph', () => {
   it('knows every workspace package as a project', () => {
-    const names = workspacePackages().map((pkg) => pkg.json.name).sort();
+    const names = workspacePackages()
+      .map((pkg) => pkg.json.name)
+      .sort();
     expect(Object.keys(graph.nodes).sort()).toEqual(names);
   });
 
@@ -87,9 +89,7 @@ describe('the Nx project graph', () => {
   });
 
   it('shows the arrows docs/design.md draws between the packages that exist', () => {
-    const edges = new Set(
-      Object.values(graph.dependencies).flatMap((list) => list.map(({ source, target }) => `${source} → ${target}`)),
-    );
+    const edges = new Set(Object.values(graph.dependencies).flatMap((list) => list.map(({ source, target }) => `${source} → ${target}`)));
     for (const edge of [
       '@marathon/manifest → @marathon/plugin-api',
       '@marathon/events → @marathon/plugin-api',

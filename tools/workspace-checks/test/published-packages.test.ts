@@ -24,7 +24,14 @@ const packDir = mkdtempSync(join(tmpdir(), 'marathon-packs-'));
 afterAll(() => rmSync(packDir, { recursive: true, force: true }));
 
 function pack(): PackResult[] {
-  const args = ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir, ...publishable().flatMap((pkg) => ['-w', pkg.json.name])];
+  const args = [
+    'pack',
+    '--json',
+    '--ignore-scripts',
+    '--pack-destination',
+    packDir,
+    ...publishable().flatMap((pkg) => ['-w', pkg.json.name]),
+  ];
   const run = spawnSync('npm', args, { cwd: workspaceRoot, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`npm pack failed:\n${run.stderr}`);
   return JSON.parse(run.stdout) as PackResult[];
@@ -59,7 +66,9 @@ describe('published tarballs', () => {
       .filter((file): file is string => typeof file === 'string')
       .map((file) => file.replace(/^\.\//, ''));
     for (const file of wanted) expect([name, file, files?.has(file)]).toEqual([name, file, true]);
-    const stray = [...(files ?? [])].filter((file) => /^test\//.test(file) || /\.test(-d)?\.ts$/.test(file) || file.endsWith('.tsbuildinfo'));
+    const stray = [...(files ?? [])].filter(
+      (file) => /^test\//.test(file) || /\.test(-d)?\.ts$/.test(file) || file.endsWith('.tsbuildinfo'),
+    );
     expect(stray).toEqual([]);
   });
 
@@ -90,7 +99,10 @@ describe('publint and arethetypeswrong', () => {
       const tarball = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       const { messages, pkg } = await publint({ pack: { tarball }, level: 'warning', strict: true });
       console.log(JSON.stringify(messages.map((message) => message.type + ': ' + formatMessage(message, pkg, { color: false }))));`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, tarballOf(name)], { cwd: workspaceRoot, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, tarballOf(name)], {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual([]);
   });
@@ -102,7 +114,11 @@ describe('publint and arethetypeswrong', () => {
     const attw = join(dirname(require.resolve('@arethetypeswrong/cli/package.json')), 'dist', 'index.js');
     const args = [attw, tarballOf(name), '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'];
     const run = spawnSync(process.execPath, args, { cwd: workspaceRoot, encoding: 'utf8' });
-    expect({ status: run.status, stderr: run.stderr, report: run.status === 0 ? '' : run.stdout }).toEqual({ status: 0, stderr: '', report: '' });
+    expect({ status: run.status, stderr: run.stderr, report: run.status === 0 ? '' : run.stdout }).toEqual({
+      status: 0,
+      stderr: '',
+      report: '',
+    });
   });
 });
 
@@ -125,29 +141,40 @@ describe('published modules', () => {
   }
 
   it('load with require() from dist', () => {
-    const run = node(['-e', `
+    const run = node([
+      '-e',
+      `
       const api = require('@marathon/plugin-api');
       const manifest = require('@marathon/manifest');
       if (!require.resolve('@marathon/manifest').endsWith('dist/index.js')) throw new Error('not dist');
-      console.log(JSON.stringify([api.PERMISSIONS.length, typeof manifest.parseManifest]));`]);
+      console.log(JSON.stringify([api.PERMISSIONS.length, typeof manifest.parseManifest]));`,
+    ]);
     expect(run.err).toBe('');
     expect(JSON.parse(run.out)).toEqual([7, 'function']);
   });
 
   it('load with import, named exports included', () => {
-    const run = node(['--input-type=module', '-e', `
+    const run = node([
+      '--input-type=module',
+      '-e',
+      `
       import { HOOK_TYPES, definePlugin } from '@marathon/plugin-api';
       import { parseManifest, HOST_API_VERSION } from '@marathon/manifest';
       const m = parseManifest({ name: 'x', version: '1.0.0', api_version: HOST_API_VERSION });
-      console.log(JSON.stringify([HOOK_TYPES.length, typeof definePlugin, m.main]));`]);
+      console.log(JSON.stringify([HOOK_TYPES.length, typeof definePlugin, m.main]));`,
+    ]);
     expect(run.err).toBe('');
     expect(JSON.parse(run.out)).toEqual([10, 'function', 'index.js']);
   });
 
   it('give the sandbox runtime as a self-contained ES module', () => {
-    const run = node(['--input-type=module', '-e', `
+    const run = node([
+      '--input-type=module',
+      '-e',
+      `
       const runtime = await import('@marathon/plugin-api/runtime.mjs');
-      console.log(JSON.stringify([runtime.success('ok'), runtime.API_VERSION]));`]);
+      console.log(JSON.stringify([runtime.success('ok'), runtime.API_VERSION]));`,
+    ]);
     expect(run.err).toBe('');
     expect(JSON.parse(run.out)).toEqual([{ success: true, continue_chain: true, message: 'ok' }, '1.0.0']);
   });

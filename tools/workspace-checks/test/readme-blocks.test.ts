@@ -30,7 +30,10 @@ const helloWorld = join(workspaceRoot, 'apps', 'example-plugins', 'plugins', 'he
 
 /** The READMEs git tracks or would track (so build output, which is ignored, is left out). */
 function readmes(): string[] {
-  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: workspaceRoot, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+  });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   return listed.stdout
     .split('\0')
@@ -41,7 +44,10 @@ function readmes(): string[] {
 const files = readmes();
 const blocksOf = new Map(files.map((file) => [file, codeBlocks(readFileSync(join(workspaceRoot, file), 'utf8'))]));
 const programs: BlockProgram[] = files.flatMap((file) =>
-  blocksOf.get(file)!.filter((block) => block.lang === 'ts' || block.lang === 'js').map((block) => ({ where: `${file}:${block.line}`, block })),
+  blocksOf
+    .get(file)!
+    .filter((block) => block.lang === 'ts' || block.lang === 'js')
+    .map((block) => ({ where: `${file}:${block.line}`, block })),
 );
 let compiled: CompiledPrograms;
 beforeAll(() => {
@@ -50,7 +56,14 @@ beforeAll(() => {
 afterAll(() => compiled.remove());
 
 test('finds the package READMEs', () => {
-  expect(files).toEqual(expect.arrayContaining(['packages/events/README.md', 'apps/cli/README.md', 'plugins/oclif-plugin/README.md', 'tools/test-registry/README.md']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'packages/events/README.md',
+      'apps/cli/README.md',
+      'plugins/oclif-plugin/README.md',
+      'tools/test-registry/README.md',
+    ]),
+  );
   expect(files.some((file) => file.startsWith('apps/example-plugins/plugins/'))).toBe(false);
 });
 
@@ -88,31 +101,33 @@ describe.each(files)('%s', (file) => {
     });
 
     const runnable = mine.filter((program) => !(program.block.flags ?? []).includes('no-run'));
-    if (runnable.length > 0) it('runs its TypeScript and JavaScript (exit 0)', () => {
-      for (const program of runnable) {
-        if (compiled.errors.has(program.where)) throw new Error(`${program.where} does not compile`);
-        // The console sessions' folder and environment (HOME and MARATHON_HOME inside it).
-        const { cwd: dir, env } = newSession('marathon-readme-program-');
-        try {
-          mkdirSync(env.MARATHON_HOME!, { mode: 0o700 });
-          cpSync(helloWorld, join(dir, 'hello-world'), { recursive: true });
-          const failure = runProgram(compiled.output.get(program.where)!, dir, env);
-          if (failure !== undefined) throw new Error(`${program.where}: the block ${failure}`);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
+    if (runnable.length > 0)
+      it('runs its TypeScript and JavaScript (exit 0)', () => {
+        for (const program of runnable) {
+          if (compiled.errors.has(program.where)) throw new Error(`${program.where} does not compile`);
+          // The console sessions' folder and environment (HOME and MARATHON_HOME inside it).
+          const { cwd: dir, env } = newSession('marathon-readme-program-');
+          try {
+            mkdirSync(env.MARATHON_HOME!, { mode: 0o700 });
+            cpSync(helloWorld, join(dir, 'hello-world'), { recursive: true });
+            const failure = runProgram(compiled.output.get(program.where)!, dir, env);
+            if (failure !== undefined) throw new Error(`${program.where}: the block ${failure}`);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
         }
-      }
-    });
+      });
   }
 
   const consoles = blocks.filter((block) => block.lang === 'console');
-  if (consoles.length > 0) it('runs its console sessions as written', () => {
-    const session = newSession('marathon-readme-');
-    const root = session.cwd;
-    try {
-      for (const block of consoles) runConsoleBlock(file, block, session);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  if (consoles.length > 0)
+    it('runs its console sessions as written', () => {
+      const session = newSession('marathon-readme-');
+      const root = session.cwd;
+      try {
+        for (const block of consoles) runConsoleBlock(file, block, session);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
 });

@@ -25,13 +25,11 @@ function listedCommandIds(block: string): string[] {
 }
 
 test('listedCommandIds reads topics, alternatives and plain commands', () => {
-  expect(listedCommandIds('marathon plugin list|install\nmarathon task run [--name N] -- <command>\nmarathon commands|help\nmarathon <plugin> <command>\n')).toEqual([
-    'plugin:list',
-    'plugin:install',
-    'task:run',
-    'commands',
-    'help',
-  ]);
+  expect(
+    listedCommandIds(
+      'marathon plugin list|install\nmarathon task run [--name N] -- <command>\nmarathon commands|help\nmarathon <plugin> <command>\n',
+    ),
+  ).toEqual(['plugin:list', 'plugin:install', 'task:run', 'commands', 'help']);
 });
 
 test("apps/cli/README.md lists exactly the binary's commands", () => {
@@ -47,7 +45,9 @@ test("apps/cli/README.md lists exactly the binary's commands", () => {
       env: { ...process.env, MARATHON_HOME: home, HOME: home },
     });
     expect(commands.status).toBe(0);
-    const real = (JSON.parse(commands.stdout) as Array<{ id: string; hidden?: boolean }>).filter((command) => command.hidden !== true).map((command) => command.id);
+    const real = (JSON.parse(commands.stdout) as Array<{ id: string; hidden?: boolean }>)
+      .filter((command) => command.hidden !== true)
+      .map((command) => command.id);
     expect(listedCommandIds(block!.body).sort()).toEqual(real.sort());
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -65,7 +65,7 @@ test("packages/manager/README.md lists exactly ManagerError's codes", () => {
   expect(listed).toEqual(codes);
 });
 
-test("packages/manager/README.md states the init timeout and the call deadline the code uses", () => {
+test('packages/manager/README.md states the init timeout and the call deadline the code uses', () => {
   const source = read('packages/manager/src/plugin-manager.ts');
   const initTimeoutMs = Number(/initTimeoutMs: options\.initTimeoutMs \?\? ([\d_]+)/.exec(source)?.[1]?.replaceAll('_', ''));
   expect(initTimeoutMs).toBeGreaterThan(0);

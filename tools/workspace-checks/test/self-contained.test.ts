@@ -18,7 +18,9 @@ const SEED = new RegExp(`\\bthe ${'seed'}\\b|\\b${'seed'}'s\\b`, 'i');
 function trackedFiles(): string[] {
   const listed = spawnSync('git', ['ls-files', '-z'], { cwd: workspaceRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
-  return listed.stdout.split('\0').filter((file) => file !== '' && existsSync(join(workspaceRoot, file)) && statSync(join(workspaceRoot, file)).isFile());
+  return listed.stdout
+    .split('\0')
+    .filter((file) => file !== '' && existsSync(join(workspaceRoot, file)) && statSync(join(workspaceRoot, file)).isFile());
 }
 
 /** `file:line: text` for each line of a tracked text file that `pattern` matches. */
@@ -45,5 +47,15 @@ test('no tracked file cites the outside source document by name: the design is d
 test('docs/design.md exists with the sections the references point to', () => {
   const design = readFileSync(join(workspaceRoot, 'docs', 'design.md'), 'utf8');
   const headings = [...design.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
-  expect(headings).toEqual(['Layout', 'plugin.json', "A plugin's code", 'The sandbox and ctx', 'Hooks', 'Lifecycle and state', 'Trust at install', 'Benchmarks', 'CLI output']);
+  expect(headings).toEqual([
+    'Layout',
+    'plugin.json',
+    "A plugin's code",
+    'The sandbox and ctx',
+    'Hooks',
+    'Lifecycle and state',
+    'Trust at install',
+    'Benchmarks',
+    'CLI output',
+  ]);
 });

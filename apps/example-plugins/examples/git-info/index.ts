@@ -12,7 +12,8 @@ export default definePlugin({
     status: async (ctx, args) => {
       const folder = args[0] ?? '.';
       const result = await ctx.exec('git', ['status', '--short', '--branch'], { cwd: folder, timeout_ms: 10_000 });
-      if (result.exit_code !== 0) return failure(`git status in '${folder}' failed: ${result.stderr.trim() || `exit code ${result.exit_code}`}`);
+      if (result.exit_code !== 0)
+        return failure(`git status in '${folder}' failed: ${result.stderr.trim() || `exit code ${result.exit_code}`}`);
       return result.stdout.trimEnd();
     },
   },

@@ -50,7 +50,10 @@ export default definePlugin({
         return 'No tasks recorded yet.';
       }
       const lines = text.split('\n').filter((line) => line !== '');
-      return lines.slice(-count).map((line) => describe(JSON.parse(line) as Entry)).join('\n');
+      return lines
+        .slice(-count)
+        .map((line) => describe(JSON.parse(line) as Entry))
+        .join('\n');
     },
   },
 });

@@ -62,7 +62,8 @@ export default definePlugin({
     },
     timeout: async (ctx, args) => {
       const seconds = Number(args[0]);
-      if (args[0] === undefined || !Number.isInteger(seconds) || seconds < 0) return failure('give whole seconds: marathon task-policy timeout <seconds>');
+      if (args[0] === undefined || !Number.isInteger(seconds) || seconds < 0)
+        return failure('give whole seconds: marathon task-policy timeout <seconds>');
       await save(ctx, { ...(await policy(ctx)), timeout_s: seconds });
       return seconds === 0 ? 'no default timeout' : `default timeout: ${seconds} s`;
     },

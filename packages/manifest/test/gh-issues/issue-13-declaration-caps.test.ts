@@ -24,10 +24,12 @@ describe('commands', () => {
   });
 
   it.each([MAX_COMMANDS + 1, 9000])('refuses %i, naming the count and the cap', (count) => {
-    expect(issuesOf({ ...base, commands: commands(count) })).toEqual([{
-      path: 'commands',
-      message: `${count} commands is more than the 100 a plugin may declare: each one is registered with the CLI on every marathon call; group related actions under fewer commands that take arguments`,
-    }]);
+    expect(issuesOf({ ...base, commands: commands(count) })).toEqual([
+      {
+        path: 'commands',
+        message: `${count} commands is more than the 100 a plugin may declare: each one is registered with the CLI on every marathon call; group related actions under fewer commands that take arguments`,
+      },
+    ]);
   });
 
   it('counts the object form too', () => {
@@ -45,7 +47,10 @@ describe('hook entries', () => {
   it('refuses more entries than there are hooks, with the count and the cap, besides the repeats', () => {
     const hooks = [...HOOK_TYPES, 'user_auth'];
     expect(issuesOf({ ...base, hooks })).toEqual([
-      { path: 'hooks', message: `${hooks.length} hook entries is more than the ${HOOK_TYPES.length} a plugin may list: list each hook once` },
+      {
+        path: 'hooks',
+        message: `${hooks.length} hook entries is more than the ${HOOK_TYPES.length} a plugin may list: list each hook once`,
+      },
       { path: `hooks[${HOOK_TYPES.length}]`, message: expect.stringContaining("'user_auth' is listed twice") },
     ]);
   });

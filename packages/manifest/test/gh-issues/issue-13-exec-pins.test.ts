@@ -52,56 +52,127 @@ describe('pinned commands in plugin.json', () => {
 describe('a malformed pin is refused with its path and what to write instead', () => {
   // Expected issues may hold jest matchers, hence `unknown[]`.
   it.each<[string, unknown, unknown[]]>([
-    ['no args', [{ command: 'git' }], [{
-      path: 'exec.allowed_commands[0].args',
-      message: 'required: list the argument prefixes the command may start with, e.g. [["status"], ["log", "--oneline"]]; a plain string allows any arguments',
-    }]],
-    ['an empty list of prefixes', [{ command: 'git', args: [] }], [{
-      path: 'exec.allowed_commands[0].args',
-      message: 'list at least one argument prefix, or write the command as a plain string to allow any arguments',
-    }]],
-    ['an empty prefix, which would allow anything', [{ command: 'git', args: [['status'], []] }], [{
-      path: 'exec.allowed_commands[0].args[1]',
-      message: 'an empty prefix would allow any arguments: list at least one, or write the command as a plain string',
-    }]],
-    ['a flat list instead of a list of prefixes', [{ command: 'git', args: ['status'] }], [{
-      path: 'exec.allowed_commands[0].args[0]',
-      message: 'each prefix is a list of arguments: write ["status"], not "status"',
-    }]],
-    ['a number as an argument', [{ command: 'git', args: [['log', 5]] }], [{
-      path: 'exec.allowed_commands[0].args[0][1]',
-      message: 'expected a string, got an integer',
-    }]],
-    ['a control character in an argument', [{ command: 'git', args: [['log', '\u001b[2J']] }], [{
-      path: 'exec.allowed_commands[0].args[0][1]',
-      message: "'?[2J' contains a control character; arguments must be plain text",
-    }]],
-    ['shell syntax as the command', [{ command: 'git; id', args: [['status']] }], [{
-      path: 'exec.allowed_commands[0].command',
-      message: "'git; id' must be a program name such as 'git' or an absolute path such as '/usr/bin/git', without arguments or shell syntax",
-    }]],
-    ['a misspelt key', [{ command: 'git', arg: [['status']] }], [
-      { path: 'exec.allowed_commands[0].args', message: expect.stringMatching(/^required: list the argument prefixes/) },
-      { path: 'exec.allowed_commands[0].arg', message: "unknown key 'arg' (did you mean 'args'?); allowed here: command, args" },
-    ]],
-    ['a command listed plain and pinned', ['git', pinnedGit], [{
-      path: 'exec.allowed_commands[1]',
-      message: "'git' is listed twice (first at exec.allowed_commands[0]); list it once",
-    }]],
-    ['a prefix listed twice', [{ command: 'git', args: [['status'], ['log'], ['status']] }], [{
-      path: 'exec.allowed_commands[0].args[2]',
-      message: '\'["status"]\' is listed twice (first at exec.allowed_commands[0].args[0]); list it once',
-    }]],
-    ['neither a name nor an object', [['git', 'status']], [{
-      path: 'exec.allowed_commands[0]',
-      message: 'expected a command name or { "command": …, "args": [[…]] }, got an array',
-    }]],
+    [
+      'no args',
+      [{ command: 'git' }],
+      [
+        {
+          path: 'exec.allowed_commands[0].args',
+          message:
+            'required: list the argument prefixes the command may start with, e.g. [["status"], ["log", "--oneline"]]; a plain string allows any arguments',
+        },
+      ],
+    ],
+    [
+      'an empty list of prefixes',
+      [{ command: 'git', args: [] }],
+      [
+        {
+          path: 'exec.allowed_commands[0].args',
+          message: 'list at least one argument prefix, or write the command as a plain string to allow any arguments',
+        },
+      ],
+    ],
+    [
+      'an empty prefix, which would allow anything',
+      [{ command: 'git', args: [['status'], []] }],
+      [
+        {
+          path: 'exec.allowed_commands[0].args[1]',
+          message: 'an empty prefix would allow any arguments: list at least one, or write the command as a plain string',
+        },
+      ],
+    ],
+    [
+      'a flat list instead of a list of prefixes',
+      [{ command: 'git', args: ['status'] }],
+      [
+        {
+          path: 'exec.allowed_commands[0].args[0]',
+          message: 'each prefix is a list of arguments: write ["status"], not "status"',
+        },
+      ],
+    ],
+    [
+      'a number as an argument',
+      [{ command: 'git', args: [['log', 5]] }],
+      [
+        {
+          path: 'exec.allowed_commands[0].args[0][1]',
+          message: 'expected a string, got an integer',
+        },
+      ],
+    ],
+    [
+      'a control character in an argument',
+      [{ command: 'git', args: [['log', '\u001b[2J']] }],
+      [
+        {
+          path: 'exec.allowed_commands[0].args[0][1]',
+          message: "'?[2J' contains a control character; arguments must be plain text",
+        },
+      ],
+    ],
+    [
+      'shell syntax as the command',
+      [{ command: 'git; id', args: [['status']] }],
+      [
+        {
+          path: 'exec.allowed_commands[0].command',
+          message:
+            "'git; id' must be a program name such as 'git' or an absolute path such as '/usr/bin/git', without arguments or shell syntax",
+        },
+      ],
+    ],
+    [
+      'a misspelt key',
+      [{ command: 'git', arg: [['status']] }],
+      [
+        { path: 'exec.allowed_commands[0].args', message: expect.stringMatching(/^required: list the argument prefixes/) },
+        { path: 'exec.allowed_commands[0].arg', message: "unknown key 'arg' (did you mean 'args'?); allowed here: command, args" },
+      ],
+    ],
+    [
+      'a command listed plain and pinned',
+      ['git', pinnedGit],
+      [
+        {
+          path: 'exec.allowed_commands[1]',
+          message: "'git' is listed twice (first at exec.allowed_commands[0]); list it once",
+        },
+      ],
+    ],
+    [
+      'a prefix listed twice',
+      [{ command: 'git', args: [['status'], ['log'], ['status']] }],
+      [
+        {
+          path: 'exec.allowed_commands[0].args[2]',
+          message: '\'["status"]\' is listed twice (first at exec.allowed_commands[0].args[0]); list it once',
+        },
+      ],
+    ],
+    [
+      'neither a name nor an object',
+      [['git', 'status']],
+      [
+        {
+          path: 'exec.allowed_commands[0]',
+          message: 'expected a command name or { "command": …, "args": [[…]] }, got an array',
+        },
+      ],
+    ],
   ])('%s', (_label, commands, expected) => {
     expect(issuesOf(withCommands(commands))).toEqual(expected);
   });
 
   it('lists problems of several entries at once', () => {
-    const issues = issuesOf(withCommands([{ command: 'git', args: [] }, { command: '../x', args: [['a']] }]));
+    const issues = issuesOf(
+      withCommands([
+        { command: 'git', args: [] },
+        { command: '../x', args: [['a']] },
+      ]),
+    );
     expect(issues.map((issue) => issue.path)).toEqual(['exec.allowed_commands[0].args', 'exec.allowed_commands[1].command']);
   });
 });

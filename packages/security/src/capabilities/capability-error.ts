@@ -13,8 +13,5 @@ export class CapabilityError extends MarathonError {
 }
 
 export function permissionMissing(permission: string, capability: string): CapabilityError {
-  return new CapabilityError(
-    'EPERM',
-    `${capability} needs the '${permission}' permission: add it to "permissions" in plugin.json`,
-  );
+  return new CapabilityError('EPERM', `${capability} needs the '${permission}' permission: add it to "permissions" in plugin.json`);
 }

@@ -39,6 +39,8 @@ export function matchFetchStub(stubs: readonly FetchStub[], url: URL, method: st
 
 export function matchExecStub(stubs: readonly ExecStub[], command: string, args: readonly string[]): ExecStub | undefined {
   return stubs.find(
-    (stub) => stub.command === command && (stub.args === undefined || (stub.args.length === args.length && stub.args.every((arg, i) => arg === args[i]))),
+    (stub) =>
+      stub.command === command &&
+      (stub.args === undefined || (stub.args.length === args.length && stub.args.every((arg, i) => arg === args[i]))),
   );
 }

@@ -58,7 +58,10 @@ function launcherRefusal(name: string, allowAssignments = false): Refusal {
   );
 }
 
-const refuseAlways = (reason: string): Refusal => () => `is refused: ${reason}`;
+const refuseAlways =
+  (reason: string): Refusal =>
+  () =>
+    `is refused: ${reason}`;
 
 const table = new Map<string, CommandRisk>();
 
@@ -74,57 +77,128 @@ add(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh', '
 }));
 
 // Interpreters: each has its own spelling of "run this code".
-const interpreter = (refusal: Refusal) => (name: string): CommandRisk => ({
-  shellWhen: 'always',
-  why: `${name} runs any code in its arguments, its input or a script file`,
-  refusal,
-});
+const interpreter =
+  (refusal: Refusal) =>
+  (name: string): CommandRisk => ({
+    shellWhen: 'always',
+    why: `${name} runs any code in its arguments, its input or a script file`,
+    refusal,
+  });
 add(['python', 'pypy'], interpreter(optionRefusal(`${INLINE_CODE} or a module (-m)`, { letters: 'cm' })));
-add(['node', 'nodejs', 'bun', 'deno'], interpreter(either(
-  optionRefusal(INLINE_CODE, {
-    exact: ['-e', '--eval', '-p', '--print', '-r', '--require', '--import', '--loader', '--experimental-loader', '-i', '--interactive'],
-  }),
-  firstProblem((arg, index) => (index === 0 && (arg === 'eval' || arg === 'repl') ? `'${arg}' is refused: ${INLINE_CODE}` : undefined)),
-)));
+add(
+  ['node', 'nodejs', 'bun', 'deno'],
+  interpreter(
+    either(
+      optionRefusal(INLINE_CODE, {
+        exact: ['-e', '--eval', '-p', '--print', '-r', '--require', '--import', '--loader', '--experimental-loader', '-i', '--interactive'],
+      }),
+      firstProblem((arg, index) => (index === 0 && (arg === 'eval' || arg === 'repl') ? `'${arg}' is refused: ${INLINE_CODE}` : undefined)),
+    ),
+  ),
+);
 add(['perl'], interpreter(optionRefusal(INLINE_CODE, { letters: 'eEmMx' })));
 add(['ruby', 'irb'], interpreter(optionRefusal(INLINE_CODE, { letters: 'er' })));
 add(['php'], interpreter(optionRefusal(INLINE_CODE, { exact: ['-r', '-B', '-R', '-E', '-F', '-a'] })));
 add(['lua', 'luajit', 'osascript', 'rscript', 'r'], interpreter(optionRefusal(INLINE_CODE, { exact: ['-e', '-l'] })));
 add(['tclsh', 'wish', 'expect'], interpreter(optionRefusal(INLINE_CODE, { exact: ['-c'] })));
-add(['pwsh', 'powershell'], interpreter(firstProblem((arg) =>
-  /^-(?:c|co|com|comm|comma|comman|command|e|ec|en|enc|encodedcommand|f|file)$/i.test(arg.split(':')[0]!) ? `option '${arg}' is refused: ${INLINE_CODE}` : undefined,
-)));
+add(
+  ['pwsh', 'powershell'],
+  interpreter(
+    firstProblem((arg) =>
+      /^-(?:c|co|com|comm|comma|comman|command|e|ec|en|enc|encodedcommand|f|file)$/i.test(arg.split(':')[0]!)
+        ? `option '${arg}' is refused: ${INLINE_CODE}`
+        : undefined,
+    ),
+  ),
+);
 // awk's program is an argument; system(), pipes and getline are how it runs other programs.
-add(['awk', 'gawk', 'mawk', 'nawk'], interpreter(either(
-  optionRefusal('it loads a program or extension from a file', { exact: ['-f', '-E', '-l', '-i'], long: ['file', 'exec', 'load', 'include'] }),
-  firstProblem((arg) => (/system|getline|\|/.test(arg) ? `program '${arg}' is refused: it runs other programs (system, getline or a pipe)` : undefined)),
-)));
+add(
+  ['awk', 'gawk', 'mawk', 'nawk'],
+  interpreter(
+    either(
+      optionRefusal('it loads a program or extension from a file', {
+        exact: ['-f', '-E', '-l', '-i'],
+        long: ['file', 'exec', 'load', 'include'],
+      }),
+      firstProblem((arg) =>
+        /system|getline|\|/.test(arg) ? `program '${arg}' is refused: it runs other programs (system, getline or a pipe)` : undefined,
+      ),
+    ),
+  ),
+);
 
 // Launchers: they run the program their first non-option argument names.
-const launcher = (refusal: (name: string) => Refusal) => (name: string): CommandRisk => ({
-  shellWhen: 'always',
-  why: `${name} runs any program named in its arguments`,
-  refusal: refusal(name),
-});
-add(['env'], launcher((name) => either(
-  optionRefusal('its value is a command line env runs', { letters: 'S', long: ['split-string'] }),
-  launcherRefusal(name, true),
-)));
+const launcher =
+  (refusal: (name: string) => Refusal) =>
+  (name: string): CommandRisk => ({
+    shellWhen: 'always',
+    why: `${name} runs any program named in its arguments`,
+    refusal: refusal(name),
+  });
 add(
-  ['xargs', 'nice', 'nohup', 'timeout', 'stdbuf', 'setsid', 'chroot', 'flock', 'ionice', 'taskset', 'chrt', 'time', 'watch',
-    'strace', 'ltrace', 'unshare', 'nsenter', 'prlimit', 'numactl', 'busybox', 'toybox', 'command', 'valgrind',
-    'systemd-run', 'fakeroot', 'xvfb-run', 'gtimeout', 'caffeinate'],
+  ['env'],
+  launcher((name) =>
+    either(optionRefusal('its value is a command line env runs', { letters: 'S', long: ['split-string'] }), launcherRefusal(name, true)),
+  ),
+);
+add(
+  [
+    'xargs',
+    'nice',
+    'nohup',
+    'timeout',
+    'stdbuf',
+    'setsid',
+    'chroot',
+    'flock',
+    'ionice',
+    'taskset',
+    'chrt',
+    'time',
+    'watch',
+    'strace',
+    'ltrace',
+    'unshare',
+    'nsenter',
+    'prlimit',
+    'numactl',
+    'busybox',
+    'toybox',
+    'command',
+    'valgrind',
+    'systemd-run',
+    'fakeroot',
+    'xvfb-run',
+    'gtimeout',
+    'caffeinate',
+  ],
   launcher((name) => launcherRefusal(name)),
 );
-add(['sudo', 'doas', 'pkexec', 'runuser'], launcher((name) => either(
-  optionRefusal('it starts a shell or an editor as another user', { letters: 'sie', long: ['shell', 'login', 'edit'] }),
-  launcherRefusal(name),
-)));
-add(['npx'], launcher((name) => either(optionRefusal(INLINE_CODE, { exact: ['-c', '--call'] }), launcherRefusal(name))));
-add(['gdb'], launcher((name) => either(
-  optionRefusal('it runs debugger commands, which include shell commands', { exact: ['-ex', '-iex', '-x', '-ix', '-eval-command', '-init-eval-command'], long: ['ex', 'eval-command', 'init-eval-command', 'command', 'init-command'] }),
-  launcherRefusal(name),
-)));
+add(
+  ['sudo', 'doas', 'pkexec', 'runuser'],
+  launcher((name) =>
+    either(
+      optionRefusal('it starts a shell or an editor as another user', { letters: 'sie', long: ['shell', 'login', 'edit'] }),
+      launcherRefusal(name),
+    ),
+  ),
+);
+add(
+  ['npx'],
+  launcher((name) => either(optionRefusal(INLINE_CODE, { exact: ['-c', '--call'] }), launcherRefusal(name))),
+);
+add(
+  ['gdb'],
+  launcher((name) =>
+    either(
+      optionRefusal('it runs debugger commands, which include shell commands', {
+        exact: ['-ex', '-iex', '-x', '-ix', '-eval-command', '-init-eval-command'],
+        long: ['ex', 'eval-command', 'init-eval-command', 'command', 'init-command'],
+      }),
+      launcherRefusal(name),
+    ),
+  ),
+);
 add(['su', 'script', 'parallel'], (name) => ({
   shellWhen: 'always',
   why: `${name} runs a shell, or the commands in its input`,
@@ -146,7 +220,9 @@ add(['ssh'], (name) => ({
   why: `${name} runs any command on the machine it logs in to, and through ProxyCommand on this one`,
   refusal: either(
     optionRefusal('it sets ssh options or config, which can run a local command (ProxyCommand)', { letters: 'oF' }),
-    firstProblem((arg) => (/(?:proxy|local|knownhosts)command/i.test(arg) ? `argument '${arg}' is refused: it runs a local command` : undefined)),
+    firstProblem((arg) =>
+      /(?:proxy|local|knownhosts)command/i.test(arg) ? `argument '${arg}' is refused: it runs a local command` : undefined,
+    ),
   ),
 }));
 
@@ -161,12 +237,48 @@ add(['npm', 'pnpm', 'yarn'], (name) => ({
   shellWhen: 'unpinned',
   why: `${name} runs package scripts and any package's code (install, run, exec)`,
   obeys: 'the package.json scripts in its working folder',
-  safeSubcommands: ['view', 'v', 'info', 'show', 'ls', 'list', 'll', 'la', 'outdated', 'search', 's', 'find', 'ping', 'whoami', 'root', 'prefix', 'explain', 'why', 'query', '--version', '-v'],
+  safeSubcommands: [
+    'view',
+    'v',
+    'info',
+    'show',
+    'ls',
+    'list',
+    'll',
+    'la',
+    'outdated',
+    'search',
+    's',
+    'find',
+    'ping',
+    'whoami',
+    'root',
+    'prefix',
+    'explain',
+    'why',
+    'query',
+    '--version',
+    '-v',
+  ],
   refusal: either(
-    firstProblem((arg) => (['exec', 'x', 'dlx', 'explore', 'edit', 'create'].includes(arg) ? `'${arg}' is refused: it runs any package's code` : undefined)),
+    firstProblem((arg) =>
+      ['exec', 'x', 'dlx', 'explore', 'edit', 'create'].includes(arg) ? `'${arg}' is refused: it runs any package's code` : undefined,
+    ),
     optionRefusal('it names a program or configuration npm runs', {
       exact: ['-c'],
-      long: ['call', 'script-shell', 'node-options', 'userconfig', 'globalconfig', 'editor', 'shell', 'browser', 'git', 'node-gyp', 'init-module'],
+      long: [
+        'call',
+        'script-shell',
+        'node-options',
+        'userconfig',
+        'globalconfig',
+        'editor',
+        'shell',
+        'browser',
+        'git',
+        'node-gyp',
+        'init-module',
+      ],
     }),
   ),
 }));
@@ -175,8 +287,13 @@ add(['make', 'gmake'], (name) => ({
   why: `${name} runs the commands its Makefile and arguments give it`,
   obeys: 'the Makefile in its working folder',
   refusal: either(
-    optionRefusal('it reads another makefile or evaluates make code', { letters: 'fCEI', long: ['file', 'makefile', 'directory', 'eval', 'include-dir'] }),
-    firstProblem((arg) => (!arg.startsWith('-') && isAssignment(arg) ? `variable '${arg}' is refused: make variables can run commands ($(shell …))` : undefined)),
+    optionRefusal('it reads another makefile or evaluates make code', {
+      letters: 'fCEI',
+      long: ['file', 'makefile', 'directory', 'eval', 'include-dir'],
+    }),
+    firstProblem((arg) =>
+      !arg.startsWith('-') && isAssignment(arg) ? `variable '${arg}' is refused: make variables can run commands ($(shell …))` : undefined,
+    ),
   ),
 }));
 add(['tar', 'gtar', 'bsdtar'], (name) => ({
@@ -185,11 +302,28 @@ add(['tar', 'gtar', 'bsdtar'], (name) => ({
   refusal: either(
     optionRefusal('it runs a program or writes outside the working folder', {
       letters: 'IFP',
-      long: ['to-command', 'use-compress-program', 'checkpoint-action', 'info-script', 'new-volume-script', 'rsh-command', 'rmt-command', 'absolute-names'],
+      long: [
+        'to-command',
+        'use-compress-program',
+        'checkpoint-action',
+        'info-script',
+        'new-volume-script',
+        'rsh-command',
+        'rmt-command',
+        'absolute-names',
+      ],
     }),
     // Old-style options: a first argument without a dash is a cluster (`tar xIf prog a.tar`).
-    firstProblem((arg, index) => (index === 0 && !arg.startsWith('-') && /[IFP]/.test(arg) ? `options '${arg}' are refused: they run a program or write outside the working folder` : undefined)),
-    firstProblem((arg) => (pointsOutside(arg) || /^[^-/][^/]*:/.test(arg) ? `argument '${arg}' is refused: ${name} may only work inside the plugin's data folder` : undefined)),
+    firstProblem((arg, index) =>
+      index === 0 && !arg.startsWith('-') && /[IFP]/.test(arg)
+        ? `options '${arg}' are refused: they run a program or write outside the working folder`
+        : undefined,
+    ),
+    firstProblem((arg) =>
+      pointsOutside(arg) || /^[^-/][^/]*:/.test(arg)
+        ? `argument '${arg}' is refused: ${name} may only work inside the plugin's data folder`
+        : undefined,
+    ),
   ),
 }));
 add(['docker', 'podman'], (name) => ({
@@ -245,13 +379,18 @@ function subcommandOf(prefix: readonly string[]): string | undefined {
  * it does not. `prefixes` are its pins (undefined: any arguments); `canWriteFolder` whether the
  * plugin can also write the working folder the command reads its configuration from.
  */
-export function shellReason(command: string, prefixes: readonly (readonly string[])[] | undefined, canWriteFolder: boolean): string | undefined {
+export function shellReason(
+  command: string,
+  prefixes: readonly (readonly string[])[] | undefined,
+  canWriteFolder: boolean,
+): string | undefined {
   const risk = commandRisk(command);
   if (risk === undefined) return undefined;
   if (risk.shellWhen === 'always') return risk.why;
   if (prefixes === undefined) return `unpinned: ${risk.why}`;
   if (canWriteFolder && risk.obeys !== undefined) return `pinned, but it obeys ${risk.obeys}, which this plugin can write`;
-  const unsafe = risk.safeSubcommands === undefined ? undefined : prefixes.find((prefix) => !risk.safeSubcommands!.includes(subcommandOf(prefix) ?? ''));
+  const unsafe =
+    risk.safeSubcommands === undefined ? undefined : prefixes.find((prefix) => !risk.safeSubcommands!.includes(subcommandOf(prefix) ?? ''));
   if (unsafe !== undefined) return `pinned to '${unsafe.join(' ')}', but ${risk.why}`;
   return undefined;
 }

@@ -43,10 +43,16 @@ export function digest(args: readonly unknown[]): JsonValue {
   const request = (typeof args[0] === 'object' && args[0] !== null ? args[0] : {}) as Record<string, unknown>;
   const { algorithm, encoding } = request;
   if (typeof algorithm !== 'string' || !DIGEST_ALGORITHMS.includes(algorithm)) {
-    throw new CapabilityError('EINVAL', `ctx.crypto: the algorithm must be one of ${DIGEST_ALGORITHMS.join(', ')}, not '${String(algorithm).slice(0, 40)}'`);
+    throw new CapabilityError(
+      'EINVAL',
+      `ctx.crypto: the algorithm must be one of ${DIGEST_ALGORITHMS.join(', ')}, not '${String(algorithm).slice(0, 40)}'`,
+    );
   }
   if (typeof encoding !== 'string' || !DIGEST_ENCODINGS.includes(encoding)) {
-    throw new CapabilityError('EINVAL', `ctx.crypto: the encoding must be one of ${DIGEST_ENCODINGS.join(', ')}, not '${String(encoding).slice(0, 40)}'`);
+    throw new CapabilityError(
+      'EINVAL',
+      `ctx.crypto: the encoding must be one of ${DIGEST_ENCODINGS.join(', ')}, not '${String(encoding).slice(0, 40)}'`,
+    );
   }
   const data = bytesOf(request.data, 'the data');
   const hash = request.key === undefined ? createHash(algorithm) : createHmac(algorithm, bytesOf(request.key, 'the key'));

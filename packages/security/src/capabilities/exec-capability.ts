@@ -27,10 +27,11 @@ function readOptions(scope: PluginScope, raw: unknown): ExecOptions {
   let cwd = scope.spec.dataDir;
   if (options.cwd !== undefined) {
     if (typeof options.cwd !== 'string' || isAbsolute(options.cwd) || options.cwd.includes('\0')) {
-      throw new CapabilityError('EINVAL', 'exec: cwd must be a path relative to the plugin\'s data folder');
+      throw new CapabilityError('EINVAL', "exec: cwd must be a path relative to the plugin's data folder");
     }
     cwd = resolve(scope.spec.dataDir, options.cwd);
-    if (!isInside(scope.spec.dataDir, cwd)) throw new CapabilityError('EPERM', `exec: cwd '${options.cwd}' is outside the plugin's data folder`);
+    if (!isInside(scope.spec.dataDir, cwd))
+      throw new CapabilityError('EPERM', `exec: cwd '${options.cwd}' is outside the plugin's data folder`);
   }
   if (options.input !== undefined && typeof options.input !== 'string') throw new CapabilityError('EINVAL', 'exec: input must be a string');
   const wanted = typeof options.timeout_ms === 'number' && options.timeout_ms > 0 ? options.timeout_ms : MAX_EXEC_MS;
@@ -47,7 +48,12 @@ function checkArguments(scope: PluginScope, command: string, argv: readonly stri
   const prefixes = pinnedPrefixes(scope.spec.execPins, command);
   if (prefixes !== undefined && !startsWithAPrefix(prefixes, argv)) {
     const allowed = prefixes.map((prefix) => prefix.join(' ')).join(' | ');
-    throw scope.deny('exec', commandLine(command, argv), 'EPERM', `exec: '${commandLine(command, argv)}' is refused: exec.allowed_commands pins ${command} to arguments starting with ${allowed}`);
+    throw scope.deny(
+      'exec',
+      commandLine(command, argv),
+      'EPERM',
+      `exec: '${commandLine(command, argv)}' is refused: exec.allowed_commands pins ${command} to arguments starting with ${allowed}`,
+    );
   }
   const refusal = argumentRefusal(command, argv);
   if (refusal !== undefined) throw scope.deny('exec', commandLine(command, argv), 'EPERM', `exec: ${command} ${refusal}`);
@@ -69,9 +75,17 @@ export async function execCommand(scope: PluginScope, args: readonly unknown[]):
   if (stubs !== undefined) {
     // A test's stub: every check above ran; nothing is started.
     const stub = matchExecStub(stubs, command, argv);
-    if (stub === undefined) throw new CapabilityError('ENOSTUB', `exec: the test stubs no result for '${[command, ...argv].join(' ').slice(0, 200)}'`);
+    if (stub === undefined)
+      throw new CapabilityError('ENOSTUB', `exec: the test stubs no result for '${[command, ...argv].join(' ').slice(0, 200)}'`);
     scope.audit('exec', commandLine(command, argv), true, 'stubbed');
-    return { exit_code: stub.result.exit_code ?? 0, signal: null, stdout: stub.result.stdout ?? '', stderr: stub.result.stderr ?? '', timed_out: false, truncated: false };
+    return {
+      exit_code: stub.result.exit_code ?? 0,
+      signal: null,
+      stdout: stub.result.stdout ?? '',
+      stderr: stub.result.stderr ?? '',
+      timed_out: false,
+      truncated: false,
+    };
   }
   scope.audit('exec', commandLine(command, argv), true);
   return new Promise((resolvePromise, reject) => {

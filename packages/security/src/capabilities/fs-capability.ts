@@ -56,10 +56,12 @@ export async function fsCall(scope: PluginScope, op: FsOp, args: readonly unknow
   if (typeof given !== 'string' || given.length === 0 || given.length > 1024 || given.includes('\0')) {
     throw scope.deny(capability, shown, 'EINVAL', `${capability}: the path must be a non-empty string of at most 1024 characters`);
   }
-  if (isAbsolute(given)) throw scope.deny(capability, shown, 'EPERM', `${capability}: '${given}' is absolute; paths are relative to the plugin's data folder`);
+  if (isAbsolute(given))
+    throw scope.deny(capability, shown, 'EPERM', `${capability}: '${given}' is absolute; paths are relative to the plugin's data folder`);
   const root = scope.spec.dataDir;
   const target = resolve(root, given);
-  if (!isInside(root, target)) throw scope.deny(capability, shown, 'EPERM', `${capability}: '${given}' is outside the plugin's data folder`);
+  if (!isInside(root, target))
+    throw scope.deny(capability, shown, 'EPERM', `${capability}: '${given}' is outside the plugin's data folder`);
 
   scope.realDataDir ??= await realpath(root);
   let real: string;
@@ -69,13 +71,28 @@ export async function fsCall(scope: PluginScope, op: FsOp, args: readonly unknow
     throw hostError(error, shown);
   }
   if (!isInside(scope.realDataDir, real)) {
-    throw scope.deny(capability, shown, 'EPERM', `${capability}: '${given}' leads outside the plugin's data folder (through a symbolic link)`);
+    throw scope.deny(
+      capability,
+      shown,
+      'EPERM',
+      `${capability}: '${given}' leads outside the plugin's data folder (through a symbolic link)`,
+    );
   }
   if ((op === 'remove' || op === 'write' || op === 'append') && real === scope.realDataDir) {
-    throw scope.deny(capability, shown, 'EPERM', `${capability}: the data folder itself cannot be ${op === 'remove' ? 'removed' : 'written'}`);
+    throw scope.deny(
+      capability,
+      shown,
+      'EPERM',
+      `${capability}: the data folder itself cannot be ${op === 'remove' ? 'removed' : 'written'}`,
+    );
   }
   if (scope.openFiles >= scope.spec.limits.max_file_descriptors) {
-    throw scope.deny(capability, shown, 'EMFILE', `${capability}: too many files open at once (limit ${scope.spec.limits.max_file_descriptors})`);
+    throw scope.deny(
+      capability,
+      shown,
+      'EMFILE',
+      `${capability}: too many files open at once (limit ${scope.spec.limits.max_file_descriptors})`,
+    );
   }
 
   scope.openFiles += 1;
@@ -93,7 +110,8 @@ export async function fsCall(scope: PluginScope, op: FsOp, args: readonly unknow
 
 function dataArgument(value: unknown, op: string): string {
   if (typeof value !== 'string') throw new CapabilityError('EINVAL', `fs.${op}: data must be a string`);
-  if (Buffer.byteLength(value) > MAX_FILE_BYTES) throw new CapabilityError('EFBIG', `fs.${op}: data is larger than ${MAX_FILE_BYTES} bytes`);
+  if (Buffer.byteLength(value) > MAX_FILE_BYTES)
+    throw new CapabilityError('EFBIG', `fs.${op}: data is larger than ${MAX_FILE_BYTES} bytes`);
   return value;
 }
 
@@ -115,10 +133,14 @@ async function run(op: FsOp, real: string, args: readonly unknown[], shown: stri
       }
     }
     case 'write':
-      await writeFile(real, dataArgument(args[1], op), { flag: constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW });
+      await writeFile(real, dataArgument(args[1], op), {
+        flag: constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      });
       return null;
     case 'append':
-      await appendFile(real, dataArgument(args[1], op), { flag: constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW });
+      await appendFile(real, dataArgument(args[1], op), {
+        flag: constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW,
+      });
       return null;
     case 'list':
       return (await readdir(real)).sort();

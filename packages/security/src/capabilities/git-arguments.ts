@@ -11,16 +11,33 @@ const RUNS = 'it names a program for git to run';
 
 /** Options that may come before the subcommand; every other one is refused there. */
 const SAFE_GLOBAL_OPTIONS = new Set([
-  '--no-pager', '-P', '--version', '-v', '--help', '-h', '--no-replace-objects', '--no-optional-locks',
-  '--literal-pathspecs', '--glob-pathspecs', '--noglob-pathspecs', '--icase-pathspecs', '--no-advice',
+  '--no-pager',
+  '-P',
+  '--version',
+  '-v',
+  '--help',
+  '-h',
+  '--no-replace-objects',
+  '--no-optional-locks',
+  '--literal-pathspecs',
+  '--glob-pathspecs',
+  '--noglob-pathspecs',
+  '--icase-pathspecs',
+  '--no-advice',
 ]);
 
 /** Why a global option is refused, for those with a reason worth naming. */
 const GLOBAL_OPTION_REASONS: ReadonlyMap<string, string> = new Map([
-  ['-c', CONFIG], ['--config-env', CONFIG],
-  ['-C', ELSEWHERE], ['--git-dir', ELSEWHERE], ['--work-tree', ELSEWHERE], ['--namespace', ELSEWHERE], ['--bare', ELSEWHERE],
+  ['-c', CONFIG],
+  ['--config-env', CONFIG],
+  ['-C', ELSEWHERE],
+  ['--git-dir', ELSEWHERE],
+  ['--work-tree', ELSEWHERE],
+  ['--namespace', ELSEWHERE],
+  ['--bare', ELSEWHERE],
   ['--exec-path', 'it names the folder git runs its own programs from'],
-  ['-p', 'it starts a pager program'], ['--paginate', 'it starts a pager program'],
+  ['-p', 'it starts a pager program'],
+  ['--paginate', 'it starts a pager program'],
 ]);
 
 /** Subcommands whose purpose is to run other programs (or to serve, or hand out secrets). */
@@ -63,21 +80,46 @@ const REFUSED_LONG_NAMES = REFUSED_LONG_OPTIONS.flatMap(([names]) => names);
 
 /** Short options with the same effect, for the subcommands where the letter means it. */
 const REFUSED_SHORT_OPTIONS: ReadonlyMap<string, ReadonlyArray<[string, string]>> = new Map([
-  ['clone', [['u', RUNS], ['c', CONFIG]]],
+  [
+    'clone',
+    [
+      ['u', RUNS],
+      ['c', CONFIG],
+    ],
+  ],
   ['ls-remote', [['u', RUNS]]],
   ['grep', [['O', RUNS]]],
   ['rebase', [['x', 'it runs a shell command after each commit']]],
-  ['help', [['w', 'it starts a browser'], ['m', 'it starts a pager'], ['i', 'it starts a pager']]],
+  [
+    'help',
+    [
+      ['w', 'it starts a browser'],
+      ['m', 'it starts a pager'],
+      ['i', 'it starts a pager'],
+    ],
+  ],
 ]);
 
 /** `git config` may only read: a write could add an alias or hook that runs any program. */
-const CONFIG_READ_ACTIONS = new Set(['--get', '--get-all', '--get-regexp', '--get-urlmatch', '--get-color', '--get-colorbool', '--list', '-l', 'get', 'list']);
+const CONFIG_READ_ACTIONS = new Set([
+  '--get',
+  '--get-all',
+  '--get-regexp',
+  '--get-urlmatch',
+  '--get-color',
+  '--get-colorbool',
+  '--list',
+  '-l',
+  'get',
+  'list',
+]);
 const CONFIG_REFUSED_OPTIONS = new Set(['-e', '--edit', '-f', '--file', '--global', '--system', '--worktree', '--blob']);
 
 function globalOptionRefusal(arg: string): string | undefined {
   if (SAFE_GLOBAL_OPTIONS.has(arg)) return undefined;
   const key = arg.startsWith('--') ? arg.split('=')[0]! : arg.slice(0, 2);
-  const reason = GLOBAL_OPTION_REASONS.get(key) ?? 'only --no-pager, --version, --help and the pathspec options may come before the subcommand';
+  const reason =
+    GLOBAL_OPTION_REASONS.get(key) ?? 'only --no-pager, --version, --help and the pathspec options may come before the subcommand';
   return `option '${arg}' is refused before the subcommand: ${reason}`;
 }
 
@@ -99,7 +141,8 @@ function argumentRefusal(subcommand: string, arg: string): string | undefined {
   for (const [letter, reason] of REFUSED_SHORT_OPTIONS.get(subcommand) ?? []) {
     if (clusterLetter(arg, letter) !== undefined) return `${subcommand} option '${arg}' is refused: ${reason}`;
   }
-  if (/^(?:ext|fd)::/i.test(arg) || /^file:/i.test(arg)) return `argument '${arg}' is refused: it is a transport that runs a command or reads local files`;
+  if (/^(?:ext|fd)::/i.test(arg) || /^file:/i.test(arg))
+    return `argument '${arg}' is refused: it is a transport that runs a command or reads local files`;
   if (pointsOutside(arg)) {
     return `argument '${arg}' is refused: git may only work inside the plugin's data folder (no absolute paths, '~' or '..')`;
   }

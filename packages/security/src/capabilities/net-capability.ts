@@ -31,7 +31,6 @@ interface FetchInit {
   timeoutMs: number;
 }
 
-
 function readInit(raw: unknown, scope: PluginScope): FetchInit {
   const init = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const method = typeof init.method === 'string' ? init.method.toUpperCase() : 'GET';
@@ -48,7 +47,8 @@ function readInit(raw: unknown, scope: PluginScope): FetchInit {
   let body: string | undefined;
   if (init.body !== undefined && init.body !== null) {
     if (typeof init.body !== 'string') throw new CapabilityError('EINVAL', 'net.fetch: body must be a string');
-    if (Buffer.byteLength(init.body) > MAX_REQUEST_BODY_BYTES) throw new CapabilityError('EFBIG', `net.fetch: body is larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
+    if (Buffer.byteLength(init.body) > MAX_REQUEST_BODY_BYTES)
+      throw new CapabilityError('EFBIG', `net.fetch: body is larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
     body = init.body;
   }
   const wanted = typeof init.timeout_ms === 'number' && init.timeout_ms > 0 ? init.timeout_ms : MAX_FETCH_MS;
@@ -89,7 +89,12 @@ async function checkTarget(scope: PluginScope, url: URL): Promise<{ address: str
   if (!scope.spec.allowPrivateNetwork) {
     const inside = addresses.find((entry) => isPrivateAddress(entry.address));
     if (inside !== undefined) {
-      throw scope.deny(capability, redactedUrl(url), 'EPERM', `net.fetch: host '${host}' resolves to a private or loopback address, which the policy does not allow`);
+      throw scope.deny(
+        capability,
+        redactedUrl(url),
+        'EPERM',
+        `net.fetch: host '${host}' resolves to a private or loopback address, which the policy does not allow`,
+      );
     }
   }
   const first = addresses[0];
@@ -106,7 +111,11 @@ function send(url: URL, init: FetchInit, target: { address: string; family: 4 | 
   };
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method, headers: init.headers, lookup: pinned, timeout: Math.max(1, deadline - Date.now()) }, resolve);
+    const req = request(
+      url,
+      { method: init.method, headers: init.headers, lookup: pinned, timeout: Math.max(1, deadline - Date.now()) },
+      resolve,
+    );
     req.on('timeout', () => req.destroy(new CapabilityError('ETIMEDOUT', `net.fetch: ${redactedUrl(url)} did not answer in time`)));
     req.on('error', reject);
     req.end(init.body);
@@ -117,11 +126,16 @@ function readBody(response: IncomingMessage, url: URL, deadline: number): Promis
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const timer = setTimeout(() => response.destroy(new CapabilityError('ETIMEDOUT', `net.fetch: ${redactedUrl(url)} took too long to send its response`)), Math.max(1, deadline - Date.now()));
+    const timer = setTimeout(
+      () => response.destroy(new CapabilityError('ETIMEDOUT', `net.fetch: ${redactedUrl(url)} took too long to send its response`)),
+      Math.max(1, deadline - Date.now()),
+    );
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_RESPONSE_BYTES) {
-        response.destroy(new CapabilityError('EFBIG', `net.fetch: the response of ${redactedUrl(url)} is larger than ${MAX_RESPONSE_BYTES} bytes`));
+        response.destroy(
+          new CapabilityError('EFBIG', `net.fetch: the response of ${redactedUrl(url)} is larger than ${MAX_RESPONSE_BYTES} bytes`),
+        );
         return;
       }
       chunks.push(chunk);
@@ -152,7 +166,13 @@ function stubbedFetch(scope: PluginScope, url: URL, method: string, stubs: reado
   if (stub === undefined) throw new CapabilityError('ENOSTUB', `net.fetch: the test stubs no response for ${method} ${redactedUrl(url)}`);
   scope.audit('net.fetch', redactedUrl(url), true, 'stubbed');
   const status = stub.response.status ?? 200;
-  return { ok: status >= 200 && status < 300, status, url: url.href, headers: { ...stub.response.headers }, body: method === 'HEAD' ? '' : (stub.response.body ?? '') };
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    url: url.href,
+    headers: { ...stub.response.headers },
+    body: method === 'HEAD' ? '' : (stub.response.body ?? ''),
+  };
 }
 
 /** Runs one ctx.net.fetch for the plugin. */
@@ -170,7 +190,12 @@ export async function netFetch(scope: PluginScope, args: readonly unknown[]): Pr
   const init = readInit(args[1], scope);
   const deadline = Date.now() + init.timeoutMs;
   if (scope.openConnections >= scope.spec.limits.max_network_connections) {
-    throw scope.deny(capability, redactedUrl(url), 'EMFILE', `net.fetch: too many connections open at once (limit ${scope.spec.limits.max_network_connections})`);
+    throw scope.deny(
+      capability,
+      redactedUrl(url),
+      'EMFILE',
+      `net.fetch: too many connections open at once (limit ${scope.spec.limits.max_network_connections})`,
+    );
   }
   const stubs = scope.spec.stubs?.fetch;
   if (stubs !== undefined) return stubbedFetch(scope, url, init.method, stubs);
@@ -183,13 +208,17 @@ export async function netFetch(scope: PluginScope, args: readonly unknown[]): Pr
         response = await send(url, init, target, deadline);
       } catch (error) {
         if (error instanceof CapabilityError) throw error;
-        throw new CapabilityError('ECONNREFUSED', `net.fetch: could not reach ${redactedUrl(url)} (${(error as NodeJS.ErrnoException).code ?? 'network error'})`);
+        throw new CapabilityError(
+          'ECONNREFUSED',
+          `net.fetch: could not reach ${redactedUrl(url)} (${(error as NodeJS.ErrnoException).code ?? 'network error'})`,
+        );
       }
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (status >= 300 && status < 400 && location !== undefined) {
         response.resume();
-        if (hop >= MAX_REDIRECTS) throw new CapabilityError('ELOOP', `net.fetch: more than ${MAX_REDIRECTS} redirects from ${redactedUrl(url)}`);
+        if (hop >= MAX_REDIRECTS)
+          throw new CapabilityError('ELOOP', `net.fetch: more than ${MAX_REDIRECTS} redirects from ${redactedUrl(url)}`);
         scope.audit(capability, redactedUrl(url), true, `redirected (${status})`);
         url = new URL(location, url);
         if (status === 303 || ((status === 301 || status === 302) && init.method === 'POST')) {

@@ -31,7 +31,8 @@ async function load(scope: PluginScope): Promise<Map<string, JsonValue>> {
 
 async function save(scope: PluginScope, store: Map<string, JsonValue>): Promise<void> {
   const text = JSON.stringify(Object.fromEntries(store));
-  if (Buffer.byteLength(text) > MAX_STORE_BYTES) throw new CapabilityError('EFBIG', `storage: the store would exceed ${MAX_STORE_BYTES} bytes`);
+  if (Buffer.byteLength(text) > MAX_STORE_BYTES)
+    throw new CapabilityError('EFBIG', `storage: the store would exceed ${MAX_STORE_BYTES} bytes`);
   await mkdir(dirname(scope.spec.storageFile), { recursive: true, mode: 0o700 });
   const temporary = `${scope.spec.storageFile}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temporary, text, { mode: 0o600 });

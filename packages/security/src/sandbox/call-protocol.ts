@@ -75,7 +75,8 @@ export class GuestCalls {
     try {
       const name = `/${spec.main}`;
       const main = loadModuleSource(name, spec.dir, this.session.apiSource);
-      if (!main.ok) throw new Breach('LOAD_FAILED', main.message.replace(`cannot import '${main.request}'`, `cannot load main module '${spec.main}'`));
+      if (!main.ok)
+        throw new Breach('LOAD_FAILED', main.message.replace(`cannot import '${main.request}'`, `cannot load main module '${spec.main}'`));
       const evaluated = this.session.runGuest(() => vm.evalCode(main.source, name, { type: 'module' }));
       if (evaluated.error) {
         const text = this.session.describeError(evaluated.error);
@@ -92,7 +93,11 @@ export class GuestCalls {
       const json = vm.typeof(described.value) === 'string' ? vm.getString(described.value) : '';
       this.session.free(described.value);
       const description = readDescription(json);
-      if (description === undefined) throw new Breach('LOAD_FAILED', loadFailedMessage(spec.name, 'its code described itself with something that is not a list of hooks and commands'));
+      if (description === undefined)
+        throw new Breach(
+          'LOAD_FAILED',
+          loadFailedMessage(spec.name, 'its code described itself with something that is not a list of hooks and commands'),
+        );
       return description;
     } catch (error) {
       if (error instanceof Breach) throw this.session.drop(error);
@@ -147,7 +152,12 @@ export class GuestCalls {
    * an async one's as a promise. Breaches become a failed result and drop the instance.
    * `deadlineMs` replaces the plugin's call deadline for this call (init's comes from the host).
    */
-  call(kind: CallKind, name: string, payload: string, deadlineMs = this.session.spec.limits.call_deadline_ms): CallResult | Promise<CallResult> {
+  call(
+    kind: CallKind,
+    name: string,
+    payload: string,
+    deadlineMs = this.session.spec.limits.call_deadline_ms,
+  ): CallResult | Promise<CallResult> {
     const { session } = this;
     const { vm } = session;
     const started = performance.now();
@@ -166,7 +176,9 @@ export class GuestCalls {
         return result;
       });
       if (invoked.error) {
-        const breach = session.classify(invoked.error) ?? new Breach('HANDLER_FAILED', `plugin '${session.spec.name}' failed: ${session.describeError(invoked.error)}`);
+        const breach =
+          session.classify(invoked.error) ??
+          new Breach('HANDLER_FAILED', `plugin '${session.spec.name}' failed: ${session.describeError(invoked.error)}`);
         session.free(invoked.error);
         throw breach;
       }
@@ -216,7 +228,8 @@ export class GuestCalls {
       const settled = await this.settleEither(handle, call);
       const text = this.callBridge(settled.rejected ? 'encodeError' : 'encode', settled.handle);
       if (text.error) {
-        const breach = session.classify(text.error) ?? new Breach('BAD_RESULT', `plugin '${session.spec.name}' returned a value that could not be read`);
+        const breach =
+          session.classify(text.error) ?? new Breach('BAD_RESULT', `plugin '${session.spec.name}' returned a value that could not be read`);
         session.free(text.error);
         throw breach;
       }
@@ -259,8 +272,17 @@ export class GuestCalls {
     const durationNs = nanosecondsSince(started);
     // Counting bytes scans the text; a text this short cannot be over the cap. An error's text is
     // bounded by the prelude and cut again by readEnvelope: the cap is for values.
-    if (text.charCodeAt(0) !== 0x45 /* E */ && text.length * 3 > spec.limits.max_result_bytes && Buffer.byteLength(text) > spec.limits.max_result_bytes + 64) {
-      return { ok: false, code: 'BAD_RESULT', message: `plugin '${spec.name}' returned more than ${spec.limits.max_result_bytes} bytes`, durationNs };
+    if (
+      text.charCodeAt(0) !== 0x45 /* E */ &&
+      text.length * 3 > spec.limits.max_result_bytes &&
+      Buffer.byteLength(text) > spec.limits.max_result_bytes + 64
+    ) {
+      return {
+        ok: false,
+        code: 'BAD_RESULT',
+        message: `plugin '${spec.name}' returned more than ${spec.limits.max_result_bytes} bytes`,
+        durationNs,
+      };
     }
     const envelope = readEnvelope(text);
     switch (envelope.kind) {

@@ -94,10 +94,13 @@ export class GuestClock {
         clearTimeout(timer);
         resolve(false);
       };
-      const timer = setTimeout(() => {
-        this.waiters.delete(wake);
-        resolve(true);
-      }, Math.max(0, deadline - performance.now()));
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(wake);
+          resolve(true);
+        },
+        Math.max(0, deadline - performance.now()),
+      );
       this.waiters.add(wake);
     });
   }

@@ -22,8 +22,13 @@ export interface GuestModuleSources {
 
 /** The compiled guest modules in `dir`: only names the folder lists are ever read. */
 export function readGuestModules(dir: string = join(__dirname, 'guest')): GuestModuleSources {
-  const names = new Set(readdirSync(dir).filter((file) => file.endsWith('.js')).map((file) => file.slice(0, -'.js'.length)));
-  if (!STARTUP_MODULES.every((name) => names.has(name))) throw new Error(`the sandbox's guest modules are missing from ${dir}: build @marathon/security`);
+  const names = new Set(
+    readdirSync(dir)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => file.slice(0, -'.js'.length)),
+  );
+  if (!STARTUP_MODULES.every((name) => names.has(name)))
+    throw new Error(`the sandbox's guest modules are missing from ${dir}: build @marathon/security`);
   const sources = new Map<string, string>();
   const get = (name: string): string | undefined => {
     if (!names.has(name)) return undefined;

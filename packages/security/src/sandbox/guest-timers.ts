@@ -41,7 +41,13 @@ export class GuestTimers {
   add(callback: QuickJSHandle, delay: number, repeat: boolean, owners: readonly object[]): number | undefined {
     if (this.timers.size >= MAX_PENDING_TIMERS) return undefined;
     const id = this.nextId++;
-    this.timers.set(id, { id, due: performance.now() + delay, every: repeat ? Math.max(1, delay) : undefined, callback: callback.dup(), owners });
+    this.timers.set(id, {
+      id,
+      due: performance.now() + delay,
+      every: repeat ? Math.max(1, delay) : undefined,
+      callback: callback.dup(),
+      owners,
+    });
     this.schedule();
     return id;
   }
@@ -108,10 +114,13 @@ export class GuestTimers {
     let earliest = Number.POSITIVE_INFINITY;
     for (const timer of this.timers.values()) earliest = Math.min(earliest, timer.due);
     if (earliest === Number.POSITIVE_INFINITY) return;
-    this.wakeup = setTimeout(() => {
-      this.wakeup = undefined;
-      this.onDue();
-    }, Math.max(0, Math.ceil(earliest - performance.now())));
+    this.wakeup = setTimeout(
+      () => {
+        this.wakeup = undefined;
+        this.onDue();
+      },
+      Math.max(0, Math.ceil(earliest - performance.now())),
+    );
     this.wakeup.unref();
   }
 }

@@ -31,6 +31,14 @@ export function toHookResult(record: PluginRecord, hook: HookType, result: Recei
     return failed(new SandboxError('BAD_RESULT', record.name, message), result.durationNs);
   }
   const { result: allowed, stripped } = stripWrite(hookResult, writer);
-  if (stripped) audit.record({ time: Date.now(), plugin: record.name, capability: 'task.write', target: hook, allowed: false, reason: "no 'task_write' permission" });
+  if (stripped)
+    audit.record({
+      time: Date.now(),
+      plugin: record.name,
+      capability: 'task.write',
+      target: hook,
+      allowed: false,
+      reason: "no 'task_write' permission",
+    });
   return { result: allowed, durationNs: result.durationNs };
 }

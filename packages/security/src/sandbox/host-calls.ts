@@ -61,7 +61,8 @@ export class HostCalls {
       if (family === 'fs' && name !== undefined && FS_OPS.has(name)) value = await fsCall(this.scope, name as FsOp, args);
       else if (op === 'net.fetch') value = await netFetch(this.scope, args);
       else if (op === 'exec') value = await execCommand(this.scope, args);
-      else if (family === 'storage' && (name === 'get' || name === 'set' || name === 'delete')) value = await storageCall(this.scope, name, args);
+      else if (family === 'storage' && (name === 'get' || name === 'set' || name === 'delete'))
+        value = await storageCall(this.scope, name, args);
       else throw new CapabilityError('ENOSYS', `unknown operation ${op}`);
       return JSON.stringify({ value });
     } catch (error) {
@@ -78,7 +79,12 @@ export class HostCalls {
     const plugin = this.scope.spec.name;
     if (droppedBefore > 0) this.log({ plugin, level: 'warn', message: `${droppedBefore} log messages dropped (rate limit)`, time });
     const text = String(message);
-    const entry: LogEntry = { plugin, level: level as LogEntry['level'], message: text.length > MAX_LOG_CHARS ? `${text.slice(0, MAX_LOG_CHARS)}…` : text, time };
+    const entry: LogEntry = {
+      plugin,
+      level: level as LogEntry['level'],
+      message: text.length > MAX_LOG_CHARS ? `${text.slice(0, MAX_LOG_CHARS)}…` : text,
+      time,
+    };
     if (fields !== null && fields !== undefined) {
       const json = JSON.stringify(fields);
       entry.fields = json.length > MAX_LOG_CHARS ? `${json.slice(0, MAX_LOG_CHARS)}…` : json;

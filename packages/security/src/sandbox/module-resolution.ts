@@ -37,11 +37,12 @@ export function loadModuleSource(name: string, pluginRealDir: string, apiSource:
   if (name === API_MODULE) return { ok: true, source: apiSource };
   if (name.startsWith(REFUSED)) {
     const request = name.slice(REFUSED.length);
-    const why = request.startsWith('/') || request.startsWith('file:')
-      ? 'absolute imports are not allowed'
-      : request.startsWith('../')
-        ? 'it is outside the plugin folder'
-        : 'a plugin may import only files in its own folder and @marathon/plugin-api';
+    const why =
+      request.startsWith('/') || request.startsWith('file:')
+        ? 'absolute imports are not allowed'
+        : request.startsWith('../')
+          ? 'it is outside the plugin folder'
+          : 'a plugin may import only files in its own folder and @marathon/plugin-api';
     return refusal(request, why);
   }
   const request = `.${name}`;

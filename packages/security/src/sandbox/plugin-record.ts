@@ -67,8 +67,14 @@ function sameNames(declared: readonly string[], implemented: readonly string[]):
 
 /** Where the code's hooks and commands differ from what the manifest declares; empty when they match. */
 export function manifestMismatches(manifest: Manifest, described: { hooks: string[]; commands: string[] }): string[] {
-  const hooks = sameNames(manifest.hooks.map((hook) => hook.name), described.hooks);
-  const commands = sameNames(manifest.commands.map((command) => command.name), described.commands);
+  const hooks = sameNames(
+    manifest.hooks.map((hook) => hook.name),
+    described.hooks,
+  );
+  const commands = sameNames(
+    manifest.commands.map((command) => command.name),
+    described.commands,
+  );
   return [
     ...hooks.missing.map((name) => `plugin.json declares hook '${name}' but the code does not implement it`),
     ...hooks.extra.map((name) => `the code implements hook '${name}' that plugin.json does not declare`),

@@ -81,8 +81,7 @@ export type CallResult =
  * reply's text as it is, so the host parses every value once, with the reply.
  */
 export type ReceivedResult =
-  | { ok: true; /** Absent when the handler returned nothing. */ value?: JsonValue; durationNs: number }
-  | FailedCall;
+  { ok: true; /** Absent when the handler returned nothing. */ value?: JsonValue; durationNs: number } | FailedCall;
 
 export interface LogEntry {
   plugin: string;

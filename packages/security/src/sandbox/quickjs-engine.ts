@@ -137,7 +137,9 @@ export function startBridge(
     wrapper.dispose();
     const factory = vm.getProp(exports, 'createBridge' satisfies keyof PreludeModule);
     exports.dispose();
-    const bridge = vm.unwrapResult(vm.callFunction(factory, vm.undefined, hostSync, hostAsync, info, hostLoad, hostSetTimer, hostClearTimer));
+    const bridge = vm.unwrapResult(
+      vm.callFunction(factory, vm.undefined, hostSync, hostAsync, info, hostLoad, hostSetTimer, hostClearTimer),
+    );
     factory.dispose();
     return { bridge, invoke: vm.getProp(bridge, 'invoke') };
   } finally {

@@ -103,7 +103,11 @@ export class SandboxHost {
     if (problems.length > 0) {
       this.byKey.delete(key);
       await worker.request({ type: 'unload', key }, 1000).catch(() => undefined);
-      throw new SandboxError('MANIFEST_MISMATCH', record.name, `plugin '${record.name}' does not match its manifest: ${problems.join('; ')}`);
+      throw new SandboxError(
+        'MANIFEST_MISMATCH',
+        record.name,
+        `plugin '${record.name}' does not match its manifest: ${problems.join('; ')}`,
+      );
     }
     if (record.key !== 0) this.byKey.delete(record.key);
     record.key = key;
@@ -115,7 +119,11 @@ export class SandboxHost {
     if (error instanceof WorkerLost) {
       this.forget(record);
       if (error.culpritKey === key) return new SandboxError('DEADLINE_EXCEEDED', record.name, overranMessage(record));
-      return new SandboxError('WORKER_LOST', record.name, lostCallMessage(record.name, 'not_loaded', lossReason(error, this.culprit(error))));
+      return new SandboxError(
+        'WORKER_LOST',
+        record.name,
+        lostCallMessage(record.name, 'not_loaded', lossReason(error, this.culprit(error))),
+      );
     }
     throw error;
   }
@@ -132,7 +140,10 @@ export class SandboxHost {
   }
 
   /** Takes in what a reply carries besides its answer: audit entries, logs, dropped instances. */
-  private absorb(reply: { audit: AuditEntry[]; logs: LogEntry[]; dropped: Array<{ key: number; code: SandboxErrorCode; message: string }> }, records: PluginRecord[] = []): void {
+  private absorb(
+    reply: { audit: AuditEntry[]; logs: LogEntry[]; dropped: Array<{ key: number; code: SandboxErrorCode; message: string }> },
+    records: PluginRecord[] = [],
+  ): void {
     for (const entry of reply.audit) this.audit.record(entry);
     for (const entry of reply.logs) this.options.onLog?.(entry);
     for (const drop of reply.dropped) {
@@ -151,7 +162,11 @@ export class SandboxHost {
     this.forget(record);
     await this.instantiate(record);
     if (record.initialized) {
-      const [result] = await this.run([record], [{ key: record.key, kind: 'init', name: 'init', payload: 'null', deadlineMs: record.initDeadlineMs }], null);
+      const [result] = await this.run(
+        [record],
+        [{ key: record.key, kind: 'init', name: 'init', payload: 'null', deadlineMs: record.initDeadlineMs }],
+        null,
+      );
       if (result !== undefined && !result.ok) throw new SandboxError(result.code, record.name, result.message, result.stack);
     }
     return record.worker!;
@@ -164,7 +179,9 @@ export class SandboxHost {
    */
   async run(records: PluginRecord[], calls: CallRequest[], veto: boolean | null): Promise<ReceivedResult[]> {
     const worker = records[0]!.worker!;
-    const budget = calls.length * Math.max(...records.map((record) => record.spec.limits.call_deadline_ms), ...calls.map((call) => call.deadlineMs ?? 0));
+    const budget =
+      calls.length *
+      Math.max(...records.map((record) => record.spec.limits.call_deadline_ms), ...calls.map((call) => call.deadlineMs ?? 0));
     let reply;
     try {
       reply = await worker.request({ type: 'call', calls, chain: veto === null ? null : { veto } }, budget);
@@ -187,8 +204,17 @@ export class SandboxHost {
    * veto, task_write waterfall), in as few messages as there are runs of consecutive plugins on
    * one worker. Returns a result for each plugin that ran.
    */
-  async dispatchHook(hook: HookType, event: JsonValue, plugins: readonly SandboxedPlugin[]): Promise<Array<{ plugin: string } & HookCallResult>> {
-    return dispatchHook(this, hook, event, plugins.map((plugin) => plugin.record));
+  async dispatchHook(
+    hook: HookType,
+    event: JsonValue,
+    plugins: readonly SandboxedPlugin[],
+  ): Promise<Array<{ plugin: string } & HookCallResult>> {
+    return dispatchHook(
+      this,
+      hook,
+      event,
+      plugins.map((plugin) => plugin.record),
+    );
   }
 
   async close(): Promise<void> {

@@ -78,9 +78,17 @@ export class SandboxedPlugin {
     if (typeof value === 'string') return { ok: true, output: value };
     const hookResult = asHookResult(value);
     if (hookResult === undefined) {
-      return { ok: false, error: new SandboxError('BAD_RESULT', this.name, `plugin '${this.name}' command '${name}' returned ${describeResultValue(value)}; commands return a string, a HookResult or nothing`) };
+      return {
+        ok: false,
+        error: new SandboxError(
+          'BAD_RESULT',
+          this.name,
+          `plugin '${this.name}' command '${name}' returned ${describeResultValue(value)}; commands return a string, a HookResult or nothing`,
+        ),
+      };
     }
-    if (!hookResult.success) return { ok: false, error: new SandboxError('HANDLER_FAILED', this.name, hookResult.message ?? `command '${name}' failed`) };
+    if (!hookResult.success)
+      return { ok: false, error: new SandboxError('HANDLER_FAILED', this.name, hookResult.message ?? `command '${name}' failed`) };
     return hookResult.message === undefined ? { ok: true } : { ok: true, output: hookResult.message };
   }
 

@@ -36,7 +36,13 @@ export function resultsOfLostCalls(records: PluginRecord[], calls: CallRequest[]
     if (call.key === error.culpritKey && index === error.started - 1) {
       results.push({ ok: false, code: 'DEADLINE_EXCEEDED', message: overranMessage(record, call.deadlineMs), durationNs: 0 });
     } else if (index >= error.started) {
-      results.push({ ok: false, code: 'WORKER_LOST', message: lostCallMessage(record.name, 'not_run', reason), durationNs: 0, notRun: true });
+      results.push({
+        ok: false,
+        code: 'WORKER_LOST',
+        message: lostCallMessage(record.name, 'not_run', reason),
+        durationNs: 0,
+        notRun: true,
+      });
     } else {
       const fate = index < error.started - 1 ? 'result_lost' : 'interrupted';
       results.push({ ok: false, code: 'WORKER_LOST', message: lostCallMessage(record.name, fate, reason), durationNs: 0 });

@@ -109,7 +109,8 @@ async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | nu
     } else {
       const answer = loaded.instance.call(call.kind, call.name, payload ?? call.payload, call.deadlineMs);
       result = answer instanceof Promise ? await answer : answer;
-      if (!loaded.instance.alive) forget(call.key, { code: result.ok ? 'DISPOSED' : result.code, message: result.ok ? '' : result.message });
+      if (!loaded.instance.alive)
+        forget(call.key, { code: result.ok ? 'DISPOSED' : result.code, message: result.ok ? '' : result.message });
     }
     results.push(result);
     if (chain !== null) {
@@ -127,7 +128,8 @@ async function serve(message: MainToWorker): Promise<void> {
       try {
         reply({ id: message.id, described: await load(message.spec) });
       } catch (error) {
-        const breach = error instanceof Breach ? error : new Breach('LOAD_FAILED', loadFailedMessage(message.spec.name, (error as Error).message));
+        const breach =
+          error instanceof Breach ? error : new Breach('LOAD_FAILED', loadFailedMessage(message.spec.name, (error as Error).message));
         reply({ id: message.id, error: { code: breach.code, message: breach.message } });
       }
       break;
@@ -141,7 +143,11 @@ async function serve(message: MainToWorker): Promise<void> {
       break;
     case 'usage': {
       const loaded = plugins.get(message.key);
-      reply(loaded === undefined ? { id: message.id, error: { code: 'DISPOSED', message: 'not loaded' } } : { id: message.id, usage: loaded.instance.usage() });
+      reply(
+        loaded === undefined
+          ? { id: message.id, error: { code: 'DISPOSED', message: 'not loaded' } }
+          : { id: message.id, usage: loaded.instance.usage() },
+      );
       break;
     }
   }

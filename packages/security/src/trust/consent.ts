@@ -85,6 +85,14 @@ export function consentSummary(
   for (const shell of shellCommands) lines.push(`  ⚠️  exec: ${shell.command} (${shell.reason} — this amounts to a shell)`);
   for (const combo of combos) lines.push(`  ⚠️  ${combo.join(' + ')} together is a dangerous combination: it needs your explicit consent`);
   // Who vouches for the code is part of what is accepted: an unsigned plugin says so in the prompt.
-  if (signature !== undefined) lines.push(`  ${signature.status === 'valid' ? '- ' : '⚠️  '}signature ${signature.status}: ${signature.message}`);
-  return { plugin: manifest.name, items, dangerousCombos: combos, shellCommands, ...(signature === undefined ? {} : { signature: { status: signature.status, message: signature.message } }), lines };
+  if (signature !== undefined)
+    lines.push(`  ${signature.status === 'valid' ? '- ' : '⚠️  '}signature ${signature.status}: ${signature.message}`);
+  return {
+    plugin: manifest.name,
+    items,
+    dangerousCombos: combos,
+    shellCommands,
+    ...(signature === undefined ? {} : { signature: { status: signature.status, message: signature.message } }),
+    lines,
+  };
 }

@@ -1,7 +1,18 @@
 // @marathon/security/trust: the install-time gate — policy, code scanner, signatures and keys,
 // integrity, safe archive extraction, consent. Nothing here loads the sandbox (QuickJS, workers),
 // so a tool that only inspects, signs or installs plugins never starts an engine.
-export { CONFIG_KEYS, DEFAULT_POLICY, DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_DANGEROUS_COMBOS, EXTENSIONLESS_FILES, loadPolicy, parseConfigText, parsePolicy, PolicyError, policyLimits } from './security-policy';
+export {
+  CONFIG_KEYS,
+  DEFAULT_POLICY,
+  DEFAULT_ALLOWED_EXTENSIONS,
+  DEFAULT_DANGEROUS_COMBOS,
+  EXTENSIONLESS_FILES,
+  loadPolicy,
+  parseConfigText,
+  parsePolicy,
+  PolicyError,
+  policyLimits,
+} from './security-policy';
 export type { PolicyIssue } from './security-policy';
 export type { SecurityPolicy, SecurityPolicyInput } from './security-policy';
 export { TrustError } from './trust-error';

@@ -14,11 +14,20 @@ export async function recordIntegrity(dir: string): Promise<FileDigests> {
  * Checks a folder against its recorded digests. `wayBack` ends the message of a change: what the
  * operator runs to get the plugin as it was installed (a host names its own repair command).
  */
-export async function checkIntegrity(dir: string, expected: FileDigests, plugin = 'plugin', wayBack = 'reinstall it'): Promise<IntegrityResult> {
+export async function checkIntegrity(
+  dir: string,
+  expected: FileDigests,
+  plugin = 'plugin',
+  wayBack = 'reinstall it',
+): Promise<IntegrityResult> {
   const { digests, problems } = await digestPluginFiles(dir);
   const problem = problems[0];
   if (problem !== undefined) {
-    return { ok: false, change: { path: problem.path, change: 'unreadable' }, message: `${plugin} was modified after install: ${problem.path} ${problem.reason}; ${wayBack}` };
+    return {
+      ok: false,
+      change: { path: problem.path, change: 'unreadable' },
+      message: `${plugin} was modified after install: ${problem.path} ${problem.reason}; ${wayBack}`,
+    };
   }
   const change = firstDifference(expected, digests);
   if (change === undefined) return { ok: true };

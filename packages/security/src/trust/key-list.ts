@@ -7,7 +7,8 @@ import { fingerprintOf, parsePublicKey, readKeyFile, type ParsedPublicKey } from
 import { TrustError } from './trust-error';
 
 /** One .pem file of the keys folder: its key, or why it is not trusted. */
-export type KeyFile = { file: string; parsed: ParsedPublicKey; problem?: undefined } | { file: string; parsed?: undefined; problem: string };
+export type KeyFile =
+  { file: string; parsed: ParsedPublicKey; problem?: undefined } | { file: string; parsed?: undefined; problem: string };
 
 /** Reads every .pem file of a keys folder (none when the folder does not exist). */
 export async function readKeyFiles(dir: string): Promise<KeyFile[]> {
@@ -42,7 +43,8 @@ export const keyNoteFile = (keyId: string): string => `${keyId}.json`;
 async function readNote(dir: string, keyId: string, pemFile: string): Promise<KeyNote> {
   try {
     const note = JSON.parse(await readFile(join(dir, keyNoteFile(keyId)), 'utf8')) as Partial<KeyNote>;
-    if (typeof note.added_at === 'string') return { ...(typeof note.name === 'string' ? { name: note.name } : {}), added_at: note.added_at };
+    if (typeof note.added_at === 'string')
+      return { ...(typeof note.name === 'string' ? { name: note.name } : {}), added_at: note.added_at };
   } catch {
     // No note (a key copied in by hand, or added by an older version): the file's date says when.
   }
@@ -84,7 +86,12 @@ export async function listTrustedKeys(dir: string): Promise<KeyListing> {
       continue;
     }
     const fingerprint = fingerprintOf(entry.parsed.key);
-    byId.set(entry.parsed.keyId, { id: entry.parsed.keyId, ...(await readNote(dir, entry.parsed.keyId, entry.file)), fingerprint, files: [entry.file] });
+    byId.set(entry.parsed.keyId, {
+      id: entry.parsed.keyId,
+      ...(await readNote(dir, entry.parsed.keyId, entry.file)),
+      fingerprint,
+      files: [entry.file],
+    });
   }
   return { trusted: [...byId.values()], untrusted };
 }

@@ -43,7 +43,8 @@ export async function addTrustedKey(keysDir: string, file: string, what = file, 
  * KEY_INVALID when none held it.
  */
 export async function removeTrustedKey(keysDir: string, keyId: string): Promise<string[]> {
-  if (!/^[0-9a-f]{32}$/.test(keyId)) throw new TrustError('KEY_INVALID', `'${keyId}' is not a key id (32 hex digits): see marathon keys list`);
+  if (!/^[0-9a-f]{32}$/.test(keyId))
+    throw new TrustError('KEY_INVALID', `'${keyId}' is not a key id (32 hex digits): see marathon keys list`);
   const removed: string[] = [];
   // What cannot be parsed holds no key: loadTrustedKeys (the same readKeyFiles) does not trust it either.
   for (const entry of await readKeyFiles(keysDir)) {

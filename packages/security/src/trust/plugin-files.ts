@@ -80,7 +80,10 @@ export type FileDigests = Record<string, string>;
  * SHA-256 of every regular file, by sorted relative path; `exclude` names files left out (the
  * signature itself). Files that cannot be read are reported as problems.
  */
-export async function digestPluginFiles(root: string, exclude: readonly string[] = []): Promise<{ digests: FileDigests; problems: FileProblem[] }> {
+export async function digestPluginFiles(
+  root: string,
+  exclude: readonly string[] = [],
+): Promise<{ digests: FileDigests; problems: FileProblem[] }> {
   const { files, problems } = await listPluginFiles(root);
   const digests: FileDigests = {};
   for (const file of files) {

@@ -19,11 +19,20 @@ function extensionAllowed(path: string, allowed: readonly string[]): boolean {
   return allowed.some((extension) => name.toLowerCase().endsWith(extension));
 }
 
-export function checkPolicy(manifest: Manifest, files: readonly PluginFile[], problems: readonly FileProblem[], policy: SecurityPolicy): PolicyFinding[] {
+export function checkPolicy(
+  manifest: Manifest,
+  files: readonly PluginFile[],
+  problems: readonly FileProblem[],
+  policy: SecurityPolicy,
+): PolicyFinding[] {
   const findings: PolicyFinding[] = [];
   const total = files.reduce((sum, file) => sum + file.size, 0);
   if (total > policy.max_plugin_size) {
-    findings.push({ rule: 'max-plugin-size', severity: 'error', message: `the plugin is ${total} bytes unpacked, over the policy's max_plugin_size of ${policy.max_plugin_size}` });
+    findings.push({
+      rule: 'max-plugin-size',
+      severity: 'error',
+      message: `the plugin is ${total} bytes unpacked, over the policy's max_plugin_size of ${policy.max_plugin_size}`,
+    });
   }
   for (const file of files) {
     if (!extensionAllowed(file.path, policy.allowed_extensions)) {
@@ -36,12 +45,21 @@ export function checkPolicy(manifest: Manifest, files: readonly PluginFile[], pr
     }
   }
   for (const problem of problems) {
-    findings.push({ rule: 'file-type', severity: 'error', file: problem.path, message: `${problem.path} ${problem.reason}; a plugin holds only regular files` });
+    findings.push({
+      rule: 'file-type',
+      severity: 'error',
+      file: problem.path,
+      message: `${problem.path} ${problem.reason}; a plugin holds only regular files`,
+    });
   }
   const requested = new Set(manifest.permissions);
   for (const combo of policy.dangerous_permission_combos) {
     if (combo.every((permission) => requested.has(permission))) {
-      findings.push({ rule: 'dangerous-combination', severity: 'consent', message: `${combo.join(' + ')} together is a dangerous combination and needs explicit consent` });
+      findings.push({
+        rule: 'dangerous-combination',
+        severity: 'consent',
+        message: `${combo.join(' + ')} together is a dangerous combination and needs explicit consent`,
+      });
     }
   }
   return findings;

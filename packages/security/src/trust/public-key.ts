@@ -6,7 +6,9 @@ import { TrustError } from './trust-error';
 
 /** SHA-256 of the public key (SPKI DER), in hex: what `keys list` shows, to compare with the author's. */
 export function fingerprintOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** The key id: the first 16 bytes of the fingerprint, in hex. */
@@ -38,11 +40,13 @@ export async function readKeyFile(file: string, what = file): Promise<string> {
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new TrustError('KEY_INVALID', `${what} is not a regular file; give the public key's .pem file`);
-    if (info.size > MAX_KEY_FILE_BYTES) throw new TrustError('KEY_INVALID', `${what} is ${info.size} bytes; a public key file is at most ${MAX_KEY_FILE_BYTES} bytes`);
+    if (info.size > MAX_KEY_FILE_BYTES)
+      throw new TrustError('KEY_INVALID', `${what} is ${info.size} bytes; a public key file is at most ${MAX_KEY_FILE_BYTES} bytes`);
     const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     // The file may have grown since stat: what is read is still capped.
-    if (bytesRead > MAX_KEY_FILE_BYTES) throw new TrustError('KEY_INVALID', `${what} is over ${MAX_KEY_FILE_BYTES} bytes; a public key file is not that large`);
+    if (bytesRead > MAX_KEY_FILE_BYTES)
+      throw new TrustError('KEY_INVALID', `${what} is over ${MAX_KEY_FILE_BYTES} bytes; a public key file is not that large`);
     return buffer.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
@@ -66,7 +70,10 @@ function looksPrivate(text: string): boolean {
  */
 export function parsePublicKey(text: string, what: string): ParsedPublicKey {
   if (looksPrivate(text)) {
-    throw new TrustError('PRIVATE_KEY_REFUSED', `${what} holds a private key, which must stay with its author: add the public key instead (marathon keys generate wrote it as the .pem beside the .key)`);
+    throw new TrustError(
+      'PRIVATE_KEY_REFUSED',
+      `${what} holds a private key, which must stay with its author: add the public key instead (marathon keys generate wrote it as the .pem beside the .key)`,
+    );
   }
   let key: KeyObject;
   try {
@@ -75,7 +82,10 @@ export function parsePublicKey(text: string, what: string): ParsedPublicKey {
     throw new TrustError('KEY_INVALID', `${what} is not a PEM public key`);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new TrustError('KEY_INVALID', `${what} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; Marathon signatures use ed25519 (marathon keys generate makes one)`);
+    throw new TrustError(
+      'KEY_INVALID',
+      `${what} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; Marathon signatures use ed25519 (marathon keys generate makes one)`,
+    );
   }
   return { keyId: keyIdOf(key), pem: key.export({ type: 'spki', format: 'pem' }).toString(), key };
 }

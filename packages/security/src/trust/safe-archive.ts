@@ -100,7 +100,8 @@ export async function extractArchive(source: string | Readable, target: string, 
     const parser = new Parser({
       strict: true,
       maxDecompressionRatio: MAX_DECOMPRESSION_RATIO,
-      onwarn: (_code: string, message: string | Error) => refuse(`not a valid tarball (${message instanceof Error ? message.message : message})`),
+      onwarn: (_code: string, message: string | Error) =>
+        refuse(`not a valid tarball (${message instanceof Error ? message.message : message})`),
     } as ConstructorParameters<typeof TarParser>[0]);
 
     const onEntry = (entry: ReadEntry): void => {

@@ -25,6 +25,6 @@ export interface ScanContext {
 export function report(context: ScanContext, node: Node, rule: string, severity: Severity, reason: string): void {
   const start = node.loc?.start;
   const finding: ScanFinding = { file: context.file, line: start?.line ?? 1, column: (start?.column ?? 0) + 1, rule, severity, reason };
-  if (!context.findings.some((found) => found.rule === rule && found.line === finding.line && found.column === finding.column)) context.findings.push(finding);
+  if (!context.findings.some((found) => found.rule === rule && found.line === finding.line && found.column === finding.column))
+    context.findings.push(finding);
 }
-

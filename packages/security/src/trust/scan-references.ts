@@ -13,10 +13,35 @@ const walk = (): typeof import('acorn-walk') => require('acorn-walk') as typeof 
 
 /** Global objects through which eval and friends can be reached by name. */
 export const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
-export const BUILT_INS = new Set(['Object', 'Array', 'Function', 'String', 'Number', 'Boolean', 'Promise', 'RegExp', 'Date', 'Map', 'Set', 'JSON', 'Math', 'Reflect', 'Error', 'Symbol']);
+export const BUILT_INS = new Set([
+  'Object',
+  'Array',
+  'Function',
+  'String',
+  'Number',
+  'Boolean',
+  'Promise',
+  'RegExp',
+  'Date',
+  'Map',
+  'Set',
+  'JSON',
+  'Math',
+  'Reflect',
+  'Error',
+  'Symbol',
+]);
 
 /** Helpers that read or write a property given as (target, key, …): `Reflect.get(g, 'eval')` is `g.eval`. */
-export const KEYED_ACCESS = new Set(['Reflect.get', 'Reflect.set', 'Reflect.defineProperty', 'Reflect.deleteProperty', 'Reflect.getOwnPropertyDescriptor', 'Object.getOwnPropertyDescriptor', 'Object.defineProperty']);
+export const KEYED_ACCESS = new Set([
+  'Reflect.get',
+  'Reflect.set',
+  'Reflect.defineProperty',
+  'Reflect.deleteProperty',
+  'Reflect.getOwnPropertyDescriptor',
+  'Object.getOwnPropertyDescriptor',
+  'Object.defineProperty',
+]);
 /** Keyed helpers that change the target. */
 export const KEYED_WRITES = new Set(['Reflect.set', 'Reflect.defineProperty', 'Reflect.deleteProperty', 'Object.defineProperty']);
 const PROTOTYPE_OF = new Set(['Object.getPrototypeOf', 'Reflect.getPrototypeOf']);
@@ -223,12 +248,19 @@ export function parameterFor(call: CallExpression | NewExpression, argument: Nod
   return undefined;
 }
 
-const isFunctionLiteralNode = (node: Node | null | undefined): node is Function => node?.type === 'FunctionExpression' || node?.type === 'ArrowFunctionExpression';
+const isFunctionLiteralNode = (node: Node | null | undefined): node is Function =>
+  node?.type === 'FunctionExpression' || node?.type === 'ArrowFunctionExpression';
 
 /** What every name of the file may hold. Bindings are followed until nothing changes, so `h = g` after `g = globalThis` counts. */
 export function collectReferences(program: Program, sourceType: 'module' | 'script'): References {
   const scopes = analyseScopes(program, sourceType);
-  const refs: References = { scopes, globalAliases: new Set(), prototypeAliases: new Set(), functionNames: new Set(), functionLiterals: new Map() };
+  const refs: References = {
+    scopes,
+    globalAliases: new Set(),
+    prototypeAliases: new Set(),
+    functionNames: new Set(),
+    functionLiterals: new Map(),
+  };
   const bindings: Array<[binding: string, value: Node]> = [];
   const calls: Array<CallExpression | NewExpression> = [];
   walk().simple(program, {
@@ -262,7 +294,7 @@ export function collectReferences(program: Program, sourceType: 'module' | 'scri
       if (param !== undefined) bindings.push([scopes.bindingOf(param), argument]);
     }
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [binding, value] of bindings) {
       for (const [set, holds] of [

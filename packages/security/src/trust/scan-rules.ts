@@ -1,7 +1,16 @@
 // The scanner's rules for what a node reaches: property accesses (however written), destructuring
 // of the global object, writes to shared prototypes, and the global object handed on where the
 // scanner can no longer follow it. code-scanner.ts walks a file and calls them.
-import type { AssignmentExpression, AssignmentPattern, CallExpression, MemberExpression, Node, ObjectPattern, SequenceExpression, VariableDeclarator } from 'acorn';
+import type {
+  AssignmentExpression,
+  AssignmentPattern,
+  CallExpression,
+  MemberExpression,
+  Node,
+  ObjectPattern,
+  SequenceExpression,
+  VariableDeclarator,
+} from 'acorn';
 import { report, type ScanContext } from './scan-finding';
 import {
   BUILT_INS,
@@ -41,7 +50,10 @@ export function refersToEval(node: Node, context: ScanContext): boolean {
  * holds one: computed lookups on named functions and classes (`Colors[key]`) are ordinary code.
  */
 function isInlineFunction(node: Node, refs: References): boolean {
-  return ['FunctionExpression', 'ArrowFunctionExpression', 'ClassExpression', 'CallExpression'].includes(node.type) && isFunctionValue(node, refs);
+  return (
+    ['FunctionExpression', 'ArrowFunctionExpression', 'ClassExpression', 'CallExpression'].includes(node.type) &&
+    isFunctionValue(node, refs)
+  );
 }
 
 /** The rules for a property access, written `o.p`, `o[k]`, `Reflect.get(o, k)` or `const { p } = o` alike. */
@@ -55,13 +67,28 @@ export function checkMember(context: ScanContext, node: Node, view: MemberView, 
   } else if (name === 'constructor' && isFunctionValue(object, refs)) {
     report(context, node, 'function-constructor', 'high', `reaches the Function constructor through a function's .constructor${how}`);
   } else if (view.dynamic && isInlineFunction(object, refs)) {
-    report(context, node, 'function-constructor', 'high', `looks up a computed name on a function${how}, which can reach the Function constructor`);
+    report(
+      context,
+      node,
+      'function-constructor',
+      'high',
+      `looks up a computed name on a function${how}, which can reach the Function constructor`,
+    );
   } else if (holder !== undefined) {
-    if (view.dynamic) report(context, node, 'dynamic-global-access', 'high', `looks up a computed name on ${holder}${how}, which hides what it reaches (eval, Function, process)`);
+    if (view.dynamic)
+      report(
+        context,
+        node,
+        'dynamic-global-access',
+        'high',
+        `looks up a computed name on ${holder}${how}, which hides what it reaches (eval, Function, process)`,
+      );
     else if (name === 'process' || name === 'require') report(context, node, name, 'high', `reaches for ${holder}.${name}${how}`);
-    else if (name === 'Function') report(context, node, 'function-constructor', 'high', `reaches the Function constructor through ${holder}${how}`);
+    else if (name === 'Function')
+      report(context, node, 'function-constructor', 'high', `reaches the Function constructor through ${holder}${how}`);
     // A called globalThis.eval(…) is reported by the call.
-    else if (name === 'eval' && !called) report(context, node, 'eval', 'high', `reaches eval through ${holder}${how}, which runs text as code`);
+    else if (name === 'eval' && !called)
+      report(context, node, 'eval', 'high', `reaches eval through ${holder}${how}, which runs text as code`);
   } else if (name === '__proto__') {
     report(context, node, 'prototype-mutation', 'medium', `touches __proto__${how}`);
   } else if (name === 'prototype' && isGlobalName(object, refs, BUILT_INS)) {
@@ -76,10 +103,20 @@ export function checkGlobalPattern(context: ScanContext, pattern: Node, value: N
   if (holder === undefined) return;
   for (const property of (pattern as ObjectPattern).properties) {
     if (property.type === 'RestElement') {
-      report(context, property, 'dynamic-global-access', 'high', `copies every property of ${holder}, which hides what it reaches (eval, Function, process)`);
+      report(
+        context,
+        property,
+        'dynamic-global-access',
+        'high',
+        `copies every property of ${holder}, which hides what it reaches (eval, Function, process)`,
+      );
       continue;
     }
-    const name = property.computed ? constantString(property.key) : isIdentifier(property.key) ? property.key.name : constantString(property.key);
+    const name = property.computed
+      ? constantString(property.key)
+      : isIdentifier(property.key)
+        ? property.key.name
+        : constantString(property.key);
     checkMember(context, property, { object: value, name, dynamic: name === undefined, via: 'destructuring' }, false);
   }
 }
@@ -95,7 +132,19 @@ export function checkPrototypeWrite(context: ScanContext, node: Node, target: No
 // Parents through which the global object passes on as the value of the larger expression.
 const PASSES_ON = new Set(['SequenceExpression', 'LogicalExpression', 'ConditionalExpression', 'ChainExpression', 'AwaitExpression']);
 // Parents that only test or print the value: nothing can be looked up on it there.
-const INSPECTS = new Set(['BinaryExpression', 'UnaryExpression', 'ExpressionStatement', 'IfStatement', 'WhileStatement', 'DoWhileStatement', 'ForStatement', 'SwitchStatement', 'SwitchCase', 'TemplateLiteral', 'WithStatement']);
+const INSPECTS = new Set([
+  'BinaryExpression',
+  'UnaryExpression',
+  'ExpressionStatement',
+  'IfStatement',
+  'WhileStatement',
+  'DoWhileStatement',
+  'ForStatement',
+  'SwitchStatement',
+  'SwitchCase',
+  'TemplateLiteral',
+  'WithStatement',
+]);
 
 /**
  * Where a reference to the global object goes. Property access, aliases and destructuring are
@@ -110,12 +159,15 @@ export function checkGlobalEscape(context: ScanContext, holder: string, ancestor
     const passes =
       (PASSES_ON.has(parent.type) && (parent as { test?: Node }).test !== child) ||
       (parent.type === 'AssignmentExpression' && (parent as AssignmentExpression).left.type === 'Identifier') ||
-      (parent.type === 'MemberExpression' && (parent as MemberExpression).object === child && GLOBAL_OBJECTS.has(propertyName(parent as MemberExpression) ?? ''));
+      (parent.type === 'MemberExpression' &&
+        (parent as MemberExpression).object === child &&
+        GLOBAL_OBJECTS.has(propertyName(parent as MemberExpression) ?? ''));
     if (!passes) break;
     child = parent;
     parent = undefined;
   }
-  if (parent === undefined || INSPECTS.has(parent.type) || (PASSES_ON.has(parent.type) && (parent as { test?: Node }).test === child)) return;
+  if (parent === undefined || INSPECTS.has(parent.type) || (PASSES_ON.has(parent.type) && (parent as { test?: Node }).test === child))
+    return;
   const bound = (target: Node): boolean => target.type === 'Identifier' || target.type === 'ObjectPattern';
   switch (parent.type) {
     case 'MemberExpression':
@@ -134,12 +186,23 @@ export function checkGlobalEscape(context: ScanContext, holder: string, ancestor
       if (call.callee === child || parameterFor(call, child, context.refs) !== undefined) return;
       const via = parent.type === 'CallExpression' ? staticCallee(call, context.refs) : undefined;
       if (via !== undefined && call.arguments[0] === child && (KEYED_ACCESS.has(via) || KEY_TESTS.has(via))) return;
-      report(context, child, 'dynamic-global-access', 'high', `passes ${holder} to ${via ?? 'a function'}, which can then look up any name on it (eval, Function, process)`);
+      report(
+        context,
+        child,
+        'dynamic-global-access',
+        'high',
+        `passes ${holder} to ${via ?? 'a function'}, which can then look up any name on it (eval, Function, process)`,
+      );
       return;
     }
     default:
       break;
   }
-  report(context, child, 'dynamic-global-access', 'high', `hands ${holder} on where the scanner cannot follow what is looked up on it (eval, Function, process)`);
+  report(
+    context,
+    child,
+    'dynamic-global-access',
+    'high',
+    `hands ${holder} on where the scanner cannot follow what is looked up on it (eval, Function, process)`,
+  );
 }
-

@@ -10,7 +10,18 @@ import type { Identifier, Node, Pattern, Program } from 'acorn';
 const walk = (): typeof import('acorn-walk') => require('acorn-walk') as typeof import('acorn-walk');
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
-const BLOCKS = new Set(['Program', 'BlockStatement', 'StaticBlock', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement', 'CatchClause', 'ClassExpression', ...FUNCTIONS]);
+const BLOCKS = new Set([
+  'Program',
+  'BlockStatement',
+  'StaticBlock',
+  'ForStatement',
+  'ForInStatement',
+  'ForOfStatement',
+  'SwitchStatement',
+  'CatchClause',
+  'ClassExpression',
+  ...FUNCTIONS,
+]);
 
 export interface Scopes {
   /** A key naming the binding an identifier refers to; `global:NAME` when no scope of the file binds it. */
@@ -69,13 +80,19 @@ export function analyseScopes(program: Program, sourceType: 'module' | 'script')
         // Sloppy scripts also hoist a block's function to the enclosing function.
         if (sourceType === 'script') declare(nearest(ancestors, functionScopes), [node.id.name]);
       }
-      declare(node, node.params.flatMap((param) => patternNames(param)));
+      declare(
+        node,
+        node.params.flatMap((param) => patternNames(param)),
+      );
     },
     FunctionExpression(node) {
       declare(node, [...(node.id ? [node.id.name] : []), ...node.params.flatMap((param) => patternNames(param))]);
     },
     ArrowFunctionExpression(node) {
-      declare(node, node.params.flatMap((param) => patternNames(param)));
+      declare(
+        node,
+        node.params.flatMap((param) => patternNames(param)),
+      );
     },
     ClassDeclaration(node, _state, ancestors) {
       if (node.id) declare(nearest(ancestors, BLOCKS), [node.id.name]);
@@ -87,7 +104,10 @@ export function analyseScopes(program: Program, sourceType: 'module' | 'script')
       declare(node, patternNames(node.param));
     },
     ImportDeclaration(node) {
-      declare(program, node.specifiers.map((specifier) => specifier.local.name));
+      declare(
+        program,
+        node.specifiers.map((specifier) => specifier.local.name),
+      );
     },
   });
 
@@ -119,5 +139,9 @@ export function analyseScopes(program: Program, sourceType: 'module' | 'script')
   walk().ancestor(program, visitors);
   // A name the walk never reached (a property key, say) is looked up as a global: that can only add findings.
   const bindingOf = (identifier: Identifier): string => bindings.get(identifier) ?? `global:${identifier.name}`;
-  return { bindingOf, isGlobal: (identifier) => bindingOf(identifier).startsWith('global:'), writesOf: (binding) => writes.get(binding) ?? 0 };
+  return {
+    bindingOf,
+    isGlobal: (identifier) => bindingOf(identifier).startsWith('global:'),
+    writesOf: (binding) => writes.get(binding) ?? 0,
+  };
 }

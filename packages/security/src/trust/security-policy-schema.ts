@@ -9,13 +9,18 @@ import type { SecurityPolicy } from './security-policy';
 const permission = z.enum(PERMISSIONS as [Permission, ...Permission[]]);
 const positiveInt = z.int().positive();
 /** A key's default, read from the one default policy (a fresh copy each parse: lists are not shared). */
-const fromDefaults = <K extends keyof SecurityPolicy>(key: K) => (): SecurityPolicy[K] => defaultPolicy()[key];
+const fromDefaults =
+  <K extends keyof SecurityPolicy>(key: K) =>
+  (): SecurityPolicy[K] =>
+    defaultPolicy()[key];
 
 export const securityPolicySchema = z.object({
   require_signatures: z.boolean().default(fromDefaults('require_signatures')),
   allow_unsigned_dev: z.boolean().default(fromDefaults('allow_unsigned_dev')),
   max_plugin_size: positiveInt.default(fromDefaults('max_plugin_size')),
-  allowed_extensions: z.array(z.string().regex(/^\.[a-z0-9.]+$/, { error: 'an extension starts with a dot, like .js' })).default(fromDefaults('allowed_extensions')),
+  allowed_extensions: z
+    .array(z.string().regex(/^\.[a-z0-9.]+$/, { error: 'an extension starts with a dot, like .js' }))
+    .default(fromDefaults('allowed_extensions')),
   dangerous_permission_combos: z.array(z.array(permission).min(2)).default(fromDefaults('dangerous_permission_combos')),
   limits: z
     .strictObject({

@@ -79,17 +79,22 @@ function configIssues(input: unknown): { issues: PolicyIssue[]; policy?: Securit
   const issues: PolicyIssue[] = [];
   const known: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (!Object.hasOwn(CONFIG_KEYS, key)) issues.push({ path: manifest().formatPath([key]), message: unknownKey(key, Object.keys(CONFIG_KEYS)) });
+    if (!Object.hasOwn(CONFIG_KEYS, key))
+      issues.push({ path: manifest().formatPath([key]), message: unknownKey(key, Object.keys(CONFIG_KEYS)) });
     else if (policyKeys.includes(key)) known[key] = value;
     else if (key === 'plugins' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      issues.push({ path: 'plugins', message: `expected an object of settings by plugin name, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` });
+      issues.push({
+        path: 'plugins',
+        message: `expected an object of settings by plugin name, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`,
+      });
     }
   }
   const result = securityPolicySchema.safeParse(known);
   if (!result.success) {
     for (const issue of result.error.issues) {
       if (issue.code === 'unrecognized_keys') {
-        const shape = issue.path.length === 1 && issue.path[0] === 'limits' ? Object.keys(securityPolicySchema.shape.limits.unwrap().shape) : [];
+        const shape =
+          issue.path.length === 1 && issue.path[0] === 'limits' ? Object.keys(securityPolicySchema.shape.limits.unwrap().shape) : [];
         for (const key of issue.keys) issues.push({ path: manifest().formatPath([...issue.path, key]), message: unknownKey(key, shape) });
       } else {
         issues.push({ path: manifest().formatPath(issue.path), message: issue.message });
@@ -118,7 +123,10 @@ export function parsePolicy(input: unknown, source = 'policy'): SecurityPolicy {
  */
 export function parseConfigText(text: string, file: string): { config: JsonObject; policy: SecurityPolicy } {
   const { strictJsonProblem } = manifest();
-  const problem = text.trim() === '' ? { message: 'the file is empty; write {} for the defaults', line: 1, column: 1 } : strictJsonProblem(text, 'config.json');
+  const problem =
+    text.trim() === ''
+      ? { message: 'the file is empty; write {} for the defaults', line: 1, column: 1 }
+      : strictJsonProblem(text, 'config.json');
   if (problem !== undefined) {
     const where = `line ${problem.line}, column ${problem.column}`;
     throw new PolicyError(`${file} is not valid JSON: ${where}: ${problem.message}`, [{ path: where, message: problem.message }], problem);

@@ -61,12 +61,19 @@ export function generateSigningKey(): SigningKey {
 
 function requireEd25519(key: KeyObject, what: string): void {
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new TrustError('KEY_INVALID', `${what} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; Marathon signatures use ed25519 (generate one with generateSigningKey)`);
+    throw new TrustError(
+      'KEY_INVALID',
+      `${what} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; Marathon signatures use ed25519 (generate one with generateSigningKey)`,
+    );
   }
 }
 
 /** Signs a plugin folder with an ed25519 private key (PEM), writing SIGNATURE.json into it. */
-export async function signPlugin(dir: string, privateKeyPem: string, plugin: { name: string; version: string }): Promise<SignatureDocument> {
+export async function signPlugin(
+  dir: string,
+  privateKeyPem: string,
+  plugin: { name: string; version: string },
+): Promise<SignatureDocument> {
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(privateKeyPem);
@@ -124,12 +131,17 @@ function isSignatureDocument(value: unknown): value is SignatureDocument {
  * or changed since signing — never loads), untrusted (valid, by a key not in `trusted`), valid,
  * unsigned (no SIGNATURE.json).
  */
-export async function verifyPlugin(dir: string, trusted: ReadonlyMap<string, KeyObject>, plugin?: { name: string; version: string }): Promise<SignatureCheck> {
+export async function verifyPlugin(
+  dir: string,
+  trusted: ReadonlyMap<string, KeyObject>,
+  plugin?: { name: string; version: string },
+): Promise<SignatureCheck> {
   let text: string;
   try {
     text = await readFile(join(dir, SIGNATURE_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'unsigned', message: 'the plugin is not signed (no SIGNATURE.json)' };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { status: 'unsigned', message: 'the plugin is not signed (no SIGNATURE.json)' };
     return { status: 'invalid', message: `SIGNATURE.json cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   let document: unknown;
@@ -145,24 +157,31 @@ export async function verifyPlugin(dir: string, trusted: ReadonlyMap<string, Key
   } catch {
     return { status: 'invalid', message: 'SIGNATURE.json holds a public key that cannot be read' };
   }
-  if (publicKey.asymmetricKeyType !== 'ed25519') return { status: 'invalid', message: `SIGNATURE.json was made with a ${publicKey.asymmetricKeyType} key, not ed25519` };
+  if (publicKey.asymmetricKeyType !== 'ed25519')
+    return { status: 'invalid', message: `SIGNATURE.json was made with a ${publicKey.asymmetricKeyType} key, not ed25519` };
   const keyId = keyIdOf(publicKey);
-  if (keyId !== document.key_id) return { status: 'invalid', message: 'SIGNATURE.json names a key id that is not its public key\'s', keyId };
+  if (keyId !== document.key_id) return { status: 'invalid', message: "SIGNATURE.json names a key id that is not its public key's", keyId };
   const { signature, ...content } = document;
   const bytes = Buffer.from(signature, 'base64');
   if (bytes.length !== 64 || !edVerify(null, Buffer.from(canonicalJson(content)), publicKey, bytes)) {
     return { status: 'invalid', message: 'the signature does not verify: SIGNATURE.json was altered or corrupted', keyId };
   }
   if (plugin !== undefined && (document.plugin.name !== plugin.name || document.plugin.version !== plugin.version)) {
-    return { status: 'invalid', message: `the signature is for ${document.plugin.name}@${document.plugin.version}, not ${plugin.name}@${plugin.version}`, keyId };
+    return {
+      status: 'invalid',
+      message: `the signature is for ${document.plugin.name}@${document.plugin.version}, not ${plugin.name}@${plugin.version}`,
+      keyId,
+    };
   }
   const { digests, problems } = await digestPluginFiles(dir, [SIGNATURE_FILE]);
-  if (problems.length > 0) return { status: 'modified', message: `${problems[0]!.path} ${problems[0]!.reason}`, keyId, file: problems[0]!.path };
+  if (problems.length > 0)
+    return { status: 'modified', message: `${problems[0]!.path} ${problems[0]!.reason}`, keyId, file: problems[0]!.path };
   const change = firstDifference(document.files, digests);
   if (change !== undefined) {
     const what = { added: 'was added', removed: 'was removed', changed: 'was changed' }[change.change];
     return { status: 'modified', message: `${change.path} ${what} after signing`, keyId, file: change.path };
   }
-  if (!trusted.has(keyId)) return { status: 'untrusted', message: `signed by key ${keyId}, which is not among the trusted keys (MARATHON_HOME/keys)`, keyId };
+  if (!trusted.has(keyId))
+    return { status: 'untrusted', message: `signed by key ${keyId}, which is not among the trusted keys (MARATHON_HOME/keys)`, keyId };
   return { status: 'valid', message: `signed by trusted key ${keyId}`, keyId };
 }

@@ -48,20 +48,27 @@ export interface Inspection {
 }
 
 /** What the author of a plugin whose files changed after signing does about it. */
-export const RESIGN_HINT = 'if you built or changed it since signing, sign it again with marathon plugin sign <folder> --key <your key> (or pack it signed: marathon plugin pack <folder> --key <your key>); otherwise get a copy from its author that is signed as it is';
+export const RESIGN_HINT =
+  'if you built or changed it since signing, sign it again with marathon plugin sign <folder> --key <your key> (or pack it signed: marathon plugin pack <folder> --key <your key>); otherwise get a copy from its author that is signed as it is';
 
 /**
  * Why the policy refuses a plugin with this signature, or undefined when it does not. One rule for
  * the install gate and for every load (plugin-runtime), so that a key removed since install, or a
  * policy tightened since, is held to the same standard as a new install.
  */
-export function signatureRefusal(signature: Pick<SignatureCheck, 'status' | 'message'>, name: string, source: InstallSource, policy: SecurityPolicy): string | undefined {
+export function signatureRefusal(
+  signature: Pick<SignatureCheck, 'status' | 'message'>,
+  name: string,
+  source: InstallSource,
+  policy: SecurityPolicy,
+): string | undefined {
   // Grafana's rule: a plugin changed after signing never loads, whatever else the policy allows.
   // Most often its author rebuilt or edited the folder after signing it: say how to sign again.
   if (signature.status === 'modified') return `the signature no longer matches these files (${signature.message}): ${RESIGN_HINT}`;
   if (signature.status === 'invalid') return `the signature is invalid: ${signature.message}`;
   if (signature.status === 'valid' || !policy.require_signatures) return undefined;
-  const exempt = policy.unsigned_allowlist.includes(name) || (signature.status === 'unsigned' && source === 'folder' && policy.allow_unsigned_dev);
+  const exempt =
+    policy.unsigned_allowlist.includes(name) || (signature.status === 'unsigned' && source === 'folder' && policy.allow_unsigned_dev);
   if (exempt) return undefined;
   return signature.status === 'unsigned'
     ? 'the policy requires signatures and the plugin is unsigned (add it to unsigned_allowlist, or sign it with a trusted key)'
@@ -94,5 +101,14 @@ export async function inspectPlugin(dir: string, options: InspectOptions): Promi
   signatureDecision(signature, manifest, options, decision);
   decision.allowed = decision.refusals.length === 0;
   const apiIncompatible = apiIncompatibilityReason(manifest.api_version, undefined, manifest.name);
-  return { manifest, files, policyFindings, scanFindings, signature, consent: consentSummary(manifest, options.policy.dangerous_permission_combos, signature), decision, apiIncompatible };
+  return {
+    manifest,
+    files,
+    policyFindings,
+    scanFindings,
+    signature,
+    consent: consentSummary(manifest, options.policy.dangerous_permission_combos, signature),
+    decision,
+    apiIncompatible,
+  };
 }

@@ -57,10 +57,15 @@ describe('issue 13: net-ipv6-embedded-private, an allowed name that resolves to 
   const home = tempHome();
   // Each allowed name points at one spelling, as a hostile DNS server would answer.
   const names = Object.fromEntries(
-    ['::127.0.0.1', '::ffff:0:127.0.0.1', '64:ff9b:1::7f00:1', '64:ff9b::127.0.0.1', '2002:7f00:1::', '2001:0:4136:e378:8000:63bf:80ff:fffe', 'fec0::1'].map((address, index) => [
-      `host${index}.ssrf.example.com`,
-      address,
-    ]),
+    [
+      '::127.0.0.1',
+      '::ffff:0:127.0.0.1',
+      '64:ff9b:1::7f00:1',
+      '64:ff9b::127.0.0.1',
+      '2002:7f00:1::',
+      '2001:0:4136:e378:8000:63bf:80ff:fffe',
+      'fec0::1',
+    ].map((address, index) => [`host${index}.ssrf.example.com`, address]),
   );
 
   beforeAll(async () => {
@@ -81,7 +86,9 @@ describe('issue 13: net-ipv6-embedded-private, an allowed name that resolves to 
       ok: true,
       output: `EPERM: net.fetch: host '${name}' resolves to a private or loopback address, which the policy does not allow`,
     });
-    expect(strict.audit.query({ plugin: 'net-ipv6-embedded-private', capability: 'net.fetch', allowed: false }).at(-1)?.target).toBe(`http://${name}:${port}/hello`);
+    expect(strict.audit.query({ plugin: 'net-ipv6-embedded-private', capability: 'net.fetch', allowed: false }).at(-1)?.target).toBe(
+      `http://${name}:${port}/hello`,
+    );
     expect(await hello.runCommand('hello', [])).toEqual({ ok: true, output: 'Hello, World!' });
   });
 });

@@ -114,7 +114,10 @@ describe('one call records a bounded number of entries', () => {
     probe.startCall(1000);
     for (let i = 0; i < 100; i++) probe.audit('storage.get', 'first', true);
     probe.startCall(1000);
-    expect(entries.at(-1)).toMatchObject({ capability: AUDIT_DROPPED_CAPABILITY, dropped: { allowed: 100 - AUDIT_ALLOWED_PER_CALL, denied: 0 } });
+    expect(entries.at(-1)).toMatchObject({
+      capability: AUDIT_DROPPED_CAPABILITY,
+      dropped: { allowed: 100 - AUDIT_ALLOWED_PER_CALL, denied: 0 },
+    });
     const before = entries.length;
     for (let i = 0; i < 10; i++) probe.audit('storage.get', 'second', true);
     expect(entries.length - before).toBe(10);
@@ -187,7 +190,9 @@ describe('through a real sandbox, with a canary beside the hostile plugins', () 
     const recorded = entries.reduce((bytes, entry) => bytes + JSON.stringify(entry).length + 1, 0);
     // Was 8 MiB per entry (the name in the target and again in the reason): ~200 MiB for the call.
     expect(recorded).toBeLessThan(25 * 1024);
-    console.info(`issue 13 audit-amplify: ${entries.length} entries, ${recorded} bytes recorded; host RSS ${Math.round(rssBefore / MiB)} -> ${Math.round(process.memoryUsage().rss / MiB)} MiB`);
+    console.info(
+      `issue 13 audit-amplify: ${entries.length} entries, ${recorded} bytes recorded; host RSS ${Math.round(rssBefore / MiB)} -> ${Math.round(process.memoryUsage().rss / MiB)} MiB`,
+    );
     expect(host.audit.query({ plugin: 'audit-amplify' })).toHaveLength(25);
   }, 120_000);
 

@@ -6,22 +6,46 @@ import { argumentRefusal, commandKey, shellReason } from '../../src/capabilities
 
 describe('git: the option-injection forms are refused, pinned or not', () => {
   it.each<[string, string[], RegExp]>([
-    ['an alias running a program through -c', ['-c', 'alias.x=!touch /tmp/p', 'x'], /^option '-c' is refused before the subcommand: it sets git configuration/],
-    ['-c with its value attached', ['-calias.x=!touch /tmp/p', 'x'], /^option '-calias\.x=!touch \/tmp\/p' is refused before the subcommand/],
+    [
+      'an alias running a program through -c',
+      ['-c', 'alias.x=!touch /tmp/p', 'x'],
+      /^option '-c' is refused before the subcommand: it sets git configuration/,
+    ],
+    [
+      '-c with its value attached',
+      ['-calias.x=!touch /tmp/p', 'x'],
+      /^option '-calias\.x=!touch \/tmp\/p' is refused before the subcommand/,
+    ],
     ['--config-env', ['--config-env=core.pager=X', 'log'], /refused before the subcommand: it sets git configuration/],
-    ['-C into another folder', ['-C', '/elsewhere', 'status'], /^option '-C' is refused before the subcommand: it points git at another folder/],
+    [
+      '-C into another folder',
+      ['-C', '/elsewhere', 'status'],
+      /^option '-C' is refused before the subcommand: it points git at another folder/,
+    ],
     ['--exec-path', ['--exec-path=/tmp/evil', 'status'], /names the folder git runs its own programs from/],
     ['--git-dir', ['--git-dir=/home/user/repo/.git', 'log'], /points git at another folder/],
     ['--work-tree', ['--work-tree=/', 'status'], /points git at another folder/],
     ['an unknown global option', ['--list-cmds=main', 'status'], /only --no-pager, --version, --help/],
-    ['--upload-pack on clone', ['clone', '--upload-pack=touch /tmp/p', 'origin'], /^option '--upload-pack=touch \/tmp\/p' is refused: it names a program for git to run/],
+    [
+      '--upload-pack on clone',
+      ['clone', '--upload-pack=touch /tmp/p', 'origin'],
+      /^option '--upload-pack=touch \/tmp\/p' is refused: it names a program for git to run/,
+    ],
     ['--upload-pack abbreviated', ['fetch', '--upl=touch /tmp/p', 'origin'], /^option '--upl=touch \/tmp\/p' is refused/],
     ['clone -u', ['clone', '-u', 'touch /tmp/p', 'origin'], /^clone option '-u' is refused: it names a program/],
     ['ls-remote -u attached', ['ls-remote', '-utouch', 'origin'], /^ls-remote option '-utouch' is refused/],
-    ['clone -c (a config for the new repository)', ['clone', '-c', 'core.fsmonitor=touch /tmp/p', 'origin'], /^clone option '-c' is refused: it sets git configuration/],
+    [
+      'clone -c (a config for the new repository)',
+      ['clone', '-c', 'core.fsmonitor=touch /tmp/p', 'origin'],
+      /^clone option '-c' is refused: it sets git configuration/,
+    ],
     ['--receive-pack on push', ['push', '--receive-pack', 'touch /tmp/p', 'origin'], /names a program/],
     ['archive --exec', ['archive', '--remote=origin', '--exec=touch /tmp/p', 'HEAD'], /^option '--exec=touch \/tmp\/p' is refused/],
-    ['diff --no-index reading /etc', ['diff', '--no-index', '/etc/passwd', 'notes.txt'], /^option '--no-index' is refused: it makes git compare files outside the repository/],
+    [
+      'diff --no-index reading /etc',
+      ['diff', '--no-index', '/etc/passwd', 'notes.txt'],
+      /^option '--no-index' is refused: it makes git compare files outside the repository/,
+    ],
     ['--ext-diff', ['diff', '--ext-diff'], /external diff program/],
     ['--output', ['log', '--output=../../.bashrc'], /^option '--output=\.\.\/\.\.\/\.bashrc' is refused: it writes files where it says/],
     ['--template', ['init', '--template=hooks-from-elsewhere'], /copies files such as hooks/],
@@ -31,7 +55,11 @@ describe('git: the option-injection forms are refused, pinned or not', () => {
     ['submodule foreach', ['submodule', '--quiet', 'foreach', 'touch /tmp/p'], /^submodule foreach is refused/],
     ['bisect run', ['bisect', 'run', 'touch', '/tmp/p'], /^bisect run is refused/],
     ['a config write adding an alias', ['config', 'alias.x', '!touch /tmp/p'], /^config is refused unless it only reads/],
-    ['a config read of another file', ['config', '--file=/etc/gitconfig', '--get', 'x'], /^config option '--file=\/etc\/gitconfig' is refused/],
+    [
+      'a config read of another file',
+      ['config', '--file=/etc/gitconfig', '--get', 'x'],
+      /^config option '--file=\/etc\/gitconfig' is refused/,
+    ],
     ['difftool', ['difftool', '--extcmd=touch /tmp/p'], /^difftool is refused: it runs a diff tool program/],
     ['filter-branch', ['filter-branch', '--tree-filter', 'touch /tmp/p'], /^filter-branch is refused/],
     ['the ext:: transport', ['clone', 'ext::sh -c touch% /tmp/p', 'x'], /is a transport that runs a command/],
@@ -68,7 +96,11 @@ describe('git: the option-injection forms are refused, pinned or not', () => {
 
 describe('trampolines: a launcher may not start another program', () => {
   it.each<[string, string[], RegExp]>([
-    ['env', ['touch', '/tmp/p'], /^argument 'touch' is refused: env would run it as a program; list the program itself in exec.allowed_commands$/],
+    [
+      'env',
+      ['touch', '/tmp/p'],
+      /^argument 'touch' is refused: env would run it as a program; list the program itself in exec.allowed_commands$/,
+    ],
     ['env', ['FOO=1', 'touch', '/tmp/p'], /^argument 'touch' is refused/],
     ['env', ['-i', 'touch', '/tmp/p'], /^argument 'touch' is refused/],
     ['env', ['-S', 'touch /tmp/p'], /^option '-S' is refused: its value is a command line env runs/],
@@ -145,20 +177,26 @@ describe('shellReason: what the consent prompt says about a granted command', ()
   });
 
   it('…unless the plugin can also write the folder git reads its config and hooks from', () => {
-    expect(shellReason('git', [['status']], true)).toBe('pinned, but it obeys the .git config and hooks in its working folder, which this plugin can write');
+    expect(shellReason('git', [['status']], true)).toBe(
+      'pinned, but it obeys the .git config and hooks in its working folder, which this plugin can write',
+    );
   });
 
   it('calls launchers and interpreters shells, pinned or not', () => {
     expect(shellReason('env', undefined, false)).toBe('env runs any program named in its arguments');
     expect(shellReason('env', [['-i']], false)).toBe('env runs any program named in its arguments');
-    expect(shellReason('/usr/bin/python3', [['report.py']], false)).toBe('python runs any code in its arguments, its input or a script file');
+    expect(shellReason('/usr/bin/python3', [['report.py']], false)).toBe(
+      'python runs any code in its arguments, its input or a script file',
+    );
     expect(shellReason('bash', undefined, false)).toBe('bash is a shell: it runs any command in its arguments, its input or a script');
     expect(shellReason('find', undefined, false)).toBe('find runs any program through -exec');
   });
 
   it('tells a read-only npm pin from one that runs package scripts', () => {
     expect(shellReason('npm', [['view'], ['ls']], false)).toBeUndefined();
-    expect(shellReason('npm', [['view'], ['install']], false)).toBe("pinned to 'install', but npm runs package scripts and any package's code (install, run, exec)");
+    expect(shellReason('npm', [['view'], ['install']], false)).toBe(
+      "pinned to 'install', but npm runs package scripts and any package's code (install, run, exec)",
+    );
   });
 
   it('says nothing about programs it does not know', () => {

@@ -5,13 +5,15 @@ import { parseManifest } from '@marathon/manifest';
 import { consentSummary } from '@marathon/security';
 
 function summaryOf(allowed_commands: unknown[], extra: string[] = []) {
-  return consentSummary(parseManifest({
-    name: 'tool',
-    version: '1.0.0',
-    api_version: '1.0.0',
-    permissions: ['exec', ...extra],
-    exec: { allowed_commands },
-  }));
+  return consentSummary(
+    parseManifest({
+      name: 'tool',
+      version: '1.0.0',
+      api_version: '1.0.0',
+      permissions: ['exec', ...extra],
+      exec: { allowed_commands },
+    }),
+  );
 }
 
 describe('the consent prompt says when an allowed command amounts to a shell', () => {
@@ -53,7 +55,10 @@ describe('the consent prompt says when an allowed command amounts to a shell', (
 
   it('for a pin that runs package scripts by design', () => {
     expect(summaryOf([{ command: 'npm', args: [['view'], ['install']] }]).shellCommands).toEqual([
-      { command: 'npm (only: view | install)', reason: "pinned to 'install', but npm runs package scripts and any package's code (install, run, exec)" },
+      {
+        command: 'npm (only: view | install)',
+        reason: "pinned to 'install', but npm runs package scripts and any package's code (install, run, exec)",
+      },
     ]);
   });
 

@@ -41,7 +41,9 @@ afterEach(async () => {
 });
 
 const hostile = (name: string) => loadPlugin(host, join(hostileDir, name), home.home);
-const task = (args: string[]) => ({ task: { id: 't-1', name: 'dd', command: 'dd', args, submitted_by: 'ada', submitted_at: '2026-11-29T00:00:00Z' } });
+const task = (args: string[]) => ({
+  task: { id: 't-1', name: 'dd', command: 'dd', args, submitted_by: 'ada', submitted_at: '2026-11-29T00:00:00Z' },
+});
 
 describe('1. the envelope belongs to the host', () => {
   let plugin: SandboxedPlugin;
@@ -100,7 +102,10 @@ describe('1. data nested without bound', () => {
   it('10,000 arrays around "__proto__" are refused in the worker as BAD_RESULT, charged to the plugin', async () => {
     const plugin = await hostile('deep-proto-result');
     const result = await plugin.runCommand('attack', []);
-    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_RESULT', message: "plugin 'deep-proto-result' returned data nested more than 64 levels deep" } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_RESULT', message: "plugin 'deep-proto-result' returned data nested more than 64 levels deep" },
+    });
     // Within the bound, the same shape crosses.
     expect(await plugin.runCommand('shallow', [])).toEqual({ ok: true, output: 'shallow' });
   });

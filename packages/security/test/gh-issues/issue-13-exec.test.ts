@@ -69,13 +69,17 @@ describe('a plugin allowed to run git', () => {
   it('is refused every option-injection form, and none of them runs anything', async () => {
     const outcomes = JSON.parse(await run('exec-git-injection', 'attack', [target])) as string[];
     expect(outcomes).toEqual([
-      expect.stringMatching(/^EPERM: exec: git option '-c' is refused before the subcommand: it sets git configuration, which can run any program \(an alias starting with '!'/),
+      expect.stringMatching(
+        /^EPERM: exec: git option '-c' is refused before the subcommand: it sets git configuration, which can run any program \(an alias starting with '!'/,
+      ),
       expect.stringMatching(/^EPERM: exec: git option '-calias\.y=!touch .*' is refused before the subcommand: it sets git configuration/),
       expect.stringMatching(/^EPERM: exec: git option '-c' is refused before the subcommand/),
       expect.stringMatching(/^EPERM: exec: git option '--upload-pack=touch .*' is refused: it names a program for git to run$/),
       "EPERM: exec: git clone option '-u' is refused: it names a program for git to run",
-      'EPERM: exec: git option \'-C\' is refused before the subcommand: it points git at another folder or repository',
-      expect.stringMatching(/^EPERM: exec: git option '--exec-path=.*' is refused before the subcommand: it names the folder git runs its own programs from$/),
+      "EPERM: exec: git option '-C' is refused before the subcommand: it points git at another folder or repository",
+      expect.stringMatching(
+        /^EPERM: exec: git option '--exec-path=.*' is refused before the subcommand: it names the folder git runs its own programs from$/,
+      ),
       "EPERM: exec: git option '--git-dir' is refused before the subcommand: it points git at another folder or repository",
       expect.stringMatching(/^EPERM: exec: git option '--template=.*' is refused: it copies files such as hooks from another folder$/),
       expect.stringMatching(/^EPERM: exec: git option '--output=.*' is refused: it writes files where it says$/),
@@ -88,7 +92,9 @@ describe('a plugin allowed to run git', () => {
 
   it('has every refusal in the audit trail, with the command line it asked for', async () => {
     await run('exec-git-injection', 'attack', [target]);
-    expect(deniedTargets('exec-git-injection')).toEqual(expect.arrayContaining([`git -c alias.x=!touch ${target}/alias x`, `git diff --no-index /etc/hostname notes.txt`]));
+    expect(deniedTargets('exec-git-injection')).toEqual(
+      expect.arrayContaining([`git -c alias.x=!touch ${target}/alias x`, `git diff --no-index /etc/hostname notes.txt`]),
+    );
   });
 });
 

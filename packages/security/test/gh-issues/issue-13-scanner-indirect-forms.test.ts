@@ -112,13 +112,34 @@ describe.each(equivalents)('issue 13: %s is refused however it is reached', (_wh
 
 it('issue 13: reports the indirect form where it is, with a reason that names the route', () => {
   expect(scanSource('index.js', "const ok = 1;\nconst g = globalThis;\nReflect.get(g, 'eval')('x');")).toEqual([
-    { file: 'index.js', line: 3, column: 1, rule: 'eval', severity: 'high', reason: 'reaches eval through g (with Reflect.get), which runs text as code' },
+    {
+      file: 'index.js',
+      line: 3,
+      column: 1,
+      rule: 'eval',
+      severity: 'high',
+      reason: 'reaches eval through g (with Reflect.get), which runs text as code',
+    },
   ]);
   expect(scanSource('index.js', "x = 1;\n(async () => {}).constructor('code');")).toEqual([
-    { file: 'index.js', line: 2, column: 1, rule: 'function-constructor', severity: 'high', reason: "reaches the Function constructor through a function's .constructor" },
+    {
+      file: 'index.js',
+      line: 2,
+      column: 1,
+      rule: 'function-constructor',
+      severity: 'high',
+      reason: "reaches the Function constructor through a function's .constructor",
+    },
   ]);
   expect(scanSource('index.js', 'Object.getPrototypeOf(x).y = 1;')).toEqual([
-    { file: 'index.js', line: 1, column: 1, rule: 'prototype-mutation', severity: 'medium', reason: 'changes a property of a prototype, which every object inheriting from it sees' },
+    {
+      file: 'index.js',
+      line: 1,
+      column: 1,
+      rule: 'prototype-mutation',
+      severity: 'medium',
+      reason: 'changes a property of a prototype, which every object inheriting from it sees',
+    },
   ]);
 });
 
@@ -134,7 +155,10 @@ it.each([
   ['named globals', "const { JSON: J } = globalThis;\nglobalThis.JSON.parse('1');\nglobalThis.answer = 42;"],
   ['a test for a name', "Object.hasOwn(globalThis, 'fetch');\nReflect.has(globalThis, 'fetch');"],
   ['the global object handed to a function that only names what it takes', '(function (root) { root.answer = 42; })(globalThis);'],
-  ['a one-letter name reused in other functions (minified code)', 'function a(t) { t = globalThis; return t.JSON; }\nfunction b(t) { return t[k]; }'],
+  [
+    'a one-letter name reused in other functions (minified code)',
+    'function a(t) { t = globalThis; return t.JSON; }\nfunction b(t) { return t[k]; }',
+  ],
   ['a parameter named like a global', 'function f(globalThis) { return globalThis[k]; }'],
   ['type checks against Function', 'x instanceof Function;\ntypeof x === "function";'],
   ['reading an own prototype', 'const proto = Object.getPrototypeOf(this);\nproto.method.call(this);'],

@@ -14,9 +14,28 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const cases: Array<[string, RawEntry[]]> = [
-  ['a folder below a file', [{ path: 'a', content: 'x' }, { path: 'a/b/', type: 'dir' }]],
-  ['a file below a file', [{ path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }]],
-  ['a file below a file, deeper', [{ path: 'lib/', type: 'dir' }, { path: 'lib/x', content: 'x' }, { path: 'lib/x/y/z.js', content: 'y' }]],
+  [
+    'a folder below a file',
+    [
+      { path: 'a', content: 'x' },
+      { path: 'a/b/', type: 'dir' },
+    ],
+  ],
+  [
+    'a file below a file',
+    [
+      { path: 'a', content: 'x' },
+      { path: 'a/b', content: 'y' },
+    ],
+  ],
+  [
+    'a file below a file, deeper',
+    [
+      { path: 'lib/', type: 'dir' },
+      { path: 'lib/x', content: 'x' },
+      { path: 'lib/x/y/z.js', content: 'y' },
+    ],
+  ],
 ];
 
 it.each(cases)('refuses %s with a TrustError and leaves nothing behind', async (_name, entries) => {
@@ -33,7 +52,7 @@ it.each(cases)('refuses %s with a TrustError and leaves nothing behind', async (
 
 // Also found by the fuzz suite: the entry limit counted entries, not the folders their paths
 // create, so a few entries with deep paths ('d/d/d/…/f') made far more folders than the limit.
-it('counts the folders an entry\'s path creates against the entry limit', async () => {
+it("counts the folders an entry's path creates against the entry limit", async () => {
   const file = join(root, 'plugin.tgz');
   writeFileSync(file, tarball([{ path: `${'d/'.repeat(40)}f.js`, content: 'x' }]));
   const target = join(root, 'work', 'unpacked');
@@ -41,8 +60,17 @@ it('counts the folders an entry\'s path creates against the entry limit', async 
   await expect(extractArchive(file, target, limits)).rejects.toThrow(/more than 20 entries \(counting the folders their paths create\)/);
   expect(existsSync(target)).toBe(false);
   const shallow = join(root, 'shallow.tgz');
-  writeFileSync(shallow, tarball([{ path: 'lib/', type: 'dir' }, { path: 'lib/a/b.js', content: 'x' }, { path: 'lib/a/c.js', content: 'y' }]));
+  writeFileSync(
+    shallow,
+    tarball([
+      { path: 'lib/', type: 'dir' },
+      { path: 'lib/a/b.js', content: 'x' },
+      { path: 'lib/a/c.js', content: 'y' },
+    ]),
+  );
   // lib (explicit), lib/a (made by the path), two files: four entries.
-  await expect(extractArchive(shallow, join(root, 'out4'), { ...limits, maxEntries: 4 })).resolves.toMatchObject({ files: ['lib/a/b.js', 'lib/a/c.js'] });
+  await expect(extractArchive(shallow, join(root, 'out4'), { ...limits, maxEntries: 4 })).resolves.toMatchObject({
+    files: ['lib/a/b.js', 'lib/a/c.js'],
+  });
   await expect(extractArchive(shallow, join(root, 'out3'), { ...limits, maxEntries: 3 })).rejects.toThrow(/more than 3 entries/);
 });

@@ -44,7 +44,14 @@ describe.each(cases)('%s', (rule, positive, location, negative) => {
 
 it('reports with statements in scripts', () => {
   expect(scanSource('legacy.cjs', 'var o = {};\nwith (o) { x = 1; }')).toEqual([
-    { file: 'legacy.cjs', line: 2, column: 1, rule: 'with-statement', severity: 'medium', reason: 'uses with, which hides what names refer to' },
+    {
+      file: 'legacy.cjs',
+      line: 2,
+      column: 1,
+      rule: 'with-statement',
+      severity: 'medium',
+      reason: 'uses with, which hides what names refer to',
+    },
   ]);
   expect(scanSource('legacy.cjs', 'var o = {}; o.x = 1;')).toEqual([]);
 });
@@ -74,7 +81,14 @@ export default definePlugin({
 
 it('gives each finding a severity and a one-line reason', () => {
   const [finding] = scanSource('index.js', "const fs = require('fs');");
-  expect(finding).toEqual({ file: 'index.js', line: 1, column: 12, rule: 'require', severity: 'high', reason: 'calls require; plugins are ES modules that import only their own files and @marathon/plugin-api' });
+  expect(finding).toEqual({
+    file: 'index.js',
+    line: 1,
+    column: 12,
+    rule: 'require',
+    severity: 'high',
+    reason: 'calls require; plugins are ES modules that import only their own files and @marathon/plugin-api',
+  });
 });
 
 it('scans every JavaScript file of a folder and no other', async () => {

@@ -3,7 +3,8 @@
 // property of the forbidden global (`typeof process.env`), or passes it on, is still refused.
 import { scanSource } from '@marathon/security';
 
-const found = (source: string): string[] => scanSource('index.js', source).map((finding) => `${finding.rule}@${finding.line}:${finding.column}`);
+const found = (source: string): string[] =>
+  scanSource('index.js', source).map((finding) => `${finding.rule}@${finding.line}:${finding.column}`);
 
 test.each([
   ['typeof process !== "undefined"', 'const isNode = typeof process !== "undefined";'],
@@ -29,6 +30,6 @@ test.each([
   expect(found(source)).toContain(finding);
 });
 
-test('a shadowed process is the plugin\'s own, typeof or not', () => {
+test("a shadowed process is the plugin's own, typeof or not", () => {
   expect(found('function f(process) { return typeof process === "object" && process.env; }')).toEqual([]);
 });

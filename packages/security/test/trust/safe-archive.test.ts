@@ -37,14 +37,17 @@ async function refusal(archive: Buffer, archiveLimits = limits): Promise<TrustEr
   throw new Error('the archive was unpacked');
 }
 
-it('unpacks a well-formed plugin archive, dropping npm\'s package/ prefix', async () => {
+it("unpacks a well-formed plugin archive, dropping npm's package/ prefix", async () => {
   const file = join(root, 'ok.tgz');
-  writeFileSync(file, tarball([
-    { path: 'package/', type: 'dir' },
-    { path: 'package/plugin.json', content: '{"name":"x"}' },
-    { path: 'package/lib/', type: 'dir' },
-    { path: 'package/lib/index.js', content: 'export default 1;' },
-  ]));
+  writeFileSync(
+    file,
+    tarball([
+      { path: 'package/', type: 'dir' },
+      { path: 'package/plugin.json', content: '{"name":"x"}' },
+      { path: 'package/lib/', type: 'dir' },
+      { path: 'package/lib/index.js', content: 'export default 1;' },
+    ]),
+  );
   const result = await extractArchive(file, join(root, 'out'), { ...limits, strip: 1 });
   expect(result).toEqual({ files: ['lib/index.js', 'plugin.json'], bytes: 29 });
   expect(readFileSync(join(root, 'out', 'lib', 'index.js'), 'utf8')).toBe('export default 1;');
@@ -62,7 +65,14 @@ it('refuses to unpack into a folder that exists', async () => {
 const malicious: Array<[string, RawEntry[], RegExp, Partial<typeof limits>?]> = [
   ['path traversal', [{ path: '../evil.js', content: 'x' }], /entry '\.\.\/evil\.js' climbs out of the folder with '\.\.'/],
   ['deep traversal', [{ path: 'a/b/../../../evil.js', content: 'x' }], /climbs out/],
-  ['traversal after a good file', [{ path: 'good.js', content: 'x' }, { path: 'lib/../../evil.js', content: 'x' }], /climbs out/],
+  [
+    'traversal after a good file',
+    [
+      { path: 'good.js', content: 'x' },
+      { path: 'lib/../../evil.js', content: 'x' },
+    ],
+    /climbs out/,
+  ],
   ['absolute path', [{ path: '/etc/evil', content: 'x' }], /entry '\/etc\/evil' has an absolute path/],
   ['windows drive path', [{ path: 'C:/evil.js', content: 'x' }], /has an absolute path/],
   ['backslash path', [{ path: '..\\evil.js', content: 'x' }], /has a backslash/],
@@ -73,9 +83,20 @@ const malicious: Array<[string, RawEntry[], RegExp, Partial<typeof limits>?]> = 
   ['block device', [{ path: 'disk', type: 'block' }], /is a BlockDevice entry/],
   ['fifo', [{ path: 'pipe', type: 'fifo' }], /is a FIFO entry/],
   ['bomb by size', [{ path: 'big.js', content: Buffer.alloc(2 * 1024 * 1024) }], /unpacks to more than 1048576 bytes/],
-  ['bomb by size across files', Array.from({ length: 5 }, (_, i) => ({ path: `f${i}.js`, content: randomBytes(300 * 1024) })), /unpacks to more than 1048576 bytes \(at 'f3\.js'\)/],
+  [
+    'bomb by size across files',
+    Array.from({ length: 5 }, (_, i) => ({ path: `f${i}.js`, content: randomBytes(300 * 1024) })),
+    /unpacks to more than 1048576 bytes \(at 'f3\.js'\)/,
+  ],
   ['bomb by count', Array.from({ length: 150 }, (_, i) => ({ path: `f${i}.js`, content: 'x' })), /more than 100 entries/],
-  ['duplicate entry overwriting a file', [{ path: 'index.js', content: 'good' }, { path: 'index.js', content: 'evil' }], /entry 'index\.js' appears twice/],
+  [
+    'duplicate entry overwriting a file',
+    [
+      { path: 'index.js', content: 'good' },
+      { path: 'index.js', content: 'evil' },
+    ],
+    /entry 'index\.js' appears twice/,
+  ],
   ['an entry without a path', [{ path: '', content: 'x' }], /not a valid tarball \(TAR_ENTRY_INVALID: path is required\)/],
 ];
 

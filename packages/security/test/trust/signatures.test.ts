@@ -26,7 +26,11 @@ function document(): Record<string, unknown> {
 
 describe('a signed plugin', () => {
   it('is valid with its key trusted', async () => {
-    expect(await verifyPlugin(dir, trusted, plugin)).toEqual({ status: 'valid', message: `signed by trusted key ${author.keyId}`, keyId: author.keyId });
+    expect(await verifyPlugin(dir, trusted, plugin)).toEqual({
+      status: 'valid',
+      message: `signed by trusted key ${author.keyId}`,
+      keyId: author.keyId,
+    });
   });
 
   it('lists every file by sorted relative path, without the signature itself', () => {
@@ -43,12 +47,20 @@ describe('a signed plugin', () => {
 describe('mutated in place', () => {
   it('a file added → modified, naming it', async () => {
     writeFileSync(join(dir, 'extra.js'), 'export const x = 1;');
-    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({ status: 'modified', file: 'extra.js', message: 'extra.js was added after signing' });
+    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({
+      status: 'modified',
+      file: 'extra.js',
+      message: 'extra.js was added after signing',
+    });
   });
 
   it('a file removed → modified', async () => {
     unlinkSync(join(dir, 'lib', 'greeting.js'));
-    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({ status: 'modified', file: 'lib/greeting.js', message: 'lib/greeting.js was removed after signing' });
+    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({
+      status: 'modified',
+      file: 'lib/greeting.js',
+      message: 'lib/greeting.js was removed after signing',
+    });
   });
 
   it('a file changed → modified, even with an unknown key', async () => {
@@ -58,12 +70,19 @@ describe('mutated in place', () => {
 
   it('a symlink slipped in → modified', async () => {
     symlinkSync('/etc/passwd', join(dir, 'passwd.js'));
-    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({ status: 'modified', file: 'passwd.js', message: 'passwd.js is a symbolic link' });
+    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({
+      status: 'modified',
+      file: 'passwd.js',
+      message: 'passwd.js is a symbolic link',
+    });
   });
 
   it('a file name that is not UTF-8 → modified', async () => {
     writeFileSync(Buffer.from([...Buffer.from(`${dir}/`), 0xff, 0xfe, 0x2e, 0x6a, 0x73]), 'x');
-    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({ status: 'modified', message: expect.stringContaining('its name is not valid UTF-8') });
+    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({
+      status: 'modified',
+      message: expect.stringContaining('its name is not valid UTF-8'),
+    });
   });
 
   it('re-signed with another key → untrusted', async () => {
@@ -76,7 +95,10 @@ describe('mutated in place', () => {
     const signature = Buffer.from(doc.signature as string, 'base64');
     signature[0] = signature[0]! ^ 0xff;
     writeFileSync(join(dir, SIGNATURE_FILE), JSON.stringify({ ...doc, signature: signature.toString('base64') }));
-    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({ status: 'invalid', message: 'the signature does not verify: SIGNATURE.json was altered or corrupted' });
+    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({
+      status: 'invalid',
+      message: 'the signature does not verify: SIGNATURE.json was altered or corrupted',
+    });
   });
 
   it('a truncated signature → invalid', async () => {
@@ -96,18 +118,27 @@ describe('mutated in place', () => {
     const other = generateSigningKey();
     const der = createPublicKey(other.publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64');
     writeFileSync(join(dir, SIGNATURE_FILE), JSON.stringify({ ...document(), public_key: der }));
-    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({ status: 'invalid', message: "SIGNATURE.json names a key id that is not its public key's" });
+    expect(await verifyPlugin(dir, trusted, plugin)).toMatchObject({
+      status: 'invalid',
+      message: "SIGNATURE.json names a key id that is not its public key's",
+    });
   });
 
   it('a signature for another version → invalid', async () => {
-    expect(await verifyPlugin(dir, trusted, { name: 'hello', version: '2.0.0' })).toMatchObject({ status: 'invalid', message: 'the signature is for hello@1.0.0, not hello@2.0.0' });
+    expect(await verifyPlugin(dir, trusted, { name: 'hello', version: '2.0.0' })).toMatchObject({
+      status: 'invalid',
+      message: 'the signature is for hello@1.0.0, not hello@2.0.0',
+    });
   });
 });
 
 describe('bad signature files', () => {
   it('none → unsigned', async () => {
     unlinkSync(join(dir, SIGNATURE_FILE));
-    expect(await verifyPlugin(dir, trusted, plugin)).toEqual({ status: 'unsigned', message: 'the plugin is not signed (no SIGNATURE.json)' });
+    expect(await verifyPlugin(dir, trusted, plugin)).toEqual({
+      status: 'unsigned',
+      message: 'the plugin is not signed (no SIGNATURE.json)',
+    });
   });
 
   it.each([
@@ -129,7 +160,10 @@ describe('bad signature files', () => {
 describe('keys', () => {
   it('refuses to sign with a key that is not ed25519', async () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    await expect(signPlugin(dir, rsa, plugin)).rejects.toMatchObject({ code: 'KEY_INVALID', message: expect.stringContaining('is a rsa key; Marathon signatures use ed25519') });
+    await expect(signPlugin(dir, rsa, plugin)).rejects.toMatchObject({
+      code: 'KEY_INVALID',
+      message: expect.stringContaining('is a rsa key; Marathon signatures use ed25519'),
+    });
     await expect(signPlugin(dir, 'not a key', plugin)).rejects.toBeInstanceOf(TrustError);
   });
 
@@ -137,12 +171,18 @@ describe('keys', () => {
     const keys = join(root, 'keys');
     mkdirSync(keys);
     writeFileSync(join(keys, 'author.pem'), author.publicKeyPem);
-    writeFileSync(join(keys, 'rsa.pem'), generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    writeFileSync(
+      join(keys, 'rsa.pem'),
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    );
     writeFileSync(join(keys, 'garbage.pem'), 'nope');
     writeFileSync(join(keys, 'README.txt'), 'not a key file');
     const loaded = await loadTrustedKeys(keys);
     expect([...loaded.keys.keys()]).toEqual([author.keyId]);
-    expect(loaded.problems).toEqual(['garbage.pem is not a PEM public key', 'rsa.pem is a rsa key; Marathon signatures use ed25519 (marathon keys generate makes one)']);
+    expect(loaded.problems).toEqual([
+      'garbage.pem is not a PEM public key',
+      'rsa.pem is a rsa key; Marathon signatures use ed25519 (marathon keys generate makes one)',
+    ]);
     expect((await loadTrustedKeys(join(root, 'missing'))).keys.size).toBe(0);
   });
 

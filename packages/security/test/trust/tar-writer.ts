@@ -43,7 +43,8 @@ function header(entry: RawEntry, size: number): Buffer {
 export function tarball(entries: RawEntry[], gzip = true): Buffer {
   const parts: Buffer[] = [];
   for (const entry of entries) {
-    const content = entry.content === undefined ? Buffer.alloc(0) : Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content);
+    const content =
+      entry.content === undefined ? Buffer.alloc(0) : Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content);
     const size = entry.size ?? (entry.type === undefined || entry.type === 'file' ? content.length : 0);
     parts.push(header(entry, size));
     if (size > 0) {

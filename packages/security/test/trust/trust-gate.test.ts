@@ -18,7 +18,7 @@ import {
   recordIntegrity,
   RESIGN_HINT,
   signPlugin,
-  TrustError,
+  type TrustError,
   type SecurityPolicy,
 } from '@marathon/security';
 
@@ -54,7 +54,11 @@ describe('policy', () => {
       allow_unsigned_dev: true,
       max_plugin_size: 10 * 1024 * 1024,
       allowed_extensions: ['.js', '.mjs', '.cjs', '.json', '.md', '.txt', '.map', '.d.ts'],
-      dangerous_permission_combos: [['exec', 'filesystem'], ['exec', 'network'], ['network', 'env_vars']],
+      dangerous_permission_combos: [
+        ['exec', 'filesystem'],
+        ['exec', 'network'],
+        ['network', 'env_vars'],
+      ],
       limits: {},
       allow_private_network: false,
       unsigned_allowlist: [],
@@ -62,13 +66,19 @@ describe('policy', () => {
     });
   });
 
-  it('reads config.json, leaving the plugins\' settings alone', async () => {
-    writeFileSync(join(root, 'config.json'), JSON.stringify({ require_signatures: true, unsigned_allowlist: ['hello'], plugins: { hello: { anything: 1 } } }));
+  it("reads config.json, leaving the plugins' settings alone", async () => {
+    writeFileSync(
+      join(root, 'config.json'),
+      JSON.stringify({ require_signatures: true, unsigned_allowlist: ['hello'], plugins: { hello: { anything: 1 } } }),
+    );
     expect(await loadPolicy(root)).toMatchObject({ require_signatures: true, unsigned_allowlist: ['hello'] });
   });
 
   it('refuses bad values with every problem and its path', async () => {
-    writeFileSync(join(root, 'config.json'), JSON.stringify({ require_signatures: 'yes', max_plugin_size: -1, dangerous_permission_combos: [['exec', 'root']] }));
+    writeFileSync(
+      join(root, 'config.json'),
+      JSON.stringify({ require_signatures: 'yes', max_plugin_size: -1, dangerous_permission_combos: [['exec', 'root']] }),
+    );
     await expect(loadPolicy(root)).rejects.toMatchObject({ code: 'POLICY_INVALID' });
     const error = (await loadPolicy(root).catch((e: unknown) => e)) as TrustError;
     expect(error.message).toContain('require_signatures:');
@@ -86,7 +96,14 @@ describe('policy', () => {
     writeFileSync(join(dir, 'LICENSE'), 'MIT');
     writeFileSync(join(dir, 'types.d.ts'), 'export {};');
     execFileSync('mkfifo', [join(dir, 'pipe')]);
-    const manifest = parseManifest({ name: 'x', version: '1.0.0', api_version: '1.0.0', permissions: ['exec', 'filesystem', 'network'], network: { allowed_hosts: ['a.b'] }, exec: { allowed_commands: ['git'] } });
+    const manifest = parseManifest({
+      name: 'x',
+      version: '1.0.0',
+      api_version: '1.0.0',
+      permissions: ['exec', 'filesystem', 'network'],
+      network: { allowed_hosts: ['a.b'] },
+      exec: { allowed_commands: ['git'] },
+    });
     const { files, problems } = await listPluginFiles(dir);
     const findings = checkPolicy(manifest, files, problems, policy({ max_plugin_size: 100 }));
     expect(findings.map((f) => `${f.rule}:${f.severity}:${f.file ?? ''}`)).toEqual([
@@ -111,7 +128,10 @@ describe('consent', () => {
       exec: { allowed_commands: ['git', 'make'] },
     });
     const summary = consentSummary(manifest);
-    expect(summary.dangerousCombos).toEqual([['exec', 'filesystem'], ['exec', 'network']]);
+    expect(summary.dangerousCombos).toEqual([
+      ['exec', 'filesystem'],
+      ['exec', 'network'],
+    ]);
     expect(summary.lines).toEqual([
       'deployer 2.0.0 asks for:',
       '  - task_read — Read task data',
@@ -126,7 +146,10 @@ describe('consent', () => {
   });
 
   it('says so when nothing is asked', () => {
-    expect(consentSummary(parseManifest({ name: 'quiet', version: '1.0.0', api_version: '1.0.0' })).lines).toEqual(['quiet 1.0.0 asks for:', '  no permissions']);
+    expect(consentSummary(parseManifest({ name: 'quiet', version: '1.0.0', api_version: '1.0.0' })).lines).toEqual([
+      'quiet 1.0.0 asks for:',
+      '  no permissions',
+    ]);
   });
 });
 
@@ -159,7 +182,12 @@ describe('integrity', () => {
 describe('the install gate', () => {
   it('allows a clean unsigned plugin by default, with a warning', async () => {
     const inspection = await inspectPlugin(copyHello(), { policy: policy(), trustedKeys: trusted, source: 'archive' });
-    expect(inspection.decision).toEqual({ allowed: true, refusals: [], needsConsent: [], warnings: ['the plugin is not signed (no SIGNATURE.json)'] });
+    expect(inspection.decision).toEqual({
+      allowed: true,
+      refusals: [],
+      needsConsent: [],
+      warnings: ['the plugin is not signed (no SIGNATURE.json)'],
+    });
     expect(inspection.signature.status).toBe('unsigned');
     expect(inspection.manifest.name).toBe('hello');
   });
@@ -171,15 +199,24 @@ describe('the install gate', () => {
       'the policy requires signatures and the plugin is unsigned (add it to unsigned_allowlist, or sign it with a trusted key)',
     ]);
     expect((await inspectPlugin(dir, { policy: strict, trustedKeys: trusted, source: 'folder' })).decision.allowed).toBe(true);
-    expect((await inspectPlugin(dir, { policy: { ...strict, allow_unsigned_dev: false }, trustedKeys: trusted, source: 'folder' })).decision.allowed).toBe(false);
-    expect((await inspectPlugin(dir, { policy: { ...strict, unsigned_allowlist: ['hello'] }, trustedKeys: trusted, source: 'registry' })).decision.allowed).toBe(true);
+    expect(
+      (await inspectPlugin(dir, { policy: { ...strict, allow_unsigned_dev: false }, trustedKeys: trusted, source: 'folder' })).decision
+        .allowed,
+    ).toBe(false);
+    expect(
+      (await inspectPlugin(dir, { policy: { ...strict, unsigned_allowlist: ['hello'] }, trustedKeys: trusted, source: 'registry' }))
+        .decision.allowed,
+    ).toBe(true);
   });
 
   it('allows a validly signed plugin under required signatures, and refuses an untrusted one', async () => {
     const dir = copyHello();
     await signPlugin(dir, author.privateKeyPem, { name: 'hello', version: '1.0.0' });
     const strict = policy({ require_signatures: true });
-    expect((await inspectPlugin(dir, { policy: strict, trustedKeys: trusted, source: 'registry' })).decision).toMatchObject({ allowed: true, warnings: [] });
+    expect((await inspectPlugin(dir, { policy: strict, trustedKeys: trusted, source: 'registry' })).decision).toMatchObject({
+      allowed: true,
+      warnings: [],
+    });
     expect((await inspectPlugin(dir, { policy: strict, trustedKeys: new Map(), source: 'registry' })).decision.allowed).toBe(false);
   });
 
@@ -189,7 +226,9 @@ describe('the install gate', () => {
     appendFileSync(join(dir, 'index.js'), '\n');
     const inspection = await inspectPlugin(dir, { policy: policy(), trustedKeys: trusted, source: 'folder', force: true });
     expect(inspection.decision.allowed).toBe(false);
-    expect(inspection.decision.refusals).toEqual([`the signature no longer matches these files (index.js was changed after signing): ${RESIGN_HINT}`]);
+    expect(inspection.decision.refusals).toEqual([
+      `the signature no longer matches these files (index.js was changed after signing): ${RESIGN_HINT}`,
+    ]);
   });
 
   it('refuses high scanner findings unless forced, and shows every finding either way', async () => {
@@ -197,8 +236,12 @@ describe('the install gate', () => {
     writeFileSync(join(dir, 'lib', 'sneaky.js'), 'export const run = (s) => eval(s);\nObject.prototype.x = 1;\n');
     const refused = await inspectPlugin(dir, { policy: policy(), trustedKeys: trusted, source: 'archive' });
     expect(refused.decision.allowed).toBe(false);
-    expect(refused.decision.refusals).toEqual(['lib/sneaky.js:1:27 eval: calls eval, which runs text as code (use --force to install anyway)']);
-    expect(refused.decision.warnings).toContain('lib/sneaky.js:2:1 prototype-mutation: reaches Object.prototype, shared by all code in the engine');
+    expect(refused.decision.refusals).toEqual([
+      'lib/sneaky.js:1:27 eval: calls eval, which runs text as code (use --force to install anyway)',
+    ]);
+    expect(refused.decision.warnings).toContain(
+      'lib/sneaky.js:2:1 prototype-mutation: reaches Object.prototype, shared by all code in the engine',
+    );
     const forced = await inspectPlugin(dir, { policy: policy(), trustedKeys: trusted, source: 'archive', force: true });
     expect(forced.decision.allowed).toBe(true);
     expect(forced.decision.warnings).toContain('lib/sneaky.js:1:27 eval: calls eval, which runs text as code');
@@ -216,7 +259,15 @@ describe('the install gate', () => {
     const dir = copyHello();
     writeFileSync(
       join(dir, 'plugin.json'),
-      JSON.stringify({ name: 'hello', version: '1.0.0', api_version: '1.0.0', permissions: ['task_read', 'exec', 'filesystem'], exec: { allowed_commands: ['git'] }, hooks: ['post_task_execute'], commands: ['hello', 'greet'] }),
+      JSON.stringify({
+        name: 'hello',
+        version: '1.0.0',
+        api_version: '1.0.0',
+        permissions: ['task_read', 'exec', 'filesystem'],
+        exec: { allowed_commands: ['git'] },
+        hooks: ['post_task_execute'],
+        commands: ['hello', 'greet'],
+      }),
     );
     const inspection = await inspectPlugin(dir, { policy: policy(), trustedKeys: trusted, source: 'folder' });
     expect(inspection.decision.allowed).toBe(true);

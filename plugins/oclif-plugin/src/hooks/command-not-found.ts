@@ -21,11 +21,15 @@ const hook: Hook.CommandNotFound = async function (options) {
       'syncPending' in installed
         ? 'a plugin sync is under way or was interrupted; try again once `marathon plugin list` answers (it rolls back an interrupted sync)'
         : `the installed plugins could not be read (${terminalText(installed.unreadable)}); run \`marathon plugin list\` to see what is wrong`;
-    throw new Errors.CLIError(`command '${typed}' not found, and Marathon cannot tell whether '${terminalText(plugin)}' is an installed plugin: ${why}`, { exit: 2 });
+    throw new Errors.CLIError(
+      `command '${typed}' not found, and Marathon cannot tell whether '${terminalText(plugin)}' is an installed plugin: ${why}`,
+      { exit: 2 },
+    );
   }
   const record = installed.plugins.find((entry) => entry.name === plugin);
   // An enabled plugin named alone has no commands at all: nothing for plugin run to say.
-  if (record === undefined || (command === undefined && record.status === 'enabled')) throw new Errors.CLIError(`command ${options.id} not found`, { exit: 2 });
+  if (record === undefined || (command === undefined && record.status === 'enabled'))
+    throw new Errors.CLIError(`command ${options.id} not found`, { exit: 2 });
   // Not enabled: plugin run refuses before it looks at the command, so any name does.
   const name = command ?? record.manifest.commands[0]?.name ?? 'help';
   return this.config.runCommand('plugin:run', [plugin, name, ...words, ...(options.argv ?? [])]);

@@ -16,9 +16,13 @@ export function scaffoldVersions(file: string = join(__dirname, 'scaffold-versio
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
   } catch (error) {
-    throw new ScaffoldError('VERSIONS_MISSING', `${file} cannot be read (${(error as Error).message}): this @marathon/oclif-plugin is not fully built; run its build, or reinstall it`);
+    throw new ScaffoldError(
+      'VERSIONS_MISSING',
+      `${file} cannot be read (${(error as Error).message}): this @marathon/oclif-plugin is not fully built; run its build, or reinstall it`,
+    );
   }
   const missing = KEYS.filter((key) => typeof parsed[key] !== 'string');
-  if (missing.length > 0) throw new ScaffoldError('VERSIONS_MISSING', `${file} has no range for ${missing.join(', ')}: rebuild @marathon/oclif-plugin`);
+  if (missing.length > 0)
+    throw new ScaffoldError('VERSIONS_MISSING', `${file} has no range for ${missing.join(', ')}: rebuild @marathon/oclif-plugin`);
   return Object.fromEntries(KEYS.map((key) => [key, parsed[key] as string])) as ScaffoldVersions;
 }

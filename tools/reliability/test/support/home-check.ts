@@ -79,7 +79,8 @@ export function homeProblems(home: string, settled: boolean): string[] {
       continue;
     }
     const actual = JSON.stringify(sorted(digests(folder)));
-    if (actual !== JSON.stringify(sorted(record.integrity))) problems.push(`'${record.name}': the files of ${record.folder} differ from the recorded integrity`);
+    if (actual !== JSON.stringify(sorted(record.integrity)))
+      problems.push(`'${record.name}': the files of ${record.folder} differ from the recorded integrity`);
   }
   if (settled) {
     const known = new Set(Object.values(state.plugins).map((record) => record.folder));
@@ -91,5 +92,9 @@ export function homeProblems(home: string, settled: boolean): string[] {
 
 /** name → status, for comparing a state with what an operation should have produced. */
 export function statuses(state: LoadedState): Record<string, string> {
-  return Object.fromEntries(Object.values(state.plugins).map((record) => [record.name, record.status]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+  return Object.fromEntries(
+    Object.values(state.plugins)
+      .map((record) => [record.name, record.status])
+      .sort(([a], [b]) => (a! < b! ? -1 : 1)),
+  );
 }

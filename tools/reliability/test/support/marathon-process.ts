@@ -47,7 +47,8 @@ export function runMarathon(home: string, args: readonly string[], options: RunO
 
 /** Throws, with the output, unless the run exited 0. */
 export function expectOk(args: readonly string[], outcome: Outcome): Outcome {
-  if (outcome.code !== 0) throw new Error(`marathon ${args.join(' ')} exited ${outcome.code ?? outcome.signal}:\n${outcome.stderr}${outcome.stdout}`);
+  if (outcome.code !== 0)
+    throw new Error(`marathon ${args.join(' ')} exited ${outcome.code ?? outcome.signal}:\n${outcome.stderr}${outcome.stdout}`);
   return outcome;
 }
 

@@ -18,7 +18,8 @@ class ConfigMissingError extends MarathonError<'CONFIG_NOT_FOUND'> {
 export default class ConfigValidate extends MarathonCommand {
   static override id = 'config:validate';
   static override summary = 'Check a Marathon configuration file: its security policy, and every plugin that validates configuration.';
-  static override description = 'Without a file, checks $MARATHON_HOME/config.json. Enabled plugins with a config_validate hook may refuse the configuration.';
+  static override description =
+    'Without a file, checks $MARATHON_HOME/config.json. Enabled plugins with a config_validate hook may refuse the configuration.';
   static override enableJsonFlag = true;
   static override examples = ['<%= config.bin %> config validate', '<%= config.bin %> config validate ./staging-config.json --json'];
   static override args = {
@@ -36,7 +37,10 @@ export default class ConfigValidate extends MarathonCommand {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && args.file === undefined) {
         const defaults = Object.entries(DEFAULT_POLICY).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
-        throw new ConfigMissingError(`no config.json at ${file}; the defaults apply (write the keys to change into it, or {} to keep them):`, defaults);
+        throw new ConfigMissingError(
+          `no config.json at ${file}; the defaults apply (write the keys to change into it, or {} to keep them):`,
+          defaults,
+        );
       }
       throw new RefusalError('CONFIG_NOT_FOUND', `cannot read ${file}: ${code ?? (error as Error).message}. Check the path.`);
     }

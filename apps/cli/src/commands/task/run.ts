@@ -25,12 +25,15 @@ export default class TaskRun extends MarathonCommand {
   static override summary = 'Run a command as a Marathon task, with the task hooks of enabled plugins firing around it.';
   static override description = [
     'Fires user_authz (action task.submit), pre_task_submit (plugins may refuse the task, or rewrite it with task_write), post_task_submit and pre_task_execute (may refuse),',
-    'then runs the command without a shell, streaming its output, fires post_task_execute with the exit code and duration, and exits with the command\'s exit code.',
+    "then runs the command without a shell, streaming its output, fires post_task_execute with the exit code and duration, and exits with the command's exit code.",
     'A task given a timeout_ms (by a plugin with task_write) is stopped when it runs past it (exit code 124).',
   ].join(' ');
   static override strict = false;
   static override usage = 'task run [--name <value>] -- <command> [args...]';
-  static override examples = ['<%= config.bin %> task run -- echo hello', '<%= config.bin %> task run --name nightly-backup -- ./backup.sh --full'];
+  static override examples = [
+    '<%= config.bin %> task run -- echo hello',
+    '<%= config.bin %> task run --name nightly-backup -- ./backup.sh --full',
+  ];
   static override flags = {
     name: Flags.string({ description: 'Task name shown to plugins (default: the command).' }),
   };
@@ -43,7 +46,10 @@ export default class TaskRun extends MarathonCommand {
     const split = splitTaskArgv(this.argv);
     const { argv: parsed, flags } = await this.parse(TaskRun, split.flags);
     if (split.command !== undefined && parsed.length > 0) {
-      throw new RefusalError('TASK_COMMAND_MISSING', `the command goes after --, and '${String(parsed[0])}' came before it: marathon task run [--name <value>] -- <command> [args...]`);
+      throw new RefusalError(
+        'TASK_COMMAND_MISSING',
+        `the command goes after --, and '${String(parsed[0])}' came before it: marathon task run [--name <value>] -- <command> [args...]`,
+      );
     }
     const [command, ...args] = split.command ?? (parsed as string[]);
     if (command === undefined || command === '') {
@@ -65,7 +71,11 @@ export default class TaskRun extends MarathonCommand {
     // `{ task }`; a bare task is accepted too). It must still be something we can run.
     const rewritten: unknown = submit.data;
     const task = isTask(rewritten) ? rewritten : (rewritten as { task?: unknown }).task;
-    if (!isTask(task)) throw new RefusalError('TASK_VETOED', `the task was rewritten by pre_task_submit into something that cannot run (it needs a command, string arguments and a positive timeout_ms if any)`);
+    if (!isTask(task))
+      throw new RefusalError(
+        'TASK_VETOED',
+        `the task was rewritten by pre_task_submit into something that cannot run (it needs a command, string arguments and a positive timeout_ms if any)`,
+      );
     const timeoutRefused = timeoutRefusal(task.timeout_ms, lastWriter(submit));
     if (timeoutRefused !== undefined) throw timeoutRefused;
     this.reportFailures(await manager.dispatch('post_task_submit', { task }));
@@ -76,8 +86,11 @@ export default class TaskRun extends MarathonCommand {
     const result = await runTaskProcess(task.command, task.args, task.timeout_ms === undefined ? {} : { timeoutMs: task.timeout_ms });
     // The command and the task's name may be a plugin's (task_write): each stays on its line.
     if (result.startError !== undefined) this.sayError(`❌ ${terminalText(result.startError)}`);
-    if (result.timedOut === true) this.sayError(`⏱️  task '${terminalText(task.name)}' was stopped after its timeout of ${task.timeout_ms} ms`);
-    this.reportFailures(await manager.dispatch('post_task_execute', { task, result: { exit_code: result.exit_code, duration_ms: result.duration_ms } }));
+    if (result.timedOut === true)
+      this.sayError(`⏱️  task '${terminalText(task.name)}' was stopped after its timeout of ${task.timeout_ms} ms`);
+    this.reportFailures(
+      await manager.dispatch('post_task_execute', { task, result: { exit_code: result.exit_code, duration_ms: result.duration_ms } }),
+    );
     process.exitCode = result.exit_code;
   }
 
@@ -86,7 +99,10 @@ export default class TaskRun extends MarathonCommand {
    * not do its job (a notification not sent) is said on stderr, naming it; `plugin logs` and
    * `plugin events` tell more. The task's exit code stays the command's.
    */
-  private reportFailures(outcome: { hook: string; results: ReadonlyArray<{ plugin: string; result: { success: boolean; message?: string } }> }): void {
+  private reportFailures(outcome: {
+    hook: string;
+    results: ReadonlyArray<{ plugin: string; result: { success: boolean; message?: string } }>;
+  }): void {
     for (const { plugin, result } of outcome.results) {
       if (result.success) continue;
       // The message is the plugin's (or the sandbox's, naming it already): one line.

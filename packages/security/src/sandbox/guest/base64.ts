@@ -46,7 +46,7 @@ export function decodeBytes(text: string): Uint8Array | undefined {
 }
 
 export function btoa(data: unknown): string {
-  if (arguments.length === 0) throw new TypeError("btoa: 1 argument required, but only 0 present");
+  if (arguments.length === 0) throw new TypeError('btoa: 1 argument required, but only 0 present');
   const text = String(data);
   const bytes: number[] = new Array(text.length);
   for (let i = 0; i < text.length; i++) {
@@ -58,7 +58,7 @@ export function btoa(data: unknown): string {
 }
 
 export function atob(data: unknown): string {
-  if (arguments.length === 0) throw new TypeError("atob: 1 argument required, but only 0 present");
+  if (arguments.length === 0) throw new TypeError('atob: 1 argument required, but only 0 present');
   const bytes = decodeBytes(String(data));
   if (bytes === undefined) throw new DOMException('atob: the string to be decoded is not correctly encoded', 'InvalidCharacterError');
   let text = '';

@@ -27,34 +27,36 @@ export interface SandboxConsole {
 function substitute(format: string, args: unknown[], budget: Budget): { text: string; used: number } {
   let used = 0;
   // Every substitution is charged to the budget; the format's own text is at most twice the cap.
-  const text = format.replace(/%[sdifjoOc%]/g, (token) => (token === '%%' || used >= args.length ? token.replace('%%', '%') : budget.take(convert(token, args[used++], budget))));
+  const text = format.replace(/%[sdifjoOc%]/g, (token) =>
+    token === '%%' || used >= args.length ? token.replace('%%', '%') : budget.take(convert(token, args[used++], budget)),
+  );
   return { text, used };
 }
 
 function convert(token: string, arg: unknown, budget: Budget): string {
-    switch (token) {
-      case '%s':
-        return typeof arg === 'string' ? arg : inspect(arg, new Budget(budget.left));
-      case '%d':
-      case '%i': {
-        if (typeof arg === 'bigint') return `${String(arg)}n`;
-        const number = typeof arg === 'symbol' ? NaN : Number(arg);
-        return String(token === '%i' ? Math.trunc(number) : number);
-      }
-      case '%f':
-        return String(typeof arg === 'symbol' ? NaN : parseFloat(String(arg)));
-      case '%j':
-        // JSON of a huge value is built whole before it is cut: %j is for small values.
-        try {
-          return JSON.stringify(arg) ?? 'undefined';
-        } catch {
-          return '[Circular]';
-        }
-      case '%c':
-        return '';
-      default:
-        return inspect(arg, new Budget(budget.left));
+  switch (token) {
+    case '%s':
+      return typeof arg === 'string' ? arg : inspect(arg, new Budget(budget.left));
+    case '%d':
+    case '%i': {
+      if (typeof arg === 'bigint') return `${String(arg)}n`;
+      const number = typeof arg === 'symbol' ? NaN : Number(arg);
+      return String(token === '%i' ? Math.trunc(number) : number);
     }
+    case '%f':
+      return String(typeof arg === 'symbol' ? NaN : parseFloat(String(arg)));
+    case '%j':
+      // JSON of a huge value is built whole before it is cut: %j is for small values.
+      try {
+        return JSON.stringify(arg) ?? 'undefined';
+      } catch {
+        return '[Circular]';
+      }
+    case '%c':
+      return '';
+    default:
+      return inspect(arg, new Budget(budget.left));
+  }
 }
 
 /** The arguments of one console call as one line of at most MAX_CONSOLE_CHARS (+ an ellipsis). */
@@ -63,7 +65,11 @@ export function formatLine(args: unknown[]): string {
   const parts: string[] = [];
   let rest = args;
   if (typeof args[0] === 'string' && args[0].includes('%')) {
-    const { text, used } = substitute(args[0].length > MAX_CONSOLE_CHARS * 2 ? args[0].slice(0, MAX_CONSOLE_CHARS * 2) : args[0], args.slice(1), budget);
+    const { text, used } = substitute(
+      args[0].length > MAX_CONSOLE_CHARS * 2 ? args[0].slice(0, MAX_CONSOLE_CHARS * 2) : args[0],
+      args.slice(1),
+      budget,
+    );
     parts.push(text);
     rest = args.slice(1 + used);
   } else if (args.length > 0) {

@@ -14,7 +14,11 @@ function input(value: unknown, what: string): DigestInput {
 
 export function createPluginCrypto(host: GuestHost): PluginCrypto {
   const digest = (algorithm: unknown, data: unknown, key: unknown, encoding: unknown): string => {
-    const request = { algorithm: String(algorithm), data: input(data, 'data'), encoding: encoding === undefined ? 'hex' : String(encoding) };
+    const request = {
+      algorithm: String(algorithm),
+      data: input(data, 'data'),
+      encoding: encoding === undefined ? 'hex' : String(encoding),
+    };
     return host.digest(key === undefined ? request : { ...request, key: input(key, 'the key') });
   };
   return {

@@ -86,7 +86,8 @@ function entriesOf(value: object, budget: Budget, seen: object[], depth: number)
     const descriptor = getOwnPropertyDescriptor(value, key);
     let shown: string;
     if (descriptor === undefined) continue;
-    if (!('value' in descriptor)) shown = descriptor.set === undefined ? '[Getter]' : descriptor.get === undefined ? '[Setter]' : '[Getter/Setter]';
+    if (!('value' in descriptor))
+      shown = descriptor.set === undefined ? '[Getter]' : descriptor.get === undefined ? '[Setter]' : '[Getter/Setter]';
     else shown = show(descriptor.value, budget, seen, depth + 1);
     parts.push(`${budget.take(`${name}: `)}${shown}`);
   }

@@ -68,11 +68,23 @@ export function createBridge(
   hostSetTimer: GuestHost['setTimer'],
   hostClearTimer: GuestHost['clearTimer'],
 ): GuestBridge {
-  const stringify = JSON.stringify, parse = JSON.parse, freeze = Object.freeze, keys = Object.keys;
-  const apply = Reflect.apply, then = Promise.prototype.then, PromiseCtor = Promise, resolved = Promise.resolve.bind(Promise), rejected = Promise.reject.bind(Promise);
-  const ErrorCtor = Error, StringCtor = String, includes = Array.prototype.includes, indexOfText = String.prototype.indexOf;
+  const stringify = JSON.stringify,
+    parse = JSON.parse,
+    freeze = Object.freeze,
+    keys = Object.keys;
+  const apply = Reflect.apply,
+    then = Promise.prototype.then,
+    PromiseCtor = Promise,
+    resolved = Promise.resolve.bind(Promise),
+    rejected = Promise.reject.bind(Promise);
+  const ErrorCtor = Error,
+    StringCtor = String,
+    includes = Array.prototype.includes,
+    indexOfText = String.prototype.indexOf;
   const info = parse(infoJson) as PreludeInfo;
-  const maxChars = info.maxChars, maxStackChars = info.maxStackChars, maxMessageChars = info.maxMessageChars;
+  const maxChars = info.maxChars,
+    maxStackChars = info.maxStackChars,
+    maxMessageChars = info.maxMessageChars;
   let plugin: PluginTable | null = null;
 
   function hostError(error: { code: string; message: string }): Error {
@@ -104,7 +116,8 @@ export function createBridge(
   function nothing(): void {}
 
   // Guest modules, each evaluated once, on first use; their require('./name') loads another.
-  const modules: Record<string, object> = Object.create(null), sliceText = String.prototype.slice;
+  const modules: Record<string, object> = Object.create(null),
+    sliceText = String.prototype.slice;
   function load(name: string): object {
     let exports = modules[name];
     if (exports !== undefined) return exports;
@@ -124,9 +137,15 @@ export function createBridge(
     return load(apply(sliceText, name, [0, 2]) === './' ? apply(sliceText, name, [2]) : name);
   }
   const guestHost = freeze<GuestHost>({
-    log: function (level, message) { sync('log', [level, message, null]); },
-    randomHex: function (length) { return sync<string>('crypto.random', [length]); },
-    digest: function (request) { return sync<string>('crypto.digest', [request]); },
+    log: function (level, message) {
+      sync('log', [level, message, null]);
+    },
+    randomHex: function (length) {
+      return sync<string>('crypto.random', [length]);
+    },
+    digest: function (request) {
+      return sync<string>('crypto.digest', [request]);
+    },
     setTimer: hostSetTimer,
     clearTimer: hostClearTimer,
   });
@@ -151,38 +170,73 @@ export function createBridge(
       status: raw.status,
       url: raw.url,
       headers: freeze(raw.headers),
-      text: function () { return resolved(raw.body); },
-      json: function () { return new PromiseCtor<JsonValue>(function (res) { res(parse(raw.body) as JsonValue); }); },
+      text: function () {
+        return resolved(raw.body);
+      },
+      json: function () {
+        return new PromiseCtor<JsonValue>(function (res) {
+          res(parse(raw.body) as JsonValue);
+        });
+      },
     });
   }
   const ctx = freeze<Context>({
     plugin: freeze({ name: info.name, version: info.version }),
     permissions: permissions,
-    hasPermission: function (permission) { return apply(includes, permissions, [permission]) as boolean; },
+    hasPermission: function (permission) {
+      return apply(includes, permissions, [permission]) as boolean;
+    },
     log: freeze<PluginLogger>({ debug: logger('debug'), info: logger('info'), warn: logger('warn'), error: logger('error') }),
     storage: freeze<PluginStorage>({
       get: function (key) {
-        return chain(async<{ found: boolean; value?: JsonValue }>('storage.get', [key]), function (entry) { return entry.found ? entry.value : undefined; });
+        return chain(async<{ found: boolean; value?: JsonValue }>('storage.get', [key]), function (entry) {
+          return entry.found ? entry.value : undefined;
+        });
       },
-      set: function (key, value) { return chain(async('storage.set', [key, value]), nothing); },
-      delete: function (key) { return async<boolean>('storage.delete', [key]); },
+      set: function (key, value) {
+        return chain(async('storage.set', [key, value]), nothing);
+      },
+      delete: function (key) {
+        return async<boolean>('storage.delete', [key]);
+      },
     }),
     fs: freeze<PluginFileSystem>({
-      read: function (path) { return async<string>('fs.read', [path]); },
-      write: function (path, data) { return chain(async('fs.write', [path, data]), nothing); },
-      append: function (path, data) { return chain(async('fs.append', [path, data]), nothing); },
-      list: function (path) { return async<string[]>('fs.list', [path]); },
-      stat: function (path) { return async<FileStat>('fs.stat', [path]); },
-      remove: function (path, options) { return chain(async('fs.remove', [path, options]), nothing); },
-      mkdir: function (path, options) { return chain(async('fs.mkdir', [path, options]), nothing); },
+      read: function (path) {
+        return async<string>('fs.read', [path]);
+      },
+      write: function (path, data) {
+        return chain(async('fs.write', [path, data]), nothing);
+      },
+      append: function (path, data) {
+        return chain(async('fs.append', [path, data]), nothing);
+      },
+      list: function (path) {
+        return async<string[]>('fs.list', [path]);
+      },
+      stat: function (path) {
+        return async<FileStat>('fs.stat', [path]);
+      },
+      remove: function (path, options) {
+        return chain(async('fs.remove', [path, options]), nothing);
+      },
+      mkdir: function (path, options) {
+        return chain(async('fs.mkdir', [path, options]), nothing);
+      },
     }),
     net: freeze<PluginNetwork>({
-      fetch: function (url, init) { return chain(async<RawResponse>('net.fetch', [url, init]), response); },
+      fetch: function (url, init) {
+        return chain(async<RawResponse>('net.fetch', [url, init]), response);
+      },
     }),
     env: freeze<PluginEnv>({
-      get: function (name) { const value = sync<string | null>('env.get', [name]); return value === null ? undefined : value; },
+      get: function (name) {
+        const value = sync<string | null>('env.get', [name]);
+        return value === null ? undefined : value;
+      },
     }),
-    exec: function (command, args, options) { return async<ExecResult>('exec', [command, args === undefined ? [] : args, options]); },
+    exec: function (command, args, options) {
+      return async<ExecResult>('exec', [command, args === undefined ? [] : args, options]);
+    },
     crypto: freeze<PluginCrypto>({ hmac: cryptoMethod('hmac'), hash: cryptoMethod('hash'), sha256: cryptoMethod('sha256') }),
   });
   apply(loadModule('install').install, undefined, [guestHost, loadModule]);
@@ -214,13 +268,14 @@ export function createBridge(
   function stackOf(error: unknown): string {
     try {
       const stack = error instanceof ErrorCtor ? error.stack : undefined;
-      return typeof stack === 'string' ? apply(sliceText, stack, [0, maxStackChars]) as string : '';
+      return typeof stack === 'string' ? (apply(sliceText, stack, [0, maxStackChars]) as string) : '';
     } catch (e) {
       return '';
     }
   }
   function encodeError(error: unknown): string {
-    const message = describe(error), stack = stackOf(error);
+    const message = describe(error),
+      stack = stackOf(error);
     return stack === '' ? 'EHANDLER_FAILED\n' + message : 'EHANDLER_FAILED ' + stack.length + '\n' + stack + message;
   }
   /** JSON text of a list of names, written without consulting any prototype. */
@@ -240,17 +295,20 @@ export function createBridge(
       const hooks = (fields.hooks === undefined ? {} : fields.hooks) as Record<string, unknown>;
       const commands = (fields.commands === undefined ? {} : fields.commands) as Record<string, unknown>;
       if (typeof hooks !== 'object' || hooks === null || typeof commands !== 'object' || commands === null) {
-        throw new ErrorCtor('the plugin\'s hooks and commands must be objects of functions');
+        throw new ErrorCtor("the plugin's hooks and commands must be objects of functions");
       }
       const table: PluginTable = { hooks: {}, commands: {}, init: fields.init, deinit: fields.deinit };
-      const hookNames = keys(hooks), commandNames = keys(commands);
+      const hookNames = keys(hooks),
+        commandNames = keys(commands);
       for (let i = 0; i < hookNames.length; i++) {
-        const name = hookNames[i]!, fn = hooks[name];
+        const name = hookNames[i]!,
+          fn = hooks[name];
         if (typeof fn !== 'function') throw new ErrorCtor('hooks.' + name + ' is not a function');
         table.hooks[name] = fn as Handler;
       }
       for (let i = 0; i < commandNames.length; i++) {
-        const name = commandNames[i]!, fn = commands[name];
+        const name = commandNames[i]!,
+          fn = commands[name];
         if (typeof fn !== 'function') throw new ErrorCtor('commands.' + name + ' is not a function');
         table.commands[name] = fn as Handler;
       }
@@ -261,7 +319,8 @@ export function createBridge(
     },
     invoke: function (target: string, payload: string): string | Promise<unknown> {
       const colon = apply(indexOfText, target, [':']) as number;
-      const kind = colon < 0 ? target : apply(sliceText, target, [0, colon]) as string, name = colon < 0 ? target : apply(sliceText, target, [colon + 1]) as string;
+      const kind = colon < 0 ? target : (apply(sliceText, target, [0, colon]) as string),
+        name = colon < 0 ? target : (apply(sliceText, target, [colon + 1]) as string);
       const table = plugin!;
       const fn = kind === 'hook' ? table.hooks[name] : kind === 'command' ? table.commands[name] : table[kind as 'init' | 'deinit'];
       if (typeof fn !== 'function') {
@@ -276,10 +335,16 @@ export function createBridge(
         return encodeError(error);
       }
       // A synchronous result is answered at once, as text: no promise, no job queue.
-      if (value === null || (typeof value !== 'object' && typeof value !== 'function') || typeof (value as { then?: unknown }).then !== 'function') {
+      if (
+        value === null ||
+        (typeof value !== 'object' && typeof value !== 'function') ||
+        typeof (value as { then?: unknown }).then !== 'function'
+      ) {
         return encode(value);
       }
-      return new PromiseCtor(function (res) { res(value); });
+      return new PromiseCtor(function (res) {
+        res(value);
+      });
     },
     encode: encode,
     encodeError: encodeError,

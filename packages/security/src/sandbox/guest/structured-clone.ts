@@ -100,7 +100,8 @@ function cloneValue(value: unknown, memory: Map<object, unknown>): unknown {
       const source = value as unknown[];
       const copy: unknown[] = new Array(source.length);
       memory.set(value, copy);
-      for (const key of keysOf(source)) (copy as unknown as Record<string, unknown>)[key] = cloneValue((source as unknown as Record<string, unknown>)[key], memory);
+      for (const key of keysOf(source))
+        (copy as unknown as Record<string, unknown>)[key] = cloneValue((source as unknown as Record<string, unknown>)[key], memory);
       return copy;
     }
     case 'Object': {
@@ -123,7 +124,7 @@ function cloneValue(value: unknown, memory: Map<object, unknown>): unknown {
 }
 
 export function structuredClone<T>(value: T, options?: { transfer?: unknown[] }): T {
-  if (arguments.length === 0) throw new TypeError("structuredClone: 1 argument required, but only 0 present");
+  if (arguments.length === 0) throw new TypeError('structuredClone: 1 argument required, but only 0 present');
   if (options?.transfer !== undefined && [...options.transfer].length > 0) {
     throw new DOMException('structuredClone: transferring is not supported in the sandbox', 'DataCloneError');
   }

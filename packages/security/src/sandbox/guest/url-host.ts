@@ -21,7 +21,10 @@ function adapt(delta: number, points: number, first: boolean): number {
 /** RFC 3492 punycode of one label. */
 export function punycode(label: string): string {
   const codes = Array.from(label, (char) => char.codePointAt(0)!);
-  let output = codes.filter((code) => code < 0x80).map((code) => String.fromCharCode(code)).join('');
+  let output = codes
+    .filter((code) => code < 0x80)
+    .map((code) => String.fromCharCode(code))
+    .join('');
   const basic = output.length;
   let handled = basic;
   if (basic > 0) output += '-';
@@ -55,7 +58,10 @@ export function punycode(label: string): string {
 }
 
 function domainToAscii(domain: string): string | null {
-  const labels = domain.normalize('NFC').toLowerCase().split(/[.\u3002\uff0e\uff61]/);
+  const labels = domain
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[.\u3002\uff0e\uff61]/);
   const ascii = labels.map((label) => (/^[\u0000-\u007f]*$/.test(label) ? label : `xn--${punycode(label)}`)).join('.');
   return ascii === '' ? null : ascii;
 }
@@ -170,7 +176,7 @@ function parseIpv6(input: string): number[] | null {
 function serializeIpv6(address: number[]): string {
   let best = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && address[j] === 0) j++;
     if (j - i > bestLength) {

@@ -25,9 +25,26 @@ export function isSpecial(scheme: string): boolean {
 }
 
 type State =
-  | 'scheme start' | 'scheme' | 'no scheme' | 'special relative or authority' | 'path or authority' | 'relative'
-  | 'relative slash' | 'special authority slashes' | 'special authority ignore slashes' | 'authority' | 'host'
-  | 'port' | 'file' | 'file slash' | 'file host' | 'path start' | 'path' | 'opaque path' | 'query' | 'fragment';
+  | 'scheme start'
+  | 'scheme'
+  | 'no scheme'
+  | 'special relative or authority'
+  | 'path or authority'
+  | 'relative'
+  | 'relative slash'
+  | 'special authority slashes'
+  | 'special authority ignore slashes'
+  | 'authority'
+  | 'host'
+  | 'port'
+  | 'file'
+  | 'file slash'
+  | 'file host'
+  | 'path start'
+  | 'path'
+  | 'opaque path'
+  | 'query'
+  | 'fragment';
 
 const isDriveLetter = (text: string): boolean => /^[A-Za-z][:|]$/.test(text);
 const isNormalizedDriveLetter = (text: string | undefined): boolean => text !== undefined && /^[A-Za-z]:$/.test(text);
@@ -35,7 +52,9 @@ const isSingleDot = (text: string): boolean => text === '.' || text.toLowerCase(
 const isDoubleDot = (text: string): boolean => /^(\.|%2e)(\.|%2e)$/i.test(text);
 
 function startsWithDriveLetter(chars: string[], at: number): boolean {
-  return chars.length - at >= 2 && isDriveLetter(chars[at]! + chars[at + 1]!) && (chars.length - at === 2 || '/\\?#'.includes(chars[at + 2]!));
+  return (
+    chars.length - at >= 2 && isDriveLetter(chars[at]! + chars[at + 1]!) && (chars.length - at === 2 || '/\\?#'.includes(chars[at + 2]!))
+  );
 }
 
 /** '?' starts the query and '#' the fragment: the state that follows, or undefined for any other character. */
@@ -72,7 +91,8 @@ export function parseUrl(raw: string, base: UrlRecord | null, into?: UrlRecord, 
   let insideBrackets = false;
   let passwordTokenSeen = false;
   const special = (): boolean => isSpecial(url.scheme);
-  const endsAuthority = (c: string | undefined): boolean => c === undefined || c === '/' || c === '?' || c === '#' || (special() && c === '\\');
+  const endsAuthority = (c: string | undefined): boolean =>
+    c === undefined || c === '/' || c === '?' || c === '#' || (special() && c === '\\');
   for (let p = 0; p <= chars.length; p++) {
     const c = chars[p];
     switch (state) {
@@ -137,7 +157,14 @@ export function parseUrl(raw: string, base: UrlRecord | null, into?: UrlRecord, 
         url.scheme = from.scheme;
         if (c === '/' || (special() && c === '\\')) state = 'relative slash';
         else {
-          Object.assign(url, { username: from.username, password: from.password, host: from.host, port: from.port, path: [...from.path], query: from.query });
+          Object.assign(url, {
+            username: from.username,
+            password: from.password,
+            host: from.host,
+            port: from.port,
+            path: [...from.path],
+            query: from.query,
+          });
           const next = queryOrFragment(url, c);
           if (next !== undefined) state = next;
           else if (c !== undefined) {
@@ -250,7 +277,8 @@ export function parseUrl(raw: string, base: UrlRecord | null, into?: UrlRecord, 
         else {
           if (base !== null && base.scheme === 'file') {
             url.host = base.host;
-            if (!startsWithDriveLetter(chars, p) && isNormalizedDriveLetter((base.path as string[])[0])) (url.path as string[]).push((base.path as string[])[0]!);
+            if (!startsWithDriveLetter(chars, p) && isNormalizedDriveLetter((base.path as string[])[0]))
+              (url.path as string[]).push((base.path as string[])[0]!);
           }
           state = 'path';
           p--;

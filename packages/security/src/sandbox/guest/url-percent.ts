@@ -37,7 +37,14 @@ export function percentDecode(text: string): Uint8Array {
   const input = utf8Bytes(text);
   const out = new Uint8Array(input.length);
   let o = 0;
-  const hex = (byte: number | undefined): number => (byte === undefined ? -1 : byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x66 ? (byte | 0x20) - 0x57 : -1);
+  const hex = (byte: number | undefined): number =>
+    byte === undefined
+      ? -1
+      : byte >= 0x30 && byte <= 0x39
+        ? byte - 0x30
+        : (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x66
+          ? (byte | 0x20) - 0x57
+          : -1;
   for (let i = 0; i < input.length; i++) {
     const byte = input[i]!;
     const high = byte === 0x25 ? hex(input[i + 1]) : -1;

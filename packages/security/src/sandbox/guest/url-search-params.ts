@@ -92,7 +92,9 @@ export class URLSearchParams {
 
   getAll(name: unknown): string[] {
     const key = usv(name);
-    return stateOf(this).list.filter(([n]) => n === key).map(([, v]) => v);
+    return stateOf(this)
+      .list.filter(([n]) => n === key)
+      .map(([, v]) => v);
   }
 
   has(name: unknown, value?: unknown): boolean {
@@ -116,7 +118,10 @@ export class URLSearchParams {
   /** Sorts by name in UTF-16 code unit order, keeping the order of equal names. */
   sort(): void {
     const state = stateOf(this);
-    state.list = state.list.map((pair, index) => ({ pair, index })).sort((a, b) => (a.pair[0] < b.pair[0] ? -1 : a.pair[0] > b.pair[0] ? 1 : a.index - b.index)).map(({ pair }) => pair);
+    state.list = state.list
+      .map((pair, index) => ({ pair, index }))
+      .sort((a, b) => (a.pair[0] < b.pair[0] ? -1 : a.pair[0] > b.pair[0] ? 1 : a.index - b.index))
+      .map(({ pair }) => pair);
     this.#changed();
   }
 

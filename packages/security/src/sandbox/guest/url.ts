@@ -168,7 +168,11 @@ export class URL {
   set search(value: string) {
     const text = stripped(value);
     if (text === '') this.#url.query = null;
-    else this.#url.query = percentEncode(text.startsWith('?') ? text.slice(1) : text, isSpecial(this.#url.scheme) ? SPECIAL_QUERY_SET : QUERY_SET);
+    else
+      this.#url.query = percentEncode(
+        text.startsWith('?') ? text.slice(1) : text,
+        isSpecial(this.#url.scheme) ? SPECIAL_QUERY_SET : QUERY_SET,
+      );
     resetSearchParams(this.#params, this.#url.query);
   }
 

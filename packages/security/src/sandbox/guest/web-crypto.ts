@@ -6,7 +6,17 @@ import type { GuestHost } from './guest-host';
 import { DOMException } from './dom-exception';
 
 export const MAX_RANDOM_BYTES = 65_536;
-const INTEGER_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array']);
+const INTEGER_ARRAYS = new Set([
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'BigInt64Array',
+  'BigUint64Array',
+]);
 const objectToString = Object.prototype.toString;
 
 export interface SandboxCrypto {
@@ -25,10 +35,13 @@ export function createCrypto(host: GuestHost): SandboxCrypto {
     getRandomValues<T extends ArrayBufferView>(array: T): T {
       const tag = objectToString.call(array).slice(8, -1);
       if (!ArrayBuffer.isView(array) || !INTEGER_ARRAYS.has(tag)) {
-        throw new DOMException("getRandomValues: the argument must be an integer typed array", 'TypeMismatchError');
+        throw new DOMException('getRandomValues: the argument must be an integer typed array', 'TypeMismatchError');
       }
       if (array.byteLength > MAX_RANDOM_BYTES) {
-        throw new DOMException(`getRandomValues: the ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (${MAX_RANDOM_BYTES})`, 'QuotaExceededError');
+        throw new DOMException(
+          `getRandomValues: the ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (${MAX_RANDOM_BYTES})`,
+          'QuotaExceededError',
+        );
       }
       fillRandom(host, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       return array;

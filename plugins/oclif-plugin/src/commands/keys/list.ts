@@ -3,8 +3,10 @@ import { terminalText } from '../../terminal-text';
 
 export default class KeysList extends MarathonCommand {
   static override id = 'keys:list';
-  static override summary = 'List the trusted signing keys: id, name, when added, fingerprint; and files in the keys folder that are not trusted.';
-  static override description = 'Compare a key\'s fingerprint (SHA-256 of the public key) with the one its author publishes. Every key listed as trusted vouches for the plugins it signed; a file listed as not trusted (a private key, something that is not a key) vouches for nothing.';
+  static override summary =
+    'List the trusted signing keys: id, name, when added, fingerprint; and files in the keys folder that are not trusted.';
+  static override description =
+    "Compare a key's fingerprint (SHA-256 of the public key) with the one its author publishes. Every key listed as trusted vouches for the plugins it signed; a file listed as not trusted (a private key, something that is not a key) vouches for nothing.";
   static override enableJsonFlag = true;
 
   async run() {
@@ -19,7 +21,10 @@ export default class KeysList extends MarathonCommand {
     }
     for (const file of untrusted) process.stderr.write(`⚠️  not trusted: ${terminalText(file.reason)}\n`);
     return {
-      keys: [...trusted.map((key) => ({ ...key, trusted: true })), ...untrusted.map((file) => ({ file: file.file, trusted: false, reason: file.reason }))],
+      keys: [
+        ...trusted.map((key) => ({ ...key, trusted: true })),
+        ...untrusted.map((file) => ({ file: file.file, trusted: false, reason: file.reason })),
+      ],
       problems: untrusted.map((file) => file.reason),
     };
   }

@@ -7,7 +7,10 @@ export default class PluginAudit extends MarathonCommand {
   static override id = 'plugin:audit';
   static override summary = 'Show the capability calls a plugin made (files, network, environment, commands), allowed and denied.';
   static override enableJsonFlag = true;
-  static override examples = ['<%= config.bin %> plugin audit webhook-notifier', '<%= config.bin %> plugin audit webhook-notifier --denied'];
+  static override examples = [
+    '<%= config.bin %> plugin audit webhook-notifier',
+    '<%= config.bin %> plugin audit webhook-notifier --denied',
+  ];
   static override args = { name: Args.string({ description: 'The plugin.', required: true }) };
   static override flags = {
     denied: Flags.boolean({ description: 'Only denied calls.' }),

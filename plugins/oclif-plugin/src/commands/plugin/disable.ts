@@ -13,7 +13,12 @@ export default class PluginDisable extends MarathonCommand {
     const { args, flags } = await this.parse(PluginDisable);
     const manager = await this.manager();
     const disabled = await manager.disable(args.name, { cascade: flags.cascade });
-    for (const name of disabled) this.say(name === args.name ? `✅ Plugin '${name}' disabled successfully` : `✅ Plugin '${name}' disabled successfully (it depends on '${args.name}')`);
+    for (const name of disabled)
+      this.say(
+        name === args.name
+          ? `✅ Plugin '${name}' disabled successfully`
+          : `✅ Plugin '${name}' disabled successfully (it depends on '${args.name}')`,
+      );
     return { disabled };
   }
 }

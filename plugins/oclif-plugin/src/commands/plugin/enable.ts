@@ -12,7 +12,12 @@ export default class PluginEnable extends MarathonCommand {
     const { args } = await this.parse(PluginEnable);
     const manager = await this.manager();
     const enabled = await this.withProgress(`Enabling ${args.name}`, () => manager.enable(args.name));
-    for (const name of enabled) this.say(name === args.name ? `✅ Plugin '${name}' enabled successfully` : `✅ Plugin '${name}' enabled successfully (needed by '${args.name}')`);
+    for (const name of enabled)
+      this.say(
+        name === args.name
+          ? `✅ Plugin '${name}' enabled successfully`
+          : `✅ Plugin '${name}' enabled successfully (needed by '${args.name}')`,
+      );
     if (enabled.length === 0) this.say(`✅ Plugin '${args.name}' is already enabled`);
     return { enabled };
   }

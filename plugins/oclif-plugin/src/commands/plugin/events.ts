@@ -19,12 +19,17 @@ export default class PluginEvents extends MarathonCommand {
     const { flags } = await this.parse(PluginEvents);
     const manager = await this.manager();
     const records = (
-      await manager.eventHistory({ ...(flags.plugin === undefined ? {} : { plugin: flags.plugin }), ...(flags.hook === undefined ? {} : { hook: flags.hook as HookType }) })
+      await manager.eventHistory({
+        ...(flags.plugin === undefined ? {} : { plugin: flags.plugin }),
+        ...(flags.hook === undefined ? {} : { hook: flags.hook as HookType }),
+      })
     ).slice(-flags.limit);
     if (records.length === 0) this.say('No events recorded yet.');
     for (const record of records) {
       const when = isoTime(record.timestamp);
-      this.say(`${when}  ${record.success ? '✅' : '❌'} ${record.hook_type.padEnd(18)} ${terminalText(record.plugin_name).padEnd(20)} ${(record.duration_ns / 1e6).toFixed(2).padStart(8)} ms  ${terminalText(record.result_message ?? '')}`.trimEnd());
+      this.say(
+        `${when}  ${record.success ? '✅' : '❌'} ${record.hook_type.padEnd(18)} ${terminalText(record.plugin_name).padEnd(20)} ${(record.duration_ns / 1e6).toFixed(2).padStart(8)} ms  ${terminalText(record.result_message ?? '')}`.trimEnd(),
+      );
     }
     return { events: records.map((record) => withIsoTime(record, 'timestamp')) };
   }

@@ -24,7 +24,11 @@ export default class PluginInfo extends MarathonCommand {
     // The status against the keys trusted now, not the one recorded at install: a key removed
     // since makes a plugin it signed untrusted, and this is where the operator looks.
     const { loadTrustedKeys, verifyPlugin } = await import('@marathon/security/trust');
-    const signature = await verifyPlugin(join(manager.home.installedDir, record.folder), (await loadTrustedKeys(manager.home.keysDir)).keys, record);
+    const signature = await verifyPlugin(
+      join(manager.home.installedDir, record.folder),
+      (await loadTrustedKeys(manager.home.keysDir)).keys,
+      record,
+    );
     const recorded = signature.status === record.signature ? '' : ` (${record.signature} at install)`;
     // A search-path install records the folder it was found in: updates come from there only.
     const { location } = record.source as { location?: string };
@@ -38,11 +42,21 @@ export default class PluginInfo extends MarathonCommand {
       ['Permissions', record.granted_permissions.join(', ') || '(none)'],
       ['Hooks', manifest.hooks.map((hook) => `${hook.name} (priority ${hook.priority})`).join(', ') || '(none)'],
       ['Commands', manifest.commands.map((command) => [command.name, command.usage].filter(Boolean).join(' ')).join(', ') || '(none)'],
-      ['Dependencies', Object.entries(manifest.dependencies).map(([name, range]) => `${name} ${range}`).join(', ') || '(none)'],
+      [
+        'Dependencies',
+        Object.entries(manifest.dependencies)
+          .map(([name, range]) => `${name} ${range}`)
+          .join(', ') || '(none)',
+      ],
       ['Signature', `${signature.status}${recorded}: ${signature.message}`],
       ['Source', `${record.source.kind} ${record.source.spec}${location === undefined ? '' : ` (${location})`}`],
       ['Installed', record.installed_at],
-      ['Load time', info.timings === undefined ? '(not loaded yet)' : `${info.timings.load_ms.toFixed(1)} ms load, ${info.timings.init_ms.toFixed(1)} ms init`],
+      [
+        'Load time',
+        info.timings === undefined
+          ? '(not loaded yet)'
+          : `${info.timings.load_ms.toFixed(1)} ms load, ${info.timings.init_ms.toFixed(1)} ms init`,
+      ],
     ];
     // Most values are the plugin's own words (description, author, usage, its load error): one row each.
     for (const [label, value] of rows) this.say(`${`${label}:`.padEnd(14)}${terminalText(value)}`);
@@ -50,9 +64,16 @@ export default class PluginInfo extends MarathonCommand {
       this.say('');
       this.say('Hook metrics:');
       for (const row of info.metrics) {
-        this.say(`  ${terminalText(row.hook).padEnd(20)}${String(row.calls).padStart(6)} calls  ${(row.success_rate * 100).toFixed(1).padStart(5)}% ok  p50 ${ms(row.p50_ns)}  p95 ${ms(row.p95_ns)}`);
+        this.say(
+          `  ${terminalText(row.hook).padEnd(20)}${String(row.calls).padStart(6)} calls  ${(row.success_rate * 100).toFixed(1).padStart(5)}% ok  p50 ${ms(row.p50_ns)}  p95 ${ms(row.p95_ns)}`,
+        );
       }
     }
-    return { plugin: record, signature: { status: signature.status, message: signature.message }, timings: info.timings ?? null, metrics: info.metrics };
+    return {
+      plugin: record,
+      signature: { status: signature.status, message: signature.message },
+      timings: info.timings ?? null,
+      metrics: info.metrics,
+    };
   }
 }

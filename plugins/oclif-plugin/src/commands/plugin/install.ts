@@ -5,7 +5,8 @@ import { gateWarningPrinter } from '../../gate-warnings';
 export default class PluginInstall extends MarathonCommand {
   static override id = 'plugin:install';
   static override summary = 'Install a plugin: by name from the search paths, or from a folder, a .tgz, an https URL or an npm spec.';
-  static override description = 'The plugin is checked first (manifest, policy, code scan, signature) and installed disabled. Permissions beyond reading tasks need your consent: you are asked on a terminal, or pass --yes.';
+  static override description =
+    'The plugin is checked first (manifest, policy, code scan, signature) and installed disabled. Permissions beyond reading tasks need your consent: you are asked on a terminal, or pass --yes.';
   static override enableJsonFlag = true;
   static override examples = [
     '<%= config.bin %> plugin install hello-world',
@@ -17,11 +18,16 @@ export default class PluginInstall extends MarathonCommand {
     source: Args.string({ description: 'A plugin name, a folder, a .tgz file, an https URL or an npm spec.', required: true }),
   };
   static override flags = {
-    yes: Flags.boolean({ char: 'y', description: 'Accept the plugin\'s permissions without a prompt.' }),
-    force: Flags.boolean({ description: 'Install despite high-severity code-scanner findings (size, file and signature rules still apply).' }),
+    yes: Flags.boolean({ char: 'y', description: "Accept the plugin's permissions without a prompt." }),
+    force: Flags.boolean({
+      description: 'Install despite high-severity code-scanner findings (size, file and signature rules still apply).',
+    }),
     enable: Flags.boolean({ description: 'Enable the plugin once installed.' }),
     integrity: Flags.string({ description: 'Expected sha512 digest (SRI form) of a downloaded or local archive.' }),
-    'with-dependencies': Flags.boolean({ description: 'Install missing dependencies from the same kind of source first; each is checked and needs consent like a direct install, and what it was granted is shown.' }),
+    'with-dependencies': Flags.boolean({
+      description:
+        'Install missing dependencies from the same kind of source first; each is checked and needs consent like a direct install, and what it was granted is shown.',
+    }),
     registry: registryFlag,
   };
 
@@ -43,7 +49,9 @@ export default class PluginInstall extends MarathonCommand {
     // A dependency is code the operator did not name: say what each one got and who signed it.
     for (const dependency of result.dependency_details) {
       const permissions = dependency.permissions.length === 0 ? 'no permissions' : `permissions ${dependency.permissions.join(', ')}`;
-      this.say(`✅ Plugin '${dependency.name}' ${dependency.version} installed successfully (needed by '${dependency.needed_by}'): signature ${dependency.signature}, ${permissions}`);
+      this.say(
+        `✅ Plugin '${dependency.name}' ${dependency.version} installed successfully (needed by '${dependency.needed_by}'): signature ${dependency.signature}, ${permissions}`,
+      );
     }
     this.say(`✅ Plugin '${result.name}' installed successfully`);
     let enabled: string[] = [];

@@ -8,7 +8,11 @@ export default class PluginList extends MarathonCommand {
   static override id = 'plugin:list';
   static override summary = 'List installed plugins and their status.';
   static override enableJsonFlag = true;
-  static override examples = ['<%= config.bin %> plugin list', '<%= config.bin %> plugin list --status enabled', '<%= config.bin %> plugin list --json'];
+  static override examples = [
+    '<%= config.bin %> plugin list',
+    '<%= config.bin %> plugin list --status enabled',
+    '<%= config.bin %> plugin list --json',
+  ];
   static override flags = {
     status: Flags.string({ description: 'Only plugins with this status.', options: ['enabled', 'disabled', 'error'] }),
   };

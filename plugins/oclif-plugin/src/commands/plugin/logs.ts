@@ -20,10 +20,17 @@ export default class PluginLogs extends MarathonCommand {
   static override id = 'plugin:logs';
   static override summary = "Show what a plugin wrote with ctx.log (every process's), newest last; --follow keeps printing new lines.";
   static override enableJsonFlag = true;
-  static override examples = ['<%= config.bin %> plugin logs webhook-notifier', '<%= config.bin %> plugin logs webhook-notifier --follow', '<%= config.bin %> plugin logs webhook-notifier --json'];
+  static override examples = [
+    '<%= config.bin %> plugin logs webhook-notifier',
+    '<%= config.bin %> plugin logs webhook-notifier --follow',
+    '<%= config.bin %> plugin logs webhook-notifier --json',
+  ];
   static override args = { name: Args.string({ description: 'The plugin.', required: true }) };
   static override flags = {
-    follow: Flags.boolean({ char: 'f', description: 'Keep printing lines as plugins write them, until Ctrl-C (with --json: one JSON object a line).' }),
+    follow: Flags.boolean({
+      char: 'f',
+      description: 'Keep printing lines as plugins write them, until Ctrl-C (with --json: one JSON object a line).',
+    }),
     limit: Flags.integer({ description: 'At most this many earlier lines, the newest.', default: 50, min: 0 }),
   };
 

@@ -11,16 +11,24 @@ import { scaffoldVersions } from '../../scaffold/scaffold-versions';
 export default class PluginNew extends MarathonCommand {
   static override id = 'plugin:new';
   static override summary = 'Create a new plugin project: manifest, TypeScript source, build and a test that runs it in the sandbox.';
-  static override description = 'The project builds into dist/ (the folder you install) and its test loads dist/ in the real sandbox with @marathon/plugin-testing.';
+  static override description =
+    'The project builds into dist/ (the folder you install) and its test loads dist/ in the real sandbox with @marathon/plugin-testing.';
   static override enableJsonFlag = true;
   static override examples = [
     '<%= config.bin %> plugin new my-plugin',
     '<%= config.bin %> plugin new build-notifier --hooks post_task_execute --permissions task_read,network',
   ];
-  static override args = { name: Args.string({ description: 'The plugin name (lower case, digits, - . _ ~; may be @scope/name).', required: true }) };
+  static override args = {
+    name: Args.string({ description: 'The plugin name (lower case, digits, - . _ ~; may be @scope/name).', required: true }),
+  };
   static override flags = {
     hooks: Flags.string({ description: 'Hooks to handle, comma-separated.', options: [...HOOK_TYPES], multiple: true, delimiter: ',' }),
-    permissions: Flags.string({ description: 'Permissions to request, comma-separated.', options: [...PERMISSIONS], multiple: true, delimiter: ',' }),
+    permissions: Flags.string({
+      description: 'Permissions to request, comma-separated.',
+      options: [...PERMISSIONS],
+      multiple: true,
+      delimiter: ',',
+    }),
     dir: Flags.directory({ description: 'Where to create the project folder.', default: '.' }),
   };
 
@@ -36,7 +44,12 @@ export default class PluginNew extends MarathonCommand {
     // The generated manifest must be one Marathon accepts: the same checks as install.
     const { safeParseManifest } = await import('@marathon/manifest');
     const checked = safeParseManifest(JSON.parse(files['plugin.json']!));
-    if (!checked.success) throw new ScaffoldError('NAME_INVALID', `'${args.name}' cannot be a plugin name:`, checked.error.issues.map((issue) => `${issue.path}: ${issue.message}`));
+    if (!checked.success)
+      throw new ScaffoldError(
+        'NAME_INVALID',
+        `'${args.name}' cannot be a plugin name:`,
+        checked.error.issues.map((issue) => `${issue.path}: ${issue.message}`),
+      );
     if (this.reservedNames().includes(args.name)) {
       throw new ScaffoldError('NAME_RESERVED', `'${args.name}' names one of marathon's own commands; choose another name`);
     }

@@ -26,7 +26,9 @@ export default class PluginPriority extends MarathonCommand {
   static override args = {
     name: Args.string({ description: 'The plugin.', required: true }),
     hook: Args.string({ description: 'One of its hooks (omit to list them all).' }),
-    priority: Args.string({ description: `The priority to run it at: a whole number from ${OPERATOR_PRIORITY_RANGE.min} to ${OPERATOR_PRIORITY_RANGE.max}.` }),
+    priority: Args.string({
+      description: `The priority to run it at: a whole number from ${OPERATOR_PRIORITY_RANGE.min} to ${OPERATOR_PRIORITY_RANGE.max}.`,
+    }),
   };
   static override flags = {
     reset: Flags.boolean({ description: 'Remove the override: back to what plugin.json says.' }),
@@ -39,16 +41,24 @@ export default class PluginPriority extends MarathonCommand {
     // (commands.ts), and a value import here loaded the whole manager for `marathon --version`.
     const { ManagerError } = await import('@marathon/manager');
     if (args.hook === undefined) {
-      if (flags.reset) throw new ManagerError('PRIORITY_INVALID', 'name the hook to reset, e.g. marathon plugin priority task-policy pre_task_submit --reset');
+      if (flags.reset)
+        throw new ManagerError(
+          'PRIORITY_INVALID',
+          'name the hook to reset, e.g. marathon plugin priority task-policy pre_task_submit --reset',
+        );
       const rows = await manager.priorities(args.name);
       if (rows.length === 0) this.say(`Plugin '${args.name}' handles no hooks.`);
       for (const row of rows) this.say(describe(row));
       return { plugin: args.name, priorities: rows };
     }
     if (flags.reset === (args.priority !== undefined)) {
-      throw new ManagerError('PRIORITY_INVALID', 'give either a priority or --reset, e.g. marathon plugin priority task-policy pre_task_submit 5000');
+      throw new ManagerError(
+        'PRIORITY_INVALID',
+        'give either a priority or --reset, e.g. marathon plugin priority task-policy pre_task_submit 5000',
+      );
     }
-    if (args.priority !== undefined && !/^-?\d+$/.test(args.priority)) throw new ManagerError('PRIORITY_INVALID', `'${args.priority}' is not a whole number`);
+    if (args.priority !== undefined && !/^-?\d+$/.test(args.priority))
+      throw new ManagerError('PRIORITY_INVALID', `'${args.priority}' is not a whole number`);
     const priority = args.priority === undefined ? undefined : Number(args.priority);
     const rows = await manager.setPriority(args.name, args.hook, priority);
     const row = rows.find((candidate) => candidate.hook === args.hook)!;

@@ -4,7 +4,7 @@ import { MarathonCommand, registryFlag } from '../../marathon-command';
 
 export default class PluginRepair extends MarathonCommand {
   static override id = 'plugin:repair';
-  static override summary = 'Put back a plugin\'s files as they were installed, from where it was installed from.';
+  static override summary = "Put back a plugin's files as they were installed, from where it was installed from.";
   static override description = [
     'For a plugin whose installed files were changed (a load or `plugin verify` says "was modified after install").',
     'Its recorded source is fetched again — the same npm version, archive or URL (checked against the digest recorded at install), the folder, or the search-path folder it came from — checked like an install, and taken only when every file matches what was installed; then it replaces the changed copy.',
@@ -14,7 +14,9 @@ export default class PluginRepair extends MarathonCommand {
   static override examples = ['<%= config.bin %> plugin repair hello-world'];
   static override args = { name: Args.string({ description: 'The plugin to repair.', required: true }) };
   static override flags = {
-    'allow-signature-downgrade': Flags.boolean({ description: 'Accept the fetched copy although its signature status is now lower than at install (a key no longer trusted).' }),
+    'allow-signature-downgrade': Flags.boolean({
+      description: 'Accept the fetched copy although its signature status is now lower than at install (a key no longer trusted).',
+    }),
     registry: registryFlag,
   };
 

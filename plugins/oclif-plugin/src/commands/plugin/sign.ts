@@ -8,7 +8,9 @@ export default class PluginSign extends MarathonCommand {
   static override enableJsonFlag = true;
   static override examples = ['<%= config.bin %> plugin sign ./my-plugin --key ~/.marathon-author/me.key'];
   static override args = { folder: Args.directory({ description: 'The plugin folder.', required: true, exists: true }) };
-  static override flags = { key: Flags.file({ description: 'Your private key (PEM), from marathon keys generate.', required: true, exists: true }) };
+  static override flags = {
+    key: Flags.file({ description: 'Your private key (PEM), from marathon keys generate.', required: true, exists: true }),
+  };
 
   async run() {
     const { args, flags } = await this.parse(PluginSign);

@@ -21,7 +21,10 @@ export default class PluginSync extends MarathonCommand {
     'A second run changes nothing. If anything fails, the host is put back as it was.',
   ].join(' ');
   static override enableJsonFlag = true;
-  static override examples = ['<%= config.bin %> plugin sync marathon-plugins.lock.json', '<%= config.bin %> plugin sync fleet.lock.json --registry https://npm.acme.internal/'];
+  static override examples = [
+    '<%= config.bin %> plugin sync marathon-plugins.lock.json',
+    '<%= config.bin %> plugin sync fleet.lock.json --registry https://npm.acme.internal/',
+  ];
   static override args = { lockfile: Args.string({ description: 'The lockfile (from marathon plugin export).', required: true }) };
   static override flags = { registry: registryFlag };
 
@@ -34,7 +37,11 @@ export default class PluginSync extends MarathonCommand {
     const manager = await this.manager();
     const steps = await this.withProgress(`Syncing with ${args.lockfile}`, () => manager.sync(lock));
     for (const step of steps) this.say(SHOWN[step.action](step));
-    this.say(steps.length === 0 ? `✅ Already in sync with ${args.lockfile}: nothing changed` : `✅ This host matches ${args.lockfile} (${steps.length} change${steps.length === 1 ? '' : 's'})`);
+    this.say(
+      steps.length === 0
+        ? `✅ Already in sync with ${args.lockfile}: nothing changed`
+        : `✅ This host matches ${args.lockfile} (${steps.length} change${steps.length === 1 ? '' : 's'})`,
+    );
     return { lockfile: file, changed: steps.length > 0, steps };
   }
 }

@@ -7,7 +7,7 @@ export default class PluginUninstall extends MarathonCommand {
   static override enableJsonFlag = true;
   static override examples = ['<%= config.bin %> plugin uninstall hello-world', '<%= config.bin %> plugin uninstall notes --keep-data'];
   static override args = { name: Args.string({ description: 'The plugin to uninstall.', required: true }) };
-  static override flags = { 'keep-data': Flags.boolean({ description: 'Keep the plugin\'s data folder and store.' }) };
+  static override flags = { 'keep-data': Flags.boolean({ description: "Keep the plugin's data folder and store." }) };
 
   async run() {
     const { args, flags } = await this.parse(PluginUninstall);

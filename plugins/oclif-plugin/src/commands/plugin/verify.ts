@@ -21,10 +21,19 @@ export default class PluginVerify extends MarathonCommand {
       const folder = join(manager.home.installedDir, plugin.folder);
       const integrity = await checkIntegrity(folder, plugin.integrity, `plugin '${plugin.name}'`, repairHint(plugin.name));
       const signature = await verifyPlugin(folder, keys, plugin);
-      this.say(`${integrity.ok ? '✅' : '❌'} ${plugin.name.padEnd(20)} ${integrity.ok ? 'files unchanged' : integrity.message}; signature ${signature.status}`);
-      results.push({ name: plugin.name, integrity: integrity.ok ? 'ok' : 'modified', ...(integrity.ok ? {} : { file: integrity.change.path }), signature: signature.status, signature_message: signature.message });
+      this.say(
+        `${integrity.ok ? '✅' : '❌'} ${plugin.name.padEnd(20)} ${integrity.ok ? 'files unchanged' : integrity.message}; signature ${signature.status}`,
+      );
+      results.push({
+        name: plugin.name,
+        integrity: integrity.ok ? 'ok' : 'modified',
+        ...(integrity.ok ? {} : { file: integrity.change.path }),
+        signature: signature.status,
+        signature_message: signature.message,
+      });
     }
-    if (results.some((result) => result.integrity !== 'ok' || result.signature === 'invalid' || result.signature === 'modified')) process.exitCode = 1;
+    if (results.some((result) => result.integrity !== 'ok' || result.signature === 'invalid' || result.signature === 'modified'))
+      process.exitCode = 1;
     return { plugins: results };
   }
 }
