@@ -79,7 +79,9 @@ export const hookObjectShape = {
     })
     .optional()
     .meta({
-      description: `Higher runs first; ties run in load order. Default 0, from ${AUTHOR_PRIORITY_RANGE.min} to ${AUTHOR_PRIORITY_RANGE.max}; the operator may override it.`,
+      description:
+        `Higher runs first; ties run in load order. Default 0, from ${AUTHOR_PRIORITY_RANGE.min} ` +
+        `to ${AUTHOR_PRIORITY_RANGE.max}; the operator may override it.`,
     }),
 };
 
@@ -161,7 +163,8 @@ export const pinnedCommandShape = {
 export const execShape = {
   allowed_commands: nonEmptyList(z.union([execCommand, z.strictObject(pinnedCommandShape)]), 'command').meta({
     description:
-      'Programs ctx.exec may run, without a shell: \'jq\' takes any arguments; { "command": "git", "args": [["status"]] } only arguments starting with a listed prefix.',
+      'Programs ctx.exec may run, without a shell: \'jq\' takes any arguments; { "command": ' +
+      '"git", "args": [["status"]] } only arguments starting with a listed prefix.',
   }),
 };
 
@@ -196,7 +199,8 @@ export const manifestShape = {
     .array(z.union([commandName, z.strictObject(commandObjectShape)]))
     .max(MAX_COMMANDS, {
       error: (issue) =>
-        `${countOf(issue.input)} commands is more than the ${MAX_COMMANDS} a plugin may declare: each one is registered with the CLI on every marathon call; group related actions under fewer commands that take arguments`,
+        `${countOf(issue.input)} commands is more than the ${MAX_COMMANDS} a plugin may declare: each one is ` +
+        `registered with the CLI on every marathon call; group related actions under fewer commands that take arguments`,
     })
     .optional()
     .meta({ description: "Commands the plugin adds: 'hello' or { name, description, usage }." }),

@@ -40,7 +40,9 @@ export function parseManifestJson(text: string, options: ParseManifestOptions = 
   const tooDeep = firstExcessiveNesting(body);
   if (tooDeep !== undefined) {
     const where = `line ${tooDeep.line}, column ${tooDeep.column}`;
-    const message = `${options.file ?? 'plugin.json'} nests objects and arrays more than ${MAX_MANIFEST_DEPTH} levels deep (at ${where}); a manifest is only a few levels deep`;
+    const message =
+      `${options.file ?? 'plugin.json'} nests objects and arrays more than ` +
+      `${MAX_MANIFEST_DEPTH} levels deep (at ${where}); a manifest is only a few levels deep`;
     throw new ManifestError('MANIFEST_TOO_LARGE', [{ path: '(root)', message }], { ...errorOptions, ...tooDeep });
   }
   checkSyntax(body, options.file);

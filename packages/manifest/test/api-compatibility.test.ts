@@ -22,7 +22,8 @@ describe('plugin API compatibility', () => {
 
   it('says to upgrade Marathon when the plugin needs a newer API', () => {
     expect(apiIncompatibilityReason('2.0.0', '1.0.0', 'slack-notify')).toBe(
-      "plugin 'slack-notify' needs plugin API ^2.0.0, this Marathon provides 1.0.0: upgrade Marathon to a release that provides plugin API 2.0.0 or later, or install a version of the plugin written for plugin API 1.x",
+      "plugin 'slack-notify' needs plugin API ^2.0.0, this Marathon provides 1.0.0: upgrade Marathon to a release " +
+        'that provides plugin API 2.0.0 or later, or install a version of the plugin written for plugin API 1.x',
     );
     expect(apiIncompatibilityReason('1.3.0', '1.1.0')).toBe(
       'this plugin needs plugin API ^1.3.0, this Marathon provides 1.1.0: upgrade Marathon to a release that provides plugin API 1.3.0 or later',
@@ -31,7 +32,8 @@ describe('plugin API compatibility', () => {
 
   it('says to upgrade the plugin when it was written for an older API', () => {
     expect(apiIncompatibilityReason('1.0.0', '2.1.0', 'old')).toBe(
-      "plugin 'old' needs plugin API ^1.0.0, this Marathon provides 2.1.0: install a version of the plugin written for plugin API 2.x (this one was written for an older API)",
+      "plugin 'old' needs plugin API ^1.0.0, this Marathon provides 2.1.0: install a version " +
+        'of the plugin written for plugin API 2.x (this one was written for an older API)',
     );
   });
 

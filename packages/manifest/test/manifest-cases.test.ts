@@ -17,7 +17,8 @@ const with_ = (changes: Record<string, unknown>) => ({ ...base, ...changes });
 const without = (...keys: string[]) => Object.fromEntries(Object.entries(base).filter(([key]) => !keys.includes(key)));
 
 const HOOKS =
-  'pre_task_submit, post_task_submit, pre_task_execute, post_task_execute, user_auth, user_authz, cli_command, config_validate, plugin_install, plugin_uninstall';
+  'pre_task_submit, post_task_submit, pre_task_execute, post_task_execute, user_auth, ' +
+  'user_authz, cli_command, config_validate, plugin_install, plugin_uninstall';
 const PERMISSIONS = 'task_read, task_write, user_auth, network, filesystem, env_vars, exec';
 const ROOT_KEYS =
   '$schema, name, version, description, author, api_version, main, permissions, hooks, commands, dependencies, network, env_vars, exec, limits';

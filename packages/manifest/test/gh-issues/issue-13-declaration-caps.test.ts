@@ -27,7 +27,9 @@ describe('commands', () => {
     expect(issuesOf({ ...base, commands: commands(count) })).toEqual([
       {
         path: 'commands',
-        message: `${count} commands is more than the 100 a plugin may declare: each one is registered with the CLI on every marathon call; group related actions under fewer commands that take arguments`,
+        message:
+          `${count} commands is more than the 100 a plugin may declare: each one is registered with the ` +
+          `CLI on every marathon call; group related actions under fewer commands that take arguments`,
       },
     ]);
   });
