@@ -32,13 +32,24 @@ function currentUid(): number | undefined {
 /** Why `info` (of `path`) may be changed by someone other than the operator; undefined when it may not. */
 function foreignWriteProblem(path: string, info: Stats, uid: number, root: string): string | undefined {
   if (uid === 0 && info.uid !== 0) {
-    return `${path} belongs to uid ${info.uid} and you are root: its owner could make Marathon run their code as root. Run marathon as that user, or use a MARATHON_HOME owned by root (chown -R root '${root}' once you have checked its contents)`;
+    return (
+      `${path} belongs to uid ${info.uid} and you are root: its owner could make ` +
+      `Marathon run their code as root. Run marathon as that user, or use a MARATHON_HOME ` +
+      `owned by root (chown -R root '${root}' once you have checked its contents)`
+    );
   }
   if (info.uid !== uid && info.uid !== 0) {
-    return `${path} belongs to uid ${info.uid}, not to you (uid ${uid}): its owner could make Marathon run their code or delete your files. Use a MARATHON_HOME of your own, or, if this one is yours, check its contents and run: chown -R ${uid} '${root}'`;
+    return (
+      `${path} belongs to uid ${info.uid}, not to you (uid ${uid}): its owner could make ` +
+      `Marathon run their code or delete your files. Use a MARATHON_HOME of your own, ` +
+      `or, if this one is yours, check its contents and run: chown -R ${uid} '${root}'`
+    );
   }
   if ((info.mode & 0o022) !== 0) {
-    return `${path} can be changed by other users (mode ${octal(info.mode)}): anything they planted there would be trusted. Check its contents, then run: chmod -R go-rwx '${root}'`;
+    return (
+      `${path} can be changed by other users (mode ${octal(info.mode)}): anything they ` +
+      `planted there would be trusted. Check its contents, then run: chmod -R go-rwx '${root}'`
+    );
   }
   return undefined;
 }
@@ -58,7 +69,8 @@ async function refuseLink(path: string): Promise<never> {
   const target = await readlink(path).catch(() => '?');
   throw new RegistryError(
     'HOME_UNSAFE',
-    `${path} is a symbolic link (to ${target}): Marathon writes and deletes in it and does not follow links out of its home. Replace the link with a real folder holding the same files, then try again`,
+    `${path} is a symbolic link (to ${target}): Marathon writes and deletes in it and does not follow ` +
+      `links out of its home. Replace the link with a real folder holding the same files, then try again`,
   );
 }
 

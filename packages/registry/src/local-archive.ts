@@ -43,7 +43,8 @@ export async function copyLocalArchive(path: string, copy: string, maxBytes: num
     if (!info.isFile()) {
       throw new RegistryError(
         'SOURCE_UNSUPPORTED',
-        `${path} is ${kindOf(info)}, not a regular file: install from a .tgz file on disk (a pipe or device could give other bytes than the ones --integrity checked)`,
+        `${path} is ${kindOf(info)}, not a regular file: install from a .tgz file on ` +
+          `disk (a pipe or device could give other bytes than the ones --integrity checked)`,
       );
     }
     const tooBig = () =>

@@ -125,7 +125,8 @@ function allowedValues(
       if (origin === 'project') {
         throw new RegistryError(
           'SETTING_INVALID',
-          `${file}: '${key}' uses \${…}, and Marathon does not expand environment variables in a project .npmrc (a repository could read your secrets that way); put that line in your user .npmrc (~/.npmrc) instead`,
+          `${file}: '${key}' uses \${…}, and Marathon does not expand environment variables in a project .npmrc ` +
+            `(a repository could read your secrets that way); put that line in your user .npmrc (~/.npmrc) instead`,
         );
       }
       kept[key] = expand(value, env);

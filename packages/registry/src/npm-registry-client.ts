@@ -311,7 +311,8 @@ export class NpmRegistryClient implements NpmClient {
       throw new RegistryError(
         'NOT_A_PLUGIN',
         this.redact(
-          `the registry ${this.registryOf(name)} answered for '${name}' with the versions of ${JSON.stringify(packument.name).slice(0, 200)}; nothing was changed`,
+          `the registry ${this.registryOf(name)} answered for '${name}' with the versions ` +
+            `of ${JSON.stringify(packument.name).slice(0, 200)}; nothing was changed`,
         ),
       );
     }

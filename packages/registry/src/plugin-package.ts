@@ -85,7 +85,9 @@ export function assertPackageBinding(requested: PackageIdentity, found: FoundIde
   if (first === undefined) return;
   throw new RegistryError(
     'NOT_A_PLUGIN',
-    `${what} is not what was asked for: ${first}; the registry entry, package.json and plugin.json must name the same package and version (registry: ${what}, package.json: ${shown(pkg)}, plugin.json: ${shown(manifest)}); nothing was installed`,
+    `${what} is not what was asked for: ${first}; the registry entry, package.json ` +
+      `and plugin.json must name the same package and version (registry: ${what}, ` +
+      `package.json: ${shown(pkg)}, plugin.json: ${shown(manifest)}); nothing was installed`,
   );
 }
 

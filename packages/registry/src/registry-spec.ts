@@ -87,7 +87,8 @@ export function parseRegistrySpec(request: string): RegistrySpec {
     const kind = KIND[parsed.type] ?? `a '${parsed.type}' spec`;
     throw new RegistryError(
       'SOURCE_UNSUPPORTED',
-      `refusing ${quoted(request)}: npm would fetch it as ${kind}, and fetching one can run its scripts on this machine. ${HOW}; to install a plugin folder or .tgz, give its path without npm:.`,
+      `refusing ${quoted(request)}: npm would fetch it as ${kind}, and fetching one can run its ` +
+        `scripts on this machine. ${HOW}; to install a plugin folder or .tgz, give its path without npm:.`,
     );
   }
   assertPackageName(parsed.name);

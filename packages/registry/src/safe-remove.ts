@@ -36,7 +36,8 @@ async function realFoldersUpTo(root: string, target: string): Promise<boolean> {
       const to = await readlink(path).catch(() => '?');
       throw new RegistryError(
         'HOME_UNSAFE',
-        `${path} is a symbolic link (to ${to}): Marathon does not delete or move through links in its home. Replace the link with a real folder (move the target's contents there), then try again`,
+        `${path} is a symbolic link (to ${to}): Marathon does not delete or move through links in its ` +
+          `home. Replace the link with a real folder (move the target's contents there), then try again`,
       );
     }
     if (!info.isDirectory()) return false;

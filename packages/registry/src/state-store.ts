@@ -141,7 +141,8 @@ export class StateStore {
     if (problems.length > 0) {
       throw new RegistryError(
         'STATE_INVALID',
-        `${this.home.stateFile} holds what Marathon never writes, so nothing was done; restore the file from a backup, fix these by hand, or remove it to start afresh (its plugins are then forgotten):`,
+        `${this.home.stateFile} holds what Marathon never writes, so nothing was done; restore the file ` +
+          `from a backup, fix these by hand, or remove it to start afresh (its plugins are then forgotten):`,
         problems,
       );
     }

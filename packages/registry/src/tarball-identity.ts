@@ -100,7 +100,8 @@ export async function readTarballIdentity(file: string, what: string): Promise<T
   if (tops.size !== 1) {
     throw new RegistryError(
       'NOT_A_PLUGIN',
-      `${what}: an npm package tarball holds one top folder (package/), this one ${tops.size === 0 ? 'is empty' : `holds ${[...tops].slice(0, 5).join(', ')}`}; nothing was installed`,
+      `${what}: an npm package tarball holds one top folder (package/), this one ` +
+        `${tops.size === 0 ? 'is empty' : `holds ${[...tops].slice(0, 5).join(', ')}`}; nothing was installed`,
     );
   }
   const text = (name: string) => found.get(name);

@@ -203,7 +203,8 @@ function refusedStatus(status: number, url: URL, requested: URL, proxy: URL | un
   if (status === 407 && proxy !== undefined) {
     return new RegistryError(
       'DOWNLOAD_FAILED',
-      `the proxy ${proxy.host} refused to fetch ${publicUrl(url)} without credentials (407): put them in the proxy URL (HTTPS_PROXY, or https-proxy in your .npmrc)`,
+      `the proxy ${proxy.host} refused to fetch ${publicUrl(url)} without credentials ` +
+        `(407): put them in the proxy URL (HTTPS_PROXY, or https-proxy in your .npmrc)`,
     );
   }
   // The recorded spec (update, sync) has no credentials or query: a refusal of it may just mean
@@ -224,13 +225,15 @@ function describeFailure(error: unknown, url: URL, requested: URL, proxy: URL | 
   if (proxy !== undefined && code !== undefined && UNREACHABLE.has(code)) {
     return new RegistryError(
       'DOWNLOAD_FAILED',
-      `cannot reach the proxy ${proxy.host} (${code}) to download ${what}: check HTTPS_PROXY / HTTP_PROXY (or proxy / https-proxy in your .npmrc), or list ${url.hostname} in NO_PROXY`,
+      `cannot reach the proxy ${proxy.host} (${code}) to download ${what}: check HTTPS_PROXY / ` +
+        `HTTP_PROXY (or proxy / https-proxy in your .npmrc), or list ${url.hostname} in NO_PROXY`,
     );
   }
   if (code === 'EINVALIDPROXY' || (code === 'ERR_INVALID_URL' && proxy === undefined)) {
     return new RegistryError(
       'SETTING_INVALID',
-      `the proxy set for ${url.protocol.slice(0, -1)} (HTTPS_PROXY / HTTP_PROXY, or proxy / https-proxy in your npm configuration) is not an http(s) or socks URL; fix it to download ${what}`,
+      `the proxy set for ${url.protocol.slice(0, -1)} (HTTPS_PROXY / HTTP_PROXY, or proxy / ` +
+        `https-proxy in your npm configuration) is not an http(s) or socks URL; fix it to download ${what}`,
     );
   }
   if (code !== undefined && UNREACHABLE.has(code)) {

@@ -104,6 +104,7 @@ it('never quotes the credentials or the query in a refusal', async () => {
 it('says to give the full URL again when the recorded one (without credentials) is refused', async () => {
   const server = await started(serve((_request, response) => response.writeHead(401).end()));
   await expect(stageSource(`${server.url}/private.tgz`, options())).rejects.toThrow(
-    `${server.url}/private.tgz answered 401: if it needs credentials or a token, give the full URL to plugin install or plugin update (Marathon does not record them)`,
+    `${server.url}/private.tgz answered 401: if it needs credentials or a token, give ` +
+      `the full URL to plugin install or plugin update (Marathon does not record them)`,
   );
 });

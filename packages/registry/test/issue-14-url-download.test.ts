@@ -75,7 +75,9 @@ it('refuses a redirect from https to plain http, before asking the http server a
   const error = await refusal(`${secure.url}/plugin.tgz`);
   expect(error).toMatchObject({
     code: 'DOWNLOAD_FAILED',
-    message: `refusing the redirect from ${secure.url}/plugin.tgz to ${plain.url}/swapped.tgz: a download that started over https never continues over plain http`,
+    message:
+      `refusing the redirect from ${secure.url}/plugin.tgz to ${plain.url}/swapped.tgz: ` +
+      `a download that started over https never continues over plain http`,
   });
   expect(plain.seen).toEqual([]);
 });
@@ -129,7 +131,8 @@ it('names the host that could not be reached, also when it is a redirect target'
   const port = await closedPort();
   const direct = await refusal(`http://127.0.0.1:${port}/gone.tgz`);
   expect(direct.message).toBe(
-    `cannot reach 127.0.0.1:${port} (ECONNREFUSED) to download http://127.0.0.1:${port}/gone.tgz: check the address, and that the server is up and reachable from here`,
+    `cannot reach 127.0.0.1:${port} (ECONNREFUSED) to download http://127.0.0.1:${port}/gone.tgz: ` +
+      `check the address, and that the server is up and reachable from here`,
   );
   const server = await started(
     serve((_request, response) => void response.writeHead(302, { location: `http://127.0.0.1:${port}/cdn.tgz` }).end()),
