@@ -123,6 +123,7 @@ export function dependentsEnabled(name: string, enabled: readonly string[], way:
   const several = enabled.length > 1;
   return new ManagerError(
     'DEPENDENTS_ENABLED',
-    `plugin '${name}' is needed by enabled plugin${several ? 's' : ''} ${enabled.map((d) => `'${d}'`).join(', ')}: disable ${several ? 'them' : 'it'} first${way}`,
+    `plugin '${name}' is needed by enabled plugin${several ? 's' : ''} ` +
+      `${enabled.map((d) => `'${d}'`).join(', ')}: disable ${several ? 'them' : 'it'} first${way}`,
   );
 }

@@ -55,7 +55,8 @@ export class Installer {
       if (kind !== 'search-path' && kind !== 'npm') {
         throw new ManagerError(
           'DEPENDENCY_MISSING',
-          `plugin '${manifest.name}' needs '${name}' (${range}); dependencies can only be fetched for plugins from the search paths or npm: install '${name}' first`,
+          `plugin '${manifest.name}' needs '${name}' (${range}); dependencies can only ` +
+            `be fetched for plugins from the search paths or npm: install '${name}' first`,
         );
       }
       const result = await this.installNeeded(kind === 'npm' ? `npm:${name}@${range}` : name, dependencyOptions, needing);

@@ -15,7 +15,10 @@ export async function signatureAtLoad(home: MarathonHome, record: InstalledPlugi
   const refusal = signatureRefusal(signature, record.name, gateSource(record.source.kind), policy);
   if (refusal === undefined) return undefined;
   if (record.signature === 'valid' && signature.status === 'untrusted') {
-    return `plugin '${record.name}' was not loaded: its signing key ${signature.keyId ?? ''} is no longer trusted (not in ${home.keysDir}) and the policy requires signatures; trust the key again with marathon keys add, or uninstall the plugin`;
+    return (
+      `plugin '${record.name}' was not loaded: its signing key ${signature.keyId ?? ''} is no longer trusted (not in ` +
+      `${home.keysDir}) and the policy requires signatures; trust the key again with marathon keys add, or uninstall the plugin`
+    );
   }
   return `plugin '${record.name}' was not loaded: ${refusal}`;
 }

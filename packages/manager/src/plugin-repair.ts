@@ -57,7 +57,9 @@ export async function restoreFiles(
       if (error instanceof ManagerError && error.code === 'NOT_FOUND') {
         throw new ManagerError(
           'SOURCE_GONE',
-          `plugin '${name}' cannot be repaired: it was installed from ${from}, which is gone (${error.message}); install it from where it is now with marathon plugin update ${name} <source> --allow-source-change (its settings and data are kept)`,
+          `plugin '${name}' cannot be repaired: it was installed from ${from}, which is gone ` +
+            `(${error.message}); install it from where it is now with marathon plugin update ${name} <source> ` +
+            `--allow-source-change (its settings and data are kept)`,
         );
       }
       if (error instanceof RegistryError && error.code === 'DOWNLOAD_FAILED' && error.message.includes('does not match --integrity')) {
@@ -73,9 +75,12 @@ export async function restoreFiles(
   try {
     const change = firstDifference(current.integrity, await recordIntegrity(staged.dir));
     if (change !== undefined) {
+      // An npm plugin updates by name alone; any other source is named again.
+      const update = `marathon plugin update ${name} ${current.source.kind === 'npm' ? '' : request}`.trimEnd();
       throw new ManagerError(
         'SOURCE_CHANGED',
-        `plugin '${name}' cannot be repaired from ${from}: it no longer holds the ${current.version} that was installed (${change.path} was ${change.change} there since); to install what it holds now, run marathon plugin update ${name} ${current.source.kind === 'npm' ? '' : request}`.trimEnd(),
+        `plugin '${name}' cannot be repaired from ${from}: it no longer holds the ${current.version} that was installed ` +
+          `(${change.path} was ${change.change} there since); to install what it holds now, run ${update}`,
       );
     }
     return await swapIn(context, staged, name, current.version, async (previous, _state, place) => {

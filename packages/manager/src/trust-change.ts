@@ -122,9 +122,15 @@ export async function consentToTrustChange(name: string, change: TrustChange, op
     options.confirmTrustChange === undefined
       ? `--yes does not cover this: run it on a terminal to be asked, or pass ${flags}`
       : 'consent was not given';
+  const changes = [
+    unaccepted.source === undefined ? '' : 'where it comes from',
+    unaccepted.signature === undefined ? '' : 'its signature status',
+  ]
+    .filter(Boolean)
+    .join(' and ');
   throw new ManagerError(
     'CONSENT_REQUIRED',
-    `plugin '${name}' was not updated: the update would change ${[unaccepted.source === undefined ? '' : 'where it comes from', unaccepted.signature === undefined ? '' : 'its signature status'].filter(Boolean).join(' and ')} (${why})`,
+    `plugin '${name}' was not updated: the update would change ${changes} (${why})`,
     lines.slice(1).map((line) => line.trim()),
   );
 }

@@ -173,7 +173,8 @@ describe('through the manager and a real sandbox', () => {
     expect(summaries.length).toBeGreaterThanOrEqual(calls - 1);
     expect(all.filter((entry) => entry.capability === 'storage.get').length).toBeLessThanOrEqual(calls * 48);
     console.info(
-      `issue 13 storage.get flood: ${calls} calls x 500 gets in ${elapsed} ms; ${all.length} entries kept; audit files ${JSON.stringify(allowedFiles)} (total ${total(allowedFiles)} bytes), denied ${JSON.stringify(deniedFiles)}`,
+      `issue 13 storage.get flood: ${calls} calls x 500 gets in ${elapsed} ms; ${all.length} entries kept; audit files ` +
+        `${JSON.stringify(allowedFiles)} (total ${total(allowedFiles)} bytes), denied ${JSON.stringify(deniedFiles)}`,
     );
   });
 });

@@ -99,7 +99,9 @@ describe('the rollback decides plugin by plugin, from the current state', () => 
     const other = `
       const { StateStore, marathonHome } = require('@marathon/registry');
       const store = new StateStore(marathonHome(process.argv[1]), { lockTimeoutMs: 20000 });
-      setTimeout(() => store.transaction(async (state) => { state.plugins.beta.priorities = { post_task_execute: 5 }; }).then(() => process.stdout.write('committed')), 300);`;
+      setTimeout(() => store
+        .transaction(async (state) => { state.plugins.beta.priorities = { post_task_execute: 5 }; })
+        .then(() => process.stdout.write('committed')), 300);`;
     const install = PluginManager.prototype.install;
     let operator: Promise<string> | undefined;
     jest.spyOn(PluginManager.prototype, 'install').mockImplementation(async function (this: PluginManager, ...args) {

@@ -65,7 +65,8 @@ test('an intact plugin needs nothing; a source that is gone or changed is a clea
   const changed = await managerError(() => manager().repair('q'));
   expect(changed.code).toBe('SOURCE_CHANGED');
   expect(changed.message).toBe(
-    `plugin 'q' cannot be repaired from the folder ${dir}: it no longer holds the 1.0.0 that was installed (index.js was changed there since); to install what it holds now, run marathon plugin update q ${dir}`,
+    `plugin 'q' cannot be repaired from the folder ${dir}: it no longer holds the 1.0.0 that was installed ` +
+      `(index.js was changed there since); to install what it holds now, run marathon plugin update q ${dir}`,
   );
 
   rmSync(dir, { recursive: true });
