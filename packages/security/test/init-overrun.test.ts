@@ -21,7 +21,8 @@ test("an init stopped by the watchdog is said to have outrun the init's deadline
     // Heavy built-ins outrun the engine's interrupt: only the watchdog stops this (see hostile/loop-builtin).
     writeFileSync(
       join(dir, 'index.js'),
-      "import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ init: () => { for (;;) new Array(2e5).fill(0).join(); }, commands: { hello: () => 'hi' } });\n",
+      "import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ init: " +
+        "() => { for (;;) new Array(2e5).fill(0).join(); }, commands: { hello: () => 'hi' } });\n",
     );
     const plugin = await loadPlugin(host, dir, home.home);
     await expect(plugin.init({ deadlineMs: INIT_DEADLINE_MS })).rejects.toMatchObject({

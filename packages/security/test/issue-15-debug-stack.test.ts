@@ -27,7 +27,8 @@ const INDEX_JS = [
   /* 13 */ '    deep: (ctx, args) => explode(args[0]),',
   /* 14 */ "    plain: () => { throw 'a string has no stack'; },",
   /* 15 */ "    huge: () => { const e = new Error('huge'); e.stack = '    at evil (\\x1b[2J/index.js:1:1)\\n'.repeat(100000); throw e; },",
-  /* 16 */ "    forged: () => { const e = new Error('one\\n12\\nENO_SUCH_HANDLER\\nforged'); e.stack = 'EBAD_RESULT\\n    at fake (index.js:99:1)\\nnot a frame'; throw e; },",
+  /* 16 */ "    forged: () => { const e = new Error('one\\n12\\nENO_SUCH_HANDLER\\nforged'); " +
+    "e.stack = 'EBAD_RESULT\\n    at fake (index.js:99:1)\\nnot a frame'; throw e; },",
   /* 17 */ "    sliced: () => { String.prototype.slice = function () { return 'x'.repeat(100000); }; throw new Error('sliced'); },",
   /* 18 */ "    getter: () => { const e = new Error('guarded'); Object.defineProperty(e, 'stack', { get() { throw new Error('no'); } }); throw e; },",
   /* 19 */ "    denied: async (ctx) => { await ctx.fs.read('/etc/passwd'); },",

@@ -35,7 +35,10 @@ const URL_SETTERS = `() => {
     const p = new URLSearchParams({ b: '2', a: '1' });
     p.sort();
     const fromPairs = new URLSearchParams([['k', 'v'], ['k', 'w']]);
-    return JSON.stringify({ href: u.href, params: [...u.searchParams], sorted: p.toString(), all: fromPairs.getAll('k'), canParse: [URL.canParse('nope'), URL.canParse('/x', 'https://a.b')], json: JSON.stringify({ u }) });
+    return JSON.stringify({
+      href: u.href, params: [...u.searchParams], sorted: p.toString(), all: fromPairs.getAll('k'),
+      canParse: [URL.canParse('nope'), URL.canParse('/x', 'https://a.b')], json: JSON.stringify({ u }),
+    });
   }`;
 
 // Each command takes its input as JSON in args[0] and answers JSON.
@@ -54,7 +57,10 @@ const COMMANDS: Record<string, string> = {
     const streamed = decoder.decode(bytes.subarray(0, 3), { stream: true }) + decoder.decode(bytes.subarray(3));
     let fatal = 'no error';
     try { new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xff])); } catch (error) { fatal = error.constructor.name; }
-    return JSON.stringify({ bytes: Array.from(bytes), back: new TextDecoder().decode(bytes), streamed, lossy: new TextDecoder().decode(new Uint8Array([0x61, 0xf0, 0x9f, 0x62, 0xff])), fatal });
+    return JSON.stringify({
+      bytes: Array.from(bytes), back: new TextDecoder().decode(bytes), streamed,
+      lossy: new TextDecoder().decode(new Uint8Array([0x61, 0xf0, 0x9f, 0x62, 0xff])), fatal,
+    });
   }`,
   base64: `(ctx, args) => {
     const text = JSON.parse(args[0]);
@@ -64,7 +70,10 @@ const COMMANDS: Record<string, string> = {
   }`,
   clone: `() => {
     const shared = { n: 1 };
-    const source = { shared, again: shared, date: new Date(0), map: new Map([['k', new Set([1, 2])]]), bytes: new Uint8Array([1, 2, 3]), re: /a+/gi, error: new RangeError('bad') };
+    const source = {
+      shared, again: shared, date: new Date(0), map: new Map([['k', new Set([1, 2])]]),
+      bytes: new Uint8Array([1, 2, 3]), re: /a+/gi, error: new RangeError('bad'),
+    };
     source.self = source;
     const copy = structuredClone(source);
     let refused = 'none';
@@ -86,7 +95,10 @@ const COMMANDS: Record<string, string> = {
     try { crypto.getRandomValues(new Uint8Array(65537)); } catch (e) { quota = e.name; }
     let floats = 'none';
     try { crypto.getRandomValues(new Float64Array(2)); } catch (e) { floats = e.name; }
-    return JSON.stringify({ uuids, distinct: new Set(uuids).size, nonZero: bytes.filter((b) => b !== 0).length, words: Array.from(crypto.getRandomValues(new Uint32Array(4))), quota, floats });
+    return JSON.stringify({
+      uuids, distinct: new Set(uuids).size, nonZero: bytes.filter((b) => b !== 0).length,
+      words: Array.from(crypto.getRandomValues(new Uint32Array(4))), quota, floats,
+    });
   }`,
   digest: `(ctx) => JSON.stringify({
     hmac: ctx.crypto.hmac('sha256', 'key', 'The quick brown fox'),
@@ -115,8 +127,12 @@ const COMMANDS: Record<string, string> = {
     console.assert(false, 'shown');
     return 'ok';
   }`,
-  globals: `() => JSON.stringify(Object.fromEntries(['console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'structuredClone', 'crypto', 'DOMException',
-    'process', 'require', 'module', 'Buffer', 'fetch', 'XMLHttpRequest', 'WebSocket', 'setImmediate', 'WebAssembly', 'hostSync', 'hostAsync', 'hostLoad', 'hostSetTimer', 'hostClearTimer', 'load', 'guestHost', 'exports', 'SharedArrayBuffer'].map((name) => [name, typeof globalThis[name]])))`,
+  globals: `() => JSON.stringify(Object.fromEntries([
+    'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'URL', 'URLSearchParams',
+    'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'structuredClone', 'crypto', 'DOMException',
+    'process', 'require', 'module', 'Buffer', 'fetch', 'XMLHttpRequest', 'WebSocket', 'setImmediate', 'WebAssembly',
+    'hostSync', 'hostAsync', 'hostLoad', 'hostSetTimer', 'hostClearTimer', 'load', 'guestHost', 'exports', 'SharedArrayBuffer',
+  ].map((name) => [name, typeof globalThis[name]])))`,
   replaced: `() => { globalThis.URL = 'mine'; delete globalThis.console; return JSON.stringify([URL, typeof console]); }`,
 };
 

@@ -39,7 +39,9 @@ describe('ctx.net.fetch audits webhook URLs without their secrets', () => {
     home = tempHome();
     // The sink is what the manager appends to history/audit.jsonl.
     host = new SandboxHost({ policy: { allowPrivateNetwork: true }, onAudit: (entry) => void written.push(entry) });
-    const send = `async (ctx, args) => { try { const r = await ctx.net.fetch(args[0], { method: 'POST', body: '{}' }); return 'status ' + r.status; } catch (e) { return e.code + ': ' + e.message; } }`;
+    const send =
+      `async (ctx, args) => { try { const r = await ctx.net.fetch(args[0], { method: 'POST', body: ` +
+      `'{}' }); return 'status ' + r.status; } catch (e) { return e.code + ': ' + e.message; } }`;
     sender = await loadGuestPlugin(host, home.home, {
       name: 'webhook-sender',
       permissions: ['network'],

@@ -16,7 +16,8 @@ const path = require('path');
     );
     fs.writeFileSync(
       dir + '/index.js',
-      "import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { post_task_execute: (ctx, event) => success('seen ' + event.task.id) } });\n",
+      "import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ " +
+        "hooks: { post_task_execute: (ctx, event) => success('seen ' + event.task.id) } });\n",
     );
     plugins.push(
       await host.load({ dir, manifest: await readManifest(dir), dataDir: path.join(root, 'd' + i), storageFile: path.join(root, 's' + i) }),

@@ -216,7 +216,9 @@ export class PluginInstance implements EngineInstance, GuestSession {
         return this.runGuest(() => {
           const name = this.vm.getProp(error, 'name');
           const message = this.vm.getProp(error, 'message');
-          const text = `${this.vm.typeof(name) === 'string' ? this.vm.getString(name) : 'Error'}: ${this.vm.typeof(message) === 'string' ? this.vm.getString(message) : ''}`;
+          const text =
+            `${this.vm.typeof(name) === 'string' ? this.vm.getString(name) : 'Error'}: ` +
+            `${this.vm.typeof(message) === 'string' ? this.vm.getString(message) : ''}`;
           this.free(name);
           this.free(message);
           return cutMessage(text);

@@ -49,7 +49,9 @@ export interface Inspection {
 
 /** What the author of a plugin whose files changed after signing does about it. */
 export const RESIGN_HINT =
-  'if you built or changed it since signing, sign it again with marathon plugin sign <folder> --key <your key> (or pack it signed: marathon plugin pack <folder> --key <your key>); otherwise get a copy from its author that is signed as it is';
+  'if you built or changed it since signing, sign it again with marathon plugin ' +
+  'sign <folder> --key <your key> (or pack it signed: marathon plugin pack <folder> ' +
+  '--key <your key>); otherwise get a copy from its author that is signed as it is';
 
 /**
  * Why the policy refuses a plugin with this signature, or undefined when it does not. One rule for

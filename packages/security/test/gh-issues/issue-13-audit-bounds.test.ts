@@ -191,7 +191,8 @@ describe('through a real sandbox, with a canary beside the hostile plugins', () 
     // Was 8 MiB per entry (the name in the target and again in the reason): ~200 MiB for the call.
     expect(recorded).toBeLessThan(25 * 1024);
     console.info(
-      `issue 13 audit-amplify: ${entries.length} entries, ${recorded} bytes recorded; host RSS ${Math.round(rssBefore / MiB)} -> ${Math.round(process.memoryUsage().rss / MiB)} MiB`,
+      `issue 13 audit-amplify: ${entries.length} entries, ${recorded} bytes recorded; host ` +
+        `RSS ${Math.round(rssBefore / MiB)} -> ${Math.round(process.memoryUsage().rss / MiB)} MiB`,
     );
     expect(host.audit.query({ plugin: 'audit-amplify' })).toHaveLength(25);
   }, 120_000);

@@ -49,7 +49,8 @@ describe('the consent prompt says when an allowed command amounts to a shell', (
   it('for a pinned git when the plugin can also write the folder git reads its config and hooks from', () => {
     const summary = summaryOf([{ command: 'git', args: [['status']] }], ['filesystem']);
     expect(summary.lines).toContain(
-      '  ⚠️  exec: git (only: status) (pinned, but it obeys the .git config and hooks in its working folder, which this plugin can write — this amounts to a shell)',
+      '  ⚠️  exec: git (only: status) (pinned, but it obeys the .git config and hooks ' +
+        'in its working folder, which this plugin can write — this amounts to a shell)',
     );
   });
 

@@ -84,7 +84,8 @@ describe('a plugin allowed to run git', () => {
       expect.stringMatching(/^EPERM: exec: git option '--template=.*' is refused: it copies files such as hooks from another folder$/),
       expect.stringMatching(/^EPERM: exec: git option '--output=.*' is refused: it writes files where it says$/),
       "EPERM: exec: git option '--no-index' is refused: it makes git compare files outside the repository",
-      'EPERM: exec: git config is refused unless it only reads (--get, --get-all, --get-regexp, --list): a write can add an alias or hook that runs any program',
+      'EPERM: exec: git config is refused unless it only reads (--get, --get-all, ' +
+        '--get-regexp, --list): a write can add an alias or hook that runs any program',
       expect.stringMatching(/^EPERM: exec: git argument '.*' is refused: git may only work inside the plugin's data folder/),
     ]);
     expect(readdirSync(target)).toEqual([]);

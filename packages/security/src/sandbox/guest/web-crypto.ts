@@ -39,7 +39,8 @@ export function createCrypto(host: GuestHost): SandboxCrypto {
       }
       if (array.byteLength > MAX_RANDOM_BYTES) {
         throw new DOMException(
-          `getRandomValues: the ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (${MAX_RANDOM_BYTES})`,
+          `getRandomValues: the ArrayBufferView's byte length (${array.byteLength}) exceeds ` +
+            `the number of bytes of entropy available via this API (${MAX_RANDOM_BYTES})`,
           'QuotaExceededError',
         );
       }
