@@ -62,7 +62,8 @@ async function refuseStaleSignature(
   if (leftOut) return;
   throw new RegistryError(
     'PACK_REFUSED',
-    `${source}/${SIGNATURE_FILE} no longer matches the files (${check.message}): sign it again with marathon plugin sign ${source} --key <your key>, or pack it signed in one step: marathon plugin pack ${source} --key <your key>`,
+    `${source}/${SIGNATURE_FILE} no longer matches the files (${check.message}): sign it again with marathon plugin ` +
+      `sign ${source} --key <your key>, or pack it signed in one step: marathon plugin pack ${source} --key <your key>`,
   );
 }
 
@@ -80,7 +81,9 @@ async function dropSignatureBrokenByPack(
   if (check.status !== 'modified') return [];
   await rm(join(copy, SIGNATURE_FILE), { force: true });
   return [
-    `${SIGNATURE_FILE} was left out: it does not cover the files as packed (${check.message}; pack writes package.json from plugin.json and leaves out the default ignore list), and an install would refuse the package for it; to publish it signed, pack with --key <your key>`,
+    `${SIGNATURE_FILE} was left out: it does not cover the files as packed (${check.message}; ` +
+      `pack writes package.json from plugin.json and leaves out the default ignore list), and an ` +
+      `install would refuse the package for it; to publish it signed, pack with --key <your key>`,
   ];
 }
 
@@ -101,7 +104,9 @@ export async function packPlugin(folder: string, options: PackOptions): Promise<
     if (secrets.length > 0) {
       throw new RegistryError(
         'PACK_REFUSED',
-        `${source} holds ${secrets.length === 1 ? 'a file that looks' : 'files that look'} like a secret, and a published package is public: move ${secrets.length === 1 ? 'it' : 'them'} out of the folder, or pack ${secrets.length === 1 ? 'it' : 'one'} on purpose with --include <path>`,
+        `${source} holds ${secrets.length === 1 ? 'a file that looks' : 'files that look'} like a ` +
+          `secret, and a published package is public: move ${secrets.length === 1 ? 'it' : 'them'} out of ` +
+          `the folder, or pack ${secrets.length === 1 ? 'it' : 'one'} on purpose with --include <path>`,
         secrets.map((secret) => `${secret.path}:${secret.line}: looks like ${secret.kind}`),
       );
     }
