@@ -23,5 +23,8 @@ export function errorKind(error: unknown): ErrorKind {
 
 /** The line an unexpected error is shown as: says so, then Node's message (which names the path). */
 export function unexpectedErrorLine(error: Error & { code: string }): string {
-  return `unexpected error (${error.code}): ${error.message} — not a refusal Marathon wrote for you: run again with DEBUG=1 for the stack, and report it if it persists`;
+  return (
+    `unexpected error (${error.code}): ${error.message} — not a refusal Marathon ` +
+    `wrote for you: run again with DEBUG=1 for the stack, and report it if it persists`
+  );
 }

@@ -6,7 +6,8 @@ export default class KeysAdd extends MarathonCommand {
   static override id = 'keys:add';
   static override summary = "Trust an author's public signing key (an ed25519 PEM).";
   static override description =
-    'The file is parsed, not copied: only the ed25519 public key in it is stored, as <key id>.pem in MARATHON_HOME/keys. A private key is refused (add the public .pem beside it), and so is anything over 64 KiB.';
+    'The file is parsed, not copied: only the ed25519 public key in it is stored, as <key id>.pem in ' +
+    'MARATHON_HOME/keys. A private key is refused (add the public .pem beside it), and so is anything over 64 KiB.';
   static override enableJsonFlag = true;
   static override examples = ['<%= config.bin %> keys add ./acme.pem', '<%= config.bin %> keys add ./release.pem --name "ACME releases"'];
   static override args = { file: Args.file({ description: 'The public key (PEM).', required: true, exists: true }) };

@@ -6,7 +6,9 @@ export default class KeysList extends MarathonCommand {
   static override summary =
     'List the trusted signing keys: id, name, when added, fingerprint; and files in the keys folder that are not trusted.';
   static override description =
-    "Compare a key's fingerprint (SHA-256 of the public key) with the one its author publishes. Every key listed as trusted vouches for the plugins it signed; a file listed as not trusted (a private key, something that is not a key) vouches for nothing.";
+    "Compare a key's fingerprint (SHA-256 of the public key) with the one its author " +
+    'publishes. Every key listed as trusted vouches for the plugins it signed; a file listed ' +
+    'as not trusted (a private key, something that is not a key) vouches for nothing.';
   static override enableJsonFlag = true;
 
   async run() {

@@ -5,7 +5,8 @@ export default class KeysRemove extends MarathonCommand {
   static override id = 'keys:remove';
   static override summary = 'Stop trusting a signing key.';
   static override description =
-    'Every file in MARATHON_HOME/keys that holds the key is removed, whatever its name. When the policy requires signatures, plugins it signed stop loading (they go to the error state).';
+    'Every file in MARATHON_HOME/keys that holds the key is removed, whatever its name. When ' +
+    'the policy requires signatures, plugins it signed stop loading (they go to the error state).';
   static override enableJsonFlag = true;
   static override args = { id: Args.string({ description: 'The key id (from marathon keys list).', required: true }) };
 

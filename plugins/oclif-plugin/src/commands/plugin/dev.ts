@@ -6,7 +6,8 @@ export default class PluginDev extends MarathonCommand {
   static override id = 'plugin:dev';
   static override summary = 'Develop a plugin: install it from a folder, enable it, and reload it whenever a file changes.';
   static override description =
-    'Permissions need consent as for plugin install: on the first install, and again whenever a change to the folder asks for more than was granted (you are asked on a terminal; otherwise the change is refused unless --yes).';
+    'Permissions need consent as for plugin install: on the first install, and again whenever a change to the folder ' +
+    'asks for more than was granted (you are asked on a terminal; otherwise the change is refused unless --yes).';
   static override examples = ['<%= config.bin %> plugin dev ./my-plugin'];
   static override args = { folder: Args.directory({ description: 'The plugin folder.', required: true, exists: true }) };
   static override flags = {

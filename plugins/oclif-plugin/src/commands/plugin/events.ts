@@ -27,9 +27,11 @@ export default class PluginEvents extends MarathonCommand {
     if (records.length === 0) this.say('No events recorded yet.');
     for (const record of records) {
       const when = isoTime(record.timestamp);
-      this.say(
-        `${when}  ${record.success ? '✅' : '❌'} ${record.hook_type.padEnd(18)} ${terminalText(record.plugin_name).padEnd(20)} ${(record.duration_ns / 1e6).toFixed(2).padStart(8)} ms  ${terminalText(record.result_message ?? '')}`.trimEnd(),
-      );
+      const status = record.success ? '✅' : '❌';
+      const plugin = terminalText(record.plugin_name).padEnd(20);
+      const duration = (record.duration_ns / 1e6).toFixed(2).padStart(8);
+      const message = terminalText(record.result_message ?? '');
+      this.say(`${when}  ${status} ${record.hook_type.padEnd(18)} ${plugin} ${duration} ms  ${message}`.trimEnd());
     }
     return { events: records.map((record) => withIsoTime(record, 'timestamp')) };
   }

@@ -31,7 +31,10 @@ export default class PluginExport extends MarathonCommand {
       .filter(([, entry]) => entry.source.kind === 'folder' || entry.source.kind === 'tgz')
       .map(
         ([name, entry]) =>
-          `'${name}' is recorded from ${entry.source.kind === 'folder' ? 'a folder' : 'an archive'} on this host, ${entry.source.spec}: the lockfile records that absolute path, which other hosts won't have unless they hold the same ${entry.source.kind === 'folder' ? 'folder' : 'file'} there (publish the plugin to a registry and install it with marathon plugin install npm:${name} to make the lockfile portable)`,
+          `'${name}' is recorded from ${entry.source.kind === 'folder' ? 'a folder' : 'an archive'} on this host, ` +
+          `${entry.source.spec}: the lockfile records that absolute path, which other hosts won't have unless ` +
+          `they hold the same ${entry.source.kind === 'folder' ? 'folder' : 'file'} there (publish the plugin ` +
+          `to a registry and install it with marathon plugin install npm:${name} to make the lockfile portable)`,
       );
     if (!this.jsonEnabled()) for (const warning of warnings) this.sayError(`⚠️  ${terminalText(warning)}`);
     if (flags.output === '-') {

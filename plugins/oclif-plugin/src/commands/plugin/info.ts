@@ -65,7 +65,8 @@ export default class PluginInfo extends MarathonCommand {
       this.say('Hook metrics:');
       for (const row of info.metrics) {
         this.say(
-          `  ${terminalText(row.hook).padEnd(20)}${String(row.calls).padStart(6)} calls  ${(row.success_rate * 100).toFixed(1).padStart(5)}% ok  p50 ${ms(row.p50_ns)}  p95 ${ms(row.p95_ns)}`,
+          `  ${terminalText(row.hook).padEnd(20)}${String(row.calls).padStart(6)} calls  ` +
+            `${(row.success_rate * 100).toFixed(1).padStart(5)}% ok  p50 ${ms(row.p50_ns)}  p95 ${ms(row.p95_ns)}`,
         );
       }
     }

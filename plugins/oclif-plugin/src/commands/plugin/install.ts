@@ -6,7 +6,8 @@ export default class PluginInstall extends MarathonCommand {
   static override id = 'plugin:install';
   static override summary = 'Install a plugin: by name from the search paths, or from a folder, a .tgz, an https URL or an npm spec.';
   static override description =
-    'The plugin is checked first (manifest, policy, code scan, signature) and installed disabled. Permissions beyond reading tasks need your consent: you are asked on a terminal, or pass --yes.';
+    'The plugin is checked first (manifest, policy, code scan, signature) and installed disabled. ' +
+    'Permissions beyond reading tasks need your consent: you are asked on a terminal, or pass --yes.';
   static override enableJsonFlag = true;
   static override examples = [
     '<%= config.bin %> plugin install hello-world',
@@ -26,7 +27,8 @@ export default class PluginInstall extends MarathonCommand {
     integrity: Flags.string({ description: 'Expected sha512 digest (SRI form) of a downloaded or local archive.' }),
     'with-dependencies': Flags.boolean({
       description:
-        'Install missing dependencies from the same kind of source first; each is checked and needs consent like a direct install, and what it was granted is shown.',
+        'Install missing dependencies from the same kind of source first; each is checked ' +
+        'and needs consent like a direct install, and what it was granted is shown.',
     }),
     registry: registryFlag,
   };
@@ -50,7 +52,8 @@ export default class PluginInstall extends MarathonCommand {
     for (const dependency of result.dependency_details) {
       const permissions = dependency.permissions.length === 0 ? 'no permissions' : `permissions ${dependency.permissions.join(', ')}`;
       this.say(
-        `✅ Plugin '${dependency.name}' ${dependency.version} installed successfully (needed by '${dependency.needed_by}'): signature ${dependency.signature}, ${permissions}`,
+        `✅ Plugin '${dependency.name}' ${dependency.version} installed successfully (needed ` +
+          `by '${dependency.needed_by}'): signature ${dependency.signature}, ${permissions}`,
       );
     }
     this.say(`✅ Plugin '${result.name}' installed successfully`);

@@ -9,8 +9,12 @@ export default class PluginPack extends MarathonCommand {
     'Pack a plugin folder into a .tgz ready for npm publish: checked as an install would check it, signed when given a key.';
   static override description = [
     'package.json is written from plugin.json (name, version, the marathon-plugin keyword, the plugin API and permissions); the folder itself is not changed.',
-    'Left out by default, at any depth, and listed: .git/ .hg/ .svn/ node_modules/ .marathon/ .idea/ .vscode/ .nyc_output/, .DS_Store Thumbs.db *.log *.tgz *.swp, .gitignore .gitattributes .gitmodules .npmignore .editorconfig, and secrets by name: .npmrc .yarnrc .yarnrc.yml .netrc .git-credentials .env .env.* *.pem *.key *.p12 *.pfx *.jks id_rsa id_dsa id_ecdsa id_ed25519.',
-    'A file whose content looks like a secret (a private key, npm credentials, an npm, GitHub, AWS or Slack token) stops the pack. --include packs a file or folder anyway.',
+    'Left out by default, at any depth, and listed: .git/ .hg/ .svn/ node_modules/ .marathon/ ' +
+      '.idea/ .vscode/ .nyc_output/, .DS_Store Thumbs.db *.log *.tgz *.swp, .gitignore .gitattributes ' +
+      '.gitmodules .npmignore .editorconfig, and secrets by name: .npmrc .yarnrc .yarnrc.yml .netrc ' +
+      '.git-credentials .env .env.* *.pem *.key *.p12 *.pfx *.jks id_rsa id_dsa id_ecdsa id_ed25519.',
+    'A file whose content looks like a secret (a private key, npm credentials, an npm, ' +
+      'GitHub, AWS or Slack token) stops the pack. --include packs a file or folder anyway.',
   ].join(' ');
   static override enableJsonFlag = true;
   static override examples = [

@@ -13,7 +13,8 @@ export default class PluginPriority extends MarathonCommand {
   static override summary = "Show or override the priority a plugin's hooks run at.";
   static override description = [
     'Handlers run in priority order, higher first. A plugin.json may declare priorities from -1000 to 1000;',
-    `the operator may set any whole number from ${OPERATOR_PRIORITY_RANGE.min} to ${OPERATOR_PRIORITY_RANGE.max}, so a plugin they trust can run before or after anything an author can declare.`,
+    `the operator may set any whole number from ${OPERATOR_PRIORITY_RANGE.min} to ${OPERATOR_PRIORITY_RANGE.max}, ` +
+      `so a plugin they trust can run before or after anything an author can declare.`,
     "The override is kept in the installed state (the plugin's files and signature are untouched) and an enabled plugin's handlers move at once.",
     'On veto-capable hooks order never decides whether a veto is heard: every handler runs until one refuses.',
   ].join(' ');

@@ -7,7 +7,9 @@ export default class PluginRepair extends MarathonCommand {
   static override summary = "Put back a plugin's files as they were installed, from where it was installed from.";
   static override description = [
     'For a plugin whose installed files were changed (a load or `plugin verify` says "was modified after install").',
-    'Its recorded source is fetched again — the same npm version, archive or URL (checked against the digest recorded at install), the folder, or the search-path folder it came from — checked like an install, and taken only when every file matches what was installed; then it replaces the changed copy.',
+    'Its recorded source is fetched again — the same npm version, archive or URL (checked against the ' +
+      'digest recorded at install), the folder, or the search-path folder it came from — checked like an ' +
+      'install, and taken only when every file matches what was installed; then it replaces the changed copy.',
     'Its enabled state, permissions, priorities and data are kept; a plugin in error is enabled again. A plugin whose files are as installed is left alone.',
   ].join(' ');
   static override enableJsonFlag = true;

@@ -17,8 +17,11 @@ export default class PluginUpdate extends MarathonCommand {
   static override summary = 'Update plugins: to the newest version that runs on this host and keeps their dependents working.';
   static override description = [
     "From npm: the newest published version compatible with this Marathon's plugin API and with the ranges of installed plugins that depend on it.",
-    'From a folder, or the search-path folder it was installed from: the version found there, when newer. A new version that asks for more permissions needs your consent again (on a terminal, or --yes).',
-    'An update never changes where a plugin comes from, nor lowers its signature status (valid → untrusted → unsigned), without its own consent: you are asked on a terminal; otherwise it is refused unless --allow-source-change or --allow-signature-downgrade is given (--yes does not cover it).',
+    'From a folder, or the search-path folder it was installed from: the version found there, when newer. ' +
+      'A new version that asks for more permissions needs your consent again (on a terminal, or --yes).',
+    'An update never changes where a plugin comes from, nor lowers its signature status (valid → ' +
+      'untrusted → unsigned), without its own consent: you are asked on a terminal; otherwise it is refused ' +
+      'unless --allow-source-change or --allow-signature-downgrade is given (--yes does not cover it).',
   ].join(' ');
   static override enableJsonFlag = true;
   static override examples = [
@@ -69,9 +72,9 @@ export default class PluginUpdate extends MarathonCommand {
         if (request === undefined) {
           outcomes.push({ name, from: current, to: null, updated: false, reason: available?.reason ?? 'up to date' });
           // The reason may quote the registry (a deprecation message its publisher wrote).
-          this.say(
-            `✅ Plugin '${name}' is ${available?.reason === 'up to date' ? `up to date (${current})` : `at ${current}: ${terminalText(available?.reason ?? '')}`}`,
-          );
+          const state =
+            available?.reason === 'up to date' ? `up to date (${current})` : `at ${current}: ${terminalText(available?.reason ?? '')}`;
+          this.say(`✅ Plugin '${name}' is ${state}`);
           // Up to date is not the same as working: a plugin in error says why, and that says what to run.
           const { record } = await manager.info(name);
           if (record.status === 'error') this.sayError(`⚠️  ${name} is in error: ${terminalText(record.error ?? 'unknown')}`);
