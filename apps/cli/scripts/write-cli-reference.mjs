@@ -37,7 +37,9 @@ export async function cliReference() {
       const usage = command.usage
         ? [command.usage].flat().map((text) => `marathon ${text}`)
         : [
-            `marathon ${name}${args.map((arg) => (arg.required ? ` <${arg.name}>` : ` [${arg.name}]`)).join('')}${Object.keys(command.flags ?? {}).length > 0 ? ' [flags]' : ''}`,
+            `marathon ${name}` +
+              args.map((arg) => (arg.required ? ` <${arg.name}>` : ` [${arg.name}]`)).join('') +
+              (Object.keys(command.flags ?? {}).length > 0 ? ' [flags]' : ''),
           ];
       lines.push('```text', ...usage, '```', '');
       if (args.length > 0) {
@@ -51,7 +53,8 @@ export async function cliReference() {
       if (flags.length > 0) {
         lines.push('| flag | |', '|---|---|');
         for (const flag of flags) {
-          const shown = `${flag.char ? `-${flag.char}, ` : ''}--${flag.name}${flag.type === 'option' ? ` <${flag.options ? flag.options.join('\\|') : 'value'}>` : ''}`;
+          const value = flag.type === 'option' ? ` <${flag.options ? flag.options.join('\\|') : 'value'}>` : '';
+          const shown = `${flag.char ? `-${flag.char}, ` : ''}--${flag.name}${value}`;
           const extra = flag.default !== undefined && flag.type === 'option' ? ` Default: \`${flag.default}\`.` : '';
           lines.push(`| \`${shown}\` | ${bin(flag.summary ?? flag.description ?? '').replace(/\n/g, ' ')}${extra} |`);
         }

@@ -15,6 +15,7 @@ export function timeoutRefusal(timeoutMs: number | undefined, setBy: string | un
   const who = setBy === undefined ? 'a pre_task_submit plugin' : `plugin '${terminalText(setBy)}'`;
   return new RefusalError(
     'TASK_TIMEOUT_INVALID',
-    `task refused: ${who} set timeout_ms to ${timeoutMs}, above the longest a task can be given (${MAX_TASK_TIMEOUT_MS} ms, about 24.8 days). Nothing was run; lower the plugin's timeout.`,
+    `task refused: ${who} set timeout_ms to ${timeoutMs}, above the longest a task can be given ` +
+      `(${MAX_TASK_TIMEOUT_MS} ms, about 24.8 days). Nothing was run; lower the plugin's timeout.`,
   );
 }

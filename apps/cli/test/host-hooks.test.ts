@@ -151,7 +151,9 @@ test('config validate checks JSON, the security policy and config_validate plugi
   await installPluginFolder(ws, {
     name: 'strict-config',
     hooks: ['config_validate'],
-    body: `{ hooks: { config_validate: (ctx, event) => event.config.plugins?.['strict-config']?.owner === undefined ? failure('every config needs an owner') : success() } }`,
+    body:
+      `{ hooks: { config_validate: (ctx, event) => event.config.plugins?.['strict-config']?.owner ` +
+      `=== undefined ? failure('every config needs an owner') : success() } }`,
   });
   write('{}');
   const vetoed = await ws.run(['config', 'validate', file]);
@@ -165,7 +167,9 @@ test('a cli_command plugin can veto any command, including plugin commands', asy
   await installPluginFolder(ws, {
     name: 'gatekeeper',
     hooks: ['cli_command'],
-    body: `{ hooks: { cli_command: (ctx, event) => ['plugin:refresh', 'hello-world:hello'].includes(event.command) ? failure(event.command + ' is disabled here') : success() } }`,
+    body:
+      `{ hooks: { cli_command: (ctx, event) => ['plugin:refresh', 'hello-world:hello'].includes(event.command) ` +
+      `? failure(event.command + ' is disabled here') : success() } }`,
   });
   const refused = await ws.run(['plugin', 'refresh']);
   expect(refused.code).toBe(1);

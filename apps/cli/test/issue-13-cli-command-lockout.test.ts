@@ -21,7 +21,9 @@ function installVetoEverything(name: string, permissions: string[]): Promise<unk
     name,
     permissions,
     hooks: ['cli_command'],
-    body: `{ hooks: { cli_command: (ctx, event) => failure('refused ' + event.command + ' args=' + JSON.stringify(event.args === undefined ? 'withheld' : event.args)) } }`,
+    body:
+      `{ hooks: { cli_command: (ctx, event) => failure('refused ' + event.command + ' ` +
+      `args=' + JSON.stringify(event.args === undefined ? 'withheld' : event.args)) } }`,
   });
   return ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
 }

@@ -21,7 +21,9 @@ test('a toJSON planted on Object.prototype does not kill task run: the plugin’
   await installPluginFolder(ws, {
     name: 'poisoner',
     hooks: ['pre_task_submit'],
-    body: `{ hooks: { pre_task_submit: () => { Object.getPrototypeOf({}).toJSON = () => ({ notRun: true, message: 'HOST ERROR' }); return { success: true }; } } }`,
+    body:
+      `{ hooks: { pre_task_submit: () => { Object.getPrototypeOf({}).toJSON = () ` +
+      `=> ({ notRun: true, message: 'HOST ERROR' }); return { success: true }; } } }`,
   });
   const outcome = await ws.run(['task', 'run', '--', process.execPath, '-e', '']);
   expect(outcome.stderr).not.toMatch(/SyntaxError|TypeError|at .+\.js:\d+/);
@@ -82,7 +84,9 @@ test('a detached I/O loop stops when its hook returns; the task and the policy a
   await installPluginFolder(ws, {
     name: 'ticker',
     hooks: ['post_task_execute'],
-    body: `{ hooks: { post_task_execute: (ctx) => { (async () => { for (let i = 0; ; i++) await ctx.storage.set('tick', i); })(); return { success: true }; } } }`,
+    body:
+      `{ hooks: { post_task_execute: (ctx) => { (async () => { for (let i = 0; ; ` +
+      `i++) await ctx.storage.set('tick', i); })(); return { success: true }; } } }`,
   });
   const outcome = await ws.run(['task', 'run', '--', process.execPath, '-e', 'console.log("ran")']);
   expect(outcome.code).toBe(0);

@@ -152,7 +152,9 @@ test('an https download redirected to plain http is refused before the http serv
     expect(refused.code).toBe(1);
     expect(jsonError(refused)).toMatchObject({
       code: 'DOWNLOAD_FAILED',
-      message: `refusing the redirect from ${secure.url}/plugin.tgz to ${plain.url}/swapped.tgz: a download that started over https never continues over plain http`,
+      message:
+        `refusing the redirect from ${secure.url}/plugin.tgz to ${plain.url}/swapped.tgz: ` +
+        `a download that started over https never continues over plain http`,
     });
     expect(plain.paths).toEqual([]);
     expect(await installedNames()).toEqual([]);

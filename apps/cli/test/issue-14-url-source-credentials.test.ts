@@ -112,7 +112,8 @@ test('a sync that fetches the recorded URL, which has no credentials, says to gi
     const sync = await ws.run(['plugin', 'sync', lock]);
     expect(sync.code).toBe(1);
     expect(sync.stderr).toContain(
-      `${origin}/private-tool.tgz answered 401: if it needs credentials or a token, give the full URL to plugin install or plugin update (Marathon does not record them)`,
+      `${origin}/private-tool.tgz answered 401: if it needs credentials or a token, give ` +
+        `the full URL to plugin install or plugin update (Marathon does not record them)`,
     );
     expect(seen.at(-1)).toEqual({ path: '/private-tool.tgz', authorization: undefined });
   } finally {

@@ -98,7 +98,9 @@ test('export warns that a folder or archive source is an absolute path other hos
   await ws.ok(['plugin', 'install', dir]);
   const exported = await ws.ok(['plugin', 'export', '--output', join(ws.root, 'lock.json')]);
   expect(exported.stderr).toBe(
-    `⚠️  'local-one' is recorded from a folder on this host, ${dir}: the lockfile records that absolute path, which other hosts won't have unless they hold the same folder there (publish the plugin to a registry and install it with marathon plugin install npm:local-one to make the lockfile portable)\n`,
+    `⚠️  'local-one' is recorded from a folder on this host, ${dir}: the lockfile records that absolute ` +
+      `path, which other hosts won't have unless they hold the same folder there (publish the plugin to a ` +
+      `registry and install it with marathon plugin install npm:local-one to make the lockfile portable)\n`,
   );
   const json = JSON.parse((await ws.ok(['plugin', 'export', '--output', join(ws.root, 'lock2.json'), '--json'])).stdout) as {
     warnings: string[];
@@ -123,6 +125,7 @@ test('plugin install . in a plugin project root says to install its build', asyn
   rmSync(join(project, 'dist'), { recursive: true });
   const unbuilt = await runIn(project, ['plugin', 'install', '.']);
   expect(unbuilt.stderr).toContain(
-    `${project} is a plugin project (it holds node_modules/, which is no part of a plugin): build it (npm run build), then install its build: marathon plugin install ./dist`,
+    `${project} is a plugin project (it holds node_modules/, which is no part of a plugin): ` +
+      `build it (npm run build), then install its build: marathon plugin install ./dist`,
   );
 });

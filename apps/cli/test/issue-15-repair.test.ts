@@ -63,7 +63,9 @@ test('repair when the recorded source is gone says so and what to do; the plugin
   const { error } = JSON.parse(outcome.stdout) as { error: { code: string; message: string } };
   expect(error.code).toBe('SOURCE_GONE');
   expect(error.message).toBe(
-    `plugin 'orphan' cannot be repaired: it was installed from the folder ${dir}, which is gone (no such file or folder: ${dir}); install it from where it is now with marathon plugin update orphan <source> --allow-source-change (its settings and data are kept)`,
+    `plugin 'orphan' cannot be repaired: it was installed from the folder ${dir}, which is ` +
+      `gone (no such file or folder: ${dir}); install it from where it is now with marathon ` +
+      `plugin update orphan <source> --allow-source-change (its settings and data are kept)`,
   );
   const missing = await ws.run(['plugin', 'repair', 'orphn']);
   expect(missing.stderr).toContain("plugin 'orphn' is not installed (did you mean 'orphan'?)");

@@ -28,7 +28,9 @@ test('a build after signing: install says the signature no longer matches and ho
   const { error } = JSON.parse(refused.stdout) as { error: { code: string; details: string[] } };
   expect(error.code).toBe('TRUST_REFUSED');
   expect(error.details[0]).toBe(
-    'the signature no longer matches these files (index.js was changed after signing): if you built or changed it since signing, sign it again with marathon plugin sign <folder> --key <your key> (or pack it signed: marathon plugin pack <folder> --key <your key>); otherwise get a copy from its author that is signed as it is',
+    'the signature no longer matches these files (index.js was changed after signing): if you built or changed ' +
+      'it since signing, sign it again with marathon plugin sign <folder> --key <your key> (or pack it signed: ' +
+      'marathon plugin pack <folder> --key <your key>); otherwise get a copy from its author that is signed as it is',
   );
   // Doing what it says works.
   await ws.ok(['plugin', 'sign', dist, '--key', key.private_key]);
@@ -42,7 +44,9 @@ test('pack without --key on a stale signature refuses with how to sign again', a
   const refused = await ws.run(['plugin', 'pack', dist, '--output', join(ws.root, 'out')]);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain(
-    `${dist}/SIGNATURE.json no longer matches the files (index.js was changed after signing): sign it again with marathon plugin sign ${dist} --key <your key>, or pack it signed in one step: marathon plugin pack ${dist} --key <your key>`,
+    `${dist}/SIGNATURE.json no longer matches the files (index.js was changed after ` +
+      `signing): sign it again with marathon plugin sign ${dist} --key <your key>, ` +
+      `or pack it signed in one step: marathon plugin pack ${dist} --key <your key>`,
   );
   expect(existsSync(join(ws.root, 'out'))).toBe(false);
 });
@@ -53,7 +57,9 @@ test('pack without --key on a freshly signed folder packs, leaving out the signa
   expect(result.signed).toBe(false);
   expect(result.files).toEqual(['index.js', 'package.json', 'plugin.json']);
   expect(result.warnings[0]).toBe(
-    'SIGNATURE.json was left out: it does not cover the files as packed (package.json was added after signing; pack writes package.json from plugin.json and leaves out the default ignore list), and an install would refuse the package for it; to publish it signed, pack with --key <your key>',
+    'SIGNATURE.json was left out: it does not cover the files as packed (package.json was added after ' +
+      'signing; pack writes package.json from plugin.json and leaves out the default ignore list), ' +
+      'and an install would refuse the package for it; to publish it signed, pack with --key <your key>',
   );
   const text = await ws.ok(['plugin', 'pack', dist, '--output', join(ws.root, 'out2')]);
   expect(text.stderr).toContain('⚠️  SIGNATURE.json was left out');

@@ -35,7 +35,9 @@ test('a secret in a webhook URL reaches the server but never audit.jsonl or plug
     permissions: ['network'],
     manifest: { network: { allowed_hosts: ['127.0.0.1'] } },
     commands: [{ name: 'post', usage: '<url>' }],
-    body: `{ commands: { post: async (ctx, args) => { const r = await ctx.net.fetch(args[0], { method: 'POST', body: '{}' }); return 'status ' + r.status; } } }`,
+    body:
+      `{ commands: { post: async (ctx, args) => { const r = await ctx.net.fetch(args[0], ` +
+      `{ method: 'POST', body: '{}' }); return 'status ' + r.status; } } }`,
   });
   await ws.ok(['plugin', 'install', folder, '--yes', '--enable']);
   const { port } = server.address() as AddressInfo;

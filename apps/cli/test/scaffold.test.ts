@@ -157,7 +157,8 @@ test('a Node built-in in the plugin fails the build, not the load', async () => 
   const folder = join(ws.root, 'reads-files');
   writeFileSync(
     join(folder, 'src', 'index.ts'),
-    `import { readFileSync } from 'node:fs';\nimport { definePlugin } from '@marathon/plugin-api';\n\nexport default definePlugin({ commands: { hello: () => String(readFileSync) } });\n`,
+    `import { readFileSync } from 'node:fs';\nimport { definePlugin } from '@marathon/plugin-api';\n\nexport ` +
+      `default definePlugin({ commands: { hello: () => String(readFileSync) } });\n`,
   );
   symlinkSync(repoModules, join(folder, 'node_modules'));
   const build = spawnSync('node', ['scripts/build.mjs'], { cwd: folder, encoding: 'utf8' });

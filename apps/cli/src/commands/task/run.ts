@@ -24,8 +24,10 @@ export default class TaskRun extends MarathonCommand {
   static override id = 'task:run';
   static override summary = 'Run a command as a Marathon task, with the task hooks of enabled plugins firing around it.';
   static override description = [
-    'Fires user_authz (action task.submit), pre_task_submit (plugins may refuse the task, or rewrite it with task_write), post_task_submit and pre_task_execute (may refuse),',
-    "then runs the command without a shell, streaming its output, fires post_task_execute with the exit code and duration, and exits with the command's exit code.",
+    'Fires user_authz (action task.submit), pre_task_submit (plugins may refuse the task, ' +
+      'or rewrite it with task_write), post_task_submit and pre_task_execute (may refuse),',
+    'then runs the command without a shell, streaming its output, fires post_task_execute ' +
+      "with the exit code and duration, and exits with the command's exit code.",
     'A task given a timeout_ms (by a plugin with task_write) is stopped when it runs past it (exit code 124).',
   ].join(' ');
   static override strict = false;
