@@ -43,7 +43,8 @@ async function homeWith(root, count) {
     const handlers = commands.map((c) => `${c.name}: (ctx, args) => '${c.name} ' + args.join(' ')`).join(', ');
     writeFileSync(
       join(dir, 'index.js'),
-      `import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { post_task_execute: () => success() }, commands: { ${handlers} } });\n`,
+      `import { definePlugin, success } from '@marathon/plugin-api';\nexport default ` +
+        `definePlugin({ hooks: { post_task_execute: () => success() }, commands: { ${handlers} } });\n`,
     );
   }
   const home = join(root, `home-${count}`);
@@ -111,9 +112,12 @@ export async function run({ quick = false } = {}) {
       title: 'cli: cold start of the marathon binary',
       table: table(rows),
       notes: [
-        `Each figure is the median of ${rounds} fresh processes (spawn to exit, wall clock), rounds alternating; plugins have 10 commands and a hook each and are all enabled.`,
-        'The bare CLI is tools/bench/fixtures/bare-oclif-cli: @oclif/core 4 with one command, set up like marathon (explicit command strategy, auto-transpile off).',
-        'A plugin command starts a sandbox worker thread and a QuickJS engine and loads the plugin, checking its files first; plugin list reads the installed state.',
+        `Each figure is the median of ${rounds} fresh processes (spawn to exit, wall clock), ` +
+          `rounds alternating; plugins have 10 commands and a hook each and are all enabled.`,
+        'The bare CLI is tools/bench/fixtures/bare-oclif-cli: @oclif/core 4 with one ' +
+          'command, set up like marathon (explicit command strategy, auto-transpile off).',
+        'A plugin command starts a sandbox worker thread and a QuickJS engine and loads ' +
+          'the plugin, checking its files first; plugin list reads the installed state.',
       ],
       results: [
         result('P3', `ratio_list_${many}_plugins`, ratio(cases[3].name), '<=', 1.3),

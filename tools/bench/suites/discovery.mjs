@@ -63,7 +63,9 @@ async function loadMany(root, count) {
   for (let i = 0; i < count; i++) {
     writeFileSync(
       join(plugins, `plugin-${String(i).padStart(5, '0')}`, 'index.js'),
-      "import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ init() {}, hooks: { post_task_execute: () => success(), pre_task_submit: () => success() }, commands: { hello: () => 'hi', greet: (ctx, args) => 'hi ' + args[0] } });\n",
+      "import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ " +
+        'init() {}, hooks: { post_task_execute: () => success(), pre_task_submit: () => ' +
+        "success() }, commands: { hello: () => 'hi', greet: (ctx, args) => 'hi ' + args[0] } });\n",
     );
   }
   const home = join(root, 'home');
@@ -120,9 +122,13 @@ export async function run({ quick = false } = {}) {
       title: 'discovery: plugin folders, and loading 100 enabled plugins',
       table: table(rows),
       notes: [
-        `Discovery reads and fully validates each plugin.json (zod schema, cross-field rules, strict JSON); raw only reads the files. Both read 64 folders at a time; medians of ${rounds} runs after a warm-up.`,
-        `Scaling from ${small.toLocaleString('en-US')} to ${large.toLocaleString('en-US')} folders: marathon ${scaling.toFixed(1)}×, raw reads of the same files ${rawScaling.toFixed(1)}× (the file system's own cost grows faster than linearly here).`,
-        `Loading: a fresh manager on a home with ${loaded} enabled plugins fires one hook they all declare; each loads lazily (integrity check, engine instance, module, init) in 2 worker threads.`,
+        `Discovery reads and fully validates each plugin.json (zod schema, cross-field rules, strict JSON); ` +
+          `raw only reads the files. Both read 64 folders at a time; medians of ${rounds} runs after a warm-up.`,
+        `Scaling from ${small.toLocaleString('en-US')} to ${large.toLocaleString('en-US')} ` +
+          `folders: marathon ${scaling.toFixed(1)}×, raw reads of the same files ` +
+          `${rawScaling.toFixed(1)}× (the file system's own cost grows faster than linearly here).`,
+        `Loading: a fresh manager on a home with ${loaded} enabled plugins fires one hook they all ` +
+          `declare; each loads lazily (integrity check, engine instance, module, init) in 2 worker threads.`,
       ],
       results: [
         result('P4', `ratio_vs_raw_${label(large)}`, ratioLarge, '<=', 3),

@@ -306,7 +306,9 @@ export async function run({ quick = false } = {}) {
     ...p1Timed.map((p) => `P1 ${p.scenario}: marathon default ÷ tapable + timing interceptor = ${p.ratio.toFixed(2)}`),
     ...p1m.map((p) => `P1m ${p.scenario}: on adds ${p.addedNs.toFixed(0)} ns per dispatch = ${p.reads.toFixed(2)} clock reads per handler`),
     `Context, not a goal: with handlers doing ~1 µs of work, on ÷ off = ${(work.get(ON) / workOff).toFixed(2)}.`,
-    `P1m's unit: a performance.now() read took ${clockNs.toFixed(1)} ns in this run (measured alongside the sync contenders). The bus times handlers with one read between consecutive handlers (n + 1 per dispatch), so 1.1 reads per handler is the floor for ${HANDLERS} handlers.`,
+    `P1m's unit: a performance.now() read took ${clockNs.toFixed(1)} ns in this run (measured ` +
+      `alongside the sync contenders). The bus times handlers with one read between consecutive ` +
+      `handlers (n + 1 per dispatch), so 1.1 reads per handler is the floor for ${HANDLERS} handlers.`,
   ];
   return {
     title: 'events: hook bus vs tapable, hookable, eventemitter3',

@@ -63,7 +63,8 @@ function generatePlugin(root, index) {
   );
   writeFileSync(
     join(dir, 'index.js'),
-    `import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ hooks: { post_task_execute: () => success() }, commands: { hello: () => 'hi from ${index}' } });\n`,
+    `import { definePlugin, success } from '@marathon/plugin-api';\nexport default definePlugin({ ` +
+      `hooks: { post_task_execute: () => success() }, commands: { hello: () => 'hi from ${index}' } });\n`,
   );
   return dir;
 }
@@ -150,7 +151,9 @@ export async function run({ quick = false } = {}) {
       ]),
       notes: [
         `Verdaccio 6.5 on 127.0.0.1, no uplinks; medians of ${rounds} alternating rounds for the single install, ${syncRounds} for the sync.`,
-        'marathon install = resolve and fetch with pacote (integrity checked), unpack with the archive guards, manifest, policy, code scan, signature, atomic locked state write. npm install = resolve, fetch, unpack, write package-lock and node_modules.',
+        'marathon install = resolve and fetch with pacote (integrity checked), unpack with ' +
+          'the archive guards, manifest, policy, code scan, signature, atomic locked state ' +
+          'write. npm install = resolve, fetch, unpack, write package-lock and node_modules.',
         'marathon sync also enables every plugin, which loads each once in the sandbox (integrity check, engine, init) — npm has no equivalent step.',
       ],
       results: [result('P6', 'ratio_install_vs_npm', m / n, '<=', 1.0)],

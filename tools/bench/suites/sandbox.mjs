@@ -46,7 +46,8 @@ function writePlugins(root, count) {
     );
     writeFileSync(
       join(dir, 'index.js'),
-      `import { definePlugin, success } from '@marathon/plugin-api';\nlet ready = false;\nexport default definePlugin({ init() { ready = true; }, hooks: { post_task_execute: (ctx, ${HANDLER.slice(1)} } });\n`,
+      `import { definePlugin, success } from '@marathon/plugin-api';\nlet ready = false;\nexport default ` +
+        `definePlugin({ init() { ready = true; }, hooks: { post_task_execute: (ctx, ${HANDLER.slice(1)} } });\n`,
     );
     dirs.push(dir);
   }
@@ -156,8 +157,10 @@ export async function run({ quick = false } = {}) {
       title: 'sandbox: dispatch through the worker, and loading plugins',
       table: table(rows),
       notes: [
-        'P2: each plugin in its own QuickJS engine in one worker thread; one message per dispatch, chain rules applied in the worker. Bare: 10 contexts of one engine in the benchmark thread, JSON strings in and out.',
-        'P5: SandboxHost with 2 worker threads, plugins loaded concurrently; time includes starting the workers. RSS is the whole process (main thread, both workers, every engine).',
+        'P2: each plugin in its own QuickJS engine in one worker thread; one message per dispatch, chain rules ' +
+          'applied in the worker. Bare: 10 contexts of one engine in the benchmark thread, JSON strings in and out.',
+        'P5: SandboxHost with 2 worker threads, plugins loaded concurrently; time includes ' +
+          'starting the workers. RSS is the whole process (main thread, both workers, every engine).',
       ],
       results: [
         result('P2', 'ratio_vs_bare', bare / marathon, '<=', 2.0),

@@ -140,7 +140,8 @@ test(`${PROCESSES} processes at once with a short lock timeout: each succeeds or
   expect(statuses(loadState(home))).toEqual(sortedKeys(expected));
   expect(homeProblems(home, false)).toEqual([]);
   console.log(
-    `concurrency: ${PROCESSES} processes with a ${SHORT_TIMEOUT_MS} ms lock timeout: ${PROCESSES - busy.length} succeeded, ${busy.length} said the home was busy`,
+    `concurrency: ${PROCESSES} processes with a ${SHORT_TIMEOUT_MS} ms lock timeout: ` +
+      `${PROCESSES - busy.length} succeeded, ${busy.length} said the home was busy`,
   );
   // Tried again, the refused ones complete, and the home ends as if all had run.
   for (const job of busy) expectOk(job.args, await runMarathon(home, job.args));

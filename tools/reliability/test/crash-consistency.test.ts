@@ -43,7 +43,8 @@ function writeWidePlugin(parent: string, name: string, files: number): string {
   const imports = Array.from({ length: files }, (_, i) => `import { part${i} } from './lib/part-${i}.js';`).join('\n');
   writeFileSync(
     join(dir, 'index.js'),
-    `import { definePlugin } from '@marathon/plugin-api';\n${imports}\nexport default definePlugin({ init() { return [${Array.from({ length: files }, (_, i) => `part${i}`).join(', ')}].length; } });\n`,
+    `import { definePlugin } from '@marathon/plugin-api';\n${imports}\nexport default definePlugin({ ` +
+      `init() { return [${Array.from({ length: files }, (_, i) => `part${i}`).join(', ')}].length; } });\n`,
   );
   for (let i = 0; i < files; i++)
     writeFileSync(join(dir, 'lib', `part-${i}.js`), `export const part${i} = ${JSON.stringify('x'.repeat(2000 + i))};\n`);
@@ -224,7 +225,9 @@ test('a SIGKILL at any point of install, enable, disable, uninstall or sync leav
     );
   } finally {
     console.log(
-      `crash-consistency: ${totals.landed} kills landed mid-operation, ${totals.finished} runs had already exited, ${totals.committedBeforeKill} killed after their commit, ${totals.operations} operations (${totals.refusedAsDone} re-runs refused as already done), ${HOMES} homes, seed ${SEED}`,
+      `crash-consistency: ${totals.landed} kills landed mid-operation, ${totals.finished} runs had ` +
+        `already exited, ${totals.committedBeforeKill} killed after their commit, ${totals.operations} ` +
+        `operations (${totals.refusedAsDone} re-runs refused as already done), ${HOMES} homes, seed ${SEED}`,
     );
   }
   expect(totals.landed).toBeGreaterThanOrEqual(HOMES * LANDED_PER_HOME);

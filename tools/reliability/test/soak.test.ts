@@ -121,7 +121,8 @@ function hostileCheck(plugin: string, n: number, success: boolean, message: stri
 }
 
 it(
-  `soak: ${DISPATCHES} post_task_execute dispatches × ${PLUGINS} sandboxed plugins (${WELL_BEHAVED} well-behaved, ${HOSTILE.length} hostile) = ${DISPATCHES * PLUGINS} handler invocations`,
+  `soak: ${DISPATCHES} post_task_execute dispatches × ${PLUGINS} sandboxed plugins (${WELL_BEHAVED} ` +
+    `well-behaved, ${HOSTILE.length} hostile) = ${DISPATCHES * PLUGINS} handler invocations`,
   async () => {
     const problems: string[] = [];
     const perPlugin = new Map<string, number>();
@@ -176,9 +177,12 @@ it(
     const late = median(samples.slice(-3).map((s) => s.rssMb));
     console.log(
       [
-        `soak: ${DISPATCHES} dispatches × ${PLUGINS} plugins = ${DISPATCHES * PLUGINS} handler invocations in ${seconds.toFixed(0)} s (${Math.round(DISPATCHES / seconds)} dispatches/s, ${Math.round((DISPATCHES * PLUGINS) / seconds)} invocations/s)`,
+        `soak: ${DISPATCHES} dispatches × ${PLUGINS} plugins = ${DISPATCHES * PLUGINS} ` +
+          `handler invocations in ${seconds.toFixed(0)} s (${Math.round(DISPATCHES / seconds)} ` +
+          `dispatches/s, ${Math.round((DISPATCHES * PLUGINS) / seconds)} invocations/s)`,
         `hostile failed results: ${JSON.stringify(faults)} (hostile-memory stopped at its memory limit ${memoryBreaches} times, by the deadline the rest)`,
-        `RSS after warm-up ${warm} MB, late ${late} MB (growth ${(late - warm).toFixed(1)} MB, limit ${RSS_GROWTH_LIMIT_MB}); RSS is the whole process: main thread, the sandbox worker and every engine`,
+        `RSS after warm-up ${warm} MB, late ${late} MB (growth ${(late - warm).toFixed(1)} MB, limit ` +
+          `${RSS_GROWTH_LIMIT_MB}); RSS is the whole process: main thread, the sandbox worker and every engine`,
         ' dispatches  invocations  rss MB  heap MB  history  history files KB',
         ...samples.map((s) =>
           [
