@@ -92,8 +92,9 @@ const label = (count) => (count >= 1000 ? `${count / 1000}k` : String(count));
 
 export async function run({ quick = false } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'marathon-bench-discovery-'));
-  const [small, large] = quick ? [100, 1000] : [1000, 10000];
-  const loaded = quick ? 10 : 100;
+  // Quick: two sizes and two loaded plugins (one per worker), to prove the benchmark runs.
+  const [small, large] = quick ? [10, 100] : [1000, 10000];
+  const loaded = quick ? 2 : 100;
   const rounds = quick ? 1 : 7;
   try {
     const figures = {};

@@ -144,15 +144,16 @@ export async function run({ quick = false } = {}) {
     const bare = figures.get('bare: 10 × callFunction in this thread');
     const loads = [];
     const rounds = quick ? 1 : 3;
-    for (const count of [1, 10, 100]) loads.push({ count, ...(await loadScenario(root, count, rounds)) });
+    // Quick: 4 plugins stand in for 100 (two per worker); the labels say what ran.
+    for (const count of quick ? [1, 2, 4] : [1, 10, 100]) loads.push({ count, ...(await loadScenario(root, count, rounds)) });
     const rows = [['measure', 'figure']];
     rows.push(['dispatch to 10 sandboxed plugins (per second)', marathon]);
     rows.push(['10 bare callFunction calls (per second)', bare]);
     rows.push(['dispatch time ÷ bare time', `${(bare / marathon).toFixed(2)}×`]);
     for (const load of loads)
       rows.push([`load + init ${load.count} plugin${load.count > 1 ? 's' : ''} (ms, median of ${rounds})`, load.ms]);
-    const hundred = loads.find((load) => load.count === 100);
-    rows.push(['process RSS after loading 100 (MB)', hundred.rssMb]);
+    const most = loads.at(-1);
+    rows.push([`process RSS after loading ${most.count} (MB)`, most.rssMb]);
     return {
       title: 'sandbox: dispatch through the worker, and loading plugins',
       table: table(rows),
@@ -164,8 +165,8 @@ export async function run({ quick = false } = {}) {
       ],
       results: [
         result('P2', 'ratio_vs_bare', bare / marathon, '<=', 2.0),
-        result('P5', 'load_100_ms', Math.round(hundred.ms), '<=', 500),
-        result('P5', 'rss_100_mb', Math.round(hundred.rssMb), '<=', 200),
+        result('P5', `load_${most.count}_ms`, Math.round(most.ms), '<=', 500),
+        result('P5', `rss_${most.count}_mb`, Math.round(most.rssMb), '<=', 200),
       ],
     };
   } finally {
