@@ -14,7 +14,7 @@ afterEach(() => ws.cleanup());
 const cacheDir = () => join(ws.home, 'cli', 'plugin-commands');
 
 test("holds an oclif manifest of the enabled plugins' commands, rebuilt on every state change", async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
   await ws.ok(['--version']);
   const manifest = JSON.parse(readFileSync(join(cacheDir(), 'oclif.manifest.json'), 'utf8'));
   expect(Object.keys(manifest.commands).sort()).toEqual(['hello-world:greet', 'hello-world:hello']);
@@ -25,7 +25,7 @@ test("holds an oclif manifest of the enabled plugins' commands, rebuilt on every
 });
 
 test('follows changes made to the state by a host through the manager API, not the CLI', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
   expect((await ws.ok(['hello-world', 'hello'])).stdout).toBe('Hello, World!\n');
   const manager = await PluginManager.open({ home: ws.home });
   try {
@@ -41,7 +41,7 @@ test('follows changes made to the state by a host through the manager API, not t
 });
 
 test('is rebuilt when deleted or damaged, and the CLI works without it when it cannot be written', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
   rmSync(join(ws.home, 'cli'), { recursive: true, force: true });
   expect((await ws.ok(['hello-world:hello'])).stdout).toBe('Hello, World!\n');
   expect(existsSync(join(cacheDir(), 'oclif.manifest.json'))).toBe(true);

@@ -175,7 +175,7 @@ test('a cli_command plugin can veto any command, including plugin commands', asy
   expect(refused.code).toBe(1);
   expect(refused.stdout).toBe('');
   expect(refused.stderr).toContain("plugin 'gatekeeper' vetoed cli_command: plugin:refresh is disabled here");
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
   const pluginCommand = await ws.run(['hello-world', 'hello']);
   expect(pluginCommand.code).toBe(1);
   expect(pluginCommand.stdout).toBe('');

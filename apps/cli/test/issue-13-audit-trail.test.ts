@@ -34,7 +34,7 @@ test('plugin audit --denied still shows a denial after floods of allowed storage
       },
     } }`,
   });
-  await ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--yes', '--enable']);
   expect((await ws.ok(['flooder', 'deny'])).stdout).toBe('EPERM\n');
   // Each flood was ~3.4 MB of audit entries; three of them rotated the denial away.
   for (let run = 0; run < 3; run++) expect((await ws.ok(['flooder', 'flood', '10000'])).stdout).toBe('flooded\n');
@@ -62,7 +62,7 @@ test('a denied env.get with a 4 MiB name is recorded in a few hundred bytes', as
       return 'denied ' + denied;
     } } }`,
   });
-  await ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--yes', '--enable']);
   // Three, not the issue's 25: 25 names of 4 MiB take longer than the default 5 s call deadline
   // here to copy in and out of the engine; the size of each entry is what this test is about.
   expect((await ws.ok(['amplifier', 'attack', '3'])).stdout).toBe('denied 3\n');

@@ -25,7 +25,7 @@ function installVetoEverything(name: string, permissions: string[]): Promise<unk
       `{ hooks: { cli_command: (ctx, event) => failure('refused ' + event.command + ' ` +
       `args=' + JSON.stringify(event.args === undefined ? 'withheld' : event.args)) } }`,
   });
-  return ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
+  return ws.prepare(['plugin', 'install', dir, '--yes', '--enable']);
 }
 
 test('a zero-permission plugin that vetoes every command cannot block disabling or uninstalling it', async () => {
@@ -87,7 +87,7 @@ test('a plugin without task_read is not shown the command line; one with task_re
   expect(hidden.code).toBe(1);
   expect(hidden.stderr).toContain('plugin \'no-read\' vetoed cli_command: refused task:run args="withheld"');
   expect(hidden.stderr).not.toContain('hunter2');
-  await ws.ok(['plugin', 'uninstall', 'no-read']);
+  await ws.prepare(['plugin', 'uninstall', 'no-read']);
 
   await installVetoEverything('reader', ['task_read']);
   const shown = await ws.run(['task', 'run', '--', node, '-e', '', secret]);

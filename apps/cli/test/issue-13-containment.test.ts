@@ -9,8 +9,8 @@ import { installPluginFolder, writePluginFolder } from './plugin-folder';
 let ws: Workspace;
 beforeEach(async () => {
   ws = workspace();
-  await ws.ok(['plugin', 'install', 'task-policy', '--yes', '--with-dependencies']);
-  await ws.ok(['plugin', 'enable', 'task-policy']);
+  await ws.prepare(['plugin', 'install', 'task-policy', '--yes', '--with-dependencies']);
+  await ws.prepare(['plugin', 'enable', 'task-policy']);
 });
 afterEach(() => ws.cleanup());
 

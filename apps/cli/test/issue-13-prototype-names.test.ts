@@ -68,7 +68,7 @@ test("a plugin called 'constructor' installs, serves as a dependency, runs, and 
   expect(again.stderr).toContain(
     "❌ plugin 'constructor' 1.0.0 is already installed: use marathon plugin update constructor, or uninstall it first",
   );
-  await ws.ok(['plugin', 'install', dependent, '--yes']);
+  await ws.prepare(['plugin', 'install', dependent, '--yes']);
   expect((await ws.ok(['plugin', 'enable', 'needs-constructor'])).stdout).toBe(
     "✅ Plugin 'constructor' enabled successfully (needed by 'needs-constructor')\n✅ Plugin 'needs-constructor' enabled successfully\n",
   );
@@ -93,7 +93,7 @@ test("a plugin called 'constructor' installs, serves as a dependency, runs, and 
   expect((await ws.ok(['plugin', 'disable', 'constructor', '--cascade'])).stdout).toBe(
     "✅ Plugin 'needs-constructor' disabled successfully (it depends on 'constructor')\n✅ Plugin 'constructor' disabled successfully\n",
   );
-  await ws.ok(['plugin', 'uninstall', 'needs-constructor']);
+  await ws.prepare(['plugin', 'uninstall', 'needs-constructor']);
   expect((await ws.ok(['plugin', 'uninstall', 'constructor'])).stdout).toContain("✅ Plugin 'constructor' uninstalled successfully");
   expect((await ws.ok(['plugin', 'list'])).stdout).toContain('Summary: 0 total');
   const gone = await ws.run(['plugin', 'disable', 'constructor']);
@@ -106,7 +106,7 @@ test("a plugin called 'constructor' installs, serves as a dependency, runs, and 
 
 test("a recorded dependency named 'toString' that is not installed is reported missing by name", async () => {
   // plugin.json refuses capital letters in names today; a state.json from elsewhere may still hold one.
-  await ws.ok(['plugin', 'install', writePluginFolder(ws.plugins, { name: 'needs-tostring', body: '{}' }), '--yes']);
+  await ws.prepare(['plugin', 'install', writePluginFolder(ws.plugins, { name: 'needs-tostring', body: '{}' }), '--yes']);
   const file = join(ws.home, 'state.json');
   const state = JSON.parse(readFileSync(file, 'utf8'));
   state.plugins['needs-tostring'].manifest.dependencies = { toString: '^1.0.0' };

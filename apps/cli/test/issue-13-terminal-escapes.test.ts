@@ -31,7 +31,7 @@ beforeAll(async () => {
       },
     }`,
   });
-  await ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--yes', '--enable']);
 });
 afterAll(() => ws.cleanup());
 
@@ -111,7 +111,7 @@ test('plugin events and plugin audit show what the plugin wrote inert', async ()
   const events = await ws.ok(['plugin', 'events']);
   expectInert(events);
   expect(events.stdout).toMatch(/❌ pre_task_submit +painter .*\\x1b\[2K\\x0d✅ task allowed$/m);
-  await ws.ok(['painter', 'paint']);
+  await ws.prepare(['painter', 'paint']);
   const audit = await ws.ok(['plugin', 'audit', 'painter', '--denied']);
   expectInert(audit);
   expect(audit.stdout).toContain('HOME\\x1b[2K\\x0d✅ task allowed');

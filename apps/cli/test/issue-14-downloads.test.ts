@@ -170,9 +170,9 @@ test('a body over max_plugin_size without Content-Length is a clean refusal, in 
   const body = packed('streamed');
   let flood = false;
   const server = await site((_request, response) => (flood ? endless(response, 12) : response.end(body)));
-  await ws.ok(['plugin', 'install', `${server.url}/streamed.tgz`, '--yes']);
+  await ws.prepare(['plugin', 'install', `${server.url}/streamed.tgz`, '--yes']);
   const lock = join(ws.root, 'fleet.lock.json');
-  await ws.ok(['plugin', 'export', '--output', lock]);
+  await ws.prepare(['plugin', 'export', '--output', lock]);
   flood = true;
   // Another host, which has to download it: the first one (and its lockfile) stays until the end.
   const first = ws;

@@ -54,7 +54,7 @@ test('the home and its folders are 0700 and state.json 0600 under umask 000', as
 });
 
 test('a home others can write in is refused with the chmod that fixes it; fixed, it works', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes']);
   chmodSync(ws.home, 0o777);
   const refused = await ws.run(['plugin', 'enable', 'hello-world']);
   expect(refused.code).toBe(1);
@@ -66,7 +66,7 @@ test('a home others can write in is refused with the chmod that fixes it; fixed,
 });
 
 (asRoot ? test : test.skip)('as root, a home owned by another user is refused with the chown that fixes it', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes']);
   chownSync(ws.home, 12345, 12345);
   const refused = await ws.run(['plugin', 'enable', 'hello-world']);
   expect(refused.code).toBe(1);
@@ -75,7 +75,7 @@ test('a home others can write in is refused with the chmod that fixes it; fixed,
 });
 
 test('a planted sync journal cannot make `plugin list` delete a file or move one over it', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes']);
   const keys = victim();
   const elsewhere = join(ws.root, 'victim', 'other-file');
   writeFileSync(elsewhere, 'mine');
@@ -105,7 +105,7 @@ test('a planted sync journal cannot make `plugin list` delete a file or move one
 });
 
 test("a state.json record whose folder is '../../../x' cannot make uninstall delete x", async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes']);
   const keys = victim();
   const file = join(ws.home, 'state.json');
   const state = JSON.parse(readFileSync(file, 'utf8'));
@@ -120,7 +120,7 @@ test("a state.json record whose folder is '../../../x' cannot make uninstall del
 });
 
 test('a symbolic link in place of installed/ is refused, not deleted in', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes']);
   const installed = join(ws.home, 'installed');
   const moved = join(ws.root, 'victim-installed');
   renameSync(installed, moved);
@@ -135,7 +135,7 @@ test('a symbolic link in place of installed/ is refused, not deleted in', async 
 
 test('a symbolic link in place of data/@scope is refused, not deleted in', async () => {
   const folder = writePluginFolder(ws.plugins, { name: '@acme/tool', body: '{}' });
-  await ws.ok(['plugin', 'install', folder, '--yes']);
+  await ws.prepare(['plugin', 'install', folder, '--yes']);
   const outside = join(ws.root, 'victim-data');
   mkdirSync(join(outside, 'tool'), { recursive: true });
   writeFileSync(join(outside, 'tool', 'notes.txt'), "not marathon's");
@@ -148,8 +148,8 @@ test('a symbolic link in place of data/@scope is refused, not deleted in', async
 });
 
 test("a plugin added to the command cache's package.json does not run, and the file is put back", async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
-  await ws.ok(['--version']); // the cache is now up to date with the state: nothing will rewrite it on its own
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes', '--enable']);
+  await ws.prepare(['--version']); // the cache is now up to date with the state: nothing will rewrite it on its own
   const evil = join(ws.root, 'evil-plugin');
   const marker = join(ws.root, 'evil-ran');
   mkdirSync(evil);
@@ -170,8 +170,8 @@ test("a plugin added to the command cache's package.json does not run, and the f
 });
 
 test("a hook added to the generated plugin's package.json does not run, and the cache is rebuilt", async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
-  await ws.ok(['--version']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes', '--enable']);
+  await ws.prepare(['--version']);
   const pluginDir = join(ws.home, 'cli', 'plugin-commands');
   const marker = join(ws.root, 'evil-ran');
   writeFileSync(

@@ -11,7 +11,7 @@ let ws: Workspace;
 let key: { key_id: string; private_key: string; public_key: string };
 beforeEach(async () => {
   ws = workspace();
-  key = JSON.parse((await ws.ok(['keys', 'generate', '--out', join(ws.root, 'author'), '--name', 'acme', '--json'])).stdout);
+  key = JSON.parse((await ws.prepare(['keys', 'generate', '--out', join(ws.root, 'author'), '--name', 'acme', '--json'])).stdout);
 });
 afterEach(() => ws.cleanup());
 
@@ -50,12 +50,12 @@ test('keys add refuses a 300 MB file, and stores only the parsed public key', as
 
 test('a removed key is no longer trusted anywhere: plugins it signed stop loading, verify and info say so', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'signed', commands: [{ name: 'hi' }], body: `{ commands: { hi: () => 'hi' } }` });
-  await ws.ok(['plugin', 'sign', dir, '--key', key.private_key]);
-  await ws.ok(['keys', 'add', key.public_key]);
+  await ws.prepare(['plugin', 'sign', dir, '--key', key.private_key]);
+  await ws.prepare(['keys', 'add', key.public_key]);
   // The same key under another name, as an operator who once copied it in by hand.
   copyFileSync(key.public_key, join(ws.home, 'keys', 'acme.pem'));
   writeFileSync(join(ws.home, 'config.json'), JSON.stringify({ require_signatures: true }));
-  await ws.ok(['plugin', 'install', dir, '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--enable']);
   expect((await ws.ok(['signed', 'hi'])).stdout).toBe('hi\n');
 
   const removed = await ws.ok(['keys', 'remove', key.key_id]);

@@ -29,13 +29,18 @@ function ok(cwd: string, args: readonly string[], extra: NodeJS.ProcessEnv = {})
   return ws.ok(args, { cwd, env: { ...env, ...extra } });
 }
 
+/** A set-up step in `cwd` (see Workspace.prepare). */
+function prepare(cwd: string, args: readonly string[]): Promise<Outcome> {
+  return ws.prepare(args, { cwd, env });
+}
+
 /** An operator's signing setup: a trusted author, and a policy that requires signatures. */
 async function requireSignatures(): Promise<string> {
-  const key = JSON.parse((await ok(ws.root, ['keys', 'generate', '--out', join(ws.root, 'author'), '--json'])).stdout) as {
+  const key = JSON.parse((await prepare(ws.root, ['keys', 'generate', '--out', join(ws.root, 'author'), '--json'])).stdout) as {
     private_key: string;
     public_key: string;
   };
-  await ok(ws.root, ['keys', 'add', key.public_key]);
+  await prepare(ws.root, ['keys', 'add', key.public_key]);
   writeFileSync(join(ws.home, 'config.json'), JSON.stringify({ require_signatures: true }));
   return key.private_key;
 }
@@ -59,8 +64,8 @@ function clonedRepository(plugins: Array<Parameters<typeof writePluginFolder>[1]
 test('plugin update inside a cloned repository keeps the signed plugin, and a new source needs its own consent', async () => {
   const privateKey = await requireSignatures();
   const dir = writePluginFolder(shared, { name: 'notifier', commands: [{ name: 'who' }], body: `{ commands: { who: () => 'signed' } }` });
-  await ok(ws.root, ['plugin', 'sign', dir, '--key', privateKey]);
-  await ok(ws.root, ['plugin', 'install', 'notifier', '--enable']);
+  await prepare(ws.root, ['plugin', 'sign', dir, '--key', privateKey]);
+  await prepare(ws.root, ['plugin', 'install', 'notifier', '--enable']);
   const clone = clonedRepository([
     {
       name: 'notifier',
@@ -107,7 +112,7 @@ const helper = {
 test('install --with-dependencies does not take an unsigned dependency from a cloned repository under require_signatures', async () => {
   const privateKey = await requireSignatures();
   const app = writePluginFolder(shared, { name: 'app', manifest: { dependencies: { helper: '^1.0.0' } }, body: '{}' });
-  await ok(ws.root, ['plugin', 'sign', app, '--key', privateKey]);
+  await prepare(ws.root, ['plugin', 'sign', app, '--key', privateKey]);
   const clone = clonedRepository([helper]);
 
   const notSearched = await runIn(clone, ['plugin', 'install', 'app', '--with-dependencies', '--yes']);

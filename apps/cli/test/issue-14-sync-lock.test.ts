@@ -57,7 +57,7 @@ const statuses = async (): Promise<string[]> =>
   );
 
 test("an install by another process while a sync runs is not erased by the sync's rollback", async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes']);
   const sync = startMarathon(ws, ['plugin', 'sync', lockSlow]);
   await server.held();
   const install = startMarathon(ws, ['plugin', 'install', 'git-info', '--yes']);
@@ -71,7 +71,7 @@ test("an install by another process while a sync runs is not erased by the sync'
 });
 
 test("an operator's disable during a failing sync is not undone by its rollback", async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes', '--enable']);
   const sync = startMarathon(ws, ['plugin', 'sync', lockSlow]);
   await server.held();
   const disable = startMarathon(ws, ['plugin', 'disable', 'hello-world']);
@@ -102,7 +102,7 @@ test('two syncs at once: each that says the host matches its lockfile was right 
 });
 
 test('a sync killed mid-way is rolled back before the next sync, even when its pid is reused, and never after it', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--yes', '--enable']);
   const sync = startMarathon(ws, ['plugin', 'sync', lockSlow]);
   await server.held();
   sync.kill();

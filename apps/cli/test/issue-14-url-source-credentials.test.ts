@@ -103,9 +103,9 @@ test('refusals of a URL with credentials never quote them', async () => {
 });
 
 test('a sync that fetches the recorded URL, which has no credentials, says to give them again', async () => {
-  await ws.ok(['plugin', 'install', typed('/private-tool.tgz'), '--yes']);
+  await ws.prepare(['plugin', 'install', typed('/private-tool.tgz'), '--yes']);
   const lock = join(mkdtempSync(join(ws.root, 'export-')), 'marathon-plugins.lock.json');
-  await ws.ok(['plugin', 'export', '--output', lock]);
+  await ws.prepare(['plugin', 'export', '--output', lock]);
   const source = ws;
   ws = workspace();
   try {

@@ -26,7 +26,7 @@ test('config validate without a config.json says there is none and what the defa
 });
 
 test('a misspelt key is refused with did-you-mean, a wrong type too, all at once', async () => {
-  await ws.ok(['plugin', 'list']);
+  await ws.prepare(['plugin', 'list']);
   writeFileSync(join(ws.home, 'config.json'), JSON.stringify({ requre_signatures: 1, max_plugin_size: '10MB' }));
   const outcome = await ws.run(['config', 'validate']);
   expect(outcome.code).toBe(1);
@@ -49,7 +49,7 @@ test('a syntax error gives its line and column', async () => {
 });
 
 test('plugin install refuses while config.json has a typo, and installs once it is fixed', async () => {
-  await ws.ok(['plugin', 'list']);
+  await ws.prepare(['plugin', 'list']);
   writeFileSync(join(ws.home, 'config.json'), '{ "requre_signatures": true }');
   const refused = await ws.run(['plugin', 'install', 'hello-world', '--yes']);
   expect(refused.code).toBe(1);

@@ -51,7 +51,7 @@ test('a consent refusal lists each line once, and the unsigned warning comes fir
 
 test('an update to the same version says it replaced the copy, not "updated 1.0.0 → 1.0.0"', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'same', commands: [{ name: 'hi' }], body: `{ commands: { hi: () => 'one' } }` });
-  await ws.ok(['plugin', 'install', dir, '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--enable']);
   writeFileSync(
     join(dir, 'index.js'),
     `import { definePlugin } from '@marathon/plugin-api';\nexport default definePlugin({ commands: { hi: () => 'two' } });\n`,
@@ -95,7 +95,7 @@ test('keys list shows id, name, when added, fingerprint and which files are trus
 
 test('export warns that a folder or archive source is an absolute path other hosts will not have', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'local-one', body: '{}' });
-  await ws.ok(['plugin', 'install', dir]);
+  await ws.prepare(['plugin', 'install', dir]);
   const exported = await ws.ok(['plugin', 'export', '--output', join(ws.root, 'lock.json')]);
   expect(exported.stderr).toBe(
     `⚠️  'local-one' is recorded from a folder on this host, ${dir}: the lockfile records that absolute ` +

@@ -100,13 +100,13 @@ test('commands of a disabled plugin say so; an unknown command of an enabled one
     commands: [{ name: 'greet' }, { name: 'wave' }],
     body: "{ commands: { greet: () => 'hello', wave: () => 'o/' } }",
   });
-  await ws.ok(['plugin', 'install', join(ws.plugins, 'greeter'), '--enable']);
+  await ws.prepare(['plugin', 'install', join(ws.plugins, 'greeter'), '--enable']);
 
   const unknown = await ws.run(['greeter', 'gret', 'Ada']);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain("plugin 'greeter' has no command 'gret' (did you mean 'greet'?); its commands: greet, wave");
 
-  await ws.ok(['plugin', 'disable', 'greeter']);
+  await ws.prepare(['plugin', 'disable', 'greeter']);
   for (const line of [['greeter', 'greet', 'Ada'], ['greeter', 'greet'], ['greeter:greet'], ['greeter']]) {
     const disabled = await ws.run(line);
     expect({ line, code: disabled.code }).toEqual({ line, code: 1 });

@@ -53,7 +53,7 @@ test("plugin logs shows every process's lines; --json as data with ISO times; an
 });
 
 test('plugin logs --follow prints the lines other processes write until it is stopped', async () => {
-  await ws.ok(['notifier', 'say', 'before']);
+  await ws.prepare(['notifier', 'say', 'before']);
   const follower = spawn(process.execPath, [BINARY, 'plugin', 'logs', 'notifier', '--follow', '--json'], {
     cwd: ws.root,
     env: { PATH: process.env.PATH, HOME: ws.root, MARATHON_HOME: ws.home, NO_COLOR: '1' },
@@ -99,8 +99,8 @@ function timeFields(value: unknown, path = '$'): Array<[string, unknown]> {
 }
 
 test('every timestamp in --json output is an ISO 8601 string', async () => {
-  await ws.ok(['task', 'run', '--', 'true']);
-  await ws.ok(['notifier', 'say', 'hi']);
+  await ws.prepare(['task', 'run', '--', 'true']);
+  await ws.prepare(['notifier', 'say', 'hi']);
   const outputs: Record<string, unknown> = {};
   for (const args of [
     ['plugin', 'list'],

@@ -16,7 +16,7 @@ const installedIndex = (): string => join(ws.home, 'installed', readdirSync(join
 
 test('tamper → refused with the way back → repair → works again; a second repair has nothing to do', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'mender', commands: [{ name: 'hi' }], body: `{ commands: { hi: () => 'hi' } }` });
-  await ws.ok(['plugin', 'install', dir, '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--enable']);
   expect((await ws.ok(['mender', 'hi'])).stdout).toBe('hi\n');
   appendFileSync(installedIndex(), '\n// tampered\n');
 
@@ -55,7 +55,7 @@ test('tamper → refused with the way back → repair → works again; a second 
 
 test('repair when the recorded source is gone says so and what to do; the plugin is left as it was', async () => {
   const dir = writePluginFolder(ws.plugins, { name: 'orphan', commands: [{ name: 'hi' }], body: `{ commands: { hi: () => 'hi' } }` });
-  await ws.ok(['plugin', 'install', dir, '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--enable']);
   appendFileSync(installedIndex(), '\n// tampered\n');
   rmSync(dir, { recursive: true });
   const outcome = await ws.run(['plugin', 'repair', 'orphan', '--json']);

@@ -12,9 +12,9 @@ let key: { key_id: string; private_key: string; public_key: string };
 let dist: string;
 beforeEach(async () => {
   ws = workspace();
-  key = JSON.parse((await ws.ok(['keys', 'generate', '--out', join(ws.root, 'author'), '--name', 'me', '--json'])).stdout);
+  key = JSON.parse((await ws.prepare(['keys', 'generate', '--out', join(ws.root, 'author'), '--name', 'me', '--json'])).stdout);
   dist = writePluginFolder(ws.plugins, { name: 'signed-build', commands: [{ name: 'hi' }], body: `{ commands: { hi: () => 'hi' } }` });
-  await ws.ok(['plugin', 'sign', dist, '--key', key.private_key]);
+  await ws.prepare(['plugin', 'sign', dist, '--key', key.private_key]);
 });
 afterEach(() => ws.cleanup());
 
@@ -68,8 +68,8 @@ test('pack without --key on a freshly signed folder packs, leaving out the signa
   expect((await ws.ok(['signed-build', 'hi'])).stdout).toBe('hi\n');
 
   // With --key, the package is signed as packed and installs as valid.
-  await ws.ok(['plugin', 'uninstall', 'signed-build']);
-  await ws.ok(['keys', 'add', key.public_key]);
+  await ws.prepare(['plugin', 'uninstall', 'signed-build']);
+  await ws.prepare(['keys', 'add', key.public_key]);
   const signed = JSON.parse(
     (await ws.ok(['plugin', 'pack', dist, '--key', key.private_key, '--output', join(ws.root, 'out3'), '--json'])).stdout,
   ) as { file: string; signed: boolean; warnings: string[] };

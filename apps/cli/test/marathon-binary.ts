@@ -1,6 +1,6 @@
 // Runs the built `marathon` binary as a subprocess, the way an operator does, in a throwaway
 // MARATHON_HOME (and HOME, so nothing of the machine's user leaks in or out).
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +22,49 @@ export interface Workspace {
   run(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string }): Promise<Outcome>;
   /** Runs and fails the test, showing stderr, unless the exit code is 0. */
   ok(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Outcome>;
+  /**
+   * A set-up step that is not the behaviour under test, like `ok` but through the same built code
+   * in this file's long-lived driver process (setup-driver.cjs) instead of a fresh binary. What a
+   * test asserts about output and exit codes goes through `run` or `ok`.
+   */
+  prepare(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Outcome>;
   cleanup(): void;
+}
+
+let driver: Promise<ChildProcess> | undefined;
+
+/** This test file's driver process, started on first use and stopped after the file's tests. */
+function setupDriver(): Promise<ChildProcess> {
+  driver ??= new Promise((resolvePromise, reject) => {
+    const child = fork(join(__dirname, 'setup-driver.cjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.once('exit', (code) => reject(new Error(`the set-up driver exited ${code} while loading`)));
+    child.once('message', () => resolvePromise(child));
+  });
+  return driver;
+}
+
+afterAll(async () => {
+  if (driver !== undefined) (await driver).kill();
+  driver = undefined;
+});
+
+async function inDriver(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Outcome> {
+  const child = await setupDriver();
+  return new Promise((resolvePromise, reject) => {
+    const onExit = (code: number | null): void =>
+      reject(new Error(`the set-up driver died (exit ${code}) running marathon ${args.join(' ')}`));
+    child.once('exit', onExit);
+    child.once('message', (answer) => {
+      child.off('exit', onExit);
+      resolvePromise(answer as Outcome);
+    });
+    child.send({ args: [...args], env, cwd });
+  });
+}
+
+function succeeded(args: readonly string[], outcome: Outcome): Outcome {
+  if (outcome.code !== 0) throw new Error(`marathon ${args.join(' ')} exited ${outcome.code}:\n${outcome.stderr}${outcome.stdout}`);
+  return outcome;
 }
 
 export function workspace(): Workspace {
@@ -30,11 +72,18 @@ export function workspace(): Workspace {
   const home = join(root, 'marathon-home');
   const plugins = join(root, 'plugins');
   mkdirSync(plugins);
+  const environment = (extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: root,
+    MARATHON_HOME: home,
+    NO_COLOR: '1',
+    ...extra,
+  });
   const run: Workspace['run'] = (args, options = {}) =>
     new Promise((resolvePromise, reject) => {
       const child = spawn(process.execPath, [BINARY, ...args], {
         cwd: options.cwd ?? root,
-        env: { PATH: process.env.PATH, HOME: root, MARATHON_HOME: home, NO_COLOR: '1', ...options.env },
+        env: environment(options.env),
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -50,11 +99,8 @@ export function workspace(): Workspace {
     home,
     plugins,
     run,
-    async ok(args, options) {
-      const outcome = await run(args, options);
-      if (outcome.code !== 0) throw new Error(`marathon ${args.join(' ')} exited ${outcome.code}:\n${outcome.stderr}${outcome.stdout}`);
-      return outcome;
-    },
+    ok: async (args, options) => succeeded(args, await run(args, options)),
+    prepare: async (args, options = {}) => succeeded(args, await inDriver(args, environment(options.env), options.cwd ?? root)),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -35,9 +35,12 @@ export function writePluginFolder(parent: string, spec: PluginFolder): string {
   return dir;
 }
 
-/** Writes the plugin folder and installs it through the binary, enabled, its permissions accepted (--yes). */
-export async function installPluginFolder(ws: Pick<Workspace, 'plugins' | 'ok'>, spec: PluginFolder): Promise<string> {
+/**
+ * Writes the plugin folder and installs it, enabled, its permissions accepted (--yes): a set-up
+ * step, run through the built CLI in the file's driver process (Workspace.prepare).
+ */
+export async function installPluginFolder(ws: Pick<Workspace, 'plugins' | 'prepare'>, spec: PluginFolder): Promise<string> {
   const dir = writePluginFolder(ws.plugins, spec);
-  await ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--yes', '--enable']);
   return dir;
 }

@@ -76,7 +76,7 @@ test('on a terminal, install shows the permission summary and asks', async () =>
 });
 
 test('unknown names get a did-you-mean and the next step, as text or JSON', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world']);
+  await ws.prepare(['plugin', 'install', 'hello-world']);
   for (const command of ['enable', 'disable', 'info', 'uninstall']) {
     const outcome = await ws.run(['plugin', command, 'hello-wrld']);
     expect(outcome.code).toBe(1);
@@ -94,7 +94,7 @@ test('unknown names get a did-you-mean and the next step, as text or JSON', asyn
   const command = await ws.run(['plugin', 'run', 'hello-world', 'hello']);
   expect(command.code).toBe(1);
   expect(command.stderr).toContain('marathon plugin enable hello-world');
-  await ws.ok(['plugin', 'enable', 'hello-world']);
+  await ws.prepare(['plugin', 'enable', 'hello-world']);
   const unknownCommand = await ws.run(['plugin', 'run', 'hello-world', 'greeet']);
   expect(unknownCommand.code).toBe(1);
   expect(unknownCommand.stderr).toContain("did you mean 'greet'");

@@ -26,7 +26,7 @@ async function publish(
     manifest: { version, ...extra.manifest },
     body: `{ commands: { version: () => '${name} ${version}' } }`,
   });
-  const packed = await sources.ok(['plugin', 'pack', dir, '--output', join(sources.root, 'out'), '--json']);
+  const packed = await sources.prepare(['plugin', 'pack', dir, '--output', join(sources.root, 'out'), '--json']);
   registry.publish(JSON.parse(packed.stdout).file, extra.token === undefined ? {} : { token: extra.token });
 }
 
@@ -74,6 +74,8 @@ async function ok(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Outcom
   if (outcome.code !== 0) throw new Error(`marathon ${args.join(' ')} exited ${outcome.code}:\n${outcome.stderr}${outcome.stdout}`);
   return outcome;
 }
+/** A set-up step (see Workspace.prepare) against the test registry. */
+const prepare = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Outcome> => ws.prepare(args, { env: { ...env(), ...extra } });
 const installed = () => (existsSync(join(ws.home, 'installed')) ? readdirSync(join(ws.home, 'installed')).sort() : []);
 const listed = async () =>
   JSON.parse((await ok(['plugin', 'list', '--json'])).stdout).plugins.map(
@@ -161,7 +163,7 @@ describe('install from the registry', () => {
 
 describe('search', () => {
   test('lists plugin packages only, with their versions and whether they are installed', async () => {
-    await ok(['plugin', 'install', 'notes@1.0.0']);
+    await prepare(['plugin', 'install', 'notes@1.0.0']);
     const json = JSON.parse((await ok(['plugin', 'search', '--json'])).stdout);
     const names = json.results.map((result: { name: string }) => result.name);
     expect(names).toEqual(expect.arrayContaining(['hello-world', 'notes', 'task-policy', 'base', 'dependent']));
@@ -179,7 +181,7 @@ describe('search', () => {
 
 describe('update', () => {
   test('asks again for added permissions, and stops at the newest version this host runs', async () => {
-    await ok(['plugin', 'install', 'notes@1.0.0', '--enable']);
+    await prepare(['plugin', 'install', 'notes@1.0.0', '--enable']);
     const refused = await marathon(['plugin', 'update', 'notes']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -196,8 +198,8 @@ describe('update', () => {
   });
 
   test('keeps installed dependents working', async () => {
-    await ok(['plugin', 'install', 'base@1.0.0']);
-    await ok(['plugin', 'install', 'dependent@1.0.0', '--enable']);
+    await prepare(['plugin', 'install', 'base@1.0.0']);
+    await prepare(['plugin', 'install', 'dependent@1.0.0', '--enable']);
     expect((await ok(['plugin', 'update', 'base'])).stdout).toBe("✅ Plugin 'base' updated 1.0.0 → 1.1.0\n");
     const next = JSON.parse((await ok(['plugin', 'update', 'base', '--json'])).stdout).updates[0];
     expect(next.reason).toBe("up to date for this host (2.0.0 would break 'dependent', which needs ^1.0.0)");
@@ -224,7 +226,7 @@ describe('pack', () => {
   });
 
   test('signs, and the same files give the same tarball', async () => {
-    const key = JSON.parse((await ok(['keys', 'generate', '--out', join(ws.root, 'keys'), '--json'])).stdout);
+    const key = JSON.parse((await prepare(['keys', 'generate', '--out', join(ws.root, 'keys'), '--json'])).stdout);
     const dir = writePluginFolder(ws.plugins, {
       name: 'signed-notes',
       commands: [{ name: 'hi' }],
@@ -243,7 +245,7 @@ describe('pack', () => {
     expect(second.signed).toBe(false);
     const third = JSON.parse((await ok(['plugin', 'pack', dir, '--output', join(ws.root, 'c'), '--json'])).stdout);
     expect(third.integrity).toBe(second.integrity);
-    await ok(['keys', 'add', key.public_key]);
+    await prepare(['keys', 'add', key.public_key]);
     registry.publish(first.file);
     await ok(['plugin', 'install', 'signed-notes@1.0.0']);
     expect((await ok(['plugin', 'info', 'signed-notes'])).stdout).toContain('Signature:    valid');
@@ -267,10 +269,10 @@ describe('export and sync', () => {
   test('makes a host match exactly, and a second run changes nothing', async () => {
     const target = ws;
     const lock = await exportFrom(async () => {
-      await ok(['plugin', 'install', 'notes@1.1.0', '--yes', '--enable']);
-      await ok(['plugin', 'install', 'task-audit-log@1', '--yes']);
-      await ok(['plugin', 'install', 'task-policy@1', '--yes', '--enable']);
-      await ok(['plugin', 'install', 'hello-world@1']);
+      await prepare(['plugin', 'install', 'notes@1.1.0', '--yes', '--enable']);
+      await prepare(['plugin', 'install', 'task-audit-log@1', '--yes']);
+      await prepare(['plugin', 'install', 'task-policy@1', '--yes', '--enable']);
+      await prepare(['plugin', 'install', 'hello-world@1']);
     });
     const written = JSON.parse(readFileSync(lock, 'utf8'));
     expect(written.lockfileVersion).toBe(1);
@@ -284,8 +286,8 @@ describe('export and sync', () => {
     });
     ws = target;
     // The target runs an older notes, and a plugin the lockfile does not have.
-    await ok(['plugin', 'install', 'notes@1.0.0', '--enable']);
-    await ok(['plugin', 'install', 'git-info', '--yes', '--enable']);
+    await prepare(['plugin', 'install', 'notes@1.0.0', '--enable']);
+    await prepare(['plugin', 'install', 'git-info', '--yes', '--enable']);
     const synced = await ok(['plugin', 'sync', lock]);
     expect(synced.stdout.trim().split('\n')).toEqual([
       '➖ removed git-info 1.0.0',
@@ -308,7 +310,7 @@ describe('export and sync', () => {
     expect((await ok(['plugin', 'sync', lock])).stdout).toMatch(/^✅ Already in sync with .*: nothing changed\n$/);
     // Down again: a lockfile with the older version.
     const older = await exportFrom(async () => {
-      await ok(['plugin', 'install', 'notes@1.0.0', '--enable']);
+      await prepare(['plugin', 'install', 'notes@1.0.0', '--enable']);
     });
     ws = target;
     const down = await ok(['plugin', 'sync', older]);
@@ -318,8 +320,8 @@ describe('export and sync', () => {
 
   test('on any failure the host is left as it was', async () => {
     const lock = await exportFrom(async () => {
-      await ok(['plugin', 'install', 'task-audit-log@1', '--yes', '--enable']);
-      await ok(['plugin', 'install', 'notes@1.0.0']);
+      await prepare(['plugin', 'install', 'task-audit-log@1', '--yes', '--enable']);
+      await prepare(['plugin', 'install', 'notes@1.0.0']);
     });
     // Corrupt one entry's integrity: the other changes would apply, then this one fails.
     const text = JSON.parse(readFileSync(lock, 'utf8'));
@@ -327,8 +329,8 @@ describe('export and sync', () => {
     const bad = join(sources.root, 'bad.lock.json');
     writeFileSync(bad, JSON.stringify(text));
     ws = workspace();
-    await ok(['plugin', 'install', 'hello-world@1', '--enable']);
-    await ok(['plugin', 'install', 'git-info', '--yes']);
+    await prepare(['plugin', 'install', 'hello-world@1', '--enable']);
+    await prepare(['plugin', 'install', 'git-info', '--yes']);
     const before = { list: await listed(), installed: installed() };
     const failed = await marathon(['plugin', 'sync', bad, '--json']);
     expect(failed.code).toBe(1);
@@ -343,7 +345,7 @@ describe('export and sync', () => {
   });
 
   test('malformed lockfiles and unreachable versions are refused, nothing changed', async () => {
-    await ok(['plugin', 'install', 'hello-world@1', '--enable']);
+    await prepare(['plugin', 'install', 'hello-world@1', '--enable']);
     const state = { list: await listed(), installed: installed() };
     const broken = join(ws.root, 'broken.json');
     writeFileSync(broken, JSON.stringify({ lockfileVersion: 2, plugins: { notes: { version: 1, enabled: 'yes' } } }));
@@ -384,7 +386,7 @@ describe('export and sync', () => {
 
   async function exportHere(): Promise<string> {
     const file = join(ws.root, 'here.lock.json');
-    await ok(['plugin', 'export', '--output', file]);
+    await prepare(['plugin', 'export', '--output', file]);
     return file;
   }
 });

@@ -22,7 +22,7 @@ const versionOf = (pkg: string): string =>
 
 /** A project made by `marathon plugin new <name>` with `source` as its src/index.ts, built. */
 async function builtProject(name: string, source: string): Promise<string> {
-  await ws.ok(['plugin', 'new', name]);
+  await ws.prepare(['plugin', 'new', name]);
   const folder = join(ws.root, name);
   writeFileSync(join(folder, 'src', 'index.ts'), source);
   symlinkSync(repoModules, join(folder, 'node_modules'));
@@ -91,7 +91,7 @@ test('creates a project that builds, passes its own test and installs', async ()
 
   await ws.ok(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
   expect((await ws.ok(['build-notifier', 'hello', 'Ada'])).stdout).toBe('Hello, Ada! Greetings from build-notifier.\n');
-  await ws.ok(['task', 'run', '--', process.execPath, '-e', '']);
+  await ws.prepare(['task', 'run', '--', process.execPath, '-e', '']);
   const events = JSON.parse((await ws.ok(['plugin', 'events', '--plugin', 'build-notifier', '--json'])).stdout).events;
   expect(events.map((event: { hook_type: string; success: boolean }) => [event.hook_type, event.success])).toEqual([
     ['pre_task_submit', true],
@@ -116,7 +116,7 @@ export default definePlugin({
   expect(bundle).toContain('node_modules/fastest-levenshtein');
   expect(readdirSync(join(folder, 'dist')).sort()).toEqual(['README.md', 'index.js', 'package.json', 'plugin.json']);
 
-  await ws.ok(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
   expect((await ws.ok(['did-you-mean', 'hello', 'biuld'])).stdout).toBe('Did you mean build?\n');
 });
 
@@ -139,21 +139,21 @@ export default definePlugin({
   );
   const env = { ...process.env, npm_config_update_notifier: 'false' };
 
-  await ws.ok(['keys', 'generate', '--out', join(folder, 'keys'), '--name', 'me']);
+  await ws.prepare(['keys', 'generate', '--out', join(folder, 'keys'), '--name', 'me']);
   const keyFile = readdirSync(join(folder, 'keys')).find((file) => file.endsWith('.key'))!;
-  await ws.ok(['plugin', 'sign', join(folder, 'dist'), '--key', join(folder, 'keys', keyFile)]);
+  await ws.prepare(['plugin', 'sign', join(folder, 'dist'), '--key', join(folder, 'keys', keyFile)]);
   expect(existsSync(join(folder, 'dist', 'SIGNATURE.json'))).toBe(true);
   const rebuild = spawnSync('npm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env });
   expect(rebuild.status).toBe(0);
   expect(rebuild.stderr).toContain('removed dist/SIGNATURE.json');
   expect(existsSync(join(folder, 'dist', 'SIGNATURE.json'))).toBe(false);
 
-  await ws.ok(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', join(folder, 'dist'), '--yes', '--enable']);
   expect((await ws.ok(['uses-globals', 'hello', 'https://hooks.example.com/x?y=2'])).stdout).toBe('hooks.example.com 4\n');
 });
 
 test('a Node built-in in the plugin fails the build, not the load', async () => {
-  await ws.ok(['plugin', 'new', 'reads-files']);
+  await ws.prepare(['plugin', 'new', 'reads-files']);
   const folder = join(ws.root, 'reads-files');
   writeFileSync(
     join(folder, 'src', 'index.ts'),

@@ -105,9 +105,9 @@ test('--json shapes of list, install, enable, run and info', async () => {
 });
 
 test('info shows the manifest, permissions, signature, load times and hook metrics', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
-  await ws.ok(['task', 'run', '--', process.execPath, '-e', '']);
-  await ws.ok(['task', 'run', '--', process.execPath, '-e', '']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
+  await ws.prepare(['task', 'run', '--', process.execPath, '-e', '']);
+  await ws.prepare(['task', 'run', '--', process.execPath, '-e', '']);
   const info = await ws.ok(['plugin', 'info', 'hello-world']);
   expect(info.stdout).toContain('Status:       ✅ enabled');
   expect(info.stdout).toContain('Permissions:  task_read');
@@ -120,7 +120,7 @@ test('info shows the manifest, permissions, signature, load times and hook metri
 });
 
 test('plugin commands are oclif commands: <plugin>:<command>, <plugin> <command>, help and listing', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
   expect((await ws.ok(['hello-world:greet', 'Marathon'])).stdout).toBe('Hello, Marathon! Greetings from the hello-world plugin.\n');
   expect((await ws.ok(['hello-world', 'greet', 'Ada'])).stdout).toBe('Hello, Ada! Greetings from the hello-world plugin.\n');
   expect(JSON.parse((await ws.ok(['hello-world:hello', '--json'])).stdout)).toEqual({
@@ -140,7 +140,7 @@ test('plugin commands are oclif commands: <plugin>:<command>, <plugin> <command>
 });
 
 test('disabling a plugin removes its commands; enabling brings them back', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
   expect((await ws.ok(['plugin', 'disable', 'hello-world'])).stdout).toBe("✅ Plugin 'hello-world' disabled successfully\n");
   const gone = await ws.run(['hello-world:hello']);
   expect(gone.code).not.toBe(0);
@@ -155,7 +155,7 @@ test('disabling a plugin removes its commands; enabling brings them back', async
 });
 
 test('uninstall removes the plugin; a second uninstall says it is not installed', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
   expect((await ws.ok(['plugin', 'uninstall', 'hello-world'])).stdout).toBe("✅ Plugin 'hello-world' uninstalled successfully\n");
   expect((await ws.ok(['plugin', 'list'])).stdout).toContain('Summary: 0 total');
   const again = await ws.run(['plugin', 'uninstall', 'hello-world']);

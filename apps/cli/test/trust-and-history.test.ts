@@ -21,7 +21,7 @@ test('keys generate, sign, keys add: a signed plugin installs as valid; verify c
 
   // Not trusted yet: installs, but as untrusted.
   expect(JSON.parse((await ws.ok(['plugin', 'install', dir, '--json'])).stdout).signature).toBe('untrusted');
-  await ws.ok(['plugin', 'uninstall', 'signed']);
+  await ws.prepare(['plugin', 'uninstall', 'signed']);
 
   expect((await ws.ok(['keys', 'add', generated.public_key])).stdout).toBe(`✅ Trusted key ${generated.key_id} added\n`);
   expect((await ws.ok(['keys', 'list'])).stdout).toMatch(new RegExp(`^✅ ${generated.key_id}  acme  added `));
@@ -54,8 +54,8 @@ test('keys add refuses what is not an ed25519 public key', async () => {
 });
 
 test('events shows the persisted hook history, filtered and limited', async () => {
-  await ws.ok(['plugin', 'install', 'hello-world', '--enable']);
-  for (let i = 0; i < 3; i += 1) await ws.ok(['task', 'run', '--', process.execPath, '-e', '']);
+  await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
+  for (let i = 0; i < 3; i += 1) await ws.prepare(['task', 'run', '--', process.execPath, '-e', '']);
   const text = await ws.ok(['plugin', 'events', '--plugin', 'hello-world', '--limit', '2']);
   const lines = text.stdout.trim().split('\n');
   expect(lines).toHaveLength(2);
@@ -86,7 +86,7 @@ test('audit lists the capability calls a plugin made, allowed and denied', async
       return ctx.env.get('GREETING') + ' / ' + denied;
     } } }`,
   });
-  await ws.ok(['plugin', 'install', dir, '--yes', '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--yes', '--enable']);
   expect((await ws.ok(['env-reader', 'read'], { env: { GREETING: 'hej', SECRET_TOKEN: 's3cret' } })).stdout).toBe('hej / denied\n');
   const audit = await ws.ok(['plugin', 'audit', 'env-reader']);
   expect(audit.stdout).toMatch(/env\.get +GREETING +✅ allowed/);
@@ -103,8 +103,8 @@ test('uninstall removes the plugin data unless --keep-data', async () => {
     commands: [{ name: 'save' }],
     body: `{ commands: { save: async (ctx, args) => { await ctx.storage.set('note', args[0]); return 'saved'; } } }`,
   });
-  await ws.ok(['plugin', 'install', dir, '--enable']);
-  await ws.ok(['notes', 'save', 'remember']);
+  await ws.prepare(['plugin', 'install', dir, '--enable']);
+  await ws.prepare(['notes', 'save', 'remember']);
   const storage = join(ws.home, 'storage', 'notes.json');
   expect(existsSync(storage)).toBe(true);
   expect(JSON.parse((await ws.ok(['plugin', 'uninstall', 'notes', '--keep-data', '--json'])).stdout)).toEqual({
@@ -112,7 +112,7 @@ test('uninstall removes the plugin data unless --keep-data', async () => {
     kept_data: true,
   });
   expect(existsSync(storage)).toBe(true);
-  await ws.ok(['plugin', 'install', dir, '--enable']);
+  await ws.prepare(['plugin', 'install', dir, '--enable']);
   await ws.ok(['plugin', 'uninstall', 'notes']);
   expect(existsSync(storage)).toBe(false);
 });
