@@ -15,24 +15,25 @@ let server: HeldServer;
 let lockSlow: string;
 let lockGit: string;
 
-// The lockfiles and the server are inputs no test changes, made once (9 binary runs): each test
-// gets a fresh home of its own, and the server holds its downloads from the start of each test.
+// The lockfiles and the server are inputs no test changes, made once (set-up steps, see
+// Workspace.prepare): each test gets a fresh home of its own, and the server holds its downloads
+// from the start of each test.
 beforeAll(async () => {
   prep = workspace();
   const folder = writePluginFolder(prep.plugins, { name: 'slow', body: '{}' });
-  const packed = JSON.parse((await prep.ok(['plugin', 'pack', folder, '--output', join(prep.root, 'out'), '--json'])).stdout) as {
+  const packed = JSON.parse((await prep.prepare(['plugin', 'pack', folder, '--output', join(prep.root, 'out'), '--json'])).stdout) as {
     file: string;
   };
   server = await heldServer(packed.file, 'slow-1.0.0.tgz');
-  await prep.ok(['plugin', 'install', 'hello-world', '--yes', '--enable']);
-  await prep.ok(['plugin', 'install', server.url, '--yes']);
+  await prep.prepare(['plugin', 'install', 'hello-world', '--yes', '--enable']);
+  await prep.prepare(['plugin', 'install', server.url, '--yes']);
   lockSlow = join(prep.root, 'slow.lock.json');
-  await prep.ok(['plugin', 'export', '--output', lockSlow]);
-  await prep.ok(['plugin', 'uninstall', 'slow']);
-  await prep.ok(['plugin', 'uninstall', 'hello-world']);
-  await prep.ok(['plugin', 'install', 'git-info', '--yes', '--enable']);
+  await prep.prepare(['plugin', 'export', '--output', lockSlow]);
+  await prep.prepare(['plugin', 'uninstall', 'slow']);
+  await prep.prepare(['plugin', 'uninstall', 'hello-world']);
+  await prep.prepare(['plugin', 'install', 'git-info', '--yes', '--enable']);
   lockGit = join(prep.root, 'git.lock.json');
-  await prep.ok(['plugin', 'export', '--output', lockGit]);
+  await prep.prepare(['plugin', 'export', '--output', lockGit]);
 }, 120_000);
 afterAll(async () => {
   await server.close();

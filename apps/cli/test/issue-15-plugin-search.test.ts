@@ -79,7 +79,7 @@ beforeAll(async () => {
       commands: [{ name: 'ping' }],
       body: `{ commands: { ping: () => '${name} pong' } }`,
     });
-    const packed = await ws.ok(['plugin', 'pack', dir, '--output', join(ws.root, 'out'), '--json']);
+    const packed = await ws.prepare(['plugin', 'pack', dir, '--output', join(ws.root, 'out'), '--json']);
     registry.publish(JSON.parse(packed.stdout).file);
   }
   // Kept in view: the whole set-up should stay well under a minute.
