@@ -113,8 +113,9 @@ describe('the rollback decides plugin by plugin, from the current state', () => 
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
         operator = new Promise((resolve) => child.once('close', () => resolve(out)));
-        const until = Date.now() + 3500;
-        while (Date.now() < until); // the stall: no timer, no heartbeat
+        // The stall: the thread blocked, so no timer and no heartbeat runs; Atomics.wait blocks it
+        // without burning a core, as a busy loop did.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3500);
       }
       return install.apply(this, args);
     });
