@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { splitTaskArgv } from '../src/task-argv';
 import { workspace, type Workspace } from './marathon-binary';
+import { assertTaskRunHandsOverArgv, shellArgument } from './task-argv-property';
 
 let ws: Workspace;
 beforeEach(() => {
@@ -14,33 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => ws.cleanup());
 
-/** Arguments as a shell would hand them over: any text but NUL (which no argv can hold), flag-like and separator-like ones often. */
-const argument = fc.oneof(
-  fc.constantFrom(
-    '--',
-    '-x',
-    '--name',
-    '--name=x',
-    '-',
-    '',
-    ' ',
-    'a b',
-    'x',
-    '--help',
-    '-h',
-    '--version',
-    'é',
-    '日本',
-    '👍🏽',
-    '$HOME',
-    '*',
-    "'",
-    '"',
-    '\\',
-    '\n',
-  ),
-  fc.string({ unit: 'grapheme', maxLength: 12 }).filter((text) => !text.includes('\0')),
-);
+const argument = shellArgument(12);
 
 describe('splitTaskArgv', () => {
   it('takes everything after the first -- as it is, and gives oclif only what is before it', () => {
@@ -70,33 +45,7 @@ describe('marathon task run', () => {
   // A few generated vectors here; tools/reliability/test/fuzz-task-run-argv.test.ts runs 30 (with
   // longer argv) in `npm run test:reliability`: each run is two process start-ups.
   it('hands every argument after -- to the command exactly (property, through the binary)', async () => {
-    const script = printArgs();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.option(
-          argument.filter((name) => name !== '' && !name.startsWith('-')),
-          { nil: undefined },
-        ),
-        fc.array(argument, { maxLength: 8 }),
-        async (name, args) => {
-          // A --name value that starts with '-' is oclif's to refuse ("expects a value"): names are
-          // drawn without one; what is under test is everything after --.
-          const outcome = await ws.run([
-            'task',
-            'run',
-            ...(name === undefined ? [] : [`--name=${name}`]),
-            '--',
-            process.execPath,
-            script,
-            ...args,
-          ]);
-          expect(outcome.stderr).toBe('');
-          expect(outcome.code).toBe(0);
-          expect(JSON.parse(outcome.stdout)).toEqual(args);
-        },
-      ),
-      { numRuns: 6 },
-    );
+    await assertTaskRunHandsOverArgv(ws, { numRuns: 6, maxArgs: 8, maxLength: 12 });
   });
 
   it('the cases of the issue: the command is the first word after --, and a later -- is an argument', async () => {
