@@ -8,22 +8,12 @@ import tapable from 'tapable';
 import { HookBus } from '@marathon/events';
 import { measure } from '../lib/measure.mjs';
 import { result, table } from '../lib/report.mjs';
+import { taskEvent } from '../lib/task-event.mjs';
 
 const HANDLERS = 10;
 const HOOK = 'post_task_execute';
 
-// A task event of about 250 bytes as JSON, as the hooks of a real host carry.
-const event = {
-  task: {
-    id: 'task-000042',
-    name: 'nightly-build',
-    command: 'make',
-    args: ['-j8', 'release'],
-    submitted_by: 'ada@example.com',
-    submitted_at: '2026-11-25T12:00:00.000Z',
-  },
-  result: { exit_code: 0, duration_ms: 1234 },
-};
+const event = taskEvent;
 
 let sink = 0;
 // The same handlers for every library: they read the event and return nothing, which every peer

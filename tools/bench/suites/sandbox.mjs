@@ -11,22 +11,12 @@ import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { measure, median } from '../lib/measure.mjs';
 import { result, table } from '../lib/report.mjs';
+import { taskEvent } from '../lib/task-event.mjs';
 
 const require = createRequire(import.meta.url);
 void require;
 
-// About 200 bytes of JSON, like a task event.
-const event = {
-  task: {
-    id: 'task-000042',
-    name: 'nightly-build',
-    command: 'make',
-    args: ['-j8', 'release'],
-    submitted_by: 'ada@example.com',
-    submitted_at: '2026-11-25T12:00:00.000Z',
-  },
-  result: { exit_code: 0, duration_ms: 1234 },
-};
+const event = taskEvent;
 const HANDLER = "(event) => success('seen ' + event.task.id)";
 
 function writePlugins(root, count) {
