@@ -1,7 +1,7 @@
 import { ChainAction, chainAction, isEventData, isHookResult, type HookResult } from '@marathon/plugin-api';
 import type { CompiledDispatch } from './compile-dispatch';
 import type { HandlerEntry } from './handler-entry';
-import { faultResult, isThenable, Thrown, TIMED_OUT } from './handler-result';
+import { faultResult, isThenable, MEASURED_DURATION_MS, Thrown, TIMED_OUT, type MeasuredResult } from './handler-result';
 import { HandlerWatchdog, type Watched } from './handler-watchdog';
 import { summariseData, type EventHistory } from './history';
 import type { LifecycleEvents } from './lifecycle';
@@ -15,6 +15,8 @@ const TIME_ORIGIN = performance.timeOrigin;
 export interface HandlerList {
   readonly hook: Outcome<unknown>['hook'];
   readonly entries: readonly HandlerEntry[];
+  /** entries[i].owner for every i. */
+  readonly owners: readonly string[];
   /** entries[i].implicit for every i, frozen: the results of a dispatch in which nobody returned anything. */
   readonly implicit: readonly HandlerOutcome[];
   readonly veto: boolean;
@@ -60,6 +62,8 @@ export class Dispatcher {
     if (isHookResult(raw) && (!entry.canWrite || raw.result_data === undefined || isEventData(raw.result_data))) {
       result = raw;
       handlerOutcome = { plugin: entry.owner, result };
+      const measured = (raw as MeasuredResult)[MEASURED_DURATION_MS];
+      if (typeof measured === 'number' && ended !== 0) started = ended - measured;
     } else {
       const fault = faultResult(raw, entry.timeoutMs);
       result = fault.result;

@@ -9,6 +9,17 @@ export class Thrown {
 /** Stands for an async handler that did not settle within its timeout. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
+/**
+ * Where a handler whose work runs elsewhere — a plugin in a sandbox worker, several of whose calls
+ * may travel in one message — puts the milliseconds that work took, on the HookResult it returns.
+ * History, metrics and the slow check then use that figure instead of the time until the handler
+ * returned, so each plugin is charged its own time, not its neighbours' or the thread handoff's.
+ */
+export const MEASURED_DURATION_MS: unique symbol = Symbol.for('marathon.events.measuredDurationMs');
+
+/** A HookResult that says how long its work took (see MEASURED_DURATION_MS). */
+export type MeasuredResult = HookResult & { [MEASURED_DURATION_MS]?: number };
+
 /** What a handler returning nothing is recorded as. Frozen: every such call shares it. */
 export const IMPLICIT_SUCCESS: HookResult = Object.freeze({ success: true, continue_chain: true });
 

@@ -50,6 +50,7 @@ function makeList(hook: HookType, entries: readonly HandlerEntry[]): HandlerList
   return Object.freeze({
     hook,
     entries: Object.freeze(entries.slice()),
+    owners: Object.freeze(entries.map((entry) => entry.owner)),
     implicit: Object.freeze(entries.map((entry) => entry.implicit)),
     veto: isVetoHook(hook),
   });
@@ -167,6 +168,11 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
       for (const entry of list.entries) if (entry.owner === owner && this.remove(entry)) removed += 1;
     }
     return removed;
+  }
+
+  /** The owners of a hook's handlers in the order they run: one shared array per registration change, not a copy per call. */
+  owners(hook: HookType): readonly string[] {
+    return isHookType(hook) ? this.slots[hook].list.owners : [];
   }
 
   /** The handlers of a hook in the order they run. */

@@ -8,6 +8,8 @@ export { DurationHistogram, HISTOGRAM_RELATIVE_ERROR } from './histogram';
 export { LifecycleEvents } from './lifecycle';
 export type { LifecycleEventMap } from './lifecycle';
 export { EventsError } from './errors';
+export { MEASURED_DURATION_MS } from './handler-result';
+export type { MeasuredResult } from './handler-result';
 export type { EventsErrorCode } from './errors';
 export type {
   Handler,

@@ -75,7 +75,13 @@ describe.each([
       active: true,
     };
   });
-  const list: HandlerList = { hook, entries, implicit: entries.map((entry) => entry.implicit), veto: false };
+  const list: HandlerList = {
+    hook,
+    entries,
+    owners: entries.map((entry) => entry.owner),
+    implicit: entries.map((entry) => entry.implicit),
+    veto: false,
+  };
   const dispatcher = new Dispatcher(new EventHistory(10), new LifecycleEvents(), 1000);
   dispatcher.historyOn = dispatcher.metricsOn = dispatcher.observing = observed;
   dispatcher.watchdog.need(5000);

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { failure, success, type TaskEvent } from '@marathon/plugin-api';
-import { DurationHistogram, EventHistory, EventsError, HISTOGRAM_RELATIVE_ERROR, HookBus, type EventRecord } from '@marathon/events';
+import {
+  DurationHistogram,
+  EventHistory,
+  EventsError,
+  HISTOGRAM_RELATIVE_ERROR,
+  HookBus,
+  MEASURED_DURATION_MS,
+  type EventRecord,
+} from '@marathon/events';
 
 const task = (id: string): TaskEvent => ({
   task: { id, name: 'build', command: 'make', args: [], submitted_by: 'ada', submitted_at: '2026-11-25T12:00:00Z' },
@@ -142,6 +150,21 @@ describe('metrics', () => {
     const [row] = bus.metrics.snapshot();
     expect(row!.max_ns).toBeGreaterThanOrEqual(20e6);
     expect(row!.p50_ns).toBeGreaterThanOrEqual(20e6 * (1 - HISTOGRAM_RELATIVE_ERROR));
+  });
+
+  it('uses the time a handler says its work took elsewhere (MEASURED_DURATION_MS), in history, metrics and the slow check', async () => {
+    const bus = new HookBus({ slowHandlerMs: 100 });
+    const slow: string[] = [];
+    bus.lifecycle.on('hook:slow', ({ plugin }) => slow.push(plugin));
+    // `remote` returns at once but says its work took 250 ms; `local` spins 20 ms and says nothing.
+    bus.register('post_task_execute', () => ({ ...success('remote'), [MEASURED_DURATION_MS]: 250 }), { owner: 'remote' });
+    bus.register('post_task_execute', () => (busyWait(20), success('local')), { owner: 'local' });
+    await bus.dispatch('post_task_execute', task('1'));
+    const [remote, local] = bus.history.query({ hook: 'post_task_execute' });
+    expect(remote!.duration_ns).toBeCloseTo(250e6, -3);
+    expect(local!.duration_ns).toBeGreaterThanOrEqual(20e6);
+    expect(bus.metrics.snapshot({ plugin: 'remote' })[0]!.max_ns).toBeGreaterThanOrEqual(250e6 * (1 - HISTOGRAM_RELATIVE_ERROR));
+    expect(slow).toEqual(['remote']);
   });
 
   it('counts nothing, and records nothing, while switched off', async () => {

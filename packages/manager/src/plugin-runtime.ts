@@ -4,10 +4,11 @@
 // implements exactly what the manifest declares) and runs init under a timeout. Reload swaps in a
 // new instance while calls in flight finish on the old one.
 import { join } from 'node:path';
-import type { HookBus, Registration } from '@marathon/events';
-import type { HookType, JsonValue } from '@marathon/plugin-api';
+import { MEASURED_DURATION_MS, type HookBus, type MeasuredResult, type Registration } from '@marathon/events';
+import type { HookResult, HookType, JsonValue } from '@marathon/plugin-api';
 import type { InstalledPlugin, MarathonHome } from '@marathon/registry';
-import { checkIntegrity, mayWrite, SandboxError, type SandboxedPlugin, type SandboxHost } from '@marathon/security';
+import { checkIntegrity, mayWrite, SandboxError, type HookCallResult, type SandboxedPlugin, type SandboxHost } from '@marathon/security';
+import { HookRuns, type RunSource } from './hook-runs';
 import { ManagerError } from './errors';
 import { signatureAtLoad } from './load-signature';
 import { repairHint } from './repair-source';
@@ -49,6 +50,9 @@ export class PluginRuntime {
   private readonly loaded = new Map<string, LoadedPlugin>();
   private readonly loading = new Map<string, Promise<LoadedPlugin>>();
   private readonly registrations = new Map<string, Registration[]>();
+  /** Loads started for a hook's other plugins that failed before their turn came: reported at their turn. */
+  private readonly failedAhead = new Map<string, unknown>();
+  private readonly runs = new HookRuns();
   /** How many sandboxes were started: lazy loading is checked by counting them. */
   startedCount = 0;
 
@@ -66,6 +70,7 @@ export class PluginRuntime {
   /** Registers the hook handlers of an enabled plugin on the bus. Loads nothing. */
   activate(record: InstalledPlugin): void {
     this.deactivate(record.name);
+    this.failedAhead.delete(record.name);
     const registrations = record.manifest.hooks.map((declaration) =>
       this.options.bus.register(declaration.name, (data) => this.callHook(record.name, declaration.name, data as unknown as JsonValue), {
         owner: record.name,
@@ -78,22 +83,70 @@ export class PluginRuntime {
 
   /** Removes a plugin's handlers from the bus. */
   deactivate(name: string): void {
+    this.runs.forget(name);
     for (const registration of this.registrations.get(name) ?? []) registration.unregister();
     this.registrations.delete(name);
   }
 
-  private async callHook(name: string, hook: HookType, data: JsonValue) {
-    const loaded = await this.ensureLoaded(name);
-    loaded.inFlight += 1;
+  private async callHook(name: string, hook: HookType, data: JsonValue): Promise<HookResult> {
+    const ahead = this.runs.take(hook, name, data);
+    if (ahead !== undefined) return this.answer(name, hook, ahead);
+    const loaded = this.loaded.get(name) ?? (await this.loadForHook(name, hook));
+    const source = this.runSource(hook);
+    const run = this.runs.pick(loaded, hook, source);
+    for (const member of run) member.inFlight += 1;
     try {
-      const called = await loaded.plugin.callHook(hook, data);
-      // The bus keeps only the HookResult; the error behind a failed call (with the plugin's own
-      // stack, which the CLI prints under DEBUG) goes to whoever listens, and is kept nowhere.
-      if (called.error !== undefined) this.options.events.emit('hook_failed', { plugin: name, hook, error: called.error });
-      return called.result;
+      if (run.length === 1) return this.answer(name, hook, await loaded.plugin.callHook(hook, data));
+      const answers = await this.options.sandbox().dispatchHook(
+        hook,
+        data,
+        run.map((member) => member.plugin),
+      );
+      this.runs.keep(hook, data, run, answers, source);
+      const own = answers[0];
+      return own === undefined ? this.answer(name, hook, await loaded.plugin.callHook(hook, data)) : this.answer(name, hook, own);
     } finally {
-      this.settle(loaded, name);
+      for (const member of run) this.settle(member, member.plugin.name);
     }
+  }
+
+  private runSource(hook: HookType): RunSource<LoadedPlugin> {
+    return {
+      owners: this.options.bus.owners(hook),
+      loaded: (name) => this.loaded.get(name),
+      canWrite: (name) => this.registrations.get(name)?.find((registration) => registration.hook === hook)?.canWrite,
+    };
+  }
+
+  /** What the bus gets for a plugin's call: its HookResult, carrying the time the plugin's code took. */
+  private answer(name: string, hook: HookType, called: HookCallResult): HookResult {
+    // The bus keeps only the HookResult; the error behind a failed call (with the plugin's own
+    // stack, which the CLI prints under DEBUG) goes to whoever listens, and is kept nowhere.
+    if (called.error !== undefined) this.options.events.emit('hook_failed', { plugin: name, hook, error: called.error });
+    const result = called.result as MeasuredResult;
+    if (Object.isExtensible(result)) result[MEASURED_DURATION_MS] = called.durationNs / 1e6;
+    return result;
+  }
+
+  /**
+   * The first handler of a hook that finds its plugin unloaded starts the loads of every plugin on
+   * that hook, so that they overlap (integrity checks on this thread, engines on every worker)
+   * instead of running one after the other as the bus reaches each handler: a first dispatch to
+   * 100 plugins was 100 loads in a row. A load that fails ahead of its plugin's turn is reported at
+   * that turn, as if it had failed then.
+   */
+  private async loadForHook(name: string, hook: HookType): Promise<LoadedPlugin> {
+    if (this.failedAhead.has(name)) {
+      const failure = this.failedAhead.get(name);
+      this.failedAhead.delete(name);
+      throw failure;
+    }
+    const own = this.ensureLoaded(name);
+    for (const { owner } of this.options.bus.handlers(hook)) {
+      if (owner === name || this.loaded.has(owner) || this.loading.has(owner) || !this.registrations.has(owner)) continue;
+      this.ensureLoaded(owner).catch((error: unknown) => this.failedAhead.set(owner, error));
+    }
+    return own;
   }
 
   /** Runs a command of a plugin, loading it first if need be. */

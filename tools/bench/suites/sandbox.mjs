@@ -222,8 +222,10 @@ export async function run({ quick = false } = {}) {
       table: table(rows),
       notes: [
         `P2 and P2n measure PluginManager.dispatch('${BENCH_HOOK}') as the product runs it: HookBus (history and ` +
-          'metrics on) → PluginRuntime.callHook → SandboxedPlugin.callHook, one worker round trip per plugin today ' +
-          '(one sandbox worker thread, each plugin in its own QuickJS engine). Plugins are installed from a local ' +
+          'metrics on) → PluginRuntime.callHook, which sends its plugin and the loaded plugins right after it in one ' +
+          'message per worker (SandboxHost.dispatchHook; runs cut where their call deadlines pass 30 s: 6 plugins at ' +
+          'the default 5 s), the others answering the bus from hook-runs.ts (one sandbox worker thread, each plugin ' +
+          'in its own QuickJS engine). Plugins are installed from a local ' +
           "folder with PluginManager.install and enabled; each handler returns success('ok'). The plugins are loaded " +
           `by a warm-up dispatch before timing. Bare: ${small} contexts of one QuickJS engine in the benchmark thread, ` +
           'each parsing the event JSON and returning a success result as JSON. All four dispatch rows ran side by ' +
