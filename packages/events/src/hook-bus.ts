@@ -152,7 +152,7 @@ export class HookBus<D extends HookDataMap = HookEventMap> {
       active: true,
     };
     this.replace(hook, insertByPriority(list.entries, entry));
-    return { hook, owner, priority, canWrite, unregister: () => this.remove(entry) };
+    return { hook, owner, priority, canWrite, timeoutMs, unregister: () => this.remove(entry) };
   }
 
   /** Removes a handler from a hook; false when it was not registered there. */

@@ -38,6 +38,8 @@ export interface RegisteredHandler {
 }
 
 export interface Registration extends RegisteredHandler {
+  /** Milliseconds the bus waits for this handler's promise (its timeoutMs, or the bus's handlerTimeoutMs). */
+  readonly timeoutMs: number;
   /** Removes the handler; false when it was already gone. */
   unregister(): boolean;
 }

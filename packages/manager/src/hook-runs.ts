@@ -11,13 +11,6 @@
 import type { HookType } from '@marathon/plugin-api';
 import { mayWrite, type HookCallResult, type SandboxedPlugin } from '@marathon/security';
 
-/**
- * How much of its neighbours' call deadlines a handler may wait for when it runs them with its own:
- * the bus times a handler out after 60 s (the manager's HookBus), so a run of plugins that could each
- * legally take their whole deadline stays well inside that (6 plugins at the default 5 s deadline).
- */
-export const RUN_DEADLINE_BUDGET_MS = 30_000;
-
 export interface RunMember {
   readonly plugin: SandboxedPlugin;
   /** Being replaced by a reload: it takes no new runs. */
@@ -26,6 +19,12 @@ export interface RunMember {
 
 /** What picking a run needs of the runtime, for one hook. */
 export interface RunSource<M extends RunMember> {
+  /**
+   * How long the run may legally take: the first handler waits for the whole run, so the call
+   * deadlines of the run's plugins add up to at most half of the time the bus gives that handler
+   * (30 s on the manager's own bus: 6 plugins at the default 5 s deadline).
+   */
+  budgetMs: number;
   /** The owners of the hook's handlers on the bus, in the order they run. */
   owners: readonly string[];
   /** The runtime's loaded plugin of that name, if any. */
@@ -46,12 +45,12 @@ export class HookRuns {
    * `first` and the loaded plugins whose handlers come right after it, to run in one go. It stops
    * at a handler that is not one of the runtime's plugins (a host's handler runs in its turn), at a
    * plugin not loaded or being replaced, at one whose right to change the event the worker would
-   * judge otherwise than the bus, and when the run's call deadlines would pass the budget.
+   * judge otherwise than the bus, and when the run's call deadlines would pass the source's budget.
    */
   pick<M extends RunMember>(first: M, hook: HookType, source: RunSource<M>): M[] {
     const run = [first];
     const { owners } = source;
-    let budget = RUN_DEADLINE_BUDGET_MS - first.plugin.limits.call_deadline_ms;
+    let budget = source.budgetMs - first.plugin.limits.call_deadline_ms;
     for (let index = owners.indexOf(first.plugin.name) + 1; index > 0 && index < owners.length; index++) {
       const name = owners[index]!;
       const next = source.loaded(name);

@@ -92,7 +92,7 @@ export class PluginRuntime {
     const ahead = this.runs.take(hook, name, data);
     if (ahead !== undefined) return this.answer(name, hook, ahead);
     const loaded = this.loaded.get(name) ?? (await this.loadForHook(name, hook));
-    const source = this.runSource(hook);
+    const source = this.runSource(hook, name);
     const run = this.runs.pick(loaded, hook, source);
     for (const member of run) member.inFlight += 1;
     try {
@@ -110,11 +110,13 @@ export class PluginRuntime {
     }
   }
 
-  private runSource(hook: HookType): RunSource<LoadedPlugin> {
+  private runSource(hook: HookType, first: string): RunSource<LoadedPlugin> {
+    const registration = (name: string) => this.registrations.get(name)?.find((candidate) => candidate.hook === hook);
     return {
+      budgetMs: (registration(first)?.timeoutMs ?? 0) / 2,
       owners: this.options.bus.owners(hook),
       loaded: (name) => this.loaded.get(name),
-      canWrite: (name) => this.registrations.get(name)?.find((registration) => registration.hook === hook)?.canWrite,
+      canWrite: (name) => registration(name)?.canWrite,
     };
   }
 

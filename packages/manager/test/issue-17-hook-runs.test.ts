@@ -2,11 +2,12 @@
 // message per worker) instead of one round trip per plugin. The bus still sees one handler per
 // plugin, in priority order, with the chain rules (waterfall, veto, stop) and each plugin's own
 // time; a host's handler between plugins runs in its turn; no plugin runs twice or out of turn.
+import { HookBus } from '@marathon/events';
 import type { TaskEvent } from '@marathon/plugin-api';
 import { SandboxedPlugin, SandboxHost } from '@marathon/security';
 import { useManager, writePlugin } from './helpers';
 
-const { manager, sandbox } = useManager();
+const { manager, sandbox, reopen } = useManager();
 
 /** A plugin counting its own calls (module state in its engine), so a second run would show. */
 function counting(name: string, priority: number, answer: string, permissions = ['task_read']) {
@@ -112,4 +113,19 @@ it("charges each plugin its own time, measured in the worker, not the run's", as
   // next to nothing.
   expect(busy!.duration_ns).toBeGreaterThanOrEqual(250e6);
   expect(quick!.duration_ns).toBeLessThan(busy!.duration_ns / 2);
+});
+
+it("keeps a run inside half the bus's timeout for its first handler: a host's bus giving handlers 9 s gets no runs at 5 s deadlines", async () => {
+  counting('one', 20, "return success('one ' + calls);");
+  counting('two', 10, "return success('two ' + calls);");
+  await installAll(['one', 'two']);
+  await reopen({ bus: new HookBus({ handlerTimeoutMs: 9000 }) });
+  const batched = jest.spyOn(SandboxHost.prototype, 'dispatchHook');
+  const outcome = await manager().dispatch('pre_task_submit', event);
+  expect(outcome.results.map((r) => r.result.message)).toEqual(['one 1', 'two 1']);
+  expect(batched).not.toHaveBeenCalled();
+  // The manager's own bus (60 s) takes both in one run.
+  await reopen();
+  await manager().dispatch('pre_task_submit', event);
+  expect(batched.mock.calls.map(([, , plugins]) => plugins.map((plugin) => plugin.name))).toEqual([['one', 'two']]);
 });
