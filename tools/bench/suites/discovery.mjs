@@ -47,15 +47,20 @@ async function raw(dir) {
   return bytes;
 }
 
-async function timeIt(run, rounds = 7) {
-  const samples = [];
-  await run(); // warm the page cache and the JIT
+// Medians of each contender, their rounds interleaved (alternating which goes first) so both see the
+// same moments of a shared machine's load: the ratios and the relative scaling compare like with like.
+async function timeInterleaved(contenders, rounds = 7) {
+  const names = Object.keys(contenders);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (const name of names) await contenders[name](); // warm the page cache and the JIT
   for (let i = 0; i < rounds; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
+    for (const name of i % 2 === 0 ? names : [...names].reverse()) {
+      const started = performance.now();
+      await contenders[name]();
+      samples[name].push(performance.now() - started);
+    }
   }
-  return median(samples);
+  return Object.fromEntries(names.map((name) => [name, median(samples[name])]));
 }
 
 async function loadMany(root, count) {
@@ -104,37 +109,49 @@ export async function run({ quick = false } = {}) {
       const check = await discover(paths);
       if (check.plugins.length !== count || check.errors.length !== 0)
         throw new Error(`discovery found ${check.plugins.length} of ${count}`);
-      figures[count] = { marathon: await timeIt(() => discover(paths), rounds), raw: await timeIt(() => raw(dir), rounds) };
+      figures[count] = await timeInterleaved({ marathon: () => discover(paths), raw: () => raw(dir) }, rounds);
     }
     const load = await loadMany(root, loaded);
     const ratioSmall = figures[small].marathon / figures[small].raw;
     const ratioLarge = figures[large].marathon / figures[large].raw;
     const scaling = figures[large].marathon / figures[small].marathon;
     const rawScaling = figures[large].raw / figures[small].raw;
+    // P4's scaling goal: marathon's growth over the file system's own growth on the same folders.
+    const relativeScaling = scaling / rawScaling;
     const rows = [
       ['measure', 'marathon discover (ms)', 'raw readdir + readFile (ms)', 'ratio'],
       [`${small.toLocaleString('en-US')} folders`, figures[small].marathon, figures[small].raw, `${ratioSmall.toFixed(2)}×`],
       [`${large.toLocaleString('en-US')} folders`, figures[large].marathon, figures[large].raw, `${ratioLarge.toFixed(2)}×`],
-      [`${large.toLocaleString('en-US')} ÷ ${small.toLocaleString('en-US')}`, scaling, rawScaling, ''],
+      [
+        `${large.toLocaleString('en-US')} ÷ ${small.toLocaleString('en-US')} (scaling)`,
+        `${scaling.toFixed(2)}×`,
+        `${rawScaling.toFixed(2)}×`,
+        `${relativeScaling.toFixed(2)}×`,
+      ],
       [`first dispatch loading ${loaded} enabled plugins (ms)`, load.ms, '', ''],
-      ['process RSS after (MB)', load.rssMb, `+${load.grewMb.toFixed(0)} MB`, ''],
+      ['process RSS after (MB)', load.rssMb, `${load.grewMb >= 0 ? '+' : ''}${load.grewMb.toFixed(0)} MB`, ''],
     ];
     return {
       title: 'discovery: plugin folders, and loading 100 enabled plugins',
       table: table(rows),
       notes: [
         `Discovery reads and fully validates each plugin.json (zod schema, cross-field rules, strict JSON); ` +
-          `raw only reads the files. Both read 64 folders at a time; medians of ${rounds} runs after a warm-up.`,
+          `raw only reads the files. Both read 64 folders at a time; ${rounds === 1 ? 'one run' : `medians of ${rounds} runs`} after a warm-up, ` +
+          `the two alternating run by run.`,
         `Scaling from ${small.toLocaleString('en-US')} to ${large.toLocaleString('en-US')} ` +
-          `folders: marathon ${scaling.toFixed(1)}×, raw reads of the same files ` +
-          `${rawScaling.toFixed(1)}× (the file system's own cost grows faster than linearly here).`,
+          `folders: marathon ${scaling.toFixed(2)}×, raw reads of the same files ` +
+          `${rawScaling.toFixed(2)}×. The goal is the relative figure, marathon's scaling ÷ raw's ` +
+          `scaling = ${relativeScaling.toFixed(2)}× (1.0 = marathon grows exactly as fast as the file ` +
+          `system's own reads; goal <= 1.1). The absolute figures are context only: raw reads alone have ` +
+          `scaled from about 6× to 15× between runs on this file system, so a fixed bound on marathon's ` +
+          `would measure the file system's noise.`,
         `Loading: a fresh manager on a home with ${loaded} enabled plugins fires one hook they all ` +
           `declare; each loads lazily (integrity check, engine instance, module, init) in 2 worker threads.`,
       ],
       results: [
         result('P4', `ratio_vs_raw_${label(large)}`, ratioLarge, '<=', 3),
         result('P4', `ratio_vs_raw_${label(small)}`, ratioSmall, '<=', 3),
-        result('P4', `scaling_${label(large)}_vs_${label(small)}`, scaling, '<=', 10.5),
+        result('P4', `scaling_vs_raw_${label(large)}_vs_${label(small)}`, relativeScaling, '<=', 1.1),
       ],
     };
   } finally {
