@@ -44,9 +44,10 @@ export async function dispatchHook<K extends HookType>(
   event: HookEventMap[K],
 ): Promise<DispatchOutcome<HookEventMap[K]>> {
   // Load the handlers' plugins first, so that a hook's deadline and its latency metrics measure
-  // the call, not the sandbox start-up. A plugin that fails to load fails again in its call,
-  // where the failure is reported (and vetoes, on veto-capable hooks).
-  await Promise.all(parts.bus.handlers(hook).map((handler) => parts.runtime.ensureLoaded(handler.owner).catch(() => undefined)));
+  // the call, not the sandbox start-up. A plugin that failed to load fails in its call, where the
+  // failure is reported (and vetoes, on veto-capable hooks).
+  const loading = parts.runtime.loadHook(hook);
+  if (loading !== undefined) await loading;
   try {
     return await parts.bus.dispatch(hook, event);
   } finally {

@@ -50,8 +50,6 @@ export class PluginRuntime {
   private readonly loaded = new Map<string, LoadedPlugin>();
   private readonly loading = new Map<string, Promise<LoadedPlugin>>();
   private readonly registrations = new Map<string, Registration[]>();
-  /** Loads started for a hook's other plugins that failed before their turn came: reported at their turn. */
-  private readonly failedAhead = new Map<string, unknown>();
   private readonly runs = new HookRuns();
   /** How many sandboxes were started: lazy loading is checked by counting them. */
   startedCount = 0;
@@ -70,7 +68,6 @@ export class PluginRuntime {
   /** Registers the hook handlers of an enabled plugin on the bus. Loads nothing. */
   activate(record: InstalledPlugin): void {
     this.deactivate(record.name);
-    this.failedAhead.delete(record.name);
     const registrations = record.manifest.hooks.map((declaration) =>
       this.options.bus.register(declaration.name, (data) => this.callHook(record.name, declaration.name, data as unknown as JsonValue), {
         owner: record.name,
@@ -91,7 +88,7 @@ export class PluginRuntime {
   private async callHook(name: string, hook: HookType, data: JsonValue): Promise<HookResult> {
     const ahead = this.runs.take(hook, name, data);
     if (ahead !== undefined) return this.answer(name, hook, ahead);
-    const loaded = this.loaded.get(name) ?? (await this.loadForHook(name, hook));
+    const loaded = this.loaded.get(name) ?? (await this.loadForTurn(name, hook));
     const source = this.runSource(hook, name);
     const run = this.runs.pick(loaded, hook, source);
     for (const member of run) member.inFlight += 1;
@@ -131,24 +128,26 @@ export class PluginRuntime {
   }
 
   /**
-   * The first handler of a hook that finds its plugin unloaded starts the loads of every plugin on
-   * that hook, so that they overlap (integrity checks on this thread, engines on every worker)
-   * instead of running one after the other as the bus reaches each handler: a first dispatch to
-   * 100 plugins was 100 loads in a row. A load that fails ahead of its plugin's turn is reported at
-   * that turn, as if it had failed then.
+   * Starts the loads of every plugin on `hook` that is not loaded yet, together, so that they
+   * overlap (integrity checks on this thread, engines in the worker) instead of running one after
+   * the other as the bus reaches each handler. Resolves when all have settled; a plugin whose load
+   * failed is loaded again at its turn, which reports the failure (or succeeds, when it was another
+   * plugin's overrun that took the worker). Returns undefined when every plugin on the hook is
+   * loaded: the steady state allocates nothing.
    */
-  private async loadForHook(name: string, hook: HookType): Promise<LoadedPlugin> {
-    if (this.failedAhead.has(name)) {
-      const failure = this.failedAhead.get(name);
-      this.failedAhead.delete(name);
-      throw failure;
+  loadHook(hook: HookType): Promise<void> | undefined {
+    let pending: Array<Promise<unknown>> | undefined;
+    for (const owner of this.options.bus.owners(hook)) {
+      if (this.loaded.has(owner) || !this.registrations.has(owner)) continue;
+      (pending ??= []).push(this.ensureLoaded(owner).catch(() => undefined));
     }
-    const own = this.ensureLoaded(name);
-    for (const { owner } of this.options.bus.handlers(hook)) {
-      if (owner === name || this.loaded.has(owner) || this.loading.has(owner) || !this.registrations.has(owner)) continue;
-      this.ensureLoaded(owner).catch((error: unknown) => this.failedAhead.set(owner, error));
-    }
-    return own;
+    return pending === undefined ? undefined : Promise.all(pending).then(() => undefined);
+  }
+
+  /** A plugin's instance for its turn on `hook`, loaded now together with the hook's others. */
+  private loadForTurn(name: string, hook: HookType): Promise<LoadedPlugin> {
+    void this.loadHook(hook);
+    return this.ensureLoaded(name);
   }
 
   /** Runs a command of a plugin, loading it first if need be. */
