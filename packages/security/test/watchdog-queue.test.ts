@@ -47,3 +47,44 @@ it('does not stop a worker whose queued requests waited past their budget behind
     cleanup();
   }
 }, 30_000);
+
+// Issue 17: a hook's plugins run in one request per worker (a run), and the watchdog gave a request
+// its calls' deadlines added up, so a runaway at the head of a 20-plugin run was stopped only after
+// 20 deadlines. It now counts the budget again from each call that starts: one deadline (plus the
+// grace, and at most one more look) after the runaway began.
+it('stops a runaway at the head of a run of plugins about as soon as a runaway alone, then runs the rest on a fresh worker', async () => {
+  const { home, cleanup } = tempHome();
+  const deadline = 500;
+  const host = new SandboxHost({ workers: 1, policy: { limits: { call_deadline_ms: deadline } } });
+  try {
+    const looper = join(home, 'plugins', 'looper');
+    mkdirSync(looper, { recursive: true });
+    writeFileSync(
+      join(looper, 'plugin.json'),
+      JSON.stringify({ name: 'looper', version: '1.0.0', api_version: '1.0.0', permissions: [], hooks: ['post_task_execute'] }),
+    );
+    // Heavy built-ins outrun QuickJS's interrupt handler: only the watchdog stops this.
+    writeFileSync(
+      join(looper, 'index.js'),
+      `import { definePlugin } from '@marathon/plugin-api';
+export default definePlugin({ hooks: { post_task_execute: () => { for (;;) new Array(2e5).fill(0).join(); } } });
+`,
+    );
+    const names = Array.from({ length: 19 }, (_, i) => `steady-${i}`);
+    const plugins = [
+      await loadPlugin(host, looper, home),
+      ...(await Promise.all(names.map((name) => loadPlugin(host, writeSlowInit(home, name), home)))),
+    ];
+    await Promise.all(plugins.map((plugin) => plugin.init()));
+    const started = Date.now();
+    const results = await host.dispatchHook('post_task_execute', { task: { id: 't-1' } }, plugins);
+    const elapsed = Date.now() - started;
+    expect(results[0]).toMatchObject({ plugin: 'looper', error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(results.slice(1).map((result) => result.result.message)).toEqual(names.map((name) => `${name} ok`));
+    // 20 deadlines and the grace would be 11 s; one deadline, the grace and one more look are under 3.
+    expect(elapsed).toBeLessThan(8000);
+  } finally {
+    await host.close();
+    cleanup();
+  }
+}, 60_000);

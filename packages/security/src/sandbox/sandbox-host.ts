@@ -179,9 +179,8 @@ export class SandboxHost {
    */
   async run(records: PluginRecord[], calls: CallRequest[], veto: boolean | null): Promise<ReceivedResult[]> {
     const worker = records[0]!.worker!;
-    const budget =
-      calls.length *
-      Math.max(...records.map((record) => record.spec.limits.call_deadline_ms), ...calls.map((call) => call.deadlineMs ?? 0));
+    // Per call: the watchdog counts it again from each call that starts (sandbox-worker.ts).
+    const budget = Math.max(...records.map((record) => record.spec.limits.call_deadline_ms), ...calls.map((call) => call.deadlineMs ?? 0));
     let reply;
     try {
       reply = await worker.request({ type: 'call', calls, chain: veto === null ? null : { veto } }, budget);

@@ -25,6 +25,9 @@ interface Pending {
   timer: NodeJS.Timeout;
   budgetMs: number;
   sentAt: number;
+  /** Calls of the request seen started, and when the watchdog last saw that count grow. */
+  started: number;
+  progressAt: number;
 }
 
 /**
@@ -126,13 +129,18 @@ export class SandboxWorker {
     return this.lost === undefined;
   }
 
-  /** Sends a request; rejects with WorkerLost if the worker dies or overruns `budgetMs`. */
+  /**
+   * Sends a request; rejects with WorkerLost if the worker dies, or if `budgetMs` passes with no
+   * call of the request starting: a request of several calls (a run of plugins) gets the budget per
+   * call, so a runaway in its first call is stopped as soon as one alone would be.
+   */
   request(request: Request, budgetMs: number): Promise<Reply> {
     if (this.lost !== undefined) return Promise.reject(this.lost);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.overrun(id), budgetMs + WATCHDOG_GRACE_MS);
-      this.pending.set(id, { resolve, reject, timer, budgetMs, sentAt: performance.now() });
+      const sentAt = performance.now();
+      this.pending.set(id, { resolve, reject, timer, budgetMs, sentAt, started: 0, progressAt: sentAt });
       Atomics.store(this.slots, startedSlot(id), 0);
       this.refresh();
       // Messages travel as JSON text, which crosses threads faster than structured clones.
@@ -153,7 +161,9 @@ export class SandboxWorker {
    * before it replied. The budget is counted again from the earliest moment the request can have
    * started, and the worker is stopped only when the oldest request still pending has used its
    * whole budget since then. A runaway is still stopped: nothing replies while it runs, so the
-   * oldest request's clock keeps going. The plugin running guest code at that moment is blamed.
+   * oldest request's clock keeps going. A call of the request that started since the last look is
+   * progress too: the budget is counted again from then. The plugin running guest code at that
+   * moment is blamed.
    */
   private overrun(id: number): void {
     const waiting = this.pending.get(id);
@@ -165,7 +175,12 @@ export class SandboxWorker {
       waiting.timer = setTimeout(() => this.overrun(id), allowance);
       return;
     }
-    const used = performance.now() - Math.max(waiting.sentAt, this.lastReplyAt);
+    const started = Atomics.load(this.slots, startedSlot(id));
+    if (started > waiting.started) {
+      waiting.started = started;
+      waiting.progressAt = performance.now();
+    }
+    const used = performance.now() - Math.max(waiting.sentAt, this.lastReplyAt, waiting.progressAt);
     if (used < allowance) {
       waiting.timer = setTimeout(() => this.overrun(id), allowance - used);
       return;
