@@ -88,3 +88,23 @@ export default definePlugin({ hooks: { post_task_execute: () => { for (;;) new A
     cleanup();
   }
 }, 60_000);
+
+// Issue 17: instances were counted per worker only once loaded, so plugins loaded all at once (a
+// hook's first dispatch) all went to the first worker and the others stayed idle.
+it('spreads plugins loaded at the same time across the workers', async () => {
+  const { home, cleanup } = tempHome();
+  const host = new SandboxHost({ workers: 2, policy: { limits: { call_deadline_ms: DEADLINE_MS } } });
+  try {
+    const names = Array.from({ length: 6 }, (_, i) => `spread-${i}`);
+    const plugins = await Promise.all(names.map((name) => loadPlugin(host, writeSlowInit(home, name), home)));
+    const perWorker = new Map<number, number>();
+    for (const plugin of plugins) perWorker.set(plugin.record.worker!.index, (perWorker.get(plugin.record.worker!.index) ?? 0) + 1);
+    expect([...perWorker.entries()].sort()).toEqual([
+      [0, 3],
+      [1, 3],
+    ]);
+  } finally {
+    await host.close();
+    cleanup();
+  }
+}, 30_000);

@@ -80,6 +80,15 @@ export class SandboxHost {
   private async instantiate(record: PluginRecord, retry = true): Promise<void> {
     if (this.closed) throw new SandboxError('DISPOSED', record.name, 'the sandbox is closed');
     const worker = this.workers.pick();
+    worker.loading += 1;
+    try {
+      await this.instantiateIn(worker, record, retry);
+    } finally {
+      worker.loading -= 1;
+    }
+  }
+
+  private async instantiateIn(worker: SandboxWorker, record: PluginRecord, retry: boolean): Promise<void> {
     await worker.ready;
     const key = this.nextKey++;
     this.byKey.set(key, record);

@@ -73,6 +73,8 @@ export class SandboxWorker {
   readonly ready: Promise<void>;
   /** Plugin keys living in this worker. */
   readonly keys = new Set<number>();
+  /** Instances being loaded into this worker (not yet in `keys`). */
+  loading = 0;
 
   constructor(
     public index: number,

@@ -16,7 +16,11 @@ export class WorkerPool {
     this.workers = new Array<SandboxWorker | undefined>(Math.max(1, size)).fill(undefined);
   }
 
-  /** The live worker with the fewest instances, starting any slot that has none. */
+  /**
+   * The live worker with the fewest instances, counting those still loading (a hook's first
+   * dispatch loads its plugins all at once: counted only when loaded, they all went to one worker),
+   * starting any slot that has none.
+   */
   pick(): SandboxWorker {
     let best: SandboxWorker | undefined;
     for (let index = 0; index < this.workers.length; index++) {
@@ -27,7 +31,7 @@ export class WorkerPool {
         worker.onAudit = this.onAudit;
         this.workers[index] = worker;
       }
-      if (best === undefined || worker.keys.size < best.keys.size) best = worker;
+      if (best === undefined || worker.keys.size + worker.loading < best.keys.size + best.loading) best = worker;
     }
     return best!;
   }
