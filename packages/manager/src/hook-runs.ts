@@ -22,7 +22,7 @@ export interface RunSource<M extends RunMember> {
   /**
    * How long the run may legally take: the first handler waits for the whole run, so the call
    * deadlines of the run's plugins add up to at most half of the time the bus gives that handler
-   * (30 s on the manager's own bus: 6 plugins at the default 5 s deadline).
+   * (60 s on the manager's own bus: 12 plugins at the default 5 s deadline).
    */
   budgetMs: number;
   /** The owners of the hook's handlers on the bus, in the order they run. */

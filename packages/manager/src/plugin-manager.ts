@@ -75,6 +75,10 @@ export class PluginManager {
       sandbox: () => this.sandbox(),
       events: this.events,
       initTimeoutMs: options.initTimeoutMs ?? 10_000,
+      // On its own bus, plugins' handlers get twice the host handlers' 60 s: the sandbox already
+      // bounds each call (its deadline, the watchdog), and the first plugin of a run waits for the
+      // run, whose deadlines may add up to half of this (hook-runs.ts): 12 plugins at 5 s.
+      ...(options.bus === undefined ? { handlerTimeoutMs: 120_000 } : {}),
       record: async (name) => ownEntry((await this.store.read()).plugins, name),
       markFailed: (name, reason) => setStatus(this.store, name, 'error', reason),
     });

@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   sandbox: () => SandboxHost;
   events: ManagerEvents;
   initTimeoutMs: number;
+  /** Milliseconds the bus gives each plugin's handler; undefined: the bus's own handlerTimeoutMs. */
+  handlerTimeoutMs?: number;
   /** The installed record of a plugin, as currently committed. */
   record: (name: string) => Promise<InstalledPlugin | undefined>;
   /** Marks a plugin as failed in the state (integrity, load or init failure). */
@@ -73,6 +75,7 @@ export class PluginRuntime {
         owner: record.name,
         priority: effectivePriority(record, declaration.name),
         canWrite: mayWrite(declaration.name, record.granted_permissions),
+        ...(this.options.handlerTimeoutMs === undefined ? {} : { timeoutMs: this.options.handlerTimeoutMs }),
       }),
     );
     this.registrations.set(record.name, registrations);

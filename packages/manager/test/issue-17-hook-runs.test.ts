@@ -129,3 +129,18 @@ it("keeps a run inside half the bus's timeout for its first handler: a host's bu
   await manager().dispatch('pre_task_submit', event);
   expect(batched.mock.calls.map(([, , plugins]) => plugins.map((plugin) => plugin.name))).toEqual([['one', 'two']]);
 });
+
+it("on the manager's own bus, plugins' handlers get 120 s, so 12 plugins at the default 5 s deadline run in one message", async () => {
+  const names = Array.from({ length: 13 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+  names.forEach((name, i) => counting(name, 100 - i, `return success('${name} ' + calls);`));
+  await installAll(names);
+  expect(
+    manager()
+      .bus.handlers('pre_task_submit')
+      .map((handler) => handler.owner),
+  ).toEqual(names);
+  const batched = jest.spyOn(SandboxHost.prototype, 'dispatchHook');
+  const outcome = await manager().dispatch('pre_task_submit', event);
+  expect(outcome.results.map((r) => r.result.message)).toEqual(names.map((name) => `${name} 1`));
+  expect(batched.mock.calls.map(([, , plugins]) => plugins.length)).toEqual([12]);
+});

@@ -223,7 +223,7 @@ export async function run({ quick = false } = {}) {
       notes: [
         `P2 and P2n measure PluginManager.dispatch('${BENCH_HOOK}') as the product runs it: HookBus (history and ` +
           'metrics on) → PluginRuntime.callHook, which sends its plugin and the loaded plugins right after it in one ' +
-          'message per worker (SandboxHost.dispatchHook; runs cut where their call deadlines pass half the bus timeout, 30 s: 6 plugins at ' +
+          'message per worker (SandboxHost.dispatchHook; runs cut where their call deadlines pass half the bus timeout, 60 s: 12 plugins at ' +
           'the default 5 s), the others answering the bus from hook-runs.ts (one sandbox worker thread, each plugin ' +
           'in its own QuickJS engine). Plugins are installed from a local ' +
           "folder with PluginManager.install and enabled; each handler returns success('ok'). The plugins are loaded " +
