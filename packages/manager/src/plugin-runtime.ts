@@ -88,9 +88,17 @@ export class PluginRuntime {
     this.registrations.delete(name);
   }
 
-  private async callHook(name: string, hook: HookType, data: JsonValue): Promise<HookResult> {
+  /**
+   * A plugin's handler on the bus. An answer its plugin gave ahead of its turn (in an earlier
+   * plugin's run) is returned as it is, not in a promise: the bus goes on to the next handler
+   * synchronously instead of waiting a turn of the microtask queue per plugin.
+   */
+  private callHook(name: string, hook: HookType, data: JsonValue): HookResult | Promise<HookResult> {
     const ahead = this.runs.take(hook, name, data);
-    if (ahead !== undefined) return this.answer(name, hook, ahead);
+    return ahead === undefined ? this.callNow(name, hook, data) : this.answer(name, hook, ahead);
+  }
+
+  private async callNow(name: string, hook: HookType, data: JsonValue): Promise<HookResult> {
     const loaded = this.loaded.get(name) ?? (await this.loadForTurn(name, hook));
     const source = this.runSource(hook, name);
     const run = this.runs.pick(loaded, hook, source);

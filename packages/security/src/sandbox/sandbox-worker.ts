@@ -14,6 +14,7 @@ import type { AuditEntry } from '../audit-trail';
 import { WORKER_OVERRUN_MESSAGE } from './breach-message';
 import { parseGuestJson } from './guest-value';
 import type { MainToWorker, WorkerToMain } from './protocol';
+import { FinishedResults, finishedResultsBuffer } from './finished-results';
 import { ACTIVITY_SLOT, progressBuffer, startedSlot } from './worker-progress';
 
 type Reply = Extract<WorkerToMain, { type: 'reply' }>;
@@ -40,6 +41,8 @@ export class WorkerLost extends Error {
     message: string,
     readonly culpritKey: number,
     readonly started: number,
+    /** The result texts of the request's calls that had finished (a run's; finished-results.ts). */
+    readonly finished: readonly string[] = [],
   ) {
     super(message);
   }
@@ -64,6 +67,8 @@ export class SandboxWorker {
   private readonly pending = new Map<number, Pending>();
   private readonly progress = progressBuffer();
   private readonly slots = new Int32Array(this.progress);
+  private readonly finishedBuffer = finishedResultsBuffer();
+  private readonly finished = new FinishedResults(this.finishedBuffer);
   /** Where denied capability calls go the moment the worker reports them. */
   onAudit: (entry: AuditEntry) => void = () => undefined;
   private nextId = 1;
@@ -83,7 +88,7 @@ export class SandboxWorker {
   ) {
     // Resolved through the package's exports, so that sources under test start the built worker.
     this.worker = new Worker(require.resolve('@marathon/security/sandbox-worker'), {
-      workerData: { progress: this.progress, wasmModule },
+      workerData: { progress: this.progress, wasmModule, finished: this.finishedBuffer },
       // QuickJS recursion runs on this thread's native stack.
       resourceLimits: { stackSizeMb: 8, maxOldGenerationSizeMb: 512 },
     });
@@ -197,7 +202,9 @@ export class SandboxWorker {
     this.lost = error;
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(new WorkerLost(error.code, error.message, error.culpritKey, Atomics.load(this.slots, startedSlot(id))));
+      pending.reject(
+        new WorkerLost(error.code, error.message, error.culpritKey, Atomics.load(this.slots, startedSlot(id)), this.finished.read(id)),
+      );
     }
     this.pending.clear();
     this.onLost(this, error);

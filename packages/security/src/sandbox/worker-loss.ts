@@ -3,8 +3,10 @@
 // (the culprit, charged with the overrun) and how many calls of the request had started. Each call
 // is reported by what became of it: the culprit's as its overrun; one that finished or was cut off
 // part-way as failed (it may have had effects, so it is not run again); one that never started as
-// `notRun`, which the caller may run again on a fresh instance.
+// `notRun`, which the caller may run again on a fresh instance. A call of a run that had finished
+// keeps the answer it left in the shared memory (finished-results.ts).
 import { deadlineMessage, lostCallMessage, workerLossReason } from './breach-message';
+import { parseGuestJson } from './guest-value';
 import type { PluginRecord } from './plugin-record';
 import type { CallRequest, ReceivedResult } from './protocol';
 import type { WorkerLost } from './sandbox-worker';
@@ -33,7 +35,11 @@ export function resultsOfLostCalls(records: PluginRecord[], calls: CallRequest[]
   for (let index = 0; index < calls.length; index++) {
     const record = records[index]!;
     const call = calls[index]!;
-    if (call.key === error.culpritKey && index === error.started - 1) {
+    const finished = error.finished[index];
+    if (finished !== undefined) {
+      // It had answered before the worker was stopped: its answer stands.
+      results.push(parseGuestJson(finished) as unknown as ReceivedResult);
+    } else if (call.key === error.culpritKey && index === error.started - 1) {
       results.push({ ok: false, code: 'DEADLINE_EXCEEDED', message: overranMessage(record, call.deadlineMs), durationNs: 0 });
     } else if (index >= error.started) {
       results.push({

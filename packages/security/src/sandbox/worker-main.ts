@@ -17,6 +17,7 @@ import { Breach } from './breach';
 import { quickJsEngine } from './plugin-instance';
 import type { CallRequest, CallResult, ChainRules, LogEntry, MainToWorker, WorkerPluginSpec, WorkerToMain } from './protocol';
 import { applyChain } from './chain-rules';
+import { FinishedResults } from './finished-results';
 import { startedSlot } from './worker-progress';
 
 interface Loaded {
@@ -27,6 +28,7 @@ interface Loaded {
 const port = parentPort;
 if (port === null) throw new Error('worker-main must run in a worker thread');
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
+const finished = new FinishedResults(workerData.finished as SharedArrayBuffer);
 
 const engine = quickJsEngine({
   // Compiled once by the host and shared by its workers.
@@ -43,6 +45,13 @@ let dropped: Array<{ key: number; code: Breach['code']; message: string }> = [];
 
 type ReplyFields = Omit<Extract<WorkerToMain, { type: 'reply' }>, 'type' | 'audit' | 'logs' | 'dropped' | 'results'>;
 
+/** A call's result as reply text: the guest's value is already JSON text, spliced in as it is. */
+function resultText(result: CallResult): string {
+  return result.ok
+    ? `{"ok":true,"durationNs":${result.durationNs}${result.json === undefined ? '' : `,"value":${result.json}`}}`
+    : JSON.stringify(result);
+}
+
 /**
  * Sends a reply as JSON text (structured cloning of nested objects cost more than the calls). Call
  * results go in as they are: each value is already the JSON text the guest's captured
@@ -52,11 +61,7 @@ function reply(message: ReplyFields, results?: CallResult[]): void {
   const head = JSON.stringify({ type: 'reply', ...message, audit, logs, dropped } satisfies WorkerToMain);
   let text = head;
   if (results !== undefined) {
-    const parts = results.map((result) =>
-      result.ok
-        ? `{"ok":true,"durationNs":${result.durationNs}${result.json === undefined ? '' : `,"value":${result.json}`}}`
-        : JSON.stringify(result),
-    );
+    const parts = results.map(resultText);
     text = `${head.slice(0, -1)},"results":[${parts.join(',')}]}`;
   }
   port!.postMessage(text);
@@ -92,12 +97,22 @@ async function load(spec: WorkerPluginSpec): Promise<{ hooks: string[]; commands
   return described;
 }
 
-async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | null): Promise<CallResult[]> {
+/**
+ * Runs a request's calls in order. A run of several keeps each finished result in the shared area
+ * it holds (`keep`) before starting the next call; without the area it runs only its first call,
+ * and a result that does not fit ends it: the calls not started come back as not run.
+ */
+async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | null, keep: boolean): Promise<CallResult[]> {
   const results: CallResult[] = [];
   let payload: string | undefined;
   const started = startedSlot(id);
+  let limit = calls.length > 1 && !keep ? 1 : calls.length;
   for (let index = 0; index < calls.length; index++) {
     const call = calls[index]!;
+    if (index >= limit) {
+      results.push({ ok: false, code: 'WORKER_LOST', message: 'not run: the run was cut short', durationNs: 0, notRun: true });
+      continue;
+    }
     Atomics.store(progress, started, index + 1);
     const loaded = plugins.get(call.key);
     let result: CallResult;
@@ -118,6 +133,7 @@ async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | nu
       if (next.stop) break;
       if (next.payload !== undefined) payload = next.payload;
     }
+    if (keep && index < limit - 1 && !finished.append(resultText(result))) limit = index + 1;
   }
   return results;
 }
@@ -133,9 +149,15 @@ async function serve(message: MainToWorker): Promise<void> {
         reply({ id: message.id, error: { code: breach.code, message: breach.message } });
       }
       break;
-    case 'call':
-      reply({ id: message.id }, await runCalls(message.id, message.calls, message.chain));
+    case 'call': {
+      const keep = message.calls.length > 1 && finished.claim(message.id);
+      try {
+        reply({ id: message.id }, await runCalls(message.id, message.calls, message.chain, keep));
+      } finally {
+        if (keep) finished.release(message.id);
+      }
       break;
+    }
     case 'unload':
       plugins.get(message.key)?.instance.dispose();
       plugins.delete(message.key);
