@@ -53,7 +53,7 @@ it('does not stop a worker whose queued requests waited past their budget behind
 // 20 deadlines. It now counts the budget again from each call that starts: one deadline (plus the
 // grace, and at most one more look) after the runaway began. The plugins that had answered keep
 // their answers (finished-results.ts): in their own requests they would have.
-it('stops a runaway in a run of plugins about as soon as a runaway alone; those that answered before it keep their answers, the rest run on a fresh worker', async () => {
+it('stops a runaway in a run as soon as one alone; those that answered before it keep their answers, the rest run on a fresh worker', async () => {
   const { home, cleanup } = tempHome();
   const deadline = 500;
   const host = new SandboxHost({ workers: 1, policy: { limits: { call_deadline_ms: deadline } } });
