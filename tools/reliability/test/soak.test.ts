@@ -38,6 +38,14 @@ const SAMPLE_EVERY = Math.max(1, Math.floor(DISPATCHES / SAMPLES));
  * 5 s. At 250 ms, one of hostile-abuser's 1 MiB storage writes overran it at load average 12.
  */
 const CALL_DEADLINE_MS = 1000;
+/**
+ * The CPU time one plugin instance may use in all (10 s by default) is raised for the soak: at full
+ * size hostile-abuser (a log flood, denied calls, 40 KB writes) spends it about every 6,000
+ * dispatches, and whether its instance lives that long depended on how often a runaway had the
+ * worker restarted. The CPU budget has tests of its own; here it would only make the abuser's
+ * answers depend on timing.
+ */
+const INSTANCE_CPU_MS = 3_600_000;
 /** Late-run RSS growth allowed: median of the last 3 samples minus median of samples 2–4 (after warm-up). */
 const RSS_GROWTH_LIMIT_MB = 64;
 /** The persisted logs rotate past 1 MiB; one flush may add a dispatch's worth on top. */
@@ -62,7 +70,10 @@ beforeAll(async () => {
   const home = join(root, 'home');
   const source = join(root, 'plugins');
   mkdirSync(home, { recursive: true });
-  writeFileSync(join(home, 'config.json'), JSON.stringify({ limits: { call_deadline_ms: CALL_DEADLINE_MS } }));
+  writeFileSync(
+    join(home, 'config.json'),
+    JSON.stringify({ limits: { call_deadline_ms: CALL_DEADLINE_MS, max_cpu_time_ms: INSTANCE_CPU_MS } }),
+  );
   const plugins = [...Array.from({ length: WELL_BEHAVED }, (_, i) => wellBehaved(i)), ...HOSTILE];
   for (const plugin of plugins) writeSoakPlugin(source, plugin);
   manager = await PluginManager.open({ home, builtInPlugins: [source], cwd: root, env: { PATH: process.env.PATH } });
