@@ -31,10 +31,20 @@ export default definePlugin({
   return dir;
 }
 
-it('does not stop a worker whose queued requests waited past their budget behind others that kept to theirs', async () => {
+/** Runs `test` with a fresh home and a host of `workers` workers at `deadlineMs`, closed and removed after. */
+async function withHost(workers: number, deadlineMs: number, test: (host: SandboxHost, home: string) => Promise<void>): Promise<void> {
   const { home, cleanup } = tempHome();
-  const host = new SandboxHost({ workers: 1, policy: { limits: { call_deadline_ms: DEADLINE_MS } } });
+  const host = new SandboxHost({ workers, policy: { limits: { call_deadline_ms: deadlineMs } } });
   try {
+    await test(host, home);
+  } finally {
+    await host.close();
+    cleanup();
+  }
+}
+
+it('does not stop a worker whose queued requests waited past their budget behind others that kept to theirs', async () => {
+  await withHost(1, DEADLINE_MS, async (host, home) => {
     const names = Array.from({ length: PLUGINS }, (_, i) => `slow-init-${i}`);
     const plugins = await Promise.all(names.map((name) => loadPlugin(host, writeSlowInit(home, name), home)));
     // All inits sent at once: the worker runs them one after another, ~1.8 s in all.
@@ -42,10 +52,7 @@ it('does not stop a worker whose queued requests waited past their budget behind
     expect(inits.filter((init) => init.status === 'rejected')).toEqual([]);
     const results = await host.dispatchHook('post_task_execute', { task: { id: 't-1' } }, plugins);
     expect(results.map((result) => result.result.message)).toEqual(names.map((name) => `${name} ok`));
-  } finally {
-    await host.close();
-    cleanup();
-  }
+  });
 }, 30_000);
 
 // Issue 17: a hook's plugins run in one request per worker (a run), and the watchdog gave a request
@@ -54,10 +61,7 @@ it('does not stop a worker whose queued requests waited past their budget behind
 // grace, and at most one more look) after the runaway began. The plugins that had answered keep
 // their answers (finished-results.ts): in their own requests they would have.
 it('stops a runaway in a run as soon as one alone; those that answered before it keep their answers, the rest run on a fresh worker', async () => {
-  const { home, cleanup } = tempHome();
-  const deadline = 500;
-  const host = new SandboxHost({ workers: 1, policy: { limits: { call_deadline_ms: deadline } } });
-  try {
+  await withHost(1, 500, async (host, home) => {
     const looper = join(home, 'plugins', 'looper');
     mkdirSync(looper, { recursive: true });
     writeFileSync(
@@ -68,8 +72,8 @@ it('stops a runaway in a run as soon as one alone; those that answered before it
     writeFileSync(
       join(looper, 'index.js'),
       `import { definePlugin } from '@marathon/plugin-api';
-export default definePlugin({ hooks: { post_task_execute: () => { for (;;) new Array(2e5).fill(0).join(); } } });
-`,
+  export default definePlugin({ hooks: { post_task_execute: () => { for (;;) new Array(2e5).fill(0).join(); } } });
+  `,
     );
     const names = Array.from({ length: 19 }, (_, i) => `steady-${i}`);
     const steady = await Promise.all(names.map((name) => loadPlugin(host, writeSlowInit(home, name), home)));
@@ -85,18 +89,13 @@ export default definePlugin({ hooks: { post_task_execute: () => { for (;;) new A
     );
     // 20 deadlines and the grace would be 11 s; one deadline, the grace and one more look are under 3.
     expect(elapsed).toBeLessThan(8000);
-  } finally {
-    await host.close();
-    cleanup();
-  }
+  });
 }, 60_000);
 
 // Issue 17: instances were counted per worker only once loaded, so plugins loaded all at once (a
 // hook's first dispatch) all went to the first worker and the others stayed idle.
 it('spreads plugins loaded at the same time across the workers', async () => {
-  const { home, cleanup } = tempHome();
-  const host = new SandboxHost({ workers: 2, policy: { limits: { call_deadline_ms: DEADLINE_MS } } });
-  try {
+  await withHost(2, DEADLINE_MS, async (host, home) => {
     const names = Array.from({ length: 6 }, (_, i) => `spread-${i}`);
     const plugins = await Promise.all(names.map((name) => loadPlugin(host, writeSlowInit(home, name), home)));
     const perWorker = new Map<number, number>();
@@ -105,8 +104,5 @@ it('spreads plugins loaded at the same time across the workers', async () => {
       [0, 3],
       [1, 3],
     ]);
-  } finally {
-    await host.close();
-    cleanup();
-  }
+  });
 }, 30_000);

@@ -57,12 +57,11 @@ function resultText(result: CallResult): string {
  * results go in as they are: each value is already the JSON text the guest's captured
  * JSON.stringify wrote, so it is spliced in rather than parsed and written again.
  */
-function reply(message: ReplyFields, results?: CallResult[]): void {
+function reply(message: ReplyFields, resultTexts?: string[]): void {
   const head = JSON.stringify({ type: 'reply', ...message, audit, logs, dropped } satisfies WorkerToMain);
   let text = head;
-  if (results !== undefined) {
-    const parts = results.map(resultText);
-    text = `${head.slice(0, -1)},"results":[${parts.join(',')}]}`;
+  if (resultTexts !== undefined) {
+    text = `${head.slice(0, -1)},"results":[${resultTexts.join(',')}]}`;
   }
   port!.postMessage(text);
   audit = [];
@@ -98,19 +97,20 @@ async function load(spec: WorkerPluginSpec): Promise<{ hooks: string[]; commands
 }
 
 /**
- * Runs a request's calls in order. A run of several keeps each finished result in the shared area
- * it holds (`keep`) before starting the next call; without the area it runs only its first call,
- * and a result that does not fit ends it: the calls not started come back as not run.
+ * Runs a request's calls in order and returns each result as reply text (resultText), made once:
+ * a run of several also keeps each finished result's text in the shared area it holds (`keep`)
+ * before starting the next call. Without the area a run does only its first call, and a result
+ * that does not fit ends it: the calls not started come back as not run.
  */
-async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | null, keep: boolean): Promise<CallResult[]> {
-  const results: CallResult[] = [];
+async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | null, keep: boolean): Promise<string[]> {
+  const results: string[] = [];
   let payload: string | undefined;
   const started = startedSlot(id);
   let limit = calls.length > 1 && !keep ? 1 : calls.length;
   for (let index = 0; index < calls.length; index++) {
     const call = calls[index]!;
     if (index >= limit) {
-      results.push({ ok: false, code: 'WORKER_LOST', message: 'not run: the run was cut short', durationNs: 0, notRun: true });
+      results.push(resultText({ ok: false, code: 'WORKER_LOST', message: 'not run: the run was cut short', durationNs: 0, notRun: true }));
       continue;
     }
     Atomics.store(progress, started, index + 1);
@@ -127,13 +127,14 @@ async function runCalls(id: number, calls: CallRequest[], chain: ChainRules | nu
       if (!loaded.instance.alive)
         forget(call.key, { code: result.ok ? 'DISPOSED' : result.code, message: result.ok ? '' : result.message });
     }
-    results.push(result);
+    const text = resultText(result);
+    results.push(text);
     if (chain !== null) {
       const next = applyChain(result, call.canWrite === true, chain);
       if (next.stop) break;
       if (next.payload !== undefined) payload = next.payload;
     }
-    if (keep && index < limit - 1 && !finished.append(resultText(result))) limit = index + 1;
+    if (keep && index < limit - 1 && !finished.append(text)) limit = index + 1;
   }
   return results;
 }
