@@ -150,7 +150,11 @@ export class SandboxWorker {
       this.pending.set(id, { resolve, reject, timer, budgetMs, sentAt, started: 0, progressAt: sentAt });
       Atomics.store(this.slots, startedSlot(id), 0);
       this.refresh();
-      // Messages travel as JSON text, which crosses threads faster than structured clones.
+      // Messages travel as JSON text, which crosses threads faster than structured clones. A
+      // doorbell instead of the worker's event loop (Atomics.wait + receiveMessageOnPort, as
+      // piscina does) was measured here and not kept: Atomics.notify of the sleeping worker cost
+      // ~33 µs on this thread, what the event loop's wake-up had cost; a bounded spin on either
+      // side took the CPU from the other thread's sibling vCPU (docs/architecture.md).
       this.worker.postMessage(JSON.stringify({ ...request, id } as MainToWorker));
     });
   }
