@@ -33,7 +33,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const REPO_PATH = /^(packages|plugins|apps|tools|docs)\//;
+const REPO_PATH = /^(packages|plugins|apps|tools|docs|scripts)\//;
 
 describe('docs/architecture.md', () => {
   it('names every workspace package', () => {
