@@ -117,12 +117,25 @@ export interface PluginCrypto {
 }
 
 /**
+ * A plugin's settings as the operator set them (`marathon plugin config <name> <key> <value>`), for the
+ * keys its plugin.json declares under `configuration`: strings, numbers, booleans and lists of strings.
+ * `${ENV}` references in secrets arrive resolved.
+ */
+export type PluginConfig = Readonly<Record<string, string | number | boolean | readonly string[]>>;
+
+/**
  * All a sandboxed plugin can reach. Every method is a host function that checks the plugin's
  * permissions and counts its resources; calling one without the permission rejects with an error
  * naming the permission to request.
  */
-export interface Context {
+export interface Context<C extends PluginConfig = PluginConfig> {
   readonly plugin: { readonly name: string; readonly version: string };
+  /**
+   * The plugin's settings, a deep-frozen copy of what the host gave (a write throws in module code);
+   * `{}` when it gave none. `C` is the shape the plugin expects (`definePlugin<{ timeout_s: number }>(…)`):
+   * a compile-time promise only, since the host checks values against plugin.json's `configuration`.
+   */
+  readonly config: Readonly<C>;
   readonly permissions: readonly Permission[];
   hasPermission(permission: Permission): boolean;
   readonly log: PluginLogger;

@@ -14,6 +14,7 @@ export type {
 } from './events';
 export type {
   Context,
+  PluginConfig,
   LogLevel,
   LogFields,
   PluginLogger,

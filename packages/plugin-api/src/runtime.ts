@@ -6,7 +6,7 @@
  * sandbox loads that file as the only module a plugin may import besides its own files. So it must
  * stay one self-contained ES module: type-only imports, no Node APIs, no host globals.
  */
-import type { Context, LogFields, LogLevel } from './context';
+import type { Context, LogFields, LogLevel, PluginConfig } from './context';
 import type { HookResult } from './hook-result';
 import type { JsonValue } from './json';
 import type { PluginDefinition } from './plugin-definition';
@@ -201,9 +201,10 @@ export function isCommandName(value: unknown): value is string {
 
 /**
  * Declares a plugin: its lifecycle functions, hook handlers and commands. Checks the shape at once,
- * so a mistake is a load error naming it rather than a failure on the first event.
+ * so a mistake is a load error naming it rather than a failure on the first event. The type
+ * parameter, when given, types `ctx.config` in every handler: `definePlugin<{ timeout_s: number }>({ … })`.
  */
-export function definePlugin(definition: PluginDefinition): PluginDefinition {
+export function definePlugin<C extends PluginConfig = PluginConfig>(definition: PluginDefinition<C>): PluginDefinition<C> {
   if (!isPlainObject(definition)) {
     throw definitionError('pass an object with init, deinit, hooks and commands');
   }
@@ -212,12 +213,12 @@ export function definePlugin(definition: PluginDefinition): PluginDefinition {
       throw definitionError(`unknown key '${key}'; a plugin has ${DEFINITION_KEYS.join(', ')}`);
     }
   }
-  const result: PluginDefinition = {};
+  const result: PluginDefinition<C> = {};
   for (const key of ['init', 'deinit'] as const) {
     const fn: unknown = definition[key];
     if (fn === undefined) continue;
     if (typeof fn !== 'function') throw definitionError(`${key} must be a function, got ${typeof fn}`);
-    result[key] = fn as PluginDefinition['init'];
+    result[key] = fn as PluginDefinition<C>['init'];
   }
   if (definition.hooks !== undefined) {
     result.hooks = checkHandlerTable(
@@ -225,7 +226,7 @@ export function definePlugin(definition: PluginDefinition): PluginDefinition {
       'hooks',
       isHookType,
       `hooks are ${HOOK_TYPES.join(', ')}`,
-    ) as PluginDefinition['hooks'];
+    ) as PluginDefinition<C>['hooks'];
   }
   if (definition.commands !== undefined) {
     result.commands = checkHandlerTable(
@@ -233,7 +234,7 @@ export function definePlugin(definition: PluginDefinition): PluginDefinition {
       'commands',
       isCommandName,
       `command names are lowercase letters, digits, - and _, starting with a letter, at most ${MAX_COMMAND_NAME_LENGTH} characters`,
-    ) as PluginDefinition['commands'];
+    ) as PluginDefinition<C>['commands'];
   }
   return Object.freeze(result);
 }

@@ -12,6 +12,8 @@ import {
   type HookResult,
   type HookType,
   type Permission,
+  type PluginConfig,
+  type PluginDefinition,
   type TaskEvent,
   type UserAuthEvent,
 } from '@marathon/plugin-api';
@@ -115,3 +117,58 @@ definePlugin({ hook: {} });
 // @ts-expect-error success is required
 const incomplete: HookResult = { message: 'x' };
 void incomplete;
+
+// Issue 19: ctx.config. Without a type parameter it is the settings' general shape, read-only.
+expectTypeOf(ctx.config).toEqualTypeOf<Readonly<PluginConfig>>();
+expectTypeOf(ctx.config['anything']).toEqualTypeOf<string | number | boolean | readonly string[] | undefined>();
+// @ts-expect-error ctx.config is read-only
+ctx.config['timeout_s'] = 5;
+definePlugin({
+  hooks: {
+    pre_task_submit: (handlerCtx) => {
+      expectTypeOf(handlerCtx).toEqualTypeOf<Context>();
+      expectTypeOf(handlerCtx.config).toEqualTypeOf<Readonly<PluginConfig>>();
+      return success();
+    },
+  },
+});
+
+// With one, every handler's ctx.config has the plugin's settings' types.
+type Settings = { rules: string[]; timeout_s: number; verbose?: boolean };
+const typed = definePlugin<Settings>({
+  init(initCtx) {
+    expectTypeOf(initCtx.config).toEqualTypeOf<Readonly<Settings>>();
+  },
+  hooks: {
+    pre_task_submit: (hookCtx, event) => {
+      expectTypeOf(hookCtx).toEqualTypeOf<Context<Settings>>();
+      expectTypeOf(hookCtx.config.timeout_s).toBeNumber();
+      expectTypeOf(hookCtx.config.rules).toEqualTypeOf<string[]>();
+      expectTypeOf(hookCtx.config.verbose).toEqualTypeOf<boolean | undefined>();
+      return hookCtx.config.rules.includes(event.task.command) ? failure('refused by a rule') : success();
+    },
+  },
+  commands: {
+    timeout: (commandCtx) => String(commandCtx.config.timeout_s),
+  },
+});
+expectTypeOf(typed).toEqualTypeOf<PluginDefinition<Settings>>();
+expectTypeOf<HookHandler<'pre_task_submit', Settings>>().parameter(0).toEqualTypeOf<Context<Settings>>();
+expectTypeOf<CommandHandler<Settings>>().parameter(0).toEqualTypeOf<Context<Settings>>();
+
+// A typed ctx still goes where a plain Context is expected (a helper written without the parameter).
+declare const typedCtx: Context<Settings>;
+const plain: Context = typedCtx;
+void plain;
+
+definePlugin<Settings>({
+  commands: {
+    // @ts-expect-error a typed setting is read-only too
+    set: (commandCtx) => void (commandCtx.config.timeout_s = 1),
+    // @ts-expect-error 'timeout' is not one of the declared settings
+    misspelled: (commandCtx) => String(commandCtx.config.timeout),
+  },
+});
+
+// @ts-expect-error settings are strings, numbers, booleans or lists of strings
+definePlugin<{ nested: { deep: string } }>({});

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Manifest } from '@marathon/manifest';
-import type { HookEventMap, HookResult, HookType, JsonValue, ResourceLimits } from '@marathon/plugin-api';
+import type { HookEventMap, HookResult, HookType, JsonValue, PluginConfig, ResourceLimits } from '@marathon/plugin-api';
 import {
   DEFAULT_POLICY,
   inspectPlugin,
@@ -21,6 +21,12 @@ import {
 import { PluginTestError } from './plugin-test-error';
 
 export interface LoadPluginOptions {
+  /**
+   * The plugin's settings, as the operator sets them with `marathon plugin config`: the plugin reads
+   * them as ctx.config (deep-frozen). Default `{}`. Given as they arrive, `${ENV}` references already
+   * resolved; at most 64 KiB as JSON.
+   */
+  config?: PluginConfig;
   /** Values of the plugin's env_vars (only names its manifest allows are visible to it). Default none. */
   env?: Record<string, string>;
   /** Answers to ctx.net.fetch. When given, the network is never used: an unmatched call fails. */
@@ -96,7 +102,13 @@ export class TestPlugin {
     const dataDir = join(root, 'data');
     const storageFile = join(root, 'storage.json');
     try {
-      const plugin = await host.load({ dir, manifest, dataDir, storageFile });
+      const plugin = await host.load({
+        dir,
+        manifest,
+        dataDir,
+        storageFile,
+        ...(options.config === undefined ? {} : { config: options.config }),
+      });
       const loaded = new TestPlugin(logs, host, plugin, manifest, dataDir, storageFile, root);
       if (options.init !== false) await plugin.init();
       return loaded;

@@ -60,3 +60,15 @@ test('close removes the temporary data folder', async () => {
 test('a folder that is not a plugin is refused with the manifest problems', async () => {
   await expect(loadPlugin(join(__dirname, 'fixtures'))).rejects.toThrow(/plugin\.json/);
 });
+
+test('config is what the plugin reads as ctx.config; {} when the test gives none', async () => {
+  const config = { blocked: ['rm', 'dd'], timeout_s: 30 };
+  plugin = await loadPlugin(join(__dirname, 'fixtures', 'config-demo'), { config });
+  expect(JSON.parse((await plugin.command('settings'))!)).toEqual(config);
+  expect(await plugin.hook('pre_task_submit', taskEvent({ command: 'dd' }))).toMatchObject({ success: false, message: 'dd is blocked' });
+  expect(await plugin.hook('pre_task_submit', taskEvent({ command: 'ls' }))).toMatchObject({ success: true });
+  await plugin.close();
+  plugin = await loadPlugin(join(__dirname, 'fixtures', 'config-demo'));
+  expect(await plugin.command('settings')).toBe('{}');
+  expect(await plugin.hook('pre_task_submit', taskEvent({ command: 'dd' }))).toMatchObject({ success: true });
+});

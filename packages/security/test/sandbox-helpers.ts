@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest, type Manifest } from '@marathon/manifest';
-import { SandboxHost, type SandboxedPlugin } from '@marathon/security';
+import { SandboxHost, type PluginSource, type SandboxedPlugin } from '@marathon/security';
 
 export const fixtures = join(__dirname, 'fixtures', 'plugins');
 export const hostileDir = join(__dirname, 'hostile');
@@ -15,14 +15,24 @@ export function tempHome(): { home: string; cleanup(): void } {
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
+/** What a test may add to a PluginSource: the operator's settings for the plugin. */
+export type OperatorSettings = Pick<PluginSource, 'config' | 'allowPrivateNetwork'>;
+
 /** Loads the plugin in `dir` with its data under `home`; `manifest` overrides what plugin.json says. */
-export async function loadPlugin(host: SandboxHost, dir: string, home: string, manifest?: Manifest): Promise<SandboxedPlugin> {
+export async function loadPlugin(
+  host: SandboxHost,
+  dir: string,
+  home: string,
+  manifest?: Manifest,
+  settings: OperatorSettings = {},
+): Promise<SandboxedPlugin> {
   const loaded = manifest ?? (await readManifest(dir));
   return host.load({
     dir,
     manifest: loaded,
     dataDir: join(home, 'data', loaded.name),
     storageFile: join(home, 'storage', `${loaded.name}.json`),
+    ...settings,
   });
 }
 

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Permission } from '@marathon/plugin-api';
 import type { SandboxHost, SandboxedPlugin } from '@marathon/security';
-import { loadPlugin } from './sandbox-helpers';
+import { loadPlugin, type OperatorSettings } from './sandbox-helpers';
 
 export interface GuestPluginSource {
   name: string;
@@ -14,6 +14,8 @@ export interface GuestPluginSource {
   /** Code run once when the module loads, before the plugin is defined. */
   prelude?: string;
   network?: { allowed_hosts: string[] };
+  /** ctx.config and the per-plugin private-network switch, as the manager would pass them. */
+  settings?: OperatorSettings;
 }
 
 /** Writes the plugin under `home` and loads it into `host`. */
@@ -44,5 +46,5 @@ export async function loadGuestPlugin(host: SandboxHost, home: string, source: G
       '',
     ].join('\n'),
   );
-  return loadPlugin(host, dir, home);
+  return loadPlugin(host, dir, home, undefined, source.settings);
 }

@@ -93,7 +93,10 @@ async function checkTarget(scope: PluginScope, url: URL): Promise<{ address: str
         capability,
         redactedUrl(url),
         'EPERM',
-        `net.fetch: host '${host}' resolves to a private or loopback address, which the policy does not allow`,
+        `net.fetch: host '${host}' resolves to a private or loopback address, which ` +
+          (scope.spec.privateNetworkSetByPlugin === true
+            ? "the operator's setting for this plugin does not allow"
+            : 'the policy does not allow'),
       );
     }
   }

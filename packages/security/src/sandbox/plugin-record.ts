@@ -6,6 +6,7 @@ import { realpath } from 'node:fs/promises';
 import type { Manifest } from '@marathon/manifest';
 import { allowedCommandsOf, execPinsOf } from '../capabilities/exec-pins';
 import type { EffectiveLimits } from './limits';
+import { pluginConfigOf } from './plugin-config';
 import type { WorkerPluginSpec } from './protocol';
 import type { SandboxWorker } from './sandbox-worker';
 import type { PluginSource, SandboxHostOptions } from './sandbox-options';
@@ -24,7 +25,7 @@ export interface PluginRecord {
   unloaded: boolean;
 }
 
-/** A record for a plugin not yet in any worker; `source.dataDir` must exist (realpath). */
+/** A record for a plugin not yet in any worker; `source.dataDir` must exist (realpath). Refuses a bad `source.config` (LOAD_FAILED). */
 export async function newPluginRecord(source: PluginSource, options: SandboxHostOptions, limits: EffectiveLimits): Promise<PluginRecord> {
   const { manifest } = source;
   const env = options.env ?? process.env;
@@ -51,7 +52,9 @@ export async function newPluginRecord(source: PluginSource, options: SandboxHost
       allowedCommands: allowedCommandsOf(manifest),
       execPins: execPinsOf(manifest),
       limits,
-      allowPrivateNetwork: options.policy?.allowPrivateNetwork === true,
+      allowPrivateNetwork: source.allowPrivateNetwork ?? options.policy?.allowPrivateNetwork === true,
+      ...(source.allowPrivateNetwork === undefined ? {} : { privateNetworkSetByPlugin: true }),
+      config: pluginConfigOf(manifest.name, source.config),
       ...(options.policy?.resolve === undefined ? {} : { resolve: { ...options.policy.resolve } }),
       ...(options.stubs === undefined ? {} : { stubs: options.stubs }),
     },

@@ -1,6 +1,6 @@
 // Messages between the SandboxHost (main thread) and its workers. Everything here is structured-
 // clone data; JSON that came from a guest travels as strings until the host parses it safely.
-import type { JsonValue, Permission } from '@marathon/plugin-api';
+import type { JsonValue, Permission, PluginConfig } from '@marathon/plugin-api';
 import type { SandboxErrorCode } from '../errors';
 import type { AuditEntry } from '../audit-trail';
 import type { EffectiveLimits } from './limits';
@@ -34,6 +34,10 @@ export interface WorkerPluginSpec {
   limits: EffectiveLimits;
   /** Whether ctx.net.fetch may reach loopback, link-local and private addresses. */
   allowPrivateNetwork: boolean;
+  /** allowPrivateNetwork is the plugin's own setting (PluginSource), not the policy's: a refusal says which. */
+  privateNetworkSetByPlugin?: boolean;
+  /** ctx.config: the plugin's checked settings, `{}` when none (plugin-config.ts). */
+  config: Record<string, PluginConfig[string]>;
   /** Host names resolved to these addresses instead of through DNS (like curl --resolve). */
   resolve?: Record<string, string>;
   /** Test doubles for fetch and exec (plugin tests only). */

@@ -126,6 +126,7 @@ export function startBridge(
     maxChars: spec.limits.max_result_bytes,
     maxStackChars: MAX_STACK_CHARS,
     maxMessageChars: MAX_MESSAGE_CHARS,
+    config: spec.config,
   };
   const info = vm.newString(JSON.stringify(preludeInfo));
   try {

@@ -1,6 +1,6 @@
 // What a SandboxHost is given (its options and the policy over every plugin's limits), what loading
 // a plugin takes (PluginSource), and what a hook call and a command answer.
-import type { HookResult, ResourceLimits } from '@marathon/plugin-api';
+import type { HookResult, PluginConfig, ResourceLimits } from '@marathon/plugin-api';
 import type { Manifest } from '@marathon/manifest';
 import type { AuditEntry } from '../audit-trail';
 import type { CapabilityStubs } from '../capabilities/capability-stubs';
@@ -47,6 +47,13 @@ export interface PluginSource {
   dataDir: string;
   /** The file ctx.storage keeps its values in. */
   storageFile: string;
+  /**
+   * The plugin's settings, which it reads as ctx.config (deep-frozen; `{}` when omitted). At most
+   * 64 KiB as JSON (MAX_PLUGIN_CONFIG_BYTES); more, or a value of another type, fails the load with LOAD_FAILED.
+   */
+  config?: PluginConfig;
+  /** Whether ctx.net.fetch may reach private addresses, for this plugin only: replaces the policy's allowPrivateNetwork when set. */
+  allowPrivateNetwork?: boolean;
 }
 
 export interface HookCallResult {

@@ -4,6 +4,7 @@
 // CommonJS output is loaded into the engine one module at a time, on first use of a global that
 // needs it (guest-modules.ts on the host side, `load` in the prelude). Only type imports may cross
 // between them and host code; value imports between guest modules become guest `require` calls.
+import type { PluginConfig } from '@marathon/plugin-api';
 import type * as InstallModule from './install';
 import type * as ConsoleModule from './console';
 import type * as InspectModule from './inspect';
@@ -83,6 +84,8 @@ export interface PreludeInfo {
   maxStackChars: number;
   /** Characters of an error's message sent to the host (message-cut.ts). */
   maxMessageChars: number;
+  /** ctx.config, before the prelude freezes it. */
+  config: Record<string, PluginConfig[string]>;
 }
 
 /** A capability call (host-calls.ts): `argsJson` is a JSON array; the answer '{"value":…}' or '{"error":{"code","message"}}'. */

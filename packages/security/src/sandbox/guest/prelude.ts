@@ -159,6 +159,17 @@ export function createBridge(
   }
 
   const permissions = freeze(info.permissions.slice()) as Context['permissions'];
+  /** Freezes a value parsed from the host's JSON and all it holds; runs before any plugin code, on the prelude's own objects. */
+  function frozenDeep<T>(value: T): T {
+    if (typeof value === 'object' && value !== null) {
+      const names = keys(value);
+      for (let i = 0; i < names.length; i++) frozenDeep((value as Record<string, unknown>)[names[i]!]);
+      freeze(value);
+    }
+    return value;
+  }
+  // The engine's own copy, parsed from text: nothing the plugin writes can reach another plugin's.
+  const config = frozenDeep(info.config === undefined ? {} : info.config) as Context['config'];
   function logger(level: string) {
     return function (message: unknown, fields?: unknown) {
       sync('log', [level, StringCtor(message), fields === undefined ? null : fields]);
@@ -182,6 +193,7 @@ export function createBridge(
   }
   const ctx = freeze<Context>({
     plugin: freeze({ name: info.name, version: info.version }),
+    config: config,
     permissions: permissions,
     hasPermission: function (permission) {
       return apply(includes, permissions, [permission]) as boolean;
