@@ -13,7 +13,19 @@ export type { PathSegment } from './json-path';
 export type { ManifestIssue, ManifestErrorCode, ManifestErrorOptions } from './errors';
 export type { Manifest, Author, HookDeclaration, CommandDeclaration, ExecCommand, PinnedCommand } from './manifest';
 export { execCommandName, execArgumentPrefixes, describeExecCommand, formatArguments } from './exec-commands';
-export { MAX_COMMANDS, MAX_HOOK_ENTRIES } from './manifest-caps';
+export { MAX_COMMANDS, MAX_HOOK_ENTRIES, MAX_SETTINGS } from './manifest-caps';
+export {
+  checkSettingValue,
+  parseSettingInput,
+  unknownSettingMessage,
+  isSecretReference,
+  resolveSecretReference,
+  SETTING_TYPES,
+  SETTING_KEY_PATTERN,
+} from './setting-values';
+export type { SettingDeclaration, SettingType, SettingValue } from './setting-values';
+export { effectiveSettings } from './effective-settings';
+export type { EffectiveSettings, SettingSource, SettingView } from './effective-settings';
 export type { ManifestInput } from './manifest-schema';
 export { closestMatch, didYouMean, suggestionHint } from './did-you-mean';
 export { packageNameProblem, versionProblem } from './formats';

@@ -19,16 +19,23 @@ const EXPECTED_WORDS: Record<string, string> = {
   record: 'an object',
 };
 
-/** `hooks[]` for `hooks[3]`, `network` for `network`: the key of OBJECT_KEYS for an object's path. */
-function pathPattern(path: readonly PathSegment[]): string {
+/**
+ * `hooks[]` for `hooks[3]`, `configuration{}` for `configuration.timeout_s`, `network` for
+ * `network`: the key of OBJECT_KEYS for an object's path.
+ */
+function pathPattern(path: readonly PathSegment[], objectKeys: ReadonlyMap<string, readonly string[]>): string {
   let out = '';
-  for (const segment of path) out += typeof segment === 'number' ? '[]' : out === '' ? segment : `.${segment}`;
+  for (const segment of path) {
+    if (typeof segment === 'number') out += '[]';
+    else if (objectKeys.has(`${out}{}`)) out += '{}';
+    else out += out === '' ? segment : `.${segment}`;
+  }
   return out;
 }
 
 function unknownKeyMessage(key: string, objectPath: readonly PathSegment[]): string {
   const { NESTED_KEY_HOMES, OBJECT_KEYS } = manifestSchemaModule();
-  const known = OBJECT_KEYS.get(pathPattern(objectPath)) ?? [];
+  const known = OBJECT_KEYS.get(pathPattern(objectPath, OBJECT_KEYS)) ?? [];
   // A key that belongs inside a nested object (e.g. `allowed_hosts` at the top) points there.
   const hint = didYouMean(key, known) || (objectPath.length === 0 ? suggestionHint(NESTED_KEY_HOMES.get(key)) : '');
   const allowed = known.length > 0 ? `; allowed here: ${known.join(', ')}` : '';

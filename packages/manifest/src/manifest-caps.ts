@@ -8,3 +8,6 @@ export const MAX_COMMANDS = 100;
 
 /** Entries in `hooks`: each hook may be listed once, so never more than there are hooks. */
 export const MAX_HOOK_ENTRIES = HOOK_TYPES.length;
+
+/** Settings one plugin may declare in `configuration`: each is a line an operator reads in `marathon plugin config`. */
+export const MAX_SETTINGS = 64;

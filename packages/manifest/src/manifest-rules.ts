@@ -2,21 +2,12 @@
 // problem is reported in one go. Each rule looks only at values of the right shape and leaves
 // wrong shapes to the schema, so no problem is reported twice.
 import { DEFAULT_LIMITS, type ResourceLimits } from '@marathon/plugin-api';
-import { quote } from './describe-value';
 import type { ManifestIssue } from './errors';
 import { packageNameProblem } from './formats';
-import { formatPath, type PathSegment } from './json-path';
-
-type Raw = Record<string, unknown>;
-
-function own(object: Raw, key: string): unknown {
-  const descriptor = Object.getOwnPropertyDescriptor(object, key);
-  return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
-}
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { formatPath } from './json-path';
+import { isRecord, own, type Raw } from './raw-record';
+import { entryName, repeatIssues } from './repeat-issues';
+import { configurationIssues } from './setting-rules';
 
 /** Permissions that are only usable with a block saying what exactly they reach. */
 const SCOPED_PERMISSIONS = [
@@ -46,41 +37,9 @@ function scopeIssues(input: Raw): ManifestIssue[] {
   return issues;
 }
 
-/** The name of a list entry: the string itself, or the object's `nameKey` (`name`, `command`). */
-function entryName(entry: unknown, nameKey: string): string | undefined {
-  if (typeof entry === 'string') return entry;
-  if (isRecord(entry)) {
-    const name = own(entry, nameKey);
-    if (typeof name === 'string') return name;
-  }
-  return undefined;
-}
-
 /** A pinned argument prefix as one comparable word: its arguments, when they are all strings. */
 function prefixName(prefix: unknown): string | undefined {
   return Array.isArray(prefix) && prefix.every((arg) => typeof arg === 'string') ? JSON.stringify(prefix) : undefined;
-}
-
-function repeatIssues(
-  list: unknown,
-  path: readonly PathSegment[],
-  nameOf: (entry: unknown) => string | undefined = (entry) => entryName(entry, 'name'),
-): ManifestIssue[] {
-  if (!Array.isArray(list)) return [];
-  const firstSeen = new Map<string, number>();
-  const issues: ManifestIssue[] = [];
-  list.forEach((entry, index) => {
-    const name = nameOf(entry);
-    if (name === undefined) return;
-    const first = firstSeen.get(name);
-    if (first === undefined) firstSeen.set(name, index);
-    else
-      issues.push({
-        path: formatPath([...path, index]),
-        message: `${quote(name)} is listed twice (first at ${formatPath([...path, first])}); list it once`,
-      });
-  });
-  return issues;
 }
 
 function dependencyIssues(input: Raw): ManifestIssue[] {
@@ -149,5 +108,6 @@ export function manifestRuleIssues(input: unknown, policy: ResourceLimits = DEFA
     ...scopeLists,
     ...execRepeatIssues(input),
     ...limitIssues(input, policy),
+    ...configurationIssues(input),
   ];
 }

@@ -26,7 +26,9 @@ import {
   rangeProblem,
   versionProblem,
 } from './formats';
-import { MAX_COMMANDS, MAX_HOOK_ENTRIES } from './manifest-caps';
+import { MAX_COMMANDS, MAX_HOOK_ENTRIES, MAX_SETTINGS } from './manifest-caps';
+import { MAX_SETTING_DESCRIPTION_LENGTH, SETTING_KEY_PATTERN, SETTING_TYPES, type SettingType } from './setting-declaration';
+import { settingPatternProblem } from './setting-pattern';
 
 type Problem = (value: string) => string | undefined;
 
@@ -168,6 +170,53 @@ export const execShape = {
   }),
 };
 
+// A default or enum value's type is checked against its declaration in setting-rules.ts, which
+// reports a wrong one once and in the declaration's own words; these only describe it to editors.
+const SETTING_VALUE_JSON_SCHEMA = [
+  { type: 'string' },
+  { type: 'number' },
+  { type: 'boolean' },
+  { type: 'array', items: { type: 'string' } },
+];
+
+export const settingDeclarationShape = {
+  type: oneOf<SettingType>(SETTING_TYPES, 'setting type').meta({
+    description: "'array' is a list of strings; 'integer' a whole number.",
+  }),
+  description: z
+    .string()
+    .regex(/\S/, { error: 'say in a few words what the setting does; the operator reads it in marathon plugin config' })
+    .max(MAX_SETTING_DESCRIPTION_LENGTH, { error: `keep the description under ${MAX_SETTING_DESCRIPTION_LENGTH} characters` })
+    .meta({ description: 'What the setting does, shown to the operator.' }),
+  default: z.unknown().optional().meta({
+    anyOf: SETTING_VALUE_JSON_SCHEMA,
+    description: "Used when the operator sets no value; of the setting's type. Not on a secret.",
+  }),
+  enum: z
+    .array(z.unknown())
+    .min(1, { error: 'list at least one allowed value, or remove enum' })
+    .optional()
+    .meta({
+      items: { anyOf: SETTING_VALUE_JSON_SCHEMA.slice(0, 3) },
+      description: "The only values allowed, each once; for an 'array' setting, the values each item may take.",
+    }),
+  minimum: z
+    .number({ error: (issue) => `expected a number, got ${describeValue(issue.input)}` })
+    .optional()
+    .meta({ description: "Smallest allowed value of a 'number' or 'integer' setting." }),
+  maximum: z
+    .number({ error: (issue) => `expected a number, got ${describeValue(issue.input)}` })
+    .optional()
+    .meta({ description: "Largest allowed value of a 'number' or 'integer' setting." }),
+  pattern: formattedString(settingPatternProblem)
+    .optional()
+    .meta({ description: "A JavaScript regular expression (unicode mode) a 'string' value, or each 'array' item, must match." }),
+  secret: z
+    .boolean()
+    .optional()
+    .meta({ description: "Only on 'string', without a default: the operator gives it as an ${ENV_VAR} reference, never shown." }),
+};
+
 export const manifestShape = {
   $schema: z.string().optional(),
   name: formattedString(packageNameProblem).meta({
@@ -212,6 +261,13 @@ export const manifestShape = {
   env_vars: z.strictObject(envVarsShape).optional().meta({ description: "Required with the 'env_vars' permission." }),
   exec: z.strictObject(execShape).optional().meta({ description: "Required with the 'exec' permission." }),
   limits: z.strictObject(limitsShape).optional().meta({ description: 'Resource limits; may only lower the host policy.' }),
+  configuration: z
+    .record(z.string().meta({ pattern: SETTING_KEY_PATTERN.source }), z.strictObject(settingDeclarationShape))
+    .optional()
+    .meta({
+      description: `Settings the operator may give with marathon plugin config, read as ctx.config; at most ${MAX_SETTINGS}.`,
+      maxProperties: MAX_SETTINGS,
+    }),
 };
 
 export const manifestSchema = z
@@ -225,7 +281,8 @@ export type ManifestInput = z.input<typeof manifestSchema>;
 export type ManifestData = z.output<typeof manifestSchema>;
 
 /**
- * The keys each object in a manifest may have, by path pattern (`[]` stands for any array index),
+ * The keys each object in a manifest may have, by path pattern (`[]` stands for any array index,
+ * `{}` for any key of a map such as `configuration`),
  * derived from the shapes above so that "did you mean" never drifts from the schema.
  */
 export const OBJECT_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -238,11 +295,14 @@ export const OBJECT_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   ['exec', Object.keys(execShape)],
   ['exec.allowed_commands[]', Object.keys(pinnedCommandShape)],
   ['limits', Object.keys(limitsShape)],
+  ['configuration{}', Object.keys(settingDeclarationShape)],
 ]);
 
 /** Where a misplaced nested key belongs, e.g. `allowed_hosts` → `network.allowed_hosts`. */
 export const NESTED_KEY_HOMES: ReadonlyMap<string, string> = new Map(
   [...OBJECT_KEYS].flatMap(([home, keys]) =>
-    home === '' || home.endsWith('[]') ? [] : keys.filter((key) => key !== 'name').map((key): [string, string] => [key, `${home}.${key}`]),
+    home === '' || home.endsWith('[]') || home.endsWith('{}')
+      ? []
+      : keys.filter((key) => key !== 'name').map((key): [string, string] => [key, `${home}.${key}`]),
   ),
 );

@@ -1,4 +1,5 @@
 import type { HookType, Permission, ResourceLimits } from '@marathon/plugin-api';
+import type { SettingDeclaration } from './setting-declaration';
 
 export interface Author {
   readonly name: string;
@@ -30,7 +31,7 @@ export type ExecCommand = string | PinnedCommand;
 
 /**
  * A validated plugin.json, normalised: hooks and commands are always objects, every optional list
- * and map is present, `main` is a clean relative path. Deeply frozen. exec.allowed_commands
+ * and map is present (but `configuration`, absent when empty), `main` is a clean relative path. Deeply frozen. exec.allowed_commands
  * entries keep the form they were written in (a name, or a pinned object), so a manifest stored
  * before pins existed reads the same; read them through execCommandName and execArgumentPrefixes.
  */
@@ -49,4 +50,6 @@ export interface Manifest {
   readonly env_vars?: { readonly allowed: readonly string[] };
   readonly exec?: { readonly allowed_commands: readonly ExecCommand[] };
   readonly limits: Readonly<Partial<ResourceLimits>>;
+  /** The settings an operator may give, by key; absent (never {}) when plugin.json declares none. */
+  readonly configuration?: Readonly<Record<string, SettingDeclaration>>;
 }

@@ -1,6 +1,7 @@
 import type { Author, Manifest } from './manifest';
 import { normalizeHost, normalizeMain } from './formats';
 import type { ManifestData } from './manifest-schema';
+import type { SettingDeclaration, SettingValue } from './setting-declaration';
 
 // npm's person format: "Name <email> (url)", email and url optional.
 const PERSON = /^([^<(]*?)\s*(?:<([^>]*)>)?\s*(?:\(([^)]*)\))?\s*$/;
@@ -32,6 +33,34 @@ function wholePriority(priority: number | undefined): number {
   return priority === undefined || Object.is(priority, -0) ? 0 : priority;
 }
 
+/** -0 as 0, as JSON writes it, so that a stored manifest reads back the same (see wholePriority). */
+function plainZero<T>(value: T): T {
+  return (Object.is(value, -0) ? 0 : value) as T;
+}
+
+type DeclarationData = NonNullable<ManifestData['configuration']>[string];
+
+/**
+ * A declaration with only the fields written; setting-rules.ts has checked that `default` and
+ * `enum` hold values of the declared type, which the schema leaves unknown.
+ */
+function normalizeSetting(data: DeclarationData): SettingDeclaration {
+  const declaration: { -readonly [K in keyof SettingDeclaration]: SettingDeclaration[K] } = {
+    type: data.type,
+    description: data.description,
+  };
+  if (data.default !== undefined) {
+    const value = data.default as SettingValue;
+    declaration.default = Array.isArray(value) ? [...value] : plainZero(value);
+  }
+  if (data.enum !== undefined) declaration.enum = (data.enum as Array<string | number | boolean>).map(plainZero);
+  if (data.minimum !== undefined) declaration.minimum = plainZero(data.minimum);
+  if (data.maximum !== undefined) declaration.maximum = plainZero(data.maximum);
+  if (data.pattern !== undefined) declaration.pattern = data.pattern;
+  if (data.secret !== undefined) declaration.secret = data.secret;
+  return declaration;
+}
+
 /** Fills defaults and gives every entry one shape; input has passed the schema and the rules. */
 export function normalizeManifest(data: ManifestData): Manifest {
   const manifest: { -readonly [K in keyof Manifest]: Manifest[K] } = {
@@ -61,6 +90,10 @@ export function normalizeManifest(data: ManifestData): Manifest {
         typeof entry === 'string' ? entry : { command: entry.command, args: entry.args.map((prefix) => [...prefix]) },
       ),
     };
+  }
+  // Absent rather than {} when none are declared, so that manifests stored before settings existed read the same.
+  if (data.configuration !== undefined && Object.keys(data.configuration).length > 0) {
+    manifest.configuration = Object.fromEntries(Object.entries(data.configuration).map(([key, value]) => [key, normalizeSetting(value)]));
   }
   return deepFreeze(manifest);
 }

@@ -42,6 +42,7 @@ describe('manifestJsonSchema', () => {
       'env_vars',
       'exec',
       'limits',
+      'configuration',
     ]);
     expect(manifestJsonSchema().required).toEqual(['name', 'version', 'api_version']);
     expect(manifestJsonSchema().additionalProperties).toBe(false);

@@ -21,7 +21,7 @@ const HOOKS =
   'user_authz, cli_command, config_validate, plugin_install, plugin_uninstall';
 const PERMISSIONS = 'task_read, task_write, user_auth, network, filesystem, env_vars, exec';
 const ROOT_KEYS =
-  '$schema, name, version, description, author, api_version, main, permissions, hooks, commands, dependencies, network, env_vars, exec, limits';
+  '$schema, name, version, description, author, api_version, main, permissions, hooks, commands, dependencies, network, env_vars, exec, limits, configuration';
 
 const valid: Array<[string, unknown]> = [
   ['the hello-world manifest', base],

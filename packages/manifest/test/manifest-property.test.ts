@@ -32,6 +32,7 @@ const field = fc.constantFrom(
   'env_vars',
   'exec',
   'limits',
+  'configuration',
   '$schema',
   '__proto__',
   'constructor',

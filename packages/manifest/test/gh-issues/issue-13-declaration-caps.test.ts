@@ -3,16 +3,11 @@
 // the CLI. plugin.json now has a documented cap on commands and on hook entries.
 import Ajv2020 from 'ajv/dist/2020';
 import { HOOK_TYPES } from '@marathon/plugin-api';
-import { MAX_COMMANDS, MAX_HOOK_ENTRIES, manifestJsonSchema, parseManifest, safeParseManifest } from '@marathon/manifest';
+import { MAX_COMMANDS, MAX_HOOK_ENTRIES, manifestJsonSchema, parseManifest } from '@marathon/manifest';
+import { issuesOf } from '../refused-issues';
 
 const base = { name: 'many', version: '1.0.0', api_version: '1.0.0' };
 const commands = (count: number) => Array.from({ length: count }, (_, index) => `command-${index}`);
-
-function issuesOf(input: unknown) {
-  const result = safeParseManifest(input);
-  if (result.success) throw new Error('expected the manifest to be refused');
-  return result.error.issues;
-}
 
 describe('commands', () => {
   it('caps them at 100', () => {

@@ -11,18 +11,12 @@ import {
   parseManifest,
   parseManifestJson,
   safeParseManifest,
-  type ManifestIssue,
 } from '@marathon/manifest';
+import { issuesOf } from '../refused-issues';
 
 const base = { name: 'git-tool', version: '1.0.0', api_version: '1.0.0', permissions: ['exec'] };
 const withCommands = (allowed_commands: unknown) => ({ ...base, exec: { allowed_commands } });
 const pinnedGit = { command: 'git', args: [['status'], ['log', '--oneline'], ['rev-parse', 'HEAD']] };
-
-function issuesOf(input: unknown): ManifestIssue[] {
-  const result = safeParseManifest(input);
-  if (result.success) throw new Error('expected the manifest to be refused');
-  return [...result.error.issues];
-}
 
 describe('pinned commands in plugin.json', () => {
   it('accepts plain names and pinned commands side by side, and keeps each as written', () => {
