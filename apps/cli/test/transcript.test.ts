@@ -1,8 +1,8 @@
 // The CLI transcript of docs/design.md ("CLI output"), character for character, and the commands
 // operators use every day. The transcript is read from the design page itself, so the page and
-// the binary cannot drift apart.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// the binary cannot drift apart; its reader lives with the packed-CLI test of workspace-checks,
+// which runs the same transcript against the binary npm installs from the packed tarballs.
+import { designTranscript } from '../../../tools/workspace-checks/test/design-transcript';
 import { workspace, type Workspace } from './marathon-binary';
 
 let ws: Workspace;
@@ -10,31 +10,6 @@ beforeEach(() => {
   ws = workspace();
 });
 afterEach(() => ws.cleanup());
-
-interface TranscriptStep {
-  command: string[];
-  stdout: string;
-}
-
-/**
- * The steps of the first console block under "## CLI output" in docs/design.md: each `$ marathon …`
- * line and the lines up to the next one. A blank line right before a `$` line only separates steps.
- */
-function designTranscript(): TranscriptStep[] {
-  const design = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'design.md'), 'utf8');
-  const section = design.split(/^## /m).find((part) => part.startsWith('CLI output\n'));
-  if (section === undefined) throw new Error('docs/design.md has no "## CLI output" section');
-  const block = /^```console\n([\s\S]*?)^```$/m.exec(section)?.[1];
-  if (block === undefined) throw new Error('the "CLI output" section of docs/design.md has no console block');
-  const steps: TranscriptStep[] = [];
-  for (const chunk of block.split(/^\$ /m).slice(1)) {
-    const [line, ...output] = chunk.split('\n');
-    const words = line!.split(' ');
-    if (words[0] !== 'marathon') throw new Error(`docs/design.md's transcript runs something other than marathon: ${line}`);
-    steps.push({ command: words.slice(1), stdout: output.join('\n').replace(/\n\n$/, '\n') });
-  }
-  return steps;
-}
 
 test('the transcript of docs/design.md ("CLI output"), exactly', async () => {
   const steps = designTranscript();
@@ -156,7 +131,9 @@ test('disabling a plugin removes its commands; enabling brings them back', async
 
 test('uninstall removes the plugin; a second uninstall says it is not installed', async () => {
   await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
-  expect((await ws.ok(['plugin', 'uninstall', 'hello-world'])).stdout).toBe("✅ Plugin 'hello-world' uninstalled successfully\n");
+  expect((await ws.ok(['plugin', 'uninstall', 'hello-world'])).stdout).toBe(
+    "✅ Plugin 'hello-world' uninstalled successfully\nRemoved: its installed copy, its data folder and store\n",
+  );
   expect((await ws.ok(['plugin', 'list'])).stdout).toContain('Summary: 0 total');
   const again = await ws.run(['plugin', 'uninstall', 'hello-world']);
   expect(again.code).toBe(1);
