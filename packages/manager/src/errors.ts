@@ -27,7 +27,13 @@ export type ManagerErrorCode =
   /** `plugin repair`: the recorded source no longer holds what was installed. */
   | 'SOURCE_CHANGED'
   /** `plugin install .` in a plugin project's root: the plugin is its build (dist/). */
-  | 'PLUGIN_PROJECT';
+  | 'PLUGIN_PROJECT'
+  /** `plugin config`: the plugin declares no setting of that name. */
+  | 'SETTING_UNKNOWN'
+  /** `plugin config` or a lockfile: a value that does not fit the setting's declaration. */
+  | 'SETTING_INVALID'
+  /** `plugin config`: a config_validate handler refused the new settings. */
+  | 'SETTING_REFUSED';
 
 /**
  * A lifecycle operation refused or failed. `message` says what happened and what to do next;

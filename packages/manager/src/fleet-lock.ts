@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { packageNameProblem, strictJsonProblem, versionProblem } from '@marathon/manifest';
 import { PERMISSIONS, type Permission } from '@marathon/plugin-api';
-import { nameTable, publicUrl, type InstalledPlugin, type SourceKind } from '@marathon/registry';
+import { nameTable, publicUrl, type InstalledPlugin, type SourceKind, type StoredSettingValue } from '@marathon/registry';
 import type { FileDigests } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 
@@ -26,6 +26,11 @@ export interface LockEntry {
   tarball_integrity?: string;
   enabled: boolean;
   permissions: Permission[];
+  /**
+   * The operator's settings of the plugin (`marathon plugin config`); a secret's value is its
+   * `${NAME}` reference, never the secret. Absent: none (a sync then removes the host's).
+   */
+  settings?: Record<string, StoredSettingValue>;
 }
 
 export interface Lockfile {
@@ -48,7 +53,7 @@ function exportedUrl(spec: string): string {
   }
 }
 
-export function lockEntry(record: InstalledPlugin): LockEntry {
+export function lockEntry(record: InstalledPlugin, settings: Readonly<Record<string, StoredSettingValue>> = {}): LockEntry {
   return {
     version: record.version,
     // A URL recorded before credentials were stripped at install must not leave in an export.
@@ -57,12 +62,24 @@ export function lockEntry(record: InstalledPlugin): LockEntry {
     ...(record.source.integrity === undefined ? {} : { tarball_integrity: record.source.integrity }),
     enabled: record.status === 'enabled',
     permissions: [...record.granted_permissions].sort(),
+    ...(Object.keys(settings).length === 0 ? {} : { settings: sortedKeys(settings) }),
   };
 }
 
-export function lockfileOf(records: readonly InstalledPlugin[]): Lockfile {
+function sortedKeys<T>(table: Readonly<Record<string, T>>): Record<string, T> {
+  const sorted = nameTable<T>();
+  for (const key of Object.keys(table).sort()) sorted[key] = table[key]!;
+  return sorted;
+}
+
+/** The lockfile of `records`; `settings` gives the operator's settings of each plugin by name. */
+export function lockfileOf(
+  records: readonly InstalledPlugin[],
+  settings: (name: string) => Readonly<Record<string, StoredSettingValue>> = () => ({}),
+): Lockfile {
   const plugins = nameTable<LockEntry>();
-  for (const record of [...records].sort((a, b) => (a.name < b.name ? -1 : 1))) plugins[record.name] = lockEntry(record);
+  for (const record of [...records].sort((a, b) => (a.name < b.name ? -1 : 1)))
+    plugins[record.name] = lockEntry(record, settings(record.name));
   return { lockfileVersion: LOCKFILE_VERSION, plugins };
 }
 
@@ -172,8 +189,24 @@ export function parseLockfile(text: string, file: string): Lockfile {
       if (!Array.isArray(entry.permissions) || !entry.permissions.every((permission) => PERMISSIONS.includes(permission as Permission))) {
         problems.push(`${at}.permissions: must list permissions (${PERMISSIONS.join(', ')})`);
       }
+      if (entry.settings !== undefined) problems.push(...settingsProblems(`${at}.settings`, entry.settings));
     }
   }
   if (problems.length > 0) throw new ManagerError('LOCKFILE_INVALID', `${file} is not a valid Marathon lockfile:`, problems);
   return { ...(value as unknown as Lockfile), plugins: nameTable((value as unknown as Lockfile).plugins) };
+}
+
+/** The shape of a lock entry's settings; whether the plugin declares them is checked when a sync applies them. */
+function settingsProblems(at: string, settings: unknown): string[] {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) return [`${at}: must be an object of setting → value`];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(settings)) {
+    const fits =
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+    if (!fits) problems.push(`${at}.${key}: must be a string, number, boolean or list of strings`);
+  }
+  return problems;
 }

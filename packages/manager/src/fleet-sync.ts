@@ -1,16 +1,16 @@
 // `sync`: make this host run exactly what a lockfile says — install, upgrade, downgrade, remove,
-// enable, disable — checking every plugin's version, content digest and permissions against the
+// configure (the operator's settings), enable, disable — checking every plugin's version, content digest and permissions against the
 // lockfile. Idempotent: when the host already matches, nothing is touched. All or nothing: what a
 // failing sync removed waits in a trash, and each plugin it changed is put back as it was — only
 // those, checked against the current state (sync-journal.ts) — so the host is as it was before.
 import semver from 'semver';
-import { ownEntry, readProxySettings, type InstalledPlugin } from '@marathon/registry';
+import { ownEntry, readProxySettings, type InstalledPlugin, type InstalledState, type StoredSettingValue } from '@marathon/registry';
 import type { ConsentSummary } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 import { contentIntegrity, type LockEntry, type Lockfile } from './fleet-lock';
 import type { InstallOptions, InstallResult } from './install-contract';
 
-export type SyncAction = 'install' | 'upgrade' | 'downgrade' | 'reinstall' | 'remove' | 'enable' | 'disable';
+export type SyncAction = 'install' | 'upgrade' | 'downgrade' | 'reinstall' | 'remove' | 'enable' | 'disable' | 'configure';
 
 export interface SyncStep {
   action: SyncAction;
@@ -27,14 +27,27 @@ export interface SyncTarget {
   uninstall(name: string): Promise<void>;
   enable(name: string): Promise<string[]>;
   disable(name: string): Promise<string[]>;
+  /** Makes the operator's settings of these plugins exactly these (checked against what each declares), in one commit. */
+  configure(settings: Readonly<Record<string, Readonly<Record<string, StoredSettingValue>>>>): Promise<void>;
 }
 
 function sameContent(record: InstalledPlugin, entry: LockEntry): boolean {
   return record.version === entry.version && contentIntegrity(record.integrity) === entry.integrity;
 }
 
-/** The changes that make `current` match the lockfile, in the order they are reported. */
-export function planSync(current: Readonly<Record<string, InstalledPlugin>>, lock: Lockfile): SyncStep[] {
+/** A table of setting values as one comparable text (keys sorted). */
+function settingsText(values: Readonly<Record<string, StoredSettingValue>> | undefined): string {
+  const table = values ?? {};
+  return JSON.stringify(
+    Object.keys(table)
+      .sort()
+      .map((key) => [key, table[key]]),
+  );
+}
+
+/** The changes that make `state` match the lockfile, in the order they are reported. */
+export function planSync(state: InstalledState, lock: Lockfile): SyncStep[] {
+  const current = state.plugins;
   const steps: SyncStep[] = [];
   for (const [name, record] of Object.entries(current)) {
     if (ownEntry(lock.plugins, name) === undefined) steps.push({ action: 'remove', name, from: record.version });
@@ -54,6 +67,8 @@ export function planSync(current: Readonly<Record<string, InstalledPlugin>>, loc
     const enabledNow = record?.status === 'enabled';
     if (entry.enabled && !enabledNow) steps.push({ action: 'enable', name });
     if (!entry.enabled && enabledNow) steps.push({ action: 'disable', name });
+    if (settingsText(entry.settings) !== settingsText(ownEntry(state.operator ?? {}, name)?.settings))
+      steps.push({ action: 'configure', name });
   }
   return steps;
 }
@@ -130,6 +145,10 @@ export async function applySync(target: SyncTarget, lock: Lockfile, steps: reado
     const record = ownEntry(await target.plugins(), step.name);
     if (record === undefined) throw new ManagerError('SYNC_FAILED', `'${step.name}' was not installed from ${request}`);
     check(record, entry);
+  }
+  // The operator's settings before anything is enabled, so that each plugin's first load has them.
+  if (steps.some((step) => step.action === 'configure')) {
+    await target.configure(Object.fromEntries(Object.entries(lock.plugins).map(([name, entry]) => [name, entry.settings ?? {}])));
   }
   // Then enable what the lockfile enables (dependencies first), and disable what it disables.
   for (const [name, entry] of Object.entries(lock.plugins)) {

@@ -30,3 +30,4 @@ export type { LockEntry, Lockfile } from './fleet-lock';
 export { planSync } from './fleet-sync';
 export type { SyncAction, SyncStep } from './fleet-sync';
 export type { HookPriority } from './priority-overrides';
+export type { PluginSettings } from './plugin-settings';

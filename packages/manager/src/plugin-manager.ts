@@ -37,6 +37,15 @@ import { dispatchHook, runCommand } from './plugin-calls';
 import { repairPlugin, type RepairResult } from './plugin-repair';
 import { PluginRuntime } from './plugin-runtime';
 import { hookPriorities, overridePriority, type HookPriority } from './priority-overrides';
+import {
+  applyLockSettings,
+  changeSetting,
+  operatorValues,
+  pluginConfig,
+  showSettings,
+  writeValues,
+  type PluginSettings,
+} from './plugin-settings';
 import { syncToLock } from './sync-transaction';
 
 export class PluginManager {
@@ -81,6 +90,7 @@ export class PluginManager {
       ...(options.bus === undefined ? { handlerTimeoutMs: 120_000 } : {}),
       record: async (name) => ownEntry((await this.store.read()).plugins, name),
       markFailed: (name, reason) => setStatus(this.store, name, 'error', reason),
+      config: async (record) => pluginConfig(record, operatorValues(await this.store.read(), record.name), this.env),
     });
     this.parts = {
       home: this.home,
@@ -173,9 +183,40 @@ export class PluginManager {
     return hookPriorities(record);
   }
 
-  /** Uninstalls a plugin: deinit, plugin_uninstall, state, folder, and its data unless kept. */
-  uninstall(name: string, options: { keepData?: boolean } = {}): Promise<void> {
-    return this.remove(name, options, undefined);
+  /**
+   * Uninstalls a plugin: deinit, plugin_uninstall, state, folder, and its data unless kept. The
+   * operator's settings of it stay, for a reinstall, unless `purge`.
+   */
+  async uninstall(name: string, options: { keepData?: boolean; purge?: boolean } = {}): Promise<void> {
+    await this.remove(name, options, undefined);
+    if (options.purge === true) await this.store.transaction(async (state) => writeValues(state, name, {}));
+  }
+
+  /** A plugin's declared settings (or only `key`) and the operator's values (a secret shown as its `${NAME}` reference). */
+  settings(name: string, key?: string): Promise<PluginSettings> {
+    return showSettings(this.settingsParts, name, key);
+  }
+
+  /**
+   * Sets one of a plugin's declared settings, after checking it against the declaration and
+   * firing config_validate (a failed result refuses it); a plugin loaded here is reloaded with it.
+   */
+  setSetting(name: string, key: string, value: unknown): Promise<PluginSettings> {
+    return changeSetting(this.settingsParts, name, key, value);
+  }
+
+  /** Removes the operator's value of a setting: the plugin sees its default again. */
+  unsetSetting(name: string, key: string): Promise<PluginSettings> {
+    return changeSetting(this.settingsParts, name, key, undefined);
+  }
+
+  private get settingsParts() {
+    return { ...this.parts, env: this.env };
+  }
+
+  /** Where `${NAME}` references of secret settings are resolved. */
+  private get env(): Readonly<Record<string, string | undefined>> {
+    return this.options.env ?? process.env;
   }
 
   /** Uninstalls; what it removes goes to `trash` when one is given (a sync's). */
@@ -223,7 +264,8 @@ export class PluginManager {
 
   /** This host's plugins as a lockfile (marathon-plugins.lock.json). */
   async exportLock(): Promise<Lockfile> {
-    return lockfileOf(Object.values((await this.store.read()).plugins));
+    const state = await this.store.read();
+    return lockfileOf(Object.values(state.plugins), (name) => operatorValues(state, name));
   }
 
   /** Makes this host match a lockfile exactly; on any failure, what this sync changed is put back (sync-transaction.ts). */
@@ -235,6 +277,7 @@ export class PluginManager {
       uninstall: (name) => this.remove(name, {}, trash),
       enable: (name) => this.enable(name),
       disable: (name) => this.disable(name, { cascade: true }),
+      configure: (settings) => applyLockSettings(this.settingsParts, settings),
     }));
   }
 

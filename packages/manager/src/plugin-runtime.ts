@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { MEASURED_DURATION_MS, type HookBus, type MeasuredResult, type Registration } from '@marathon/events';
 import type { HookResult, HookType, JsonValue } from '@marathon/plugin-api';
+import type { SettingValue } from '@marathon/manifest';
 import type { InstalledPlugin, MarathonHome } from '@marathon/registry';
 import { checkIntegrity, mayWrite, SandboxError, type HookCallResult, type SandboxedPlugin, type SandboxHost } from '@marathon/security';
 import { HookRuns, type RunSource } from './hook-runs';
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
   record: (name: string) => Promise<InstalledPlugin | undefined>;
   /** Marks a plugin as failed in the state (integrity, load or init failure). */
   markFailed: (name: string, reason: string) => Promise<void>;
+  /** What the plugin sees as ctx.config: its declared settings with the operator's values (plugin-settings.ts). */
+  config: (record: InstalledPlugin) => Promise<Record<string, SettingValue>>;
 }
 
 function elapsedMs(started: number): number {
@@ -244,6 +247,7 @@ export class PluginRuntime {
         manifest: record.manifest,
         dataDir: this.options.home.dataDir(name),
         storageFile: this.options.home.storageFile(name),
+        config: await this.options.config(record),
       });
     } catch (error) {
       if (error instanceof SandboxError) return fail('LOAD_FAILED', error.message, error);

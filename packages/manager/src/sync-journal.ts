@@ -24,8 +24,10 @@ import {
   removeInHome,
   stagingOwner,
   writeFileAtomic,
+  operatorTableProblems,
   type InstalledPlugin,
   type MarathonHome,
+  type OperatorSettings,
   type StateLease,
   type StateStore,
 } from '@marathon/registry';
@@ -42,7 +44,12 @@ interface SyncRecord {
   before: Record<string, InstalledPlugin | null>;
   /** Digests of every record the sync committed for each plugin (of null: it removed it). */
   wrote: Record<string, string[]>;
+  /** The operator's settings table before the sync's first change of it, and digests of each it wrote. */
+  operator?: { before: Record<string, OperatorSettings> | null; wrote: string[] };
 }
+
+/** How a rollback names the operator's settings in its report. */
+export const OPERATOR_SETTINGS = "the operator's settings";
 
 /** What a rollback did. */
 export interface UndoReport {
@@ -71,7 +78,7 @@ function canonical(value: unknown): unknown {
   );
 }
 
-function digest(record: InstalledPlugin | null | undefined): string {
+function digest(record: InstalledPlugin | Readonly<Record<string, OperatorSettings>> | null | undefined): string {
   return createHash('sha256')
     .update(JSON.stringify(canonical(record ?? null)))
     .digest('hex');
@@ -119,8 +126,21 @@ export class SyncJournal {
   }
 
   /** StateLease.beforeCommit: journals each plugin the commit changes, before it is written. */
-  async recordCommit(previous: Readonly<Record<string, InstalledPlugin>>, next: Readonly<Record<string, InstalledPlugin>>): Promise<void> {
+  async recordCommit(
+    previous: Readonly<Record<string, InstalledPlugin>>,
+    next: Readonly<Record<string, InstalledPlugin>>,
+    operator: {
+      previous: Readonly<Record<string, OperatorSettings>> | undefined;
+      next: Readonly<Record<string, OperatorSettings>> | undefined;
+    },
+  ): Promise<void> {
     let changed = false;
+    const wroteOperator = digest(operator.next);
+    if (digest(operator.previous) !== wroteOperator) {
+      this.record.operator ??= { before: operator.previous === undefined ? null : structuredClone(operator.previous), wrote: [] };
+      if (!this.record.operator.wrote.includes(wroteOperator)) this.record.operator.wrote.push(wroteOperator);
+      changed = true;
+    }
     for (const name of new Set([...Object.keys(previous), ...Object.keys(next)])) {
       const was = ownEntry(previous, name);
       const now = ownEntry(next, name);
@@ -155,7 +175,7 @@ async function readRecord(dir: string): Promise<SyncRecord | { version: 1 } | un
       'STATE_INVALID',
       `${join(dir, RECORD)} ${why}: Marathon did not write it, so nothing was rolled back. Check that folder, then remove it`,
     );
-  let value: { version?: unknown; lease?: unknown; before?: unknown; wrote?: unknown } | null;
+  let value: { version?: unknown; lease?: unknown; before?: unknown; wrote?: unknown; operator?: unknown } | null;
   try {
     value = JSON.parse(text) as typeof value;
   } catch {
@@ -177,11 +197,20 @@ async function readRecord(dir: string): Promise<SyncRecord | { version: 1 } | un
     const wrote = (value.wrote as Record<string, unknown>)[name];
     if (!Array.isArray(wrote) || wrote.some((entry) => typeof entry !== 'string')) throw refuse(`has no digests for '${name}'`);
   }
+  const operator = value.operator as { before?: unknown; wrote?: unknown } | undefined;
+  if (operator !== undefined) {
+    const wrote = operator?.wrote;
+    if (typeof operator !== 'object' || operator === null || !Array.isArray(wrote) || wrote.some((entry) => typeof entry !== 'string'))
+      throw refuse("has no digests for the operator's settings");
+    if (operator.before !== null && operatorTableProblems(operator.before).length > 0)
+      throw refuse(`records operator settings Marathon would not have written (${operatorTableProblems(operator.before)[0]!})`);
+  }
   return {
     version: 2,
     lease: value.lease,
     before: nameTable(value.before as SyncRecord['before']),
     wrote: nameTable(value.wrote as SyncRecord['wrote']),
+    ...(operator === undefined ? {} : { operator: operator as NonNullable<SyncRecord['operator']> }),
   };
 }
 
@@ -210,6 +239,16 @@ export async function undoSync(home: MarathonHome, store: StateStore, dir: strin
         report.restored.push(name);
       } else report.leftAlone.push(name);
     }
+    let operatorBack = false;
+    if (record.operator !== undefined) {
+      const now = digest(state.operator);
+      if (now !== digest(record.operator.before)) {
+        if (record.operator.wrote.includes(now)) {
+          operatorBack = true;
+          report.restored.push(OPERATOR_SETTINGS);
+        } else report.leftAlone.push(OPERATOR_SETTINGS);
+      }
+    }
     // Copies first, then the state: at every instant the state names folders that exist.
     for (const entry of moves) {
       if (back.has(entry.plugin)) await Trash.putBack(home, entry);
@@ -218,7 +257,12 @@ export async function undoSync(home: MarathonHome, store: StateStore, dir: strin
     }
     if (report.restored.length > 0) {
       await store.transaction(async (current) => {
+        if (operatorBack) {
+          if (record.operator?.before === null || record.operator?.before === undefined) delete current.operator;
+          else current.operator = nameTable(record.operator.before);
+        }
         for (const name of report.restored) {
+          if (name === OPERATOR_SETTINGS) continue;
           const before = record.before[name];
           if (before === null || before === undefined) delete current.plugins[name];
           else current.plugins[name] = before;

@@ -22,10 +22,10 @@ export function syncToLock(parts: SyncParts, lock: Lockfile, target: (trash: Tra
   return parts.store.exclusive(async (lease) => {
     // A dead sync's journal is rolled back before this one plans from the state.
     await rollBackInterruptedSyncs(parts.home, parts.store);
-    const steps = planSync((await parts.store.read()).plugins, lock);
+    const steps = planSync(await parts.store.read(), lock);
     if (steps.length === 0) return steps;
     const journal = await SyncJournal.begin(parts.home, lease);
-    lease.beforeCommit = (previous, next) => journal.recordCommit(previous, next);
+    lease.beforeCommit = (previous, next, operator) => journal.recordCommit(previous, next, operator);
     try {
       await applySync(target(journal.trash), lock, steps);
     } catch (error) {

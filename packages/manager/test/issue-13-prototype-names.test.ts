@@ -150,15 +150,15 @@ it("a lockfile without 'constructor' removes an installed 'constructor', and a l
   writePlugin(sandbox.plugins, { name: 'constructor' });
   await manager().install('constructor');
   const lock = parseLockfile(JSON.stringify({ lockfileVersion: 1, plugins: {} }), 'lock.json');
-  expect(planSync((await manager().store.read()).plugins, lock)).toEqual([{ action: 'remove', name: 'constructor', from: '1.0.0' }]);
+  expect(planSync(await manager().store.read(), lock)).toEqual([{ action: 'remove', name: 'constructor', from: '1.0.0' }]);
 
   const exported = await manager().exportLock();
   const text = JSON.stringify(exported);
   await manager().uninstall('constructor');
   const parsed = parseLockfile(text, 'lock.json');
-  expect(planSync((await manager().store.read()).plugins, parsed)).toEqual([{ action: 'install', name: 'constructor', to: '1.0.0' }]);
+  expect(planSync(await manager().store.read(), parsed)).toEqual([{ action: 'install', name: 'constructor', to: '1.0.0' }]);
   // A plain object of installed plugins (not one from the state store) is read the same way.
-  expect(planSync({}, parsed)).toEqual([{ action: 'install', name: 'constructor', to: '1.0.0' }]);
+  expect(planSync({ version: 1, plugins: {} }, parsed)).toEqual([{ action: 'install', name: 'constructor', to: '1.0.0' }]);
   await manager().sync(parsed);
   expect((await manager().list()).map((plugin) => [plugin.name, plugin.status])).toEqual([['constructor', 'disabled']]);
 });

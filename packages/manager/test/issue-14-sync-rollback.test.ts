@@ -56,7 +56,7 @@ describe('the rollback decides plugin by plugin, from the current state', () => 
     const journal = await SyncJournal.begin(manager.home, lease);
     // The sync disables alpha and beta, and removes beta (journalled before each commit).
     await store.exclusive(async (held) => {
-      held.beforeCommit = (previous, next) => journal.recordCommit(previous, next);
+      held.beforeCommit = (previous, next, operator) => journal.recordCommit(previous, next, operator);
       await store.transaction(async (state) => {
         state.plugins.alpha!.status = 'disabled';
         state.plugins.beta!.status = 'disabled';
@@ -196,7 +196,7 @@ describe('a sync journal is dead when its lock is not held, whatever its pid', (
     const journal = await SyncJournal.begin(manager.home, lease);
     expect(stagingOwner(basename(journal.dir))).toMatchObject({ pid: process.pid, purpose: 'sync' });
     await manager.store.exclusive(async (held) => {
-      held.beforeCommit = (previous, next) => journal.recordCommit(previous, next);
+      held.beforeCommit = (previous, next, operator) => journal.recordCommit(previous, next, operator);
       await manager.store.transaction(async (state) => {
         delete state.plugins.alpha;
       });

@@ -15,6 +15,7 @@ import { acquireFileLock, fileLockHeld, type LockClock } from './file-lock';
 import { parseProcessIdentity, processIdentity, processRuns } from './process-start';
 import { RegistryError } from './errors';
 import type { MarathonHome } from './marathon-home';
+import { operatorTableProblems, type OperatorSettings } from './operator-settings';
 import { pluginTableProblems } from './state-shape';
 
 export type PluginStatus = 'enabled' | 'disabled' | 'error';
@@ -48,6 +49,8 @@ export interface InstalledPlugin {
 export interface InstalledState {
   version: 1;
   plugins: Record<string, InstalledPlugin>;
+  /** The operator's settings per plugin name (operator-settings.ts): they outlive the plugin's record. */
+  operator?: Record<string, OperatorSettings>;
 }
 
 export interface StateStoreOptions {
@@ -83,7 +86,15 @@ export interface StateLease {
    * after it: a sync journals what it is about to change here, so a crash never leaves a change
    * it has no record of.
    */
-  beforeCommit?: (previous: Readonly<Record<string, InstalledPlugin>>, next: Readonly<Record<string, InstalledPlugin>>) => Promise<void>;
+  beforeCommit?: (
+    previous: Readonly<Record<string, InstalledPlugin>>,
+    next: Readonly<Record<string, InstalledPlugin>>,
+    /** The operator's settings table before and after (absent: none). */
+    operator: {
+      previous: Readonly<Record<string, OperatorSettings>> | undefined;
+      next: Readonly<Record<string, OperatorSettings>> | undefined;
+    },
+  ) => Promise<void>;
 }
 
 interface HeldLock {
@@ -137,7 +148,7 @@ export class StateStore {
     if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate) || candidate.version !== 1) {
       throw new RegistryError('STATE_CORRUPT', `${this.home.stateFile} is not a Marathon state file (version 1)`);
     }
-    const problems = pluginTableProblems(candidate.plugins);
+    const problems = [...pluginTableProblems(candidate.plugins), ...operatorTableProblems(candidate.operator)];
     if (problems.length > 0) {
       throw new RegistryError(
         'STATE_INVALID',
@@ -146,7 +157,9 @@ export class StateStore {
         problems,
       );
     }
-    return { ...(candidate as InstalledState), plugins: nameTable(candidate.plugins) };
+    const read: InstalledState = { ...(candidate as InstalledState), plugins: nameTable(candidate.plugins) };
+    if (candidate.operator !== undefined) read.operator = nameTable(candidate.operator);
+    return read;
   }
 
   /** Names the holder of the lock (proper-lockfile's lock is an empty folder, so this sits beside it). */
@@ -251,7 +264,8 @@ export class StateStore {
     const after = JSON.stringify(state, null, 2);
     if (JSON.stringify(state) !== before) {
       if (!(await lease.stillOurs())) throw this.lost();
-      await lease.beforeCommit?.(nameTable((JSON.parse(before) as InstalledState).plugins), state.plugins);
+      const was = JSON.parse(before) as InstalledState;
+      await lease.beforeCommit?.(nameTable(was.plugins), state.plugins, { previous: was.operator, next: state.operator });
       await writeFileAtomic(this.home.stateFile, `${after}\n`);
     }
     return result;

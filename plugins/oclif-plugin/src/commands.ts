@@ -6,6 +6,7 @@ import KeysGenerate from './commands/keys/generate';
 import KeysList from './commands/keys/list';
 import KeysRemove from './commands/keys/remove';
 import PluginAudit from './commands/plugin/audit';
+import PluginConfig from './commands/plugin/config';
 import PluginDev from './commands/plugin/dev';
 import PluginDisable from './commands/plugin/disable';
 import PluginEnable from './commands/plugin/enable';
@@ -36,6 +37,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:enable': PluginEnable,
   'plugin:disable': PluginDisable,
   'plugin:uninstall': PluginUninstall,
+  'plugin:config': PluginConfig,
   'plugin:info': PluginInfo,
   'plugin:refresh': PluginRefresh,
   'plugin:run': PluginRun,

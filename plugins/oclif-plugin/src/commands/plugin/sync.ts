@@ -11,11 +11,13 @@ const SHOWN: Record<SyncStep['action'], (step: SyncStep) => string> = {
   remove: (step) => `➖ removed ${step.name} ${step.from}`,
   enable: (step) => `✅ enabled ${step.name}`,
   disable: (step) => `⚪ disabled ${step.name}`,
+  configure: (step) => `⚙️  set the settings of ${step.name}`,
 };
 
 export default class PluginSync extends MarathonCommand {
   static override id = 'plugin:sync';
-  static override summary = 'Make this host run exactly the plugins of a lockfile: install, upgrade, downgrade, enable, disable, remove.';
+  static override summary =
+    'Make this host run exactly the plugins of a lockfile: install, upgrade, downgrade, enable, disable, remove, and their settings.';
   static override description = [
     'Every plugin is checked against the lockfile (version, content integrity, permissions: the lockfile is the consent).',
     'A second run changes nothing. If anything fails, the host is put back as it was.',
