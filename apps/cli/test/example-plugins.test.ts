@@ -1,5 +1,5 @@
 // The shipped example plugins through the real binary: dependency order, a veto, a rewrite the
-// host enforces (timeout), and the audit log recording what ran.
+// host enforces (timeout), both set as the operator's settings, and the audit log recording what ran.
 import { workspace, type Workspace } from './marathon-binary';
 
 let ws: Workspace;
@@ -23,14 +23,20 @@ test('task-policy and task-audit-log: dependency first, veto, enforced timeout, 
   expect(blocked.code).toBe(1);
   expect(blocked.stderr).toContain('task-policy');
 
-  await ws.prepare(['task-policy', 'deny', '^forbidden-tool( |$)']);
+  // The policy is the operator's settings now: the rules replace the defaults, through the real binary.
+  const rules = await ws.ok(['plugin', 'config', 'task-policy', 'rules', JSON.stringify(['^forbidden-tool( |$)', '^rm -rf /( |$)'])]);
+  expect(rules.stdout).toBe('✅ task-policy: rules = ["^forbidden-tool( |$)","^rm -rf /( |$)"]\n');
+  const broken = await ws.run(['plugin', 'config', 'task-policy', 'rules', '["(unclosed"]']);
+  expect(broken.code).toBe(1);
+  expect(broken.stderr).toContain("plugin 'task-policy' vetoed config_validate: /(unclosed/ is not a valid regular expression");
   const vetoed = await ws.run(['task', 'run', '--', 'forbidden-tool', '--now']);
   expect(vetoed.code).toBe(1);
   expect(vetoed.stderr).toContain(
     "plugin 'task-policy' vetoed pre_task_submit: 'forbidden-tool --now' matches the deny rule /^forbidden-tool( |$)/",
   );
 
-  await ws.prepare(['task-policy', 'timeout', '1']);
+  expect((await ws.ok(['plugin', 'config', 'task-policy', 'timeout_s', '1'])).stdout).toBe('✅ task-policy: timeout_s = 1\n');
+  expect((await ws.ok(['task-policy', 'rules'])).stdout).toBe('deny /^forbidden-tool( |$)/\ndeny /^rm -rf /( |$)/\ndefault timeout: 1 s\n');
   const started = Date.now();
   const stopped = await ws.run(['task', 'run', '--name', 'sleepy', '--', process.execPath, '-e', 'setTimeout(() => {}, 30000)']);
   expect(stopped.code).toBe(124);
@@ -49,7 +55,16 @@ test('webhook-notifier asks for consent (network + env_vars), git-info runs git'
   expect(refused.stderr).toContain('--yes');
   expect(refused.stderr).toMatch(/network.*env_vars|env_vars.*network/);
   await ws.ok(['plugin', 'install', 'webhook-notifier', '--yes', '--enable']);
-  expect((await ws.ok(['webhook-notifier', 'test'])).stdout).toBe('✅ no webhook configured (set MARATHON_WEBHOOK_URL)\n');
+  expect((await ws.ok(['webhook-notifier', 'test'])).stdout).toBe(
+    '✅ no webhook configured (marathon plugin config webhook-notifier url <url>)\n',
+  );
+  const ftp = await ws.run(['plugin', 'config', 'webhook-notifier', 'url', 'ftp://hooks.example.com/x']);
+  expect(ftp.code).toBe(1);
+  expect(ftp.stderr).toContain("setting 'url' of plugin 'webhook-notifier'");
+  await ws.ok(['plugin', 'config', 'webhook-notifier', 'token', '${HOOK_TOKEN}']);
+  expect((await ws.ok(['plugin', 'config', 'webhook-notifier', 'token'])).stdout).toContain(
+    'token = ${HOOK_TOKEN} (not set in the environment)',
+  );
   await ws.prepare(['plugin', 'install', 'git-info', '--yes', '--enable']);
   expect((await ws.ok(['git-info', 'version'])).stdout).toMatch(/^git version /);
 });

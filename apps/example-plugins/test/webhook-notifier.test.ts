@@ -7,6 +7,7 @@ interface Received {
   method: string;
   url: string;
   type: string;
+  authorization: string | undefined;
   body: unknown;
 }
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
       method: request.method ?? '',
       url: request.url ?? '',
       type: request.headers['content-type'] ?? '',
+      authorization: request.headers.authorization,
       body: JSON.parse(await read(request)),
     });
     response.statusCode = status;
@@ -51,7 +53,7 @@ afterEach(async () => {
 // The manifest allows hooks.example.com; the test pins that name to its local server, as curl's
 // --resolve would, and allows private addresses, which the default policy refuses.
 const local = () => ({
-  env: { MARATHON_WEBHOOK_URL: `http://hooks.example.com:${port}/marathon` },
+  config: { url: `http://hooks.example.com:${port}/marathon` },
   resolve: { 'hooks.example.com': '127.0.0.1' },
 });
 
@@ -67,6 +69,7 @@ test('posts each executed task to the webhook, over real HTTP', async () => {
       method: 'POST',
       url: '/marathon',
       type: 'application/json',
+      authorization: undefined,
       body: {
         text: '✅ deploy finished with exit code 0 in 1.9 s',
         task: { id: 't-9', name: 'deploy', command: 'make', args: ['deploy'], submitted_by: 'tester' },
@@ -89,9 +92,29 @@ test('the default policy keeps it away from private addresses', async () => {
   expect(received).toEqual([]);
 });
 
+test('sends the secret token as a bearer token when the operator set one', async () => {
+  // The host gives the plugin the token's value, resolved from the ${NAME} reference the operator set.
+  plugin = await loadPlugin(built('webhook-notifier'), {
+    ...local(),
+    config: { ...local().config, token: 's3cret' },
+    allowPrivateNetwork: true,
+  });
+  expect(await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 0, duration_ms: 1 }))).toMatchObject({ success: true });
+  expect(received.map((request) => request.authorization)).toEqual(['Bearer s3cret']);
+});
+
+test('declares url (http or https, no default) and a secret token', async () => {
+  plugin = await loadPlugin(built('webhook-notifier'));
+  expect(plugin.manifest.configuration).toEqual({
+    url: { type: 'string', description: expect.any(String), pattern: '^https?://' },
+    token: { type: 'string', description: expect.any(String), secret: true },
+  });
+});
+
 test('reaches no other host, and reads no other variable', async () => {
   plugin = await loadPlugin(built('webhook-notifier'), {
-    env: { MARATHON_WEBHOOK_URL: `http://127.0.0.1:${port}/x`, AWS_SECRET_ACCESS_KEY: 'k' },
+    config: { url: `http://127.0.0.1:${port}/x` },
+    env: { AWS_SECRET_ACCESS_KEY: 'k' },
     allowPrivateNetwork: true,
   });
   const result = await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 0, duration_ms: 1 }));
@@ -100,16 +123,25 @@ test('reaches no other host, and reads no other variable', async () => {
   expect(received).toEqual([]);
 });
 
-test('does nothing without MARATHON_WEBHOOK_URL; `test` posts a test message (stubbed)', async () => {
-  plugin = await loadPlugin(built('webhook-notifier'));
-  expect(await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 0, duration_ms: 1 }))).toMatchObject({
-    success: true,
-    message: 'no webhook configured (set MARATHON_WEBHOOK_URL)',
+test('url unset: MARATHON_WEBHOOK_URL is the fallback, and the setting wins over it', async () => {
+  plugin = await loadPlugin(built('webhook-notifier'), {
+    env: { MARATHON_WEBHOOK_URL: 'https://hooks.example.com/from-env' },
+    fetch: [{ url: 'https://hooks.example.com/from-env', method: 'POST', response: { status: 200 } }],
   });
+  expect(await plugin.command('test')).toBe('✅ posted (200)');
   await plugin.close();
   plugin = await loadPlugin(built('webhook-notifier'), {
-    env: { MARATHON_WEBHOOK_URL: 'https://hooks.example.com/T123' },
+    config: { url: 'https://hooks.example.com/T123' },
+    env: { MARATHON_WEBHOOK_URL: 'https://hooks.example.com/from-env' },
     fetch: [{ url: 'https://hooks.example.com/T123', method: 'POST', response: { status: 200 } }],
   });
   expect(await plugin.command('test')).toBe('✅ posted (200)');
+});
+
+test('does nothing with neither the url setting nor MARATHON_WEBHOOK_URL', async () => {
+  plugin = await loadPlugin(built('webhook-notifier'));
+  expect(await plugin.hook('post_task_execute', taskEvent({}, { exit_code: 0, duration_ms: 1 }))).toMatchObject({
+    success: true,
+    message: 'no webhook configured (marathon plugin config webhook-notifier url <url>)',
+  });
 });
