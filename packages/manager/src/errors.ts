@@ -33,7 +33,9 @@ export type ManagerErrorCode =
   /** `plugin config` or a lockfile: a value that does not fit the setting's declaration. */
   | 'SETTING_INVALID'
   /** `plugin config`: a config_validate handler refused the new settings. */
-  | 'SETTING_REFUSED';
+  | 'SETTING_REFUSED'
+  /** `plugin authority`: a value that cannot be, or a permission the plugin was not granted. */
+  | 'AUTHORITY_INVALID';
 
 /**
  * A lifecycle operation refused or failed. `message` says what happened and what to do next;

@@ -6,7 +6,16 @@ import { open } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { packageNameProblem, strictJsonProblem, versionProblem } from '@marathon/manifest';
 import { PERMISSIONS, type Permission } from '@marathon/plugin-api';
-import { nameTable, publicUrl, type InstalledPlugin, type SourceKind, type StoredSettingValue } from '@marathon/registry';
+import {
+  nameTable,
+  operatorTableProblems,
+  publicUrl,
+  type InstalledPlugin,
+  type OperatorAuthority,
+  type OperatorSettings,
+  type SourceKind,
+  type StoredSettingValue,
+} from '@marathon/registry';
 import type { FileDigests } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 
@@ -31,6 +40,8 @@ export interface LockEntry {
    * `${NAME}` reference, never the secret. Absent: none (a sync then removes the host's).
    */
   settings?: Record<string, StoredSettingValue>;
+  /** The operator's changes to what the plugin may do (`marathon plugin authority`); the lockfile is the consent. */
+  authority?: OperatorAuthority;
 }
 
 export interface Lockfile {
@@ -53,7 +64,9 @@ function exportedUrl(spec: string): string {
   }
 }
 
-export function lockEntry(record: InstalledPlugin, settings: Readonly<Record<string, StoredSettingValue>> = {}): LockEntry {
+export function lockEntry(record: InstalledPlugin, operator: Readonly<OperatorSettings> = {}): LockEntry {
+  const settings = operator.settings ?? {};
+  const authority = operator.authority ?? {};
   return {
     version: record.version,
     // A URL recorded before credentials were stripped at install must not leave in an export.
@@ -63,6 +76,9 @@ export function lockEntry(record: InstalledPlugin, settings: Readonly<Record<str
     enabled: record.status === 'enabled',
     permissions: [...record.granted_permissions].sort(),
     ...(Object.keys(settings).length === 0 ? {} : { settings: sortedKeys(settings) }),
+    ...(Object.keys(authority).length === 0
+      ? {}
+      : { authority: sortedKeys(authority as Readonly<Record<string, unknown>>) as OperatorAuthority }),
   };
 }
 
@@ -72,14 +88,14 @@ function sortedKeys<T>(table: Readonly<Record<string, T>>): Record<string, T> {
   return sorted;
 }
 
-/** The lockfile of `records`; `settings` gives the operator's settings of each plugin by name. */
+/** The lockfile of `records`; `operator` gives what the operator decided for each plugin, by name. */
 export function lockfileOf(
   records: readonly InstalledPlugin[],
-  settings: (name: string) => Readonly<Record<string, StoredSettingValue>> = () => ({}),
+  operator: (name: string) => Readonly<OperatorSettings> | undefined = () => undefined,
 ): Lockfile {
   const plugins = nameTable<LockEntry>();
   for (const record of [...records].sort((a, b) => (a.name < b.name ? -1 : 1)))
-    plugins[record.name] = lockEntry(record, settings(record.name));
+    plugins[record.name] = lockEntry(record, operator(record.name));
   return { lockfileVersion: LOCKFILE_VERSION, plugins };
 }
 
@@ -190,6 +206,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
         problems.push(`${at}.permissions: must list permissions (${PERMISSIONS.join(', ')})`);
       }
       if (entry.settings !== undefined) problems.push(...settingsProblems(`${at}.settings`, entry.settings));
+      if (entry.authority !== undefined) problems.push(...authorityProblems(at, entry.authority));
     }
   }
   if (problems.length > 0) throw new ManagerError('LOCKFILE_INVALID', `${file} is not a valid Marathon lockfile:`, problems);
@@ -209,4 +226,9 @@ function settingsProblems(at: string, settings: unknown): string[] {
     if (!fits) problems.push(`${at}.${key}: must be a string, number, boolean or list of strings`);
   }
   return problems;
+}
+
+/** The shape of a lock entry's authority (the same rules as state.json's), each problem at its path. */
+function authorityProblems(at: string, authority: unknown): string[] {
+  return operatorTableProblems({ entry: { authority } }).map((problem) => problem.replace('operator["entry"]', at));
 }

@@ -1,10 +1,10 @@
 // `sync`: make this host run exactly what a lockfile says — install, upgrade, downgrade, remove,
-// configure (the operator's settings), enable, disable — checking every plugin's version, content digest and permissions against the
+// configure (the operator's settings and authority), enable, disable — checking every plugin's version, content digest and permissions against the
 // lockfile. Idempotent: when the host already matches, nothing is touched. All or nothing: what a
 // failing sync removed waits in a trash, and each plugin it changed is put back as it was — only
 // those, checked against the current state (sync-journal.ts) — so the host is as it was before.
 import semver from 'semver';
-import { ownEntry, readProxySettings, type InstalledPlugin, type InstalledState, type StoredSettingValue } from '@marathon/registry';
+import { ownEntry, readProxySettings, type InstalledPlugin, type InstalledState, type OperatorSettings } from '@marathon/registry';
 import type { ConsentSummary } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 import { contentIntegrity, type LockEntry, type Lockfile } from './fleet-lock';
@@ -27,22 +27,31 @@ export interface SyncTarget {
   uninstall(name: string): Promise<void>;
   enable(name: string): Promise<string[]>;
   disable(name: string): Promise<string[]>;
-  /** Makes the operator's settings of these plugins exactly these (checked against what each declares), in one commit. */
-  configure(settings: Readonly<Record<string, Readonly<Record<string, StoredSettingValue>>>>): Promise<void>;
+  /** Makes what the operator decided for these plugins exactly this (checked against each one), in one commit. */
+  configure(operator: Readonly<Record<string, OperatorSettings>>): Promise<void>;
 }
 
 function sameContent(record: InstalledPlugin, entry: LockEntry): boolean {
   return record.version === entry.version && contentIntegrity(record.integrity) === entry.integrity;
 }
 
-/** A table of setting values as one comparable text (keys sorted). */
-function settingsText(values: Readonly<Record<string, StoredSettingValue>> | undefined): string {
-  const table = values ?? {};
-  return JSON.stringify(
-    Object.keys(table)
+/** What the operator decided for a plugin as one comparable text (keys sorted; an empty part is none). */
+function operatorText(entry: Readonly<OperatorSettings> | undefined): string {
+  const sorted = (table: object | undefined) => {
+    const values = (table ?? {}) as Record<string, unknown>;
+    return Object.keys(values)
       .sort()
-      .map((key) => [key, table[key]]),
-  );
+      .map((key) => [key, values[key]]);
+  };
+  return JSON.stringify([sorted(entry?.settings), sorted(entry?.authority)]);
+}
+
+/** A lock entry's operator part, as state.json keeps it. */
+export function lockOperator(entry: LockEntry): OperatorSettings {
+  return {
+    ...(entry.settings === undefined ? {} : { settings: entry.settings }),
+    ...(entry.authority === undefined ? {} : { authority: entry.authority }),
+  };
 }
 
 /** The changes that make `state` match the lockfile, in the order they are reported. */
@@ -67,8 +76,7 @@ export function planSync(state: InstalledState, lock: Lockfile): SyncStep[] {
     const enabledNow = record?.status === 'enabled';
     if (entry.enabled && !enabledNow) steps.push({ action: 'enable', name });
     if (!entry.enabled && enabledNow) steps.push({ action: 'disable', name });
-    if (settingsText(entry.settings) !== settingsText(ownEntry(state.operator ?? {}, name)?.settings))
-      steps.push({ action: 'configure', name });
+    if (operatorText(lockOperator(entry)) !== operatorText(ownEntry(state.operator ?? {}, name))) steps.push({ action: 'configure', name });
   }
   return steps;
 }
@@ -148,7 +156,7 @@ export async function applySync(target: SyncTarget, lock: Lockfile, steps: reado
   }
   // The operator's settings before anything is enabled, so that each plugin's first load has them.
   if (steps.some((step) => step.action === 'configure')) {
-    await target.configure(Object.fromEntries(Object.entries(lock.plugins).map(([name, entry]) => [name, entry.settings ?? {}])));
+    await target.configure(Object.fromEntries(Object.entries(lock.plugins).map(([name, entry]) => [name, lockOperator(entry)])));
   }
   // Then enable what the lockfile enables (dependencies first), and disable what it disables.
   for (const [name, entry] of Object.entries(lock.plugins)) {

@@ -31,3 +31,4 @@ export { planSync } from './fleet-sync';
 export type { SyncAction, SyncStep } from './fleet-sync';
 export type { HookPriority } from './priority-overrides';
 export type { PluginSettings } from './plugin-settings';
+export type { AuthorityChange, AuthorityConsent, AuthorityKey, AuthorityRow, PluginAuthority } from './plugin-authority';

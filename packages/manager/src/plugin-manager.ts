@@ -37,15 +37,19 @@ import { dispatchHook, runCommand } from './plugin-calls';
 import { repairPlugin, type RepairResult } from './plugin-repair';
 import { PluginRuntime } from './plugin-runtime';
 import { hookPriorities, overridePriority, type HookPriority } from './priority-overrides';
+import { applyLockOperator, changeSetting, operatorValues, pluginConfig, showSettings, type PluginSettings } from './plugin-settings';
+import { forgetOperator } from './operator-entry';
 import {
-  applyLockSettings,
-  changeSetting,
-  operatorValues,
-  pluginConfig,
-  showSettings,
-  writeValues,
-  type PluginSettings,
-} from './plugin-settings';
+  authorityOf,
+  changeAuthority,
+  effectiveManifest,
+  operatorAuthority,
+  operatorSandboxOptions,
+  type AuthorityChange,
+  type AuthorityConsent,
+  type HostDefaults,
+  type PluginAuthority,
+} from './plugin-authority';
 import { syncToLock } from './sync-transaction';
 
 export class PluginManager {
@@ -90,7 +94,15 @@ export class PluginManager {
       ...(options.bus === undefined ? { handlerTimeoutMs: 120_000 } : {}),
       record: async (name) => ownEntry((await this.store.read()).plugins, name),
       markFailed: (name, reason) => setStatus(this.store, name, 'error', reason),
-      config: async (record) => pluginConfig(record, operatorValues(await this.store.read(), record.name), this.env),
+      operator: async (record) => {
+        const state = await this.store.read();
+        const authority = operatorAuthority(state, record.name);
+        return {
+          config: pluginConfig(record, operatorValues(state, record.name), this.env),
+          manifest: effectiveManifest(record.manifest, authority),
+          ...operatorSandboxOptions(authority),
+        };
+      },
     });
     this.parts = {
       home: this.home,
@@ -189,7 +201,7 @@ export class PluginManager {
    */
   async uninstall(name: string, options: { keepData?: boolean; purge?: boolean } = {}): Promise<void> {
     await this.remove(name, options, undefined);
-    if (options.purge === true) await this.store.transaction(async (state) => writeValues(state, name, {}));
+    if (options.purge === true) await this.store.transaction(async (state) => forgetOperator(state, name));
   }
 
   /** A plugin's declared settings (or only `key`) and the operator's values (a secret shown as its `${NAME}` reference). */
@@ -208,6 +220,30 @@ export class PluginManager {
   /** Removes the operator's value of a setting: the plugin sees its default again. */
   unsetSetting(name: string, key: string): Promise<PluginSettings> {
     return changeSetting(this.settingsParts, name, key, undefined);
+  }
+
+  /** What a plugin may do: its author's declaration, the operator's changes and what it runs with. */
+  async authority(name: string): Promise<PluginAuthority> {
+    const state = await this.store.read();
+    const record = ownEntry(state.plugins, name);
+    if (record === undefined) throw await notInstalled(this.store, name);
+    return authorityOf(record, operatorAuthority(state, name), this.hostDefaults());
+  }
+
+  /**
+   * Narrows or widens what a plugin may do (plugin-authority.ts): widening needs `consent`, and
+   * every change is recorded in the audit trail; a plugin loaded here is reloaded with it.
+   */
+  async changeAuthority(name: string, change: AuthorityChange, consent: AuthorityConsent = {}): Promise<PluginAuthority> {
+    try {
+      return await changeAuthority({ ...this.parts, defaults: () => this.hostDefaults() }, name, change, consent);
+    } finally {
+      await this.history.schedule(this.bus, this.parts.historyWriteMs);
+    }
+  }
+
+  private hostDefaults(): HostDefaults {
+    return { allowPrivateNetwork: this.policy?.allow_private_network === true, limits: this.policy?.limits ?? {} };
   }
 
   private get settingsParts() {
@@ -265,7 +301,7 @@ export class PluginManager {
   /** This host's plugins as a lockfile (marathon-plugins.lock.json). */
   async exportLock(): Promise<Lockfile> {
     const state = await this.store.read();
-    return lockfileOf(Object.values(state.plugins), (name) => operatorValues(state, name));
+    return lockfileOf(Object.values(state.plugins), (name) => ownEntry(state.operator ?? {}, name));
   }
 
   /** Makes this host match a lockfile exactly; on any failure, what this sync changed is put back (sync-transaction.ts). */
@@ -277,7 +313,7 @@ export class PluginManager {
       uninstall: (name) => this.remove(name, {}, trash),
       enable: (name) => this.enable(name),
       disable: (name) => this.disable(name, { cascade: true }),
-      configure: (settings) => applyLockSettings(this.settingsParts, settings),
+      configure: (operator) => applyLockOperator(this.settingsParts, operator),
     }));
   }
 

@@ -8,7 +8,15 @@ import { MEASURED_DURATION_MS, type HookBus, type MeasuredResult, type Registrat
 import type { HookResult, HookType, JsonValue } from '@marathon/plugin-api';
 import type { SettingValue } from '@marathon/manifest';
 import type { InstalledPlugin, MarathonHome } from '@marathon/registry';
-import { checkIntegrity, mayWrite, SandboxError, type HookCallResult, type SandboxedPlugin, type SandboxHost } from '@marathon/security';
+import {
+  checkIntegrity,
+  mayWrite,
+  SandboxError,
+  type HookCallResult,
+  type OperatorLimits,
+  type SandboxedPlugin,
+  type SandboxHost,
+} from '@marathon/security';
 import { HookRuns, type RunSource } from './hook-runs';
 import { ManagerError } from './errors';
 import { signatureAtLoad } from './load-signature';
@@ -43,8 +51,18 @@ export interface RuntimeOptions {
   record: (name: string) => Promise<InstalledPlugin | undefined>;
   /** Marks a plugin as failed in the state (integrity, load or init failure). */
   markFailed: (name: string, reason: string) => Promise<void>;
-  /** What the plugin sees as ctx.config: its declared settings with the operator's values (plugin-settings.ts). */
-  config: (record: InstalledPlugin) => Promise<Record<string, SettingValue>>;
+  /**
+   * What the operator decided for a plugin, as its load takes it: ctx.config (plugin-settings.ts),
+   * and the manifest, limits and private-network switch its authority gives it (plugin-authority.ts).
+   */
+  operator: (record: InstalledPlugin) => Promise<OperatorLoad>;
+}
+
+export interface OperatorLoad {
+  config: Record<string, SettingValue>;
+  manifest: InstalledPlugin['manifest'];
+  limits?: OperatorLimits;
+  allowPrivateNetwork?: boolean;
 }
 
 function elapsedMs(started: number): number {
@@ -242,12 +260,12 @@ export class PluginRuntime {
     if (refusal !== undefined) return fail('TRUST_REFUSED', refusal);
     let plugin: SandboxedPlugin;
     try {
+      const operator = await this.options.operator(record);
       plugin = await this.options.sandbox().load({
         dir: folder,
-        manifest: record.manifest,
         dataDir: this.options.home.dataDir(name),
         storageFile: this.options.home.storageFile(name),
-        config: await this.options.config(record),
+        ...operator,
       });
     } catch (error) {
       if (error instanceof SandboxError) return fail('LOAD_FAILED', error.message, error);

@@ -13,10 +13,12 @@ import {
   type SettingValue,
   type SettingView,
 } from '@marathon/manifest';
-import { nameTable, ownEntry, type InstalledPlugin, type InstalledState, type StoredSettingValue } from '@marathon/registry';
+import { ownEntry, type InstalledPlugin, type InstalledState, type OperatorSettings, type StoredSettingValue } from '@marathon/registry';
 import { ManagerError } from './errors';
 import type { ManagerParts } from './manager-parts';
 import { notInstalled } from './not-installed';
+import { updateOperator } from './operator-entry';
+import { lockAuthorityProblems } from './plugin-authority';
 import { dispatchHook } from './plugin-calls';
 
 export interface PluginSettings {
@@ -121,31 +123,28 @@ export async function changeSetting(parts: SettingsParts, name: string, key: str
   return view(record, next, parts.env);
 }
 
-/** Replaces the operator's values of `name` in `state` (an empty table removes the entry). */
+/** Replaces the operator's setting values of `name` in `state` (its authority changes stay). */
 export function writeValues(state: InstalledState, name: string, values: Readonly<Record<string, StoredSettingValue>>): void {
-  const table = state.operator ?? nameTable();
-  if (Object.keys(values).length === 0) delete table[name];
-  else table[name] = { settings: { ...values } };
-  if (Object.keys(table).length === 0) delete state.operator;
-  else state.operator = table;
+  updateOperator(state, name, (entry) => {
+    entry.settings = { ...values };
+  });
 }
 
 /**
- * A sync's settings (fleet-sync.ts): each plugin's become exactly the lockfile's, in one commit,
- * after every value was checked against what the installed version declares — one that does not
- * fit refuses them all, before anything is written. Plugins loaded here are reloaded with theirs.
+ * What a sync brings the operator's part of (fleet-sync.ts): each plugin's settings and authority
+ * become exactly the lockfile's, in one commit, after every value was checked against what the
+ * installed version declares and was granted — one that does not fit refuses them all, before
+ * anything is written (the lockfile is the consent: widening asks nothing). Plugins loaded here
+ * are reloaded.
  */
-export async function applyLockSettings(
-  parts: SettingsParts,
-  settings: Readonly<Record<string, Readonly<Record<string, StoredSettingValue>>>>,
-): Promise<void> {
+export async function applyLockOperator(parts: SettingsParts, operator: Readonly<Record<string, OperatorSettings>>): Promise<void> {
   const state = await parts.store.read();
   const problems: string[] = [];
-  for (const [name, values] of Object.entries(settings)) {
+  for (const [name, entry] of Object.entries(operator)) {
     const record = ownEntry(state.plugins, name);
     if (record === undefined) continue;
     const declared = record.manifest.configuration ?? {};
-    for (const [key, value] of Object.entries(values)) {
+    for (const [key, value] of Object.entries(entry.settings ?? {})) {
       const declaration = Object.hasOwn(declared, key) ? declared[key] : undefined;
       const problem =
         declaration === undefined
@@ -153,14 +152,19 @@ export async function applyLockSettings(
           : checkSettingValue(name, key, declaration, value);
       if (problem !== undefined) problems.push(problem);
     }
+    problems.push(...lockAuthorityProblems(record, entry.authority ?? {}));
   }
-  if (problems.length > 0) throw new ManagerError('SETTING_INVALID', 'the lockfile holds settings this host cannot apply:', problems);
+  if (problems.length > 0)
+    throw new ManagerError('SETTING_INVALID', 'the lockfile holds operator settings this host cannot apply:', problems);
   const changed: string[] = [];
   await parts.store.transaction(async (current) => {
-    for (const [name, values] of Object.entries(settings)) {
+    for (const [name, entry] of Object.entries(operator)) {
       if (ownEntry(current.plugins, name) === undefined) continue;
-      if (JSON.stringify(operatorValues(current, name)) !== JSON.stringify(values)) changed.push(name);
-      writeValues(current, name, values);
+      if (JSON.stringify(ownEntry(current.operator ?? {}, name) ?? {}) !== JSON.stringify(entry)) changed.push(name);
+      updateOperator(current, name, (stored) => {
+        stored.settings = { ...(entry.settings ?? {}) };
+        stored.authority = { ...(entry.authority ?? {}) };
+      });
     }
   });
   for (const name of changed) await parts.runtime.reload(name);

@@ -28,4 +28,4 @@ export { effectiveSettings } from './effective-settings';
 export type { EffectiveSettings, SettingSource, SettingView } from './effective-settings';
 export type { ManifestInput } from './manifest-schema';
 export { closestMatch, didYouMean, suggestionHint } from './did-you-mean';
-export { packageNameProblem, versionProblem } from './formats';
+export { packageNameProblem, versionProblem, hostPatternProblem, envNameProblem, execCommandProblem, normalizeHost } from './formats';

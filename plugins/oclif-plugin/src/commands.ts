@@ -6,6 +6,7 @@ import KeysGenerate from './commands/keys/generate';
 import KeysList from './commands/keys/list';
 import KeysRemove from './commands/keys/remove';
 import PluginAudit from './commands/plugin/audit';
+import PluginAuthority from './commands/plugin/authority';
 import PluginConfig from './commands/plugin/config';
 import PluginDev from './commands/plugin/dev';
 import PluginDisable from './commands/plugin/disable';
@@ -38,6 +39,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:disable': PluginDisable,
   'plugin:uninstall': PluginUninstall,
   'plugin:config': PluginConfig,
+  'plugin:authority': PluginAuthority,
   'plugin:info': PluginInfo,
   'plugin:refresh': PluginRefresh,
   'plugin:run': PluginRun,

@@ -7,7 +7,7 @@ export { prewarmSandboxWorker } from './prewarm';
 export type { SandboxHostOptions, SandboxPolicy, PluginSource, HookCallResult, CommandResult } from './sandbox-options';
 export { MAX_PLUGIN_CONFIG_BYTES } from './plugin-config';
 export { effectiveLimits, DEFAULT_CALL_LIMITS, ENGINE_MIN_MEMORY } from './limits';
-export type { CallLimits, EffectiveLimits } from './limits';
+export type { CallLimits, EffectiveLimits, OperatorLimits } from './limits';
 export type { LogEntry, PluginUsage } from './protocol';
 export { filterEvent, mayWrite } from './event-filter';
 export { AuditTrail } from '../audit-trail';

@@ -13,7 +13,7 @@ import { SandboxError, type SandboxErrorCode } from '../errors';
 import { lostCallMessage } from './breach-message';
 import { toHookResult } from './hook-answer';
 import { dispatchHook } from './hook-dispatch';
-import { effectiveLimits, type EffectiveLimits } from './limits';
+import { effectiveLimits, type EffectiveLimits, type OperatorLimits } from './limits';
 import { manifestMismatches, newPluginRecord, type PluginRecord } from './plugin-record';
 import type { CallRequest, LogEntry, ReceivedResult } from './protocol';
 import type { HookCallResult, PluginSource, SandboxHostOptions } from './sandbox-options';
@@ -39,15 +39,15 @@ export class SandboxHost {
     );
   }
 
-  /** The limits a plugin with this manifest runs under. */
-  limitsFor(manifest: Manifest): EffectiveLimits {
-    return effectiveLimits(manifest.limits, this.options.policy?.limits);
+  /** The limits a plugin with this manifest runs under (and the operator's for it, if any). */
+  limitsFor(manifest: Manifest, operator?: OperatorLimits): EffectiveLimits {
+    return effectiveLimits(manifest.limits, this.options.policy?.limits, operator);
   }
 
   /** Loads a plugin's code into a fresh instance and checks it implements what its manifest declares. Does not run init. */
   async load(source: PluginSource): Promise<SandboxedPlugin> {
     await mkdir(source.dataDir, { recursive: true, mode: 0o700 });
-    const record = await newPluginRecord(source, this.options, this.limitsFor(source.manifest));
+    const record = await newPluginRecord(source, this.options, this.limitsFor(source.manifest, source.limits));
     await this.instantiate(record);
     return new SandboxedPlugin(this, record);
   }

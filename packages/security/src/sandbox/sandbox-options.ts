@@ -5,7 +5,7 @@ import type { Manifest } from '@marathon/manifest';
 import type { AuditEntry } from '../audit-trail';
 import type { CapabilityStubs } from '../capabilities/capability-stubs';
 import type { SandboxError, SandboxErrorCode } from '../errors';
-import type { CallLimits } from './limits';
+import type { CallLimits, OperatorLimits } from './limits';
 import type { LogEntry } from './protocol';
 
 export interface SandboxPolicy {
@@ -47,6 +47,8 @@ export interface PluginSource {
   dataDir: string;
   /** The file ctx.storage keeps its values in. */
   storageFile: string;
+  /** The operator's limits for this plugin, applied over the policy's and the manifest's (limits.ts). */
+  limits?: OperatorLimits;
   /**
    * The plugin's settings, which it reads as ctx.config (deep-frozen; `{}` when omitted). At most
    * 64 KiB as JSON (MAX_PLUGIN_CONFIG_BYTES); more, or a value of another type, fails the load with LOAD_FAILED.

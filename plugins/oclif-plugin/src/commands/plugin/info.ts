@@ -60,6 +60,20 @@ export default class PluginInfo extends MarathonCommand {
     ];
     // Most values are the plugin's own words (description, author, usage, its load error): one row each.
     for (const [label, value] of rows) this.say(`${`${label}:`.padEnd(14)}${terminalText(value)}`);
+    // The author's declaration and the operator's changes side by side, when there are any.
+    const settings = (await manager.settings(args.name)).settings.filter((row) => row.source === 'operator');
+    const authority = (await manager.authority(args.name)).rows.filter((row) => row.operator !== undefined);
+    if (settings.length + authority.length > 0) {
+      this.say('');
+      this.say("Operator's changes (plugin.json → this host):");
+      const text = (value: unknown) => (Array.isArray(value) ? value.join(', ') || '(none)' : String(value));
+      for (const row of authority)
+        this.say(`  ${row.key.padEnd(18)}${terminalText(text(row.author))} → ${terminalText(text(row.operator))}`);
+      for (const row of settings) {
+        const declared = row.declaration.default === undefined ? '(no default)' : JSON.stringify(row.declaration.default);
+        this.say(`  ${`setting ${row.key}`.padEnd(18)}${terminalText(declared)} → ${terminalText(row.display)}`);
+      }
+    }
     if (info.metrics.length > 0) {
       this.say('');
       this.say('Hook metrics:');
@@ -75,6 +89,7 @@ export default class PluginInfo extends MarathonCommand {
       signature: { status: signature.status, message: signature.message },
       timings: info.timings ?? null,
       metrics: info.metrics,
+      operator: { settings, authority },
     };
   }
 }
