@@ -109,11 +109,8 @@ export async function changeSetting(parts: SettingsParts, name: string, key: str
   }
   const outcome = await dispatchHook(parts, 'config_validate', { config: { plugin: name, settings: offered(record, next) } });
   if (outcome.vetoed) {
-    const by = outcome.vetoedBy === undefined ? '' : ` (${outcome.vetoedBy})`;
-    throw new ManagerError(
-      'SETTING_REFUSED',
-      `the new settings of '${name}' were refused${by}: ${outcome.vetoReason ?? 'no reason given'}`,
-    );
+    // The reason names the plugin that refused ("plugin 'x' vetoed config_validate: …").
+    throw new ManagerError('SETTING_REFUSED', `the new settings of '${name}' were refused: ${outcome.vetoReason ?? 'no reason given'}`);
   }
   await parts.store.transaction(async (state) => {
     if (ownEntry(state.plugins, name) === undefined) throw await notInstalled(parts.store, name);
