@@ -118,7 +118,7 @@ it('keeps the settings through an uninstall and a reinstall, and removes them wi
   expect((await shown()).timeout_s).toBe(3600);
 });
 
-it('carries settings through export and sync onto a fresh home; a lockfile setting the plugin does not declare fails the sync, which puts the host back', async () => {
+it('carries settings through export and sync onto a fresh home; a lockfile setting an undeclared key fails the sync and puts the host back', async () => {
   await installPolicy();
   await manager().setSetting('policy', 'timeout_s', 120);
   await manager().setSetting('policy', 'rules', ['^halt']);
