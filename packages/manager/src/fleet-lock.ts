@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { packageNameProblem, strictJsonProblem, versionProblem } from '@marathon/manifest';
-import { PERMISSIONS, type Permission } from '@marathon/plugin-api';
+import { PERMISSIONS, type HookType, type Permission } from '@marathon/plugin-api';
 import {
   nameTable,
   operatorTableProblems,
@@ -42,6 +42,8 @@ export interface LockEntry {
   settings?: Record<string, StoredSettingValue>;
   /** The operator's changes to what the plugin may do (`marathon plugin authority`); the lockfile is the consent. */
   authority?: OperatorAuthority;
+  /** The operator's hook priorities (`marathon plugin priority`), overriding plugin.json's. */
+  priorities?: Partial<Record<HookType, number>>;
 }
 
 export interface Lockfile {
@@ -75,6 +77,9 @@ export function lockEntry(record: InstalledPlugin, operator: Readonly<OperatorSe
     ...(record.source.integrity === undefined ? {} : { tarball_integrity: record.source.integrity }),
     enabled: record.status === 'enabled',
     permissions: [...record.granted_permissions].sort(),
+    ...(record.priorities === undefined || Object.keys(record.priorities).length === 0
+      ? {}
+      : { priorities: sortedKeys(record.priorities) }),
     ...(Object.keys(settings).length === 0 ? {} : { settings: sortedKeys(settings) }),
     ...(Object.keys(authority).length === 0
       ? {}
@@ -207,6 +212,14 @@ export function parseLockfile(text: string, file: string): Lockfile {
       }
       if (entry.settings !== undefined) problems.push(...settingsProblems(`${at}.settings`, entry.settings));
       if (entry.authority !== undefined) problems.push(...authorityProblems(at, entry.authority));
+      if (
+        entry.priorities !== undefined &&
+        (typeof entry.priorities !== 'object' ||
+          entry.priorities === null ||
+          Array.isArray(entry.priorities) ||
+          Object.values(entry.priorities).some((value) => typeof value !== 'number' || !Number.isSafeInteger(value)))
+      )
+        problems.push(`${at}.priorities: must be an object of hook → whole number`);
     }
   }
   if (problems.length > 0) throw new ManagerError('LOCKFILE_INVALID', `${file} is not a valid Marathon lockfile:`, problems);

@@ -1,9 +1,10 @@
 // `sync`: make this host run exactly what a lockfile says — install, upgrade, downgrade, remove,
-// configure (the operator's settings and authority), enable, disable — checking every plugin's version, content digest and permissions against the
+// configure (the operator's settings, authority and hook priorities), enable, disable — checking every plugin's version, content digest and permissions against the
 // lockfile. Idempotent: when the host already matches, nothing is touched. All or nothing: what a
 // failing sync removed waits in a trash, and each plugin it changed is put back as it was — only
 // those, checked against the current state (sync-journal.ts) — so the host is as it was before.
 import semver from 'semver';
+import type { HookType } from '@marathon/plugin-api';
 import { ownEntry, readProxySettings, type InstalledPlugin, type InstalledState, type OperatorSettings } from '@marathon/registry';
 import type { ConsentSummary } from '@marathon/security/trust';
 import { ManagerError } from './errors';
@@ -28,12 +29,14 @@ export interface SyncTarget {
   enable(name: string): Promise<string[]>;
   disable(name: string): Promise<string[]>;
   /** Makes what the operator decided for these plugins exactly this (checked against each one), in one commit. */
-  configure(operator: Readonly<Record<string, OperatorSettings>>): Promise<void>;
+  configure(operator: Readonly<Record<string, LockOperator>>): Promise<void>;
 }
 
 function sameContent(record: InstalledPlugin, entry: LockEntry): boolean {
   return record.version === entry.version && contentIntegrity(record.integrity) === entry.integrity;
 }
+
+const sortedEntries = (table: object): Array<[string, unknown]> => Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** What the operator decided for a plugin as one comparable text (keys sorted; an empty part is none). */
 function operatorText(entry: Readonly<OperatorSettings> | undefined): string {
@@ -46,11 +49,20 @@ function operatorText(entry: Readonly<OperatorSettings> | undefined): string {
   return JSON.stringify([sorted(entry?.settings), sorted(entry?.authority)]);
 }
 
-/** A lock entry's operator part, as state.json keeps it. */
-export function lockOperator(entry: LockEntry): OperatorSettings {
+/** What a lock entry says the operator decided: settings and authority (state.json's operator entry), and hook priorities. */
+export interface LockOperator {
+  operator: OperatorSettings;
+  priorities: Partial<Record<HookType, number>>;
+}
+
+/** A lock entry's operator part. */
+export function lockOperator(entry: LockEntry): LockOperator {
   return {
-    ...(entry.settings === undefined ? {} : { settings: entry.settings }),
-    ...(entry.authority === undefined ? {} : { authority: entry.authority }),
+    operator: {
+      ...(entry.settings === undefined ? {} : { settings: entry.settings }),
+      ...(entry.authority === undefined ? {} : { authority: entry.authority }),
+    },
+    priorities: entry.priorities ?? {},
   };
 }
 
@@ -76,7 +88,11 @@ export function planSync(state: InstalledState, lock: Lockfile): SyncStep[] {
     const enabledNow = record?.status === 'enabled';
     if (entry.enabled && !enabledNow) steps.push({ action: 'enable', name });
     if (!entry.enabled && enabledNow) steps.push({ action: 'disable', name });
-    if (operatorText(lockOperator(entry)) !== operatorText(ownEntry(state.operator ?? {}, name))) steps.push({ action: 'configure', name });
+    const wanted = lockOperator(entry);
+    const differs =
+      operatorText(wanted.operator) !== operatorText(ownEntry(state.operator ?? {}, name)) ||
+      JSON.stringify(sortedEntries(wanted.priorities)) !== JSON.stringify(sortedEntries(record?.priorities ?? {}));
+    if (differs) steps.push({ action: 'configure', name });
   }
   return steps;
 }

@@ -13,12 +13,14 @@ import {
   type SettingValue,
   type SettingView,
 } from '@marathon/manifest';
-import { ownEntry, type InstalledPlugin, type InstalledState, type OperatorSettings, type StoredSettingValue } from '@marathon/registry';
+import { ownEntry, type InstalledPlugin, type InstalledState, type StoredSettingValue } from '@marathon/registry';
 import { ManagerError } from './errors';
 import type { ManagerParts } from './manager-parts';
 import { notInstalled } from './not-installed';
 import { updateOperator } from './operator-entry';
+import type { LockOperator } from './fleet-sync';
 import { lockAuthorityProblems } from './plugin-authority';
+import { applyPriorityOverride } from './priority-overrides';
 import { dispatchHook } from './plugin-calls';
 
 export interface PluginSettings {
@@ -134,10 +136,10 @@ export function writeValues(state: InstalledState, name: string, values: Readonl
  * anything is written (the lockfile is the consent: widening asks nothing). Plugins loaded here
  * are reloaded.
  */
-export async function applyLockOperator(parts: SettingsParts, operator: Readonly<Record<string, OperatorSettings>>): Promise<void> {
+export async function applyLockOperator(parts: SettingsParts, lock: Readonly<Record<string, LockOperator>>): Promise<void> {
   const state = await parts.store.read();
   const problems: string[] = [];
-  for (const [name, entry] of Object.entries(operator)) {
+  for (const [name, { operator: entry, priorities }] of Object.entries(lock)) {
     const record = ownEntry(state.plugins, name);
     if (record === undefined) continue;
     const declared = record.manifest.configuration ?? {};
@@ -150,19 +152,36 @@ export async function applyLockOperator(parts: SettingsParts, operator: Readonly
       if (problem !== undefined) problems.push(problem);
     }
     problems.push(...lockAuthorityProblems(record, entry.authority ?? {}));
+    const trial = structuredClone(record);
+    for (const [hook, priority] of Object.entries(priorities)) {
+      try {
+        applyPriorityOverride(trial, hook, priority);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
   }
   if (problems.length > 0)
     throw new ManagerError('SETTING_INVALID', 'the lockfile holds operator settings this host cannot apply:', problems);
   const changed: string[] = [];
+  const moved: InstalledPlugin[] = [];
   await parts.store.transaction(async (current) => {
-    for (const [name, entry] of Object.entries(operator)) {
-      if (ownEntry(current.plugins, name) === undefined) continue;
+    for (const [name, { operator: entry, priorities }] of Object.entries(lock)) {
+      const record = ownEntry(current.plugins, name);
+      if (record === undefined) continue;
       if (JSON.stringify(ownEntry(current.operator ?? {}, name) ?? {}) !== JSON.stringify(entry)) changed.push(name);
       updateOperator(current, name, (stored) => {
         stored.settings = { ...(entry.settings ?? {}) };
         stored.authority = { ...(entry.authority ?? {}) };
       });
+      if (JSON.stringify(record.priorities ?? {}) !== JSON.stringify(priorities)) {
+        if (Object.keys(priorities).length === 0) delete record.priorities;
+        else record.priorities = { ...priorities };
+        moved.push(record);
+      }
     }
   });
+  // Handlers move to their new priority at once (an enabled plugin's registrations are remade).
+  for (const record of moved) if (record.status === 'enabled') parts.runtime.activate(record);
   for (const name of changed) await parts.runtime.reload(name);
 }

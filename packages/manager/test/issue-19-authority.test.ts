@@ -103,3 +103,25 @@ it('leaves the installed files as they were, and carries the changes through exp
   expect([failed.message, ...failed.details].join('\n')).toContain('was not granted the network permission');
   expect(Object.keys((await other.store.read()).plugins)).toEqual([]);
 });
+
+it("carries the operator's hook priorities through export and sync, checked against what the plugin handles", async () => {
+  writePlugin(sandbox.plugins, { name: 'early', hooks: [{ name: 'pre_task_submit', priority: 10 }] });
+  await manager().install('early', { yes: true });
+  await manager().enable('early');
+  await manager().setPriority('early', 'pre_task_submit', 5000);
+  const lock: Lockfile = await manager().exportLock();
+  expect(lock.plugins.early!.priorities).toEqual({ pre_task_submit: 5000 });
+
+  const fresh = await reopen({ env: ENV, home: join(sandbox.root, 'fresh-home') });
+  expect((await fresh.sync(lock)).map((step) => step.action)).toEqual(['install', 'enable', 'configure']);
+  expect(await fresh.priorities('early')).toEqual([{ hook: 'pre_task_submit', declared: 10, override: 5000, effective: 5000 }]);
+  lock.plugins.early!.priorities = { pre_task_submit: 10 };
+  expect((await fresh.sync(lock)).map((step) => step.action)).toEqual(['configure']);
+  expect((await fresh.priorities('early'))[0]!.effective).toBe(10);
+
+  const bad: Lockfile = JSON.parse(JSON.stringify(lock)) as Lockfile;
+  bad.plugins.early!.priorities = { post_task_execute: 1 } as Lockfile['plugins'][string]['priorities'];
+  const failed = await refusal(fresh.sync(bad));
+  expect([failed.message, ...failed.details].join('\n')).toContain("does not handle hook 'post_task_execute'");
+  expect((await fresh.priorities('early'))[0]!.effective).toBe(10);
+});
