@@ -39,6 +39,7 @@ import { PluginRuntime } from './plugin-runtime';
 import { hookPriorities, overridePriority, type HookPriority } from './priority-overrides';
 import { applyLockOperator, changeSetting, operatorValues, pluginConfig, showSettings, type PluginSettings } from './plugin-settings';
 import { forgetOperator } from './operator-entry';
+import { followOperatorChanges } from './operator-follower';
 import {
   authorityOf,
   changeAuthority,
@@ -62,6 +63,7 @@ export class PluginManager {
   private readonly runtime: PluginRuntime;
   private readonly parts: ManagerParts;
   private sandboxHost: SandboxHost | undefined;
+  private readonly stopFollowing: Array<() => void> = [];
   private policy: SecurityPolicy | undefined;
 
   private constructor(private readonly options: PluginManagerOptions) {
@@ -383,7 +385,19 @@ export class PluginManager {
     return this.runtime.startedCount;
   }
 
+  /**
+   * For a host that keeps running: reloads its loaded plugins when another process (the CLI)
+   * changes their settings or authority, and moves their handlers when it changes their hook
+   * priorities (operator-follower.ts). Stops at close, or when the returned function is called.
+   */
+  async followOperatorChanges(onReload?: (plugin: string, error?: Error) => void): Promise<() => void> {
+    const stop = await followOperatorChanges(this.parts, onReload);
+    this.stopFollowing.push(stop);
+    return stop;
+  }
+
   async close(): Promise<void> {
+    for (const stop of this.stopFollowing.splice(0)) stop();
     await this.runtime.close();
     await this.history.flush(this.bus);
     await this.sandboxHost?.close();

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagerError, type Lockfile } from '../src';
-import { useManager, writePlugin } from './helpers';
+import { open, useManager, writePlugin } from './helpers';
 
 const { manager, sandbox, reopen } = useManager({ options: { env: { PATH: process.env.PATH, POLICY_TOKEN: 's3cret' } } });
 
@@ -170,4 +170,22 @@ it("puts the operator's settings back when a sync fails after writing them", asy
   expect(state.operator?.policy?.settings).toEqual({ timeout_s: 60 });
   expect([state.plugins.base?.status, state.plugins.policy?.status]).toEqual(['enabled', 'enabled']);
   expect((await shown()).timeout_s).toBe(60);
+});
+
+it('a host that follows operator changes reloads its loaded plugin when another process sets a value', async () => {
+  await installPolicy();
+  expect((await shown()).timeout_s).toBe(3600);
+  const reloaded: string[] = [];
+  await manager().followOperatorChanges((plugin, error) => reloaded.push(error === undefined ? plugin : `${plugin}: ${error.message}`));
+  // Another process: a second manager on the same home, as the CLI would be.
+  const other = await open(sandbox);
+  try {
+    await other.setSetting('policy', 'timeout_s', 42);
+  } finally {
+    await other.close();
+  }
+  const deadline = Date.now() + 10_000;
+  while (reloaded.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(reloaded).toEqual(['policy']);
+  expect((await shown()).timeout_s).toBe(42);
 });
