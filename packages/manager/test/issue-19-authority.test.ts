@@ -3,8 +3,8 @@
 // widening needs consent, every change is audited, the plugin's files stay as installed, and the
 // changes travel through export and sync.
 import { join } from 'node:path';
-import { ManagerError, type Lockfile } from '../src';
-import { useManager, writePlugin } from './helpers';
+import type { Lockfile } from '../src';
+import { managerError, useManager, writePlugin } from './helpers';
 
 const ENV = { PATH: process.env.PATH, HOOK_URL: 'https://a.example', HOOK_TOKEN: 'tok', OTHER: 'other' };
 const { manager, sandbox, reopen } = useManager({ options: { env: ENV } });
@@ -24,15 +24,6 @@ async function installReader(): Promise<void> {
 
 const read = async (name: string): Promise<string | undefined> => manager().run('reader', 'read', [name]);
 
-async function refusal(work: Promise<unknown>): Promise<ManagerError> {
-  const error = await work.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ManagerError);
-  return error as ManagerError;
-}
-
 it('narrows without asking, refuses to widen without consent (writing nothing), widens with it, and audits each change', async () => {
   await installReader();
   expect(await read('HOOK_TOKEN')).toBe('tok');
@@ -46,12 +37,12 @@ it('narrows without asking, refuses to widen without consent (writing nothing), 
 
   const before = JSON.stringify(await manager().store.read());
   const asked: string[][] = [];
-  const unconsented = await refusal(
+  const unconsented = await managerError(() =>
     manager().changeAuthority('reader', { env_vars: ['HOOK_URL', 'OTHER'] }, { confirm: async (lines) => (asked.push([...lines]), false) }),
   );
   expect(unconsented.code).toBe('CONSENT_REQUIRED');
   expect(asked).toEqual([['environment variables it may read: + OTHER']]);
-  expect((await refusal(manager().changeAuthority('reader', { env_vars: ['OTHER'] }))).code).toBe('CONSENT_REQUIRED');
+  expect((await managerError(() => manager().changeAuthority('reader', { env_vars: ['OTHER'] }))).code).toBe('CONSENT_REQUIRED');
   expect(JSON.stringify(await manager().store.read())).toBe(before);
   expect(await read('OTHER')).toContain('refused');
 
@@ -74,11 +65,13 @@ it('narrows without asking, refuses to widen without consent (writing nothing), 
 it('refuses what the plugin was not granted, a value that cannot be, and memory below the engine, each writing nothing', async () => {
   await installReader();
   const before = JSON.stringify(await manager().store.read());
-  const hosts = await refusal(manager().changeAuthority('reader', { allowed_hosts: ['chat.example.org'] }, { yes: true }));
+  const hosts = await managerError(() => manager().changeAuthority('reader', { allowed_hosts: ['chat.example.org'] }, { yes: true }));
   expect(hosts.code).toBe('AUTHORITY_INVALID');
   expect(hosts.message).toBe("plugin 'reader' was not granted the network permission, so the hosts it may reach cannot be changed");
-  expect((await refusal(manager().changeAuthority('reader', { env_vars: ['NOT-A-NAME'] }, { yes: true }))).code).toBe('AUTHORITY_INVALID');
-  const memory = await refusal(manager().changeAuthority('reader', { max_memory: 1024 * 1024 }, { yes: true }));
+  expect((await managerError(() => manager().changeAuthority('reader', { env_vars: ['NOT-A-NAME'] }, { yes: true }))).code).toBe(
+    'AUTHORITY_INVALID',
+  );
+  const memory = await managerError(() => manager().changeAuthority('reader', { max_memory: 1024 * 1024 }, { yes: true }));
   expect(memory.message).toContain('must be a whole number from 16777216');
   expect(JSON.stringify(await manager().store.read())).toBe(before);
 });
@@ -99,7 +92,7 @@ it('leaves the installed files as they were, and carries the changes through exp
   const other = await reopen({ env: ENV, home: join(sandbox.root, 'other-home') });
   const bad: Lockfile = JSON.parse(JSON.stringify(lock)) as Lockfile;
   bad.plugins.reader!.authority = { allowed_hosts: ['chat.example.org'] };
-  const failed = await refusal(other.sync(bad));
+  const failed = await managerError(() => other.sync(bad));
   expect([failed.message, ...failed.details].join('\n')).toContain('was not granted the network permission');
   expect(Object.keys((await other.store.read()).plugins)).toEqual([]);
 });
@@ -121,7 +114,7 @@ it("carries the operator's hook priorities through export and sync, checked agai
 
   const bad: Lockfile = JSON.parse(JSON.stringify(lock)) as Lockfile;
   bad.plugins.early!.priorities = { post_task_execute: 1 } as Lockfile['plugins'][string]['priorities'];
-  const failed = await refusal(fresh.sync(bad));
+  const failed = await managerError(() => fresh.sync(bad));
   expect([failed.message, ...failed.details].join('\n')).toContain("does not handle hook 'post_task_execute'");
   expect((await fresh.priorities('early'))[0]!.effective).toBe(10);
 });

@@ -4,8 +4,8 @@
 // sync, and kept by an uninstall unless purged.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManagerError, type Lockfile } from '../src';
-import { open, useManager, writePlugin } from './helpers';
+import type { Lockfile } from '../src';
+import { managerError, open, useManager, writePlugin } from './helpers';
 
 const { manager, sandbox, reopen } = useManager({ options: { env: { PATH: process.env.PATH, POLICY_TOKEN: 's3cret' } } });
 
@@ -35,15 +35,6 @@ async function installPolicy(): Promise<void> {
 const shown = async (): Promise<Record<string, unknown>> =>
   JSON.parse((await manager().run('policy', 'show', [])) ?? 'null') as Record<string, unknown>;
 
-async function refusal(work: Promise<unknown>): Promise<ManagerError> {
-  const error = await work.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ManagerError);
-  return error as ManagerError;
-}
-
 it('gives the plugin its defaults, then the values the operator sets, at once and after a restart', async () => {
   await installPolicy();
   expect(await shown()).toEqual({ rules: ['^rm -rf /'], timeout_s: 3600 });
@@ -61,20 +52,20 @@ it('gives the plugin its defaults, then the values the operator sets, at once an
 it('refuses an unknown key (naming the right one), a wrong type and an out-of-range value, writing nothing', async () => {
   await installPolicy();
   const before = JSON.stringify(await manager().store.read());
-  const unknown = await refusal(manager().setSetting('policy', 'timout_s', 5));
+  const unknown = await managerError(() => manager().setSetting('policy', 'timout_s', 5));
   expect(unknown.code).toBe('SETTING_UNKNOWN');
   expect(unknown.message).toContain("did you mean 'timeout_s'");
-  expect((await refusal(manager().setSetting('policy', 'timeout_s', 'soon'))).code).toBe('SETTING_INVALID');
-  const range = await refusal(manager().setSetting('policy', 'timeout_s', 90000));
+  expect((await managerError(() => manager().setSetting('policy', 'timeout_s', 'soon'))).code).toBe('SETTING_INVALID');
+  const range = await managerError(() => manager().setSetting('policy', 'timeout_s', 90000));
   expect(range.code).toBe('SETTING_INVALID');
   expect(range.message).toContain('timeout_s');
-  expect((await refusal(manager().setSetting('policy', 'rules', [1, 2]))).code).toBe('SETTING_INVALID');
+  expect((await managerError(() => manager().setSetting('policy', 'rules', [1, 2]))).code).toBe('SETTING_INVALID');
   expect(JSON.stringify(await manager().store.read())).toBe(before);
 });
 
 it('keeps a secret as its ${NAME} reference: refused in plain text, resolved only inside the sandbox, exported as the reference', async () => {
   await installPolicy();
-  const plain = await refusal(manager().setSetting('policy', 'token', 's3cret'));
+  const plain = await managerError(() => manager().setSetting('policy', 'token', 's3cret'));
   expect(plain.code).toBe('SETTING_INVALID');
   expect(plain.message).toContain('secret');
   await manager().setSetting('policy', 'token', '${POLICY_TOKEN}');
@@ -98,7 +89,7 @@ it('lets a config_validate handler refuse a combination: nothing is written', as
   await manager().install('guard', { yes: true });
   await manager().enable('guard');
   await manager().setSetting('policy', 'timeout_s', 7200);
-  const refused = await refusal(manager().setSetting('policy', 'timeout_s', 7201));
+  const refused = await managerError(() => manager().setSetting('policy', 'timeout_s', 7201));
   expect(refused.code).toBe('SETTING_REFUSED');
   expect(refused.message).toContain('timeouts over two hours are not allowed here');
   expect((await shown()).timeout_s).toBe(7200);
@@ -135,7 +126,7 @@ it('carries settings through export and sync onto a fresh home; a lockfile setti
   const third = await reopen({ home: join(sandbox.root, 'third-home') });
   const bad: Lockfile = JSON.parse(JSON.stringify(lock)) as Lockfile;
   bad.plugins.policy!.settings = { timeout_s: 5, colour: 'blue' };
-  const failed = await refusal(third.sync(bad));
+  const failed = await managerError(() => third.sync(bad));
   expect(failed.code).toBe('SYNC_FAILED');
   expect(failed.message).toContain('put back');
   expect([failed.message, ...failed.details].join('\n')).toContain("no setting 'colour'");
@@ -163,7 +154,7 @@ it("puts the operator's settings back when a sync fails after writing them", asy
   // lockfile, but policy, enabled there, needs it.
   lock.plugins.policy!.settings = { timeout_s: 5 };
   lock.plugins.base!.enabled = false;
-  const failed = await refusal(manager().sync(lock));
+  const failed = await managerError(() => manager().sync(lock));
   expect(failed.code).toBe('SYNC_FAILED');
   expect(failed.message).toContain('put back');
   const state = await manager().store.read();
