@@ -15,6 +15,11 @@ export interface ManagerEventMap {
    * code it threw, when it did: the plugin's text, to be escaped before it is printed.
    */
   hook_failed: [event: { plugin: string; hook: HookType; error: SandboxError }];
+  /**
+   * The plugin kept failing through its own fault (quarantine.ts): it is in the error state with
+   * `reason`, off the bus and unloaded, until the operator enables it again.
+   */
+  quarantined: [event: { plugin: string; reason: string }];
   reloaded: [event: { plugin: string }];
   uninstalled: [event: { plugin: string }];
 }

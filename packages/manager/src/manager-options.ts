@@ -3,6 +3,7 @@
 import type { HookBus } from '@marathon/events';
 import type { NpmClient } from '@marathon/registry';
 import type { LogEntry } from '@marathon/security';
+import type { QuarantineOptions } from './quarantine';
 
 export interface PluginManagerOptions {
   /** MARATHON_HOME; default $MARATHON_HOME or ~/.marathon. */
@@ -32,4 +33,9 @@ export interface PluginManagerOptions {
    * every dispatch and command. Default 1000 ms.
    */
   historyWriteMs?: number;
+  /**
+   * When a plugin that keeps failing is quarantined (put in error, off the bus): each key given
+   * replaces config.json's `quarantine` key of the same meaning. Default 5 faults or 3 broken limits in 60 s.
+   */
+  quarantine?: QuarantineOptions;
 }

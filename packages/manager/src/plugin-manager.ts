@@ -16,7 +16,7 @@ import {
   type PluginStatus,
   type SearchPath,
 } from '@marathon/registry';
-import { loadPolicy, SandboxHost, type AuditEntry, type LogEntry, type SecurityPolicy } from '@marathon/security';
+import { DEFAULT_POLICY, loadPolicy, SandboxHost, type AuditEntry, type LogEntry, type SecurityPolicy } from '@marathon/security';
 import { watchAndRebuild } from './dev-watch';
 import { findUpdate, type AvailableUpdate } from './update-finder';
 import { lockfileOf, type Lockfile } from './fleet-lock';
@@ -36,6 +36,7 @@ import { notInstalled } from './not-installed';
 import { dispatchHook, runCommand } from './plugin-calls';
 import { repairPlugin, type RepairResult } from './plugin-repair';
 import { PluginRuntime } from './plugin-runtime';
+import { Quarantine, quarantineThresholds } from './quarantine';
 import { hookPriorities, overridePriority, type HookPriority } from './priority-overrides';
 import { applyLockOperator, changeSetting, operatorValues, pluginConfig, showSettings, type PluginSettings } from './plugin-settings';
 import { forgetOperator } from './operator-entry';
@@ -61,6 +62,7 @@ export class PluginManager {
   readonly history: HistoryStore;
   private readonly installer: Installer;
   private readonly runtime: PluginRuntime;
+  private readonly quarantine: Quarantine;
   private readonly parts: ManagerParts;
   private sandboxHost: SandboxHost | undefined;
   private readonly stopFollowing: Array<() => void> = [];
@@ -84,6 +86,18 @@ export class PluginManager {
       ...(options.npm === undefined ? {} : { npm: options.npm }),
       ...(options.reservedNames === undefined ? {} : { reservedNames: options.reservedNames }),
     });
+    this.quarantine = new Quarantine({
+      home: this.home,
+      store: this.store,
+      thresholds: () => quarantineThresholds((this.policy ?? DEFAULT_POLICY).quarantine, options.quarantine),
+      now: options.quarantine?.now ?? Date.now,
+      quarantined: async (plugin, reason) => {
+        this.runtime.deactivate(plugin);
+        await this.runtime.unload(plugin);
+        this.events.emit('quarantined', { plugin, reason });
+      },
+    });
+    this.events.on('enabled', ({ plugin }) => this.quarantine.forget(plugin));
     this.runtime = new PluginRuntime({
       home: this.home,
       bus: this.bus,
@@ -96,6 +110,7 @@ export class PluginManager {
       ...(options.bus === undefined ? { handlerTimeoutMs: 120_000 } : {}),
       record: async (name) => ownEntry((await this.store.read()).plugins, name),
       markFailed: (name, reason) => setStatus(this.store, name, 'error', reason),
+      onFault: (name, error) => this.quarantine.note(name, error),
       operator: async (record) => {
         const state = await this.store.read();
         const authority = operatorAuthority(state, record.name);
@@ -334,13 +349,22 @@ export class PluginManager {
   }
 
   /** Runs a plugin's command, loading the plugin (and only it) if need be. */
-  run(name: string, command: string, args: readonly string[] = []): Promise<string | undefined> {
-    return runCommand(this.parts, name, command, args);
+  async run(name: string, command: string, args: readonly string[] = []): Promise<string | undefined> {
+    try {
+      return await runCommand(this.parts, name, command, args);
+    } finally {
+      // A plugin this call quarantined is in error before the caller (a CLI about to exit) goes on.
+      await this.quarantine.settled();
+    }
   }
 
   /** Fires a hook at the enabled plugins that declare it (loading them if need be). */
-  dispatch<K extends HookType>(hook: K, event: HookEventMap[K]): Promise<DispatchOutcome<HookEventMap[K]>> {
-    return dispatchHook(this.parts, hook, event);
+  async dispatch<K extends HookType>(hook: K, event: HookEventMap[K]): Promise<DispatchOutcome<HookEventMap[K]>> {
+    try {
+      return await dispatchHook(this.parts, hook, event);
+    } finally {
+      await this.quarantine.settled();
+    }
   }
 
   /** Swaps a loaded plugin's instance for a fresh one; calls in flight finish on the old one. */
@@ -398,6 +422,7 @@ export class PluginManager {
 
   async close(): Promise<void> {
     for (const stop of this.stopFollowing.splice(0)) stop();
+    await this.quarantine.settled();
     await this.runtime.close();
     await this.history.flush(this.bus);
     await this.sandboxHost?.close();

@@ -56,6 +56,8 @@ export interface RuntimeOptions {
    * and the manifest, limits and private-network switch its authority gives it (plugin-authority.ts).
    */
   operator: (record: InstalledPlugin) => Promise<OperatorLoad>;
+  /** A hook call or command failed rather than returning (quarantine.ts decides whether it was the plugin's fault). */
+  onFault?: (name: string, error: SandboxError) => void;
 }
 
 export interface OperatorLoad {
@@ -153,7 +155,10 @@ export class PluginRuntime {
   private answer(name: string, hook: HookType, called: HookCallResult): HookResult {
     // The bus keeps only the HookResult; the error behind a failed call (with the plugin's own
     // stack, which the CLI prints under DEBUG) goes to whoever listens, and is kept nowhere.
-    if (called.error !== undefined) this.options.events.emit('hook_failed', { plugin: name, hook, error: called.error });
+    if (called.error !== undefined) {
+      this.options.events.emit('hook_failed', { plugin: name, hook, error: called.error });
+      this.options.onFault?.(name, called.error);
+    }
     const result = called.result as MeasuredResult;
     if (Object.isExtensible(result)) result[MEASURED_DURATION_MS] = called.durationNs / 1e6;
     return result;
@@ -189,6 +194,7 @@ export class PluginRuntime {
     try {
       const result = await loaded.plugin.runCommand(command, args);
       if (!result.ok) {
+        this.options.onFault?.(name, result.error);
         const failure = new ManagerError('COMMAND_FAILED', result.error.message);
         failure.cause = result.error; // its pluginStack: where in the plugin's code it threw
         throw failure;

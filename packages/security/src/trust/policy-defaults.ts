@@ -38,5 +38,8 @@ export function defaultPolicy(): SecurityPolicy {
     allow_private_network: false,
     unsigned_allowlist: [],
     max_archive_entries: 10_000,
+    // Five faults a minute is a plugin that fails on most events of a busy host, not a bad moment;
+    // a broken limit costs the host a whole deadline (or a worker), so three of them are enough.
+    quarantine: { enabled: true, max_faults: 5, max_breaches: 3, window_s: 60 },
   };
 }

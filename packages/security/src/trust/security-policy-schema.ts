@@ -34,6 +34,15 @@ export const securityPolicySchema = z.object({
   allow_private_network: z.boolean().default(fromDefaults('allow_private_network')),
   unsigned_allowlist: z.array(z.string()).default(fromDefaults('unsigned_allowlist')),
   max_archive_entries: positiveInt.default(fromDefaults('max_archive_entries')),
+  // Each key defaults on its own, so `{ "quarantine": { "max_faults": 10 } }` keeps the other defaults.
+  quarantine: z
+    .strictObject({
+      enabled: z.boolean().default(() => defaultPolicy().quarantine.enabled),
+      max_faults: positiveInt.default(() => defaultPolicy().quarantine.max_faults),
+      max_breaches: positiveInt.default(() => defaultPolicy().quarantine.max_breaches),
+      window_s: positiveInt.default(() => defaultPolicy().quarantine.window_s),
+    })
+    .default(fromDefaults('quarantine')),
 });
 
 export type SecurityPolicySchemaOutput = z.output<typeof securityPolicySchema>;

@@ -31,6 +31,19 @@ export interface SecurityPolicy {
   allow_private_network: boolean;
   unsigned_allowlist: string[];
   max_archive_entries: number;
+  /**
+   * When a plugin that keeps failing is put in the error state by the manager: `max_faults` failed
+   * calls (it threw, returned something that is not a result, or broke a limit), or `max_breaches`
+   * broken limits alone, within `window_s` seconds. `enabled: false` never quarantines.
+   */
+  quarantine: QuarantinePolicy;
+}
+
+export interface QuarantinePolicy {
+  enabled: boolean;
+  max_faults: number;
+  max_breaches: number;
+  window_s: number;
 }
 
 /** A policy as written in config.json: every key optional. */
@@ -69,6 +82,14 @@ function unknownKey(key: string, known: readonly string[]): string {
   return hint === '' ? `unknown key '${key}'; known keys are ${known.join(', ')}` : `unknown key '${key}'${hint}`;
 }
 
+/** The keys a policy key holding an object may have, for naming an unknown one's closest. */
+function nestedKeys(key: PropertyKey | undefined): string[] {
+  const { shape } = schema().securityPolicySchema;
+  if (key === 'limits') return Object.keys(shape.limits.unwrap().shape);
+  if (key === 'quarantine') return Object.keys(shape.quarantine.unwrap().shape);
+  return [];
+}
+
 /** Every problem of a config.json object: unknown top-level keys, and policy keys with wrong values. */
 function configIssues(input: unknown): { issues: PolicyIssue[]; policy?: SecurityPolicy } {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -93,8 +114,7 @@ function configIssues(input: unknown): { issues: PolicyIssue[]; policy?: Securit
   if (!result.success) {
     for (const issue of result.error.issues) {
       if (issue.code === 'unrecognized_keys') {
-        const shape =
-          issue.path.length === 1 && issue.path[0] === 'limits' ? Object.keys(securityPolicySchema.shape.limits.unwrap().shape) : [];
+        const shape = issue.path.length === 1 ? nestedKeys(issue.path[0]) : [];
         for (const key of issue.keys) issues.push({ path: manifest().formatPath([...issue.path, key]), message: unknownKey(key, shape) });
       } else {
         issues.push({ path: manifest().formatPath(issue.path), message: issue.message });

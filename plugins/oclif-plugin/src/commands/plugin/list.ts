@@ -3,6 +3,7 @@ import type { PluginStatus } from '@marathon/registry';
 import { MarathonCommand } from '../../marathon-command';
 import { readInstalledPlugins } from '../../marathon-state';
 import { pluginTable } from '../../plugin-table';
+import { terminalText } from '../../terminal-text';
 
 export default class PluginList extends MarathonCommand {
   static override id = 'plugin:list';
@@ -24,6 +25,11 @@ export default class PluginList extends MarathonCommand {
     const installed = readInstalledPlugins() ?? (await (await this.manager()).list());
     const plugins = flags.status === undefined ? installed : installed.filter((plugin) => plugin.status === flags.status);
     for (const line of pluginTable(plugins)) this.say(line);
+    // The table has no room for why a plugin is in error, and the reason is what says how to get it
+    // back (a quarantine ends with the enable command to run): one line each, under the summary.
+    const failed = plugins.filter((plugin) => plugin.status === 'error' && plugin.error !== undefined);
+    if (failed.length > 0) this.say('');
+    for (const plugin of failed) this.say(`❌ ${terminalText(plugin.name)}: ${terminalText(plugin.error ?? '')}`);
     const count = (status: PluginStatus) => plugins.filter((plugin) => plugin.status === status).length;
     return {
       plugins: plugins.map((plugin) => ({
