@@ -5,6 +5,7 @@
 // processes flushing at once both count; the bus's own metrics are never reset (a host may have
 // passed its bus in and read them): what was written of them is remembered, once the write
 // succeeded, and the rest added; a host's own reset of them (its generation) starts that over.
+// usage.json holds each plugin's latest engine usage sample, from whichever process took it last.
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EventRecord, HookBus, HookMetrics } from '@marathon/events';
@@ -12,6 +13,7 @@ import { withFileLock, writeFileAtomic, type MarathonHome } from '@marathon/regi
 import type { AuditEntry, LogEntry } from '@marathon/security/sandbox';
 import { AuditLog } from './audit-log';
 import { JsonlLog } from './jsonl-log';
+import type { PersistedUsage, UsageSampler } from './plugin-usage';
 
 export interface PersistedTiming {
   load_ms: number;
@@ -36,6 +38,9 @@ export class HistoryStore {
   readonly logs: JsonlLog<LogEntry>;
   private readonly metricsFile: string;
   private readonly timingsFile: string;
+  private readonly usageFile: string;
+  private usageSampler: UsageSampler | undefined;
+  private pendingUsage: Record<string, PersistedUsage> = Object.create(null) as Record<string, PersistedUsage>;
   private mark = 0;
   // No prototype: a plugin name is a key here, and every name must be an ordinary one.
   private pendingTimings: Record<string, PersistedTiming> = Object.create(null) as Record<string, PersistedTiming>;
@@ -53,6 +58,32 @@ export class HistoryStore {
     this.logs = new JsonlLog(join(home.historyDir, 'plugin-logs.jsonl'));
     this.metricsFile = join(home.historyDir, 'metrics.json');
     this.timingsFile = join(home.historyDir, 'timings.json');
+    this.usageFile = join(home.historyDir, 'usage.json');
+  }
+
+  /** Where each write samples the engine usage of the plugins loaded in this process (plugin-usage.ts). */
+  sampleUsageWith(sampler: UsageSampler): void {
+    this.usageSampler = sampler;
+  }
+
+  /**
+   * Samples usage now, for the next write: a manager closing calls it before it unloads its plugins,
+   * since the write at close finds none loaded.
+   */
+  async sampleUsage(): Promise<void> {
+    if (this.usageSampler === undefined) return;
+    const at = new Date().toISOString();
+    for (const [plugin, sample] of Object.entries(await this.usageSampler()))
+      this.pendingUsage[plugin] = { ...sample, at, pid: process.pid };
+  }
+
+  /** The latest engine usage sample of each plugin, from whichever process took it last. */
+  async usage(): Promise<Record<string, PersistedUsage>> {
+    try {
+      return JSON.parse(await readFile(this.usageFile, 'utf8')) as Record<string, PersistedUsage>;
+    } catch {
+      return {};
+    }
   }
 
   recordTiming(plugin: string, timing: Omit<PersistedTiming, 'at'>): void {
@@ -106,6 +137,8 @@ export class HistoryStore {
   }
 
   private async write(bus: HookBus): Promise<void> {
+    // Sampled before anything is taken, so that the taking below stays in one turn.
+    await this.sampleUsage().catch(() => undefined);
     // Everything to write is taken at once, before the first await: dispatches go on while the
     // files are written, and what they record belongs to the next write (a metrics reset after an
     // await lost the calls made meanwhile — found by the soak).
@@ -114,6 +147,8 @@ export class HistoryStore {
     const audit = this.pendingAudit;
     const logs = this.pendingLogs;
     const timings = this.pendingTimings;
+    const usage = this.pendingUsage;
+    this.pendingUsage = Object.create(null) as Record<string, PersistedUsage>;
     this.pendingAudit = [];
     this.pendingLogs = [];
     this.pendingTimings = Object.create(null) as Record<string, PersistedTiming>;
@@ -122,10 +157,16 @@ export class HistoryStore {
     await this.audit.append(audit);
     await this.logs.append(logs);
     // The locks are folders beside the files: their folder must be there first.
-    if (Object.keys(timings).length > 0 || unsaved.length > 0) await mkdir(dirname(this.metricsFile), { recursive: true, mode: 0o700 });
+    const summed = Object.keys(timings).length > 0 || Object.keys(usage).length > 0 || unsaved.length > 0;
+    if (summed) await mkdir(dirname(this.metricsFile), { recursive: true, mode: 0o700 });
     if (Object.keys(timings).length > 0) {
       await withFileLock(this.timingsFile, { held: this.timingsFile }, async () => {
         await writeFileAtomic(this.timingsFile, `${JSON.stringify({ ...(await this.timings()), ...timings }, null, 2)}\n`);
+      });
+    }
+    if (Object.keys(usage).length > 0) {
+      await withFileLock(this.usageFile, { held: this.usageFile }, async () => {
+        await writeFileAtomic(this.usageFile, `${JSON.stringify(latestUsage(await this.usage(), usage), null, 2)}\n`);
       });
     }
     if (unsaved.length > 0) await withFileLock(this.metricsFile, { held: this.metricsFile }, () => this.saveMetrics(unsaved));
@@ -189,4 +230,14 @@ export class HistoryStore {
     }
     await writeFileAtomic(this.metricsFile, `${JSON.stringify(saved, null, 2)}\n`);
   }
+}
+
+/** `saved` with each of `fresh`'s samples, unless the one saved is newer (another process wrote it since). */
+function latestUsage(saved: Record<string, PersistedUsage>, fresh: Record<string, PersistedUsage>): Record<string, PersistedUsage> {
+  const merged: Record<string, PersistedUsage> = Object.assign(Object.create(null) as Record<string, PersistedUsage>, saved);
+  for (const [plugin, sample] of Object.entries(fresh)) {
+    const before = merged[plugin];
+    if (before === undefined || before.at <= sample.at) merged[plugin] = sample;
+  }
+  return merged;
 }

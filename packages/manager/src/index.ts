@@ -32,3 +32,6 @@ export type { SyncAction, SyncStep } from './fleet-sync';
 export type { HookPriority } from './priority-overrides';
 export type { PluginSettings } from './plugin-settings';
 export type { AuthorityChange, AuthorityConsent, AuthorityKey, AuthorityRow, PluginAuthority } from './plugin-authority';
+export { PERFORMANCE_WINDOW_MS } from './performance-report';
+export type { HookPerformance, PerformanceReport, PluginPerformance, RecentPerformance } from './performance-report';
+export type { PersistedUsage, UsageSample } from './plugin-usage';

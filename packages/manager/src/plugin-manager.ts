@@ -25,6 +25,8 @@ import type { Trash } from './trash';
 import { reconcileHome } from './home-reconciler';
 import { HistoryStore } from './history-store';
 import { auditTrail, eventHistory, followPluginLogs, pluginInfo, pluginLogs, type PluginInfo } from './history-queries';
+import { performanceReport, type PerformanceReport } from './performance-report';
+import { loadedPluginUsage } from './plugin-usage';
 import type { InstallOptions, InstallResult } from './install-contract';
 import { Installer } from './installer';
 import { refreshPlugins, type RefreshResult } from './integrity-refresh';
@@ -121,6 +123,7 @@ export class PluginManager {
         };
       },
     });
+    this.history.sampleUsageWith(loadedPluginUsage(this.runtime, this.events));
     this.parts = {
       home: this.home,
       store: this.store,
@@ -404,6 +407,11 @@ export class PluginManager {
     return followPluginLogs(this.parts, filter, onEntry);
   }
 
+  /** Every installed plugin's calls, latencies, rates, load times and engine usage, across all processes on this home, heaviest first. */
+  performance(): Promise<PerformanceReport> {
+    return performanceReport(this.parts);
+  }
+
   /** How many sandboxes this manager has started (lazy loading, measured). */
   get sandboxesStarted(): number {
     return this.runtime.startedCount;
@@ -422,6 +430,8 @@ export class PluginManager {
 
   async close(): Promise<void> {
     for (const stop of this.stopFollowing.splice(0)) stop();
+    // Before the unload: the last write finds no plugin loaded to sample.
+    await this.history.sampleUsage().catch(() => undefined);
     await this.quarantine.settled();
     await this.runtime.close();
     await this.history.flush(this.bus);

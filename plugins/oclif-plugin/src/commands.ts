@@ -26,6 +26,7 @@ import PluginRun from './commands/plugin/run';
 import PluginSearch from './commands/plugin/search';
 import PluginSign from './commands/plugin/sign';
 import PluginSync from './commands/plugin/sync';
+import PluginTop from './commands/plugin/top';
 import PluginUninstall from './commands/plugin/uninstall';
 import PluginUpdate from './commands/plugin/update';
 import PluginVerify from './commands/plugin/verify';
@@ -57,6 +58,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:repair': PluginRepair,
   'plugin:export': PluginExport,
   'plugin:sync': PluginSync,
+  'plugin:top': PluginTop,
   'keys:add': KeysAdd,
   'keys:list': KeysList,
   'keys:remove': KeysRemove,
