@@ -7,6 +7,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processRuns, removeInHome, stagingOwner, type MarathonHome, type StateStore } from '@marathon/registry';
+import { restoreAbandonedBisect } from './bisect-session';
 import { rollBackInterruptedSyncs } from './sync-journal';
 
 const list = async (dir: string): Promise<string[]> => readdir(dir).catch(() => [] as string[]);
@@ -20,6 +21,8 @@ const list = async (dir: string): Promise<string[]> => readdir(dir).catch(() => 
  */
 export async function reconcileHome(home: MarathonHome, store: StateStore): Promise<void> {
   if (!(await store.heldElsewhere())) await rollBackInterruptedSyncs(home, store);
+  // A bisect killed mid-way left plugins disabled: after any sync rollback, which rewrites statuses.
+  await restoreAbandonedBisect(home, store);
   const stale = (await list(home.stagingDir)).filter((name) => {
     const owner = stagingOwner(name);
     // A sync's folder is the lock's to judge (above), whatever pid it names.

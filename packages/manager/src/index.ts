@@ -35,3 +35,7 @@ export type { AuthorityChange, AuthorityConsent, AuthorityKey, AuthorityRow, Plu
 export { PERFORMANCE_WINDOW_MS } from './performance-report';
 export type { HookPerformance, PerformanceReport, PluginPerformance, RecentPerformance } from './performance-report';
 export type { PersistedUsage, UsageSample } from './plugin-usage';
+export { PluginBisect } from './plugin-bisect';
+export type { BisectAnswer, BisectRestore, BisectRound, BisectStep, BisectVerdict } from './plugin-bisect';
+export { BisectError } from './bisect-error';
+export type { BisectErrorCode } from './bisect-error';

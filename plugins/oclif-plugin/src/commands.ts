@@ -6,6 +6,7 @@ import KeysGenerate from './commands/keys/generate';
 import KeysList from './commands/keys/list';
 import KeysRemove from './commands/keys/remove';
 import PluginAudit from './commands/plugin/audit';
+import PluginBisectCommand from './commands/plugin/bisect';
 import PluginAuthority from './commands/plugin/authority';
 import PluginConfig from './commands/plugin/config';
 import PluginDev from './commands/plugin/dev';
@@ -58,6 +59,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'plugin:repair': PluginRepair,
   'plugin:export': PluginExport,
   'plugin:sync': PluginSync,
+  'plugin:bisect': PluginBisectCommand,
   'plugin:top': PluginTop,
   'keys:add': KeysAdd,
   'keys:list': KeysList,
