@@ -15,12 +15,12 @@ const cacheDir = () => join(ws.home, 'cli', 'plugin-commands');
 
 test("holds an oclif manifest of the enabled plugins' commands, rebuilt on every state change", async () => {
   await ws.prepare(['plugin', 'install', 'hello-world', '--enable']);
-  await ws.ok(['--version']);
+  await ws.ok(['--help']);
   const manifest = JSON.parse(readFileSync(join(cacheDir(), 'oclif.manifest.json'), 'utf8'));
   expect(Object.keys(manifest.commands).sort()).toEqual(['hello-world:greet', 'hello-world:hello']);
   expect(manifest.commands['hello-world:greet']).toMatchObject({ summary: 'Greet someone', usage: 'hello-world greet <name>' });
   await ws.ok(['plugin', 'disable', 'hello-world']);
-  await ws.ok(['--version']);
+  await ws.ok(['--help']);
   expect(JSON.parse(readFileSync(join(cacheDir(), 'oclif.manifest.json'), 'utf8')).commands).toEqual({});
 });
 

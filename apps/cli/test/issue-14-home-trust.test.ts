@@ -149,7 +149,7 @@ test('a symbolic link in place of data/@scope is refused, not deleted in', async
 
 test("a plugin added to the command cache's package.json does not run, and the file is put back", async () => {
   await ws.prepare(['plugin', 'install', 'hello-world', '--yes', '--enable']);
-  await ws.prepare(['--version']); // the cache is now up to date with the state: nothing will rewrite it on its own
+  await ws.prepare(['--help']); // the cache is now up to date with the state: nothing will rewrite it on its own
   const evil = join(ws.root, 'evil-plugin');
   const marker = join(ws.root, 'evil-ran');
   mkdirSync(evil);
@@ -164,14 +164,14 @@ test("a plugin added to the command cache's package.json does not run, and the f
   planted.oclif.plugins.push({ type: 'link', name: 'evil', root: evil });
   writeFileSync(dataPackage, JSON.stringify(planted));
   expect((await ws.ok(['hello-world', 'hello'])).stdout).toBe('Hello, World!\n');
-  await ws.ok(['--version']);
+  await ws.ok(['--help']);
   expect(existsSync(marker)).toBe(false);
   expect(readFileSync(dataPackage, 'utf8')).toBe(original);
 });
 
 test("a hook added to the generated plugin's package.json does not run, and the cache is rebuilt", async () => {
   await ws.prepare(['plugin', 'install', 'hello-world', '--yes', '--enable']);
-  await ws.prepare(['--version']);
+  await ws.prepare(['--help']);
   const pluginDir = join(ws.home, 'cli', 'plugin-commands');
   const marker = join(ws.root, 'evil-ran');
   writeFileSync(

@@ -110,6 +110,7 @@ test('uninstall removes the plugin data unless --keep-data', async () => {
   expect(JSON.parse((await ws.ok(['plugin', 'uninstall', 'notes', '--keep-data', '--json'])).stdout)).toEqual({
     uninstalled: 'notes',
     kept_data: true,
+    settings: { count: 0, removed: false },
   });
   expect(existsSync(storage)).toBe(true);
   await ws.prepare(['plugin', 'install', dir, '--enable']);

@@ -26,13 +26,16 @@ function describe(row: SettingRow): string[] {
   return lines;
 }
 
+// oclif renders descriptions and examples as lodash templates, in which `${…}` is an interpolation
+// (`marathon commands` failed with "NAME is not defined"): a literal ${NAME} is written
+// $<%= '{' %>NAME}, which renders as ${NAME}.
 export default class PluginConfig extends MarathonCommand {
   static override id = 'plugin:config';
   static override summary = "Show or change a plugin's settings.";
   static override description = [
     'A plugin declares its settings in plugin.json (`configuration`); the operator sets their values here and the plugin reads them',
     'as ctx.config from its next load. Values are checked against the declaration, and plugins handling config_validate may refuse',
-    'a combination. A secret setting takes a reference to an environment variable, ${NAME}: only that reference is stored, shown',
+    'a combination. A secret setting takes a reference to an environment variable, $<%= "{" %>NAME}: only that reference is stored, shown',
     "and exported; the plugin gets the variable's value. Settings live in the installed state, not in the plugin's files (its",
     'signature still verifies); they survive an uninstall and travel with `plugin export` and `plugin sync`.',
   ].join(' ');
@@ -41,13 +44,13 @@ export default class PluginConfig extends MarathonCommand {
     '<%= config.bin %> plugin config task-policy',
     '<%= config.bin %> plugin config task-policy timeout_s 600',
     '<%= config.bin %> plugin config task-policy rules \'["^rm -rf /", "^shutdown"]\'',
-    "<%= config.bin %> plugin config webhook-notifier token '${WEBHOOK_TOKEN}'",
+    "<%= config.bin %> plugin config webhook-notifier token '$<%= '{' %>WEBHOOK_TOKEN}'",
     '<%= config.bin %> plugin config task-policy timeout_s --unset',
   ];
   static override args = {
     name: Args.string({ description: 'The plugin.', required: true }),
     key: Args.string({ description: 'One of its settings (omit to show them all).' }),
-    value: Args.string({ description: 'The value to set: a list as JSON (["a","b"]) or comma-separated; a secret as ${NAME}.' }),
+    value: Args.string({ description: 'The value to set: a list as JSON (["a","b"]) or comma-separated; a secret as $<%= "{" %>NAME}.' }),
   };
   static override flags = {
     unset: Flags.boolean({ description: "Remove the operator's value: the plugin sees the default again." }),

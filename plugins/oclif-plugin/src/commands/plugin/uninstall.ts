@@ -32,6 +32,10 @@ export default class PluginUninstall extends MarathonCommand {
     if (flags['keep-data']) this.say('Kept: its data folder and store');
     if (!flags.purge && settings > 0)
       this.say(`Kept: its settings (${settings}), for a reinstall; marathon plugin uninstall ${args.name} --purge removes them too`);
-    return { uninstalled: args.name, kept_data: flags['keep-data'], settings: { count: settings, removed: flags.purge && settings > 0 } };
+    return {
+      uninstalled: args.name,
+      kept_data: flags['keep-data'],
+      settings: { count: settings, removed: flags.purge === true && settings > 0 },
+    };
   }
 }
