@@ -1,8 +1,9 @@
 // `sync`: make this host run exactly what a lockfile says — install, upgrade, downgrade, remove,
 // configure (the operator's settings, authority and hook priorities), enable, disable — checking
 // every plugin's version, content digest and permissions against the lockfile. Idempotent: when
-// the host already matches, nothing is touched. All or nothing: what a failing sync removed waits in a trash, and each plugin it changed is put back as it was — only
-// those, checked against the current state (sync-journal.ts) — so the host is as it was before.
+// the host already matches, nothing is touched. All or nothing: what a failing sync removed waits
+// in a trash, and each plugin it changed is put back as it was — only those, checked against the
+// current state (sync-journal.ts) — so the host is as it was before.
 import semver from 'semver';
 import type { HookType } from '@marathon/plugin-api';
 import { ownEntry, readProxySettings, type InstalledPlugin, type InstalledState, type OperatorSettings } from '@marathon/registry';
