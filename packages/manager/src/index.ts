@@ -39,3 +39,4 @@ export { PluginBisect } from './plugin-bisect';
 export type { BisectAnswer, BisectRestore, BisectRound, BisectStep, BisectVerdict } from './plugin-bisect';
 export { BisectError } from './bisect-error';
 export type { BisectErrorCode } from './bisect-error';
+export type { QuarantineOptions } from './quarantine';
