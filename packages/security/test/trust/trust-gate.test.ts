@@ -63,6 +63,7 @@ describe('policy', () => {
       allow_private_network: false,
       unsigned_allowlist: [],
       max_archive_entries: 10000,
+      quarantine: { enabled: true, max_faults: 5, max_breaches: 3, window_s: 60 },
     });
   });
 
