@@ -31,6 +31,7 @@ import PluginTop from './commands/plugin/top';
 import PluginUninstall from './commands/plugin/uninstall';
 import PluginUpdate from './commands/plugin/update';
 import PluginVerify from './commands/plugin/verify';
+import Ui from './commands/ui';
 import { commandCacheActive } from './command-cache';
 import { pluginCommands } from './plugin-commands';
 
@@ -65,6 +66,7 @@ export const CORE_COMMANDS: Record<string, Command.Class> = {
   'keys:list': KeysList,
   'keys:remove': KeysRemove,
   'keys:generate': KeysGenerate,
+  ui: Ui,
 };
 
 // With the command cache (the marathon binary), plugin commands come from the generated plugin;
