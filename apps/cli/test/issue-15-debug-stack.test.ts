@@ -3,6 +3,8 @@
 // Through the real binary: a plugin command (`marathon <plugin> <cmd>`, `marathon plugin run`), a
 // failing post_task_execute and a vetoing pre_task_execute during `task run`. The frames are the
 // plugin's text: a hostile stack cannot add a line of its own or reach the terminal raw.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { workspace, type Workspace } from './marathon-binary';
 import { installPluginFolder } from './plugin-folder';
 
@@ -36,6 +38,9 @@ const DEBUG = { env: { DEBUG: 'marathon' } };
 let ws: Workspace;
 beforeAll(async () => {
   ws = workspace();
+  // The same failing plugin is called again and again on purpose: quarantine (tested on its own) stays off.
+  mkdirSync(ws.home, { recursive: true });
+  writeFileSync(join(ws.home, 'config.json'), JSON.stringify({ quarantine: { enabled: false } }));
   await installPluginFolder(ws, {
     name: 'stacky',
     permissions: ['task_read'],

@@ -20,7 +20,10 @@ export async function runCommand(
   if (record.status !== 'enabled') {
     throw new ManagerError(
       'NOT_ENABLED',
-      `plugin '${name}' is ${record.status === 'error' ? `in error (${record.error ?? 'unknown'})` : 'disabled'}: run marathon plugin enable ${name}`,
+      // A quarantine's reason already says how to enable it again: it is not said twice.
+      record.status === 'error' && record.error?.includes('marathon plugin enable') === true
+        ? `plugin '${name}' is in error (${record.error})`
+        : `plugin '${name}' is ${record.status === 'error' ? `in error (${record.error ?? 'unknown'})` : 'disabled'}: run marathon plugin enable ${name}`,
     );
   }
   const commands = record.manifest.commands.map((declared) => declared.name);

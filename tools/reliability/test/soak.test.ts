@@ -71,7 +71,9 @@ beforeAll(async () => {
   mkdirSync(home, { recursive: true });
   writeFileSync(
     join(home, 'config.json'),
-    JSON.stringify({ limits: { call_deadline_ms: CALL_DEADLINE_MS, max_cpu_time_ms: INSTANCE_CPU_MS } }),
+    // Quarantine off: the soak keeps its hostile plugins running to show they stay contained (quarantine,
+    // which would take them out after a few faults, has tests of its own).
+    JSON.stringify({ limits: { call_deadline_ms: CALL_DEADLINE_MS, max_cpu_time_ms: INSTANCE_CPU_MS }, quarantine: { enabled: false } }),
   );
   const plugins = [...Array.from({ length: WELL_BEHAVED }, (_, i) => wellBehaved(i)), ...HOSTILE];
   for (const plugin of plugins) writeSoakPlugin(source, plugin);
