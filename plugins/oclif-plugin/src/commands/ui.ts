@@ -19,7 +19,7 @@ export default class Ui extends MarathonCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Ui);
-    const server = await startUiServer({ manager: await this.manager(), port: flags.port });
+    const server = await startUiServer({ manager: await this.manager(), npm: this.npm(), port: flags.port });
     this.say(`Marathon UI: ${server.url}`);
     this.say('The URL works once, for one browser session. Ctrl-C stops the server.');
     if (flags.open) {

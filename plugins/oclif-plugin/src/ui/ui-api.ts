@@ -4,13 +4,14 @@
 import type { PluginManager } from '@marathon/manager';
 import { MarathonError } from '@marathon/plugin-api';
 import { isoTime } from '../json-time';
+import { BROWSE_PATHS, answerBrowse, type BrowseRequest } from './browse-api';
 import type { UiSession } from './session-token';
 import { UiError } from './ui-error';
 
 /** The manager calls the UI makes, and nothing else. */
 export type UiManager = Pick<
   PluginManager,
-  'list' | 'info' | 'settings' | 'authority' | 'performance' | 'eventHistory' | 'enable' | 'disable'
+  'list' | 'info' | 'settings' | 'authority' | 'performance' | 'eventHistory' | 'enable' | 'disable' | 'install'
 >;
 
 export interface ApiAnswer {
@@ -22,7 +23,7 @@ export interface ApiAnswer {
 export const ACTIVITY_LIMIT = 100;
 
 /** Refusals of the manager that say the request names something that is not there. */
-const NOT_FOUND_CODES = new Set(['NOT_INSTALLED']);
+const NOT_FOUND_CODES = new Set(['NOT_INSTALLED', 'PACKAGE_NOT_FOUND']);
 
 function pluginName(encoded: string): string {
   try {
@@ -84,8 +85,15 @@ async function route(manager: UiManager, method: string, path: string, session: 
 }
 
 /** Answers an API request; a refusal becomes `{ error: { code, message } }` with a 4xx status. */
-export async function answerApi(manager: UiManager, method: string, path: string, session: UiSession): Promise<ApiAnswer> {
+export async function answerApi(
+  manager: UiManager,
+  method: string,
+  path: string,
+  session: UiSession,
+  browse: BrowseRequest = { query: new URLSearchParams(), body: undefined },
+): Promise<ApiAnswer> {
   try {
+    if (BROWSE_PATHS.has(path)) return await answerBrowse(manager, method, path, browse);
     return { status: 200, body: await route(manager, method, path, session) };
   } catch (error) {
     if (error instanceof UiError) return { status: error.status, body: { error: { code: error.code, message: error.message } } };

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { MarathonError } from '@marathon/plugin-api';
 import { guardRequest } from './request-guard';
 import { send, sendJson, setSecurityHeaders } from './response-headers';
+import type { SearchClient } from '../plugin-search-results';
+import { jsonBody, readBody } from './request-body';
 import { SessionTokens, sessionCookie } from './session-token';
 import { answerApi, type UiManager } from './ui-api';
 import { UiError } from './ui-error';
@@ -19,6 +21,8 @@ export interface UiServerOptions {
   manager: UiManager;
   /** 0: any free port. */
   port?: number;
+  /** The CLI's registry client, for Browse's search (no search without it). */
+  npm?: SearchClient;
 }
 
 export interface RunningUiServer {
@@ -41,15 +45,14 @@ function refuse(request: IncomingMessage, response: ServerResponse, error: UiErr
 }
 
 async function handle(
-  manager: UiManager,
+  { manager, npm }: UiServerOptions,
   tokens: SessionTokens,
   port: number,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   setSecurityHeaders(response);
-  // Bodies are never read (no route takes one): drain it so the connection is not held.
-  request.resume();
+  const body = readBody(request);
   const outcome = guardRequest(request, port, tokens);
   if (outcome.kind === 'exchanged') {
     // The token leaves the address bar at once: the session is the cookie from now on.
@@ -61,7 +64,12 @@ async function handle(
   const { url, session } = outcome;
   const method = request.method ?? 'GET';
   if (url.pathname.startsWith('/api/')) {
-    const answer = await answerApi(manager, method, url.pathname, session);
+    const browse = {
+      query: url.searchParams,
+      body: method === 'POST' ? jsonBody(await body) : undefined,
+      ...(npm === undefined ? {} : { npm }),
+    };
+    const answer = await answerApi(manager, method, url.pathname, session, browse);
     sendJson(response, answer.status, answer.body);
     return;
   }
@@ -92,7 +100,7 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   const tokens = new SessionTokens();
   let port = 0;
   const server: Server = createServer((request, response) => {
-    handle(options.manager, tokens, port, request, response).catch((error: unknown) => failed(request, response, error));
+    handle(options, tokens, port, request, response).catch((error: unknown) => failed(request, response, error));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { MarathonCommand, registryFlag } from '../../marathon-command';
+import { searchPlugins } from '../../plugin-search-results';
 import { terminalText } from '../../terminal-text';
 
 export default class PluginSearch extends MarathonCommand {
@@ -20,18 +21,14 @@ export default class PluginSearch extends MarathonCommand {
     const { args, flags } = await this.parse(PluginSearch);
     this.registry = flags.registry;
     const manager = await this.manager();
-    const npm = this.npm();
-    const found = await this.withProgress('Searching', () => npm.search(args.text ?? '', flags.limit));
-    const installed = new Map((await manager.list()).map((plugin) => [plugin.name, plugin.version]));
-    // A registry URL may carry user:password: shown, and in --json, without it.
-    const registry = npm.redact(npm.settings.registry);
-    // `plugin install <name>` looks in the search paths: a registry package is installed as npm:<name>.
+    const { registry, results } = await this.withProgress('Searching', () =>
+      searchPlugins(this.npm(), manager, {
+        text: args.text ?? '',
+        limit: flags.limit,
+        ...(flags.registry === undefined ? {} : { registryFlag: flags.registry }),
+      }),
+    );
     const from = flags.registry === undefined ? '' : ` --registry ${registry}`;
-    const results = found.map((result) => ({
-      ...result,
-      installed: installed.get(result.name) ?? null,
-      install: `marathon plugin install npm:${result.name}${from}`,
-    }));
     if (results.length === 0) this.say(`No Marathon plugins found in ${registry}${args.text === undefined ? '' : ` for '${args.text}'`}.`);
     else {
       // Whoever published a package wrote its name, version and description: each stays in its column.
