@@ -7,8 +7,8 @@ import { isAbsolute } from 'node:path';
 import { packageNameProblem, strictJsonProblem, versionProblem } from '@marathon/manifest';
 import { PERMISSIONS, type HookType, type Permission } from '@marathon/plugin-api';
 import {
+  authorityProblems,
   nameTable,
-  operatorTableProblems,
   publicUrl,
   type InstalledPlugin,
   type OperatorAuthority,
@@ -211,7 +211,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
         problems.push(`${at}.permissions: must list permissions (${PERMISSIONS.join(', ')})`);
       }
       if (entry.settings !== undefined) problems.push(...settingsProblems(`${at}.settings`, entry.settings));
-      if (entry.authority !== undefined) problems.push(...authorityProblems(at, entry.authority));
+      if (entry.authority !== undefined) problems.push(...authorityProblems(`${at}.authority`, entry.authority));
       if (
         entry.priorities !== undefined &&
         (typeof entry.priorities !== 'object' ||
@@ -239,9 +239,4 @@ function settingsProblems(at: string, settings: unknown): string[] {
     if (!fits) problems.push(`${at}.${key}: must be a string, number, boolean or list of strings`);
   }
   return problems;
-}
-
-/** The shape of a lock entry's authority (the same rules as state.json's), each problem at its path. */
-function authorityProblems(at: string, authority: unknown): string[] {
-  return operatorTableProblems({ entry: { authority } }).map((problem) => problem.replace('operator["entry"]', at));
 }

@@ -6,18 +6,12 @@
 // the audit trail. Nothing here touches the plugin's files: integrity and signatures still verify.
 // The plugin runs under the effective manifest (effectiveManifest) from its next load; one loaded
 // in this process is reloaded at once.
-import {
-  describeExecCommand,
-  envNameProblem,
-  execCommandProblem,
-  hostPatternProblem,
-  normalizeHost,
-  type Manifest,
-} from '@marathon/manifest';
+import { envNameProblem, execCommandProblem, hostPatternProblem, normalizeHost, type Manifest } from '@marathon/manifest';
 import type { Permission } from '@marathon/plugin-api';
 import { ownEntry, type InstalledPlugin, type InstalledState, type OperatorAuthority } from '@marathon/registry';
 import { effectiveLimits, ENGINE_MIN_MEMORY, type AuditEntry, type CallLimits, type OperatorLimits } from '@marathon/security';
 import type { ResourceLimits } from '@marathon/plugin-api';
+import { scopeOf } from '@marathon/security/trust';
 import { ManagerError } from './errors';
 import type { ManagerParts } from './manager-parts';
 import { notInstalled } from './not-installed';
@@ -87,12 +81,13 @@ export function operatorAuthority(state: InstalledState, name: string): Operator
 
 function authorValue(manifest: Manifest, key: AuthorityKey, defaults: HostDefaults): AuthorityValue {
   switch (key) {
+    // The same words the install's consent summary uses for what each permission reaches.
     case 'allowed_hosts':
-      return [...(manifest.network?.allowed_hosts ?? [])];
+      return scopeOf(manifest, 'network');
     case 'env_vars':
-      return [...(manifest.env_vars?.allowed ?? [])];
+      return scopeOf(manifest, 'env_vars');
     case 'commands':
-      return (manifest.exec?.allowed_commands ?? []).map(describeExecCommand);
+      return scopeOf(manifest, 'exec');
     case 'private_network':
       return defaults.allowPrivateNetwork;
     case 'max_memory':

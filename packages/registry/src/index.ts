@@ -17,7 +17,13 @@ export type { SearchPath, SearchPathKind, SearchPathOptions } from './search-pat
 export { discover } from './discovery';
 export type { Discovery, DiscoveredPlugin, DiscoveryConflict, DiscoveryError } from './discovery';
 export { StateStore, lockTimeoutFromEnv, nameTable, ownEntry } from './state-store';
-export { operatorTableProblems, type OperatorAuthority, type OperatorSettings, type StoredSettingValue } from './operator-settings';
+export {
+  authorityProblems,
+  operatorTableProblems,
+  type OperatorAuthority,
+  type OperatorSettings,
+  type StoredSettingValue,
+} from './operator-settings';
 export { acquireFileLock, withFileLock } from './file-lock';
 export type { FileLockOptions } from './file-lock';
 export type { InstalledPlugin, InstalledState, PluginStatus, SourceKind, StateLease, StateStoreOptions } from './state-store';

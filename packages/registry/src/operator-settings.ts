@@ -38,7 +38,8 @@ const LISTS = ['allowed_hosts', 'env_vars', 'commands'] as const;
 const NUMBERS = ['max_memory', 'call_deadline_ms'] as const;
 const AUTHORITY_KEYS = new Set<string>([...LISTS, ...NUMBERS, 'private_network']);
 
-function authorityProblems(at: string, authority: unknown): string[] {
+/** Problems of an operator's authority changes at `at` (state.json's, or a lockfile entry's), each naming its path. */
+export function authorityProblems(at: string, authority: unknown): string[] {
   if (!isObject(authority)) return [`${at} is not an object`];
   const problems: string[] = [];
   for (const key of Object.keys(authority))

@@ -37,7 +37,8 @@ export interface ConsentSummary {
   lines: string[];
 }
 
-function scopeOf(manifest: Manifest, permission: Permission): string[] {
+/** What a permission reaches under `manifest`: its hosts, variable names or commands (as the consent summary words them). */
+export function scopeOf(manifest: Manifest, permission: Permission): string[] {
   switch (permission) {
     case 'network':
       return [...(manifest.network?.allowed_hosts ?? [])];

@@ -34,7 +34,7 @@ export { recordIntegrity, checkIntegrity } from './integrity';
 export type { IntegrityResult } from './integrity';
 export { extractArchive } from './safe-archive';
 export type { ArchiveLimits, ExtractedArchive } from './safe-archive';
-export { consentSummary } from './consent';
+export { consentSummary, scopeOf } from './consent';
 export type { ConsentItem, ConsentSummary } from './consent';
 export { inspectPlugin, RESIGN_HINT, signatureRefusal } from './trust-gate';
 export type { InspectOptions, InstallSource, Inspection, TrustDecision } from './trust-gate';
